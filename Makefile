@@ -1,0 +1,65 @@
+# Two entry points for newcomers: `make demo` and `make test`.
+# Both install what they need on first use (virtualenv, pinned Python and npm packages,
+# the project's solc front end, anvil on PATH) and skip that work when already done.
+
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+SOLC_VERSION := 0.8.28
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.10 || command -v python3)
+
+# Keep ape's and py-solc-x's state inside the project so runs are reproducible.
+export APE_DATA_FOLDER := $(ROOT)/.build/ape-data
+export SOLCX_BINARY_PATH := $(ROOT)/.build/solcx
+export PATH := $(ROOT)/.build/bin:$(VENV)/bin:$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+
+STAMP_PY := $(VENV)/.installed
+STAMP_NPM := node_modules/.installed
+SOLC_BIN := $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION)
+ANVIL_LINK := .build/bin/anvil
+
+.PHONY: install demo test lint clean
+
+install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK)
+
+$(STAMP_PY): requirements.lock pyproject.toml
+	@echo "==> Python virtualenv ($(PYTHON)) with pinned packages"
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is required")'
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+$(STAMP_NPM): package.json package-lock.json
+	@echo "==> npm packages (solc, anvil, OpenZeppelin) from package-lock.json"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(SOLC_BIN): tools/solc.js $(STAMP_NPM)
+	@echo "==> solc $(SOLC_VERSION) front end for py-solc-x"
+	@mkdir -p $(SOLCX_BINARY_PATH)
+	@printf '#!/bin/sh\nexec node "%s/tools/solc.js" "$$@"\n' "$(ROOT)" > $@
+	@chmod +x $@
+	@$@ --version | grep -q "Version: $(SOLC_VERSION)+" || { echo "npm solc is not $(SOLC_VERSION)"; exit 1; }
+
+$(ANVIL_LINK): $(STAMP_NPM)
+	@mkdir -p $(dir $@)
+	@bin=$$(ls $(ROOT)/node_modules/@foundry-rs/anvil-*/bin/anvil 2>/dev/null | head -n1); \
+	  test -n "$$bin" || { echo "anvil binary missing from node_modules/@foundry-rs"; exit 1; }; \
+	  ln -sf "$$bin" $@
+	@$@ --version | head -n1
+
+demo: install
+	@ape run demo
+
+test: install
+	@ruff check revshare scripts tests
+	@ape test tests $(TEST_ARGS)
+
+lint: install
+	@ruff check revshare scripts tests
+	@ruff format --check revshare scripts tests
+
+clean:
+	rm -rf .build .venv node_modules .hypothesis .pytest_cache

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+
+import {IChainRegistry} from "./interfaces/IChainRegistry.sol";
+import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
+
+/// @title ChainRegistry
+/// @notice Governance-owned list of Superchain member chains: each chain's treasury, its
+///         revenue-share terms (gross and net rates, the hash of the agreed terms document)
+///         and whether it is active, plus the Collective's address. Every change emits an event.
+/// @dev The owner is governance: in production a timelock whose proposer is the Security
+///      Council multisig. Ownership moves in two steps (`transferOwnership` + `acceptOwnership`).
+contract ChainRegistry is IChainRegistry, Ownable2Step {
+    /// @notice Default Collective rate on gross revenue (2.5%).
+    uint16 public constant DEFAULT_GROSS_BPS = RevenueShareMath.DEFAULT_GROSS_BPS;
+
+    /// @notice Default Collective rate on net revenue (15%).
+    uint16 public constant DEFAULT_NET_BPS = RevenueShareMath.DEFAULT_NET_BPS;
+
+    /// @notice Largest accepted rate (100%).
+    uint16 public constant MAX_BPS = uint16(RevenueShareMath.BPS_DENOMINATOR);
+
+    /// @inheritdoc IChainRegistry
+    address public collective;
+
+    mapping(uint256 chainId => Chain) private _chains;
+    uint256[] private _chainIds;
+
+    /// @notice A chain was added.
+    event ChainRegistered(
+        uint256 indexed chainId, address indexed treasury, uint16 grossBps, uint16 netBps, bytes32 termsHash
+    );
+    /// @notice A chain's rates or terms document changed.
+    event TermsUpdated(uint256 indexed chainId, uint16 grossBps, uint16 netBps, bytes32 termsHash);
+    /// @notice A chain's treasury changed.
+    event TreasuryUpdated(uint256 indexed chainId, address indexed previousTreasury, address indexed newTreasury);
+    /// @notice A chain was activated or deactivated.
+    event ChainActiveSet(uint256 indexed chainId, bool active);
+    /// @notice The Collective's address changed.
+    event CollectiveUpdated(address indexed previousCollective, address indexed newCollective);
+
+    /// @notice An address argument was zero.
+    error ZeroAddress();
+    /// @notice Chain id 0 is not a chain.
+    error InvalidChainId();
+    /// @notice A rate above 10,000 bps.
+    error InvalidBps(uint256 bps);
+    /// @notice The chain is already registered.
+    error ChainAlreadyRegistered(uint256 chainId);
+    /// @notice The chain is not registered.
+    error UnknownChain(uint256 chainId);
+
+    /// @param initialOwner Governance (or the deployer, who hands over to governance later).
+    /// @param initialCollective The Collective's receiving address.
+    constructor(address initialOwner, address initialCollective) Ownable(initialOwner) {
+        _setCollective(initialCollective);
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @notice Register a new member chain, active from the start.
+    /// @param chainId The chain's EIP-155 id.
+    /// @param treasury Where the chain's share is paid.
+    /// @param grossBps Collective rate on gross revenue (default 250).
+    /// @param netBps Collective rate on net revenue (default 1,500).
+    /// @param termsHash Hash of the agreed terms document.
+    function registerChain(uint256 chainId, address treasury, uint16 grossBps, uint16 netBps, bytes32 termsHash)
+        external
+        onlyOwner
+    {
+        if (chainId == 0) revert InvalidChainId();
+        if (_chains[chainId].registered) revert ChainAlreadyRegistered(chainId);
+        if (treasury == address(0)) revert ZeroAddress();
+        _checkBps(grossBps);
+        _checkBps(netBps);
+        _chains[chainId] = Chain({
+            treasury: treasury,
+            grossBps: grossBps,
+            netBps: netBps,
+            active: true,
+            registered: true,
+            termsHash: termsHash
+        });
+        _chainIds.push(chainId);
+        emit ChainRegistered(chainId, treasury, grossBps, netBps, termsHash);
+    }
+
+    /// @notice Change a chain's rates and terms document; applies to every later disbursement.
+    /// @param chainId A registered chain.
+    /// @param grossBps New Collective rate on gross revenue.
+    /// @param netBps New Collective rate on net revenue.
+    /// @param termsHash Hash of the new terms document.
+    function updateTerms(uint256 chainId, uint16 grossBps, uint16 netBps, bytes32 termsHash) external onlyOwner {
+        Chain storage chain = _registered(chainId);
+        _checkBps(grossBps);
+        _checkBps(netBps);
+        chain.grossBps = grossBps;
+        chain.netBps = netBps;
+        chain.termsHash = termsHash;
+        emit TermsUpdated(chainId, grossBps, netBps, termsHash);
+    }
+
+    /// @notice Change where a chain's share is paid.
+    /// @param chainId A registered chain.
+    /// @param treasury The new treasury (non-zero).
+    function setTreasury(uint256 chainId, address treasury) external onlyOwner {
+        Chain storage chain = _registered(chainId);
+        if (treasury == address(0)) revert ZeroAddress();
+        address previous = chain.treasury;
+        chain.treasury = treasury;
+        emit TreasuryUpdated(chainId, previous, treasury);
+    }
+
+    /// @notice Activate or deactivate a chain; an inactive chain's splitter cannot disburse.
+    /// @param chainId A registered chain.
+    /// @param active The new state.
+    function setActive(uint256 chainId, bool active) external onlyOwner {
+        _registered(chainId).active = active;
+        emit ChainActiveSet(chainId, active);
+    }
+
+    /// @notice Change the Collective's receiving address.
+    /// @param newCollective The new address (non-zero).
+    function setCollective(address newCollective) external onlyOwner {
+        _setCollective(newCollective);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IChainRegistry
+    function getChain(uint256 chainId) external view returns (Chain memory) {
+        return _registered(chainId);
+    }
+
+    /// @notice Whether `chainId` is registered.
+    /// @param chainId Any chain id.
+    function isRegistered(uint256 chainId) external view returns (bool) {
+        return _chains[chainId].registered;
+    }
+
+    /// @notice Number of registered chains.
+    function chainCount() external view returns (uint256) {
+        return _chainIds.length;
+    }
+
+    /// @notice The `index`-th registered chain id, in registration order.
+    /// @param index Below `chainCount()`.
+    function chainIdAt(uint256 index) external view returns (uint256) {
+        return _chainIds[index];
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _registered(uint256 chainId) private view returns (Chain storage chain) {
+        chain = _chains[chainId];
+        if (!chain.registered) revert UnknownChain(chainId);
+    }
+
+    function _checkBps(uint16 bps) private pure {
+        if (bps > MAX_BPS) revert InvalidBps(bps);
+    }
+
+    function _setCollective(address newCollective) private {
+        if (newCollective == address(0)) revert ZeroAddress();
+        address previous = collective;
+        collective = newCollective;
+        emit CollectiveUpdated(previous, newCollective);
+    }
+}

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title IChainRegistry
+/// @notice Read side of the governance-owned list of Superchain member chains and their terms.
+interface IChainRegistry {
+    /// @notice A member chain's registration and revenue-share terms.
+    /// @param treasury Where the chain's share is paid.
+    /// @param grossBps Collective rate on gross revenue, in bps (at most 10,000).
+    /// @param netBps Collective rate on net revenue, in bps (at most 10,000).
+    /// @param active Inactive chains cannot disburse.
+    /// @param registered Distinguishes a registered chain from an empty slot.
+    /// @param termsHash Hash of the agreed terms document.
+    struct Chain {
+        address treasury;
+        uint16 grossBps;
+        uint16 netBps;
+        bool active;
+        bool registered;
+        bytes32 termsHash;
+    }
+
+    /// @notice The Optimism Collective's receiving address.
+    function collective() external view returns (address);
+
+    /// @notice The registration of `chainId`; reverts for an unknown chain.
+    function getChain(uint256 chainId) external view returns (Chain memory);
+}

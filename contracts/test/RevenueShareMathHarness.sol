@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {RevenueShareMath} from "../libraries/RevenueShareMath.sol";
+
+/// @title RevenueShareMathHarness
+/// @notice TEST ONLY. Exposes `RevenueShareMath` with unrestricted rates, one case or many per call.
+contract RevenueShareMathHarness {
+    /// @notice `RevenueShareMath.split` for one case.
+    function split(uint256 gross, uint256 l1Cost, uint256 grossBps, uint256 netBps)
+        external
+        pure
+        returns (uint256 collectiveShare, uint256 chainShare, bool netRuleApplied)
+    {
+        return RevenueShareMath.split(gross, l1Cost, grossBps, netBps);
+    }
+
+    /// @notice `RevenueShareMath.split` for many cases in one call; `cases[i] = [gross, l1Cost, grossBps, netBps]`.
+    function splitMany(uint256[4][] calldata cases)
+        external
+        pure
+        returns (uint256[] memory collectiveShares, uint256[] memory chainShares, bool[] memory netRuleApplied)
+    {
+        uint256 n = cases.length;
+        collectiveShares = new uint256[](n);
+        chainShares = new uint256[](n);
+        netRuleApplied = new bool[](n);
+        for (uint256 i; i < n; ++i) {
+            (collectiveShares[i], chainShares[i], netRuleApplied[i]) =
+                RevenueShareMath.split(cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
+        }
+    }
+}
