@@ -1,0 +1,344 @@
+"""Deployment configuration: load a YAML file, validate every field, report all mistakes at once.
+
+A config describes the Collective, the registry's governance owner, and the member chains::
+
+    collective: "0x..."            # the Optimism Collective's receiving address
+    owner: "0x..."                 # optional: governance; ownership is offered to it (two-step)
+    chains:
+      - chain_id: 8453
+        name: Base
+        treasury: "0x..."
+        gross_bps: 250             # optional, default 250 (2.5% of gross)
+        net_bps: 1500              # optional, default 1500 (15% of net)
+        terms_document: terms.md   # or terms_hash: "0x<64 hex>"; optional
+        disbursement_interval: 86400   # seconds, optional, default one day
+        vaults:                    # optional: default the OP Stack predeploys
+          sequencer_fee_vault: "0x4200000000000000000000000000000000000011"
+          base_fee_vault: "0x4200000000000000000000000000000000000019"
+          l1_fee_vault: "0x420000000000000000000000000000000000001A"
+          operator_fee_vault: "0x420000000000000000000000000000000000001B"   # or null
+    mock_vaults:                   # local networks only: mock vaults replace the predeploys
+      min_withdrawal: "0.01 ether"
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from eth_utils import is_hex_address, keccak, to_checksum_address
+
+from revshare.model import BPS_DENOMINATOR, DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
+
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+ZERO_HASH = "0x" + "00" * 32
+DEFAULT_INTERVAL = 24 * 60 * 60
+UINT256_MAX = 2**256 - 1
+
+# OP Stack fee vault predeploys.
+PREDEPLOY_VAULTS: dict[str, str | None] = {
+    "sequencer_fee_vault": "0x4200000000000000000000000000000000000011",
+    "base_fee_vault": "0x4200000000000000000000000000000000000019",
+    "l1_fee_vault": "0x420000000000000000000000000000000000001A",
+    "operator_fee_vault": "0x420000000000000000000000000000000000001B",
+}
+VAULT_ROLES = tuple(PREDEPLOY_VAULTS)
+
+_UNITS = {"wei": 0, "gwei": 9, "ether": 18, "eth": 18}
+_HASH_RE = re.compile(r"^0x[0-9a-fA-F]{64}$")
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; ``problems`` lists every mistake found."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"invalid config {source}:\n{lines}")
+
+
+@dataclass(frozen=True)
+class ChainConfig:
+    """One member chain."""
+
+    chain_id: int
+    name: str
+    treasury: str
+    gross_bps: int = DEFAULT_GROSS_BPS
+    net_bps: int = DEFAULT_NET_BPS
+    terms_hash: str = ZERO_HASH
+    disbursement_interval: int = DEFAULT_INTERVAL
+    vaults: dict[str, str | None] = field(default_factory=lambda: dict(PREDEPLOY_VAULTS))
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    """A whole deployment: the Collective, governance and the member chains."""
+
+    collective: str
+    chains: tuple[ChainConfig, ...]
+    owner: str | None = None
+    mock_vault_min_withdrawal: int = 0
+    source: str = "<config>"
+
+    def chain(self, chain_id: int | None) -> ChainConfig:
+        """The chain with ``chain_id``, or the only chain when ``chain_id`` is None."""
+        if chain_id is None:
+            if len(self.chains) == 1:
+                return self.chains[0]
+            ids = ", ".join(str(c.chain_id) for c in self.chains)
+            raise ConfigError(self.source, [f"several chains configured ({ids}): choose one"])
+        for chain in self.chains:
+            if chain.chain_id == chain_id:
+                return chain
+        ids = ", ".join(str(c.chain_id) for c in self.chains)
+        raise ConfigError(self.source, [f"unknown chain {chain_id}: the config has {ids}"])
+
+
+def parse_amount(value: Any) -> int:
+    """An amount in wei from an integer or a string such as ``"1.5 ether"`` or ``"20 gwei"``."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not an amount")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"{value} is negative")
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not an amount (use wei or e.g. '1.5 ether')")
+    parts = value.strip().split()
+    unit = parts[1].lower() if len(parts) == 2 else "wei"
+    if len(parts) not in (1, 2) or unit not in _UNITS:
+        raise ValueError(f"{value!r} is not an amount (use wei or e.g. '1.5 ether')")
+    try:
+        number = Decimal(parts[0]) * (Decimal(10) ** _UNITS[unit])
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not an amount (use wei or e.g. '1.5 ether')") from None
+    if number < 0 or number != number.to_integral_value():
+        raise ValueError(f"{value!r} is not a whole, non-negative number of wei")
+    return int(number)
+
+
+def terms_hash_of(document: Path) -> str:
+    """keccak256 of a terms document's bytes, as 0x-prefixed hex."""
+    return "0x" + keccak(document.read_bytes()).hex()
+
+
+class _Checker:
+    """Collects problems with their location instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def address(self, where: str, value: Any, *, allow_none: bool = False) -> str | None:
+        if value is None:
+            if not allow_none:
+                self.fail(where, "is required")
+            return None
+        if not isinstance(value, str) or not is_hex_address(value):
+            self.fail(where, f"{value!r} is not an address (0x followed by 40 hex digits)")
+            return None
+        if int(value, 16) == 0:
+            self.fail(where, "must not be the zero address")
+            return None
+        return to_checksum_address(value)
+
+    def integer(self, where: str, value: Any, *, low: int, high: int) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(where, f"{value!r} is not a whole number")
+            return None
+        if not low <= value <= high:
+            self.fail(where, f"{value} is outside {low}..{high}")
+            return None
+        return value
+
+    def bps(self, where: str, value: Any) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(where, f"{value!r} is not a whole number of basis points")
+            return None
+        if not 0 <= value <= BPS_DENOMINATOR:
+            self.fail(where, f"{value} bps is outside 0..{BPS_DENOMINATOR} (0% to 100%)")
+            return None
+        return value
+
+    def unknown_keys(self, where: str, data: Mapping[str, Any], known: set[str]) -> None:
+        for key in sorted(set(data) - known):
+            self.fail(where, f"unknown key {key!r} (expected one of: {', '.join(sorted(known))})")
+
+
+_TOP_KEYS = {"collective", "owner", "chains", "mock_vaults"}
+_CHAIN_KEYS = {
+    "chain_id",
+    "name",
+    "treasury",
+    "gross_bps",
+    "net_bps",
+    "terms_hash",
+    "terms_document",
+    "disbursement_interval",
+    "vaults",
+}
+
+
+def _parse_chain(check: _Checker, where: str, raw: Any, base_dir: Path) -> ChainConfig | None:
+    if not isinstance(raw, Mapping):
+        check.fail(where, "must be a mapping with chain_id, treasury, ...")
+        return None
+    check.unknown_keys(where, raw, _CHAIN_KEYS)
+    chain_id = check.integer(f"{where}.chain_id", raw.get("chain_id"), low=1, high=UINT256_MAX)
+    treasury = check.address(f"{where}.treasury", raw.get("treasury"))
+    gross_bps = check.bps(f"{where}.gross_bps", raw.get("gross_bps", DEFAULT_GROSS_BPS))
+    net_bps = check.bps(f"{where}.net_bps", raw.get("net_bps", DEFAULT_NET_BPS))
+    interval = check.integer(
+        f"{where}.disbursement_interval",
+        raw.get("disbursement_interval", DEFAULT_INTERVAL),
+        low=0,
+        high=10 * 365 * 86400,
+    )
+    terms_hash = _parse_terms(check, where, raw, base_dir)
+    vaults = _parse_vaults(check, f"{where}.vaults", raw.get("vaults"))
+    name = raw.get("name", f"chain {chain_id}")
+    if not isinstance(name, str) or not name.strip():
+        check.fail(f"{where}.name", f"{name!r} is not a name")
+    if None in (chain_id, treasury, gross_bps, net_bps, interval, terms_hash, vaults):
+        return None
+    return ChainConfig(
+        chain_id=chain_id,  # type: ignore[arg-type]
+        name=str(name),
+        treasury=treasury,  # type: ignore[arg-type]
+        gross_bps=gross_bps,  # type: ignore[arg-type]
+        net_bps=net_bps,  # type: ignore[arg-type]
+        terms_hash=terms_hash,  # type: ignore[arg-type]
+        disbursement_interval=interval,  # type: ignore[arg-type]
+        vaults=vaults,  # type: ignore[arg-type]
+    )
+
+
+def _parse_terms(check: _Checker, where: str, raw: Mapping[str, Any], base_dir: Path) -> str | None:
+    if "terms_hash" in raw and "terms_document" in raw:
+        check.fail(where, "give terms_hash or terms_document, not both")
+        return None
+    if "terms_document" in raw:
+        path = base_dir / str(raw["terms_document"])
+        if not path.is_file():
+            check.fail(f"{where}.terms_document", f"file not found: {path}")
+            return None
+        return terms_hash_of(path)
+    value = raw.get("terms_hash", ZERO_HASH)
+    if not isinstance(value, str) or not _HASH_RE.match(value):
+        check.fail(f"{where}.terms_hash", f"{value!r} is not a 32-byte hex hash")
+        return None
+    return value.lower()
+
+
+def _parse_vaults(check: _Checker, where: str, raw: Any) -> dict[str, str | None] | None:
+    if raw is None:
+        return dict(PREDEPLOY_VAULTS)
+    if not isinstance(raw, Mapping):
+        check.fail(where, f"must be a mapping of {', '.join(VAULT_ROLES)}")
+        return None
+    check.unknown_keys(where, raw, set(VAULT_ROLES))
+    vaults: dict[str, str | None] = {}
+    for role in VAULT_ROLES:
+        value = raw.get(role, PREDEPLOY_VAULTS[role])
+        optional = role == "operator_fee_vault"
+        vaults[role] = check.address(f"{where}.{role}", value, allow_none=optional)
+    required_ok = all(vaults[r] for r in VAULT_ROLES if r != "operator_fee_vault")
+    return vaults if required_ok else None
+
+
+def _check_distinct_addresses(check: _Checker, config: DeployConfig) -> None:
+    seen: dict[str, str] = {}
+
+    def claim(where: str, address: str | None) -> None:
+        if address is None:
+            return
+        key = address.lower()
+        if key in seen:
+            check.fail(where, f"{address} is already used as {seen[key]}")
+        else:
+            seen[key] = where
+
+    claim("collective", config.collective)
+    for index, chain in enumerate(config.chains):
+        claim(f"chains[{index}].treasury", chain.treasury)
+        for role, address in chain.vaults.items():
+            if address != PREDEPLOY_VAULTS[role]:  # every chain has the predeploys at the same address
+                claim(f"chains[{index}].vaults.{role}", address)
+    if config.owner is not None and config.owner.lower() in seen:
+        check.fail("owner", f"{config.owner} is already used as {seen[config.owner.lower()]}")
+
+
+def parse_config(data: Any, *, source: str = "<config>", base_dir: Path | None = None) -> DeployConfig:
+    """Validate already-loaded YAML data; raises ConfigError listing every problem."""
+    check = _Checker()
+    base_dir = base_dir or Path.cwd()
+    if not isinstance(data, Mapping):
+        raise ConfigError(source, ["the file must hold a mapping with collective and chains"])
+    check.unknown_keys("config", data, _TOP_KEYS)
+    collective = check.address("collective", data.get("collective"))
+    owner = check.address("owner", data.get("owner"), allow_none=True)
+
+    raw_chains = data.get("chains")
+    chains: list[ChainConfig] = []
+    if not isinstance(raw_chains, list) or not raw_chains:
+        check.fail("chains", "must be a non-empty list of chains")
+    else:
+        ids: dict[Any, int] = {}
+        for index, raw in enumerate(raw_chains):
+            chain = _parse_chain(check, f"chains[{index}]", raw, base_dir)
+            raw_id = raw.get("chain_id") if isinstance(raw, Mapping) else None
+            if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+                if raw_id in ids:
+                    check.fail(
+                        f"chains[{index}].chain_id",
+                        f"chain {raw_id} is already configured at chains[{ids[raw_id]}]",
+                    )
+                ids.setdefault(raw_id, index)
+            if chain is not None:
+                chains.append(chain)
+
+    min_withdrawal = 0
+    mock = data.get("mock_vaults") or {}
+    if not isinstance(mock, Mapping):
+        check.fail("mock_vaults", "must be a mapping")
+    else:
+        check.unknown_keys("mock_vaults", mock, {"min_withdrawal"})
+        try:
+            min_withdrawal = parse_amount(mock.get("min_withdrawal", 0))
+        except ValueError as exc:
+            check.fail("mock_vaults.min_withdrawal", str(exc))
+
+    if check.problems or collective is None:
+        raise ConfigError(source, check.problems or ["collective: is required"])
+    config = DeployConfig(
+        collective=collective,
+        chains=tuple(chains),
+        owner=owner,
+        mock_vault_min_withdrawal=min_withdrawal,
+        source=source,
+    )
+    _check_distinct_addresses(check, config)
+    if check.problems:
+        raise ConfigError(source, check.problems)
+    return config
+
+
+def load_config(path: str | Path) -> DeployConfig:
+    """Read and validate a YAML deployment config."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(str(path), ["file not found"])
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ConfigError(str(path), [f"not valid YAML: {exc}"]) from None
+    return parse_config(data, source=str(path), base_dir=path.parent)

@@ -1,0 +1,61 @@
+"""Exact integer reference model of the Superchain revenue-share rule.
+
+The Collective receives the greater of ``grossBps`` of gross revenue and ``netBps`` of net
+revenue (gross minus the L1 data cost, floored at zero), each rounded down, never more than
+gross. The chain keeps the rest. Python integers are unbounded, so this is the arithmetic the
+contracts must reproduce exactly for every uint256 input.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+BPS_DENOMINATOR = 10_000
+DEFAULT_GROSS_BPS = 250
+DEFAULT_NET_BPS = 1_500
+UINT256_MAX = 2**256 - 1
+
+GROSS_RULE = "gross"
+NET_RULE = "net"
+
+
+class Split(NamedTuple):
+    """How one amount of revenue is shared."""
+
+    collective: int
+    chain: int
+    net_rule_applied: bool
+
+    @property
+    def rule(self) -> str:
+        """Which rule set the Collective's share: ``"net"`` if it gave strictly more, else ``"gross"``."""
+        return NET_RULE if self.net_rule_applied else GROSS_RULE
+
+
+def apply_bps(amount: int, bps: int) -> int:
+    """``floor(amount * bps / 10^4)``, saturating at ``amount`` for rates of 100% or more."""
+    if bps >= BPS_DENOMINATOR:
+        return amount
+    return amount * bps // BPS_DENOMINATOR
+
+
+def split(
+    gross: int,
+    l1_cost: int,
+    gross_bps: int = DEFAULT_GROSS_BPS,
+    net_bps: int = DEFAULT_NET_BPS,
+) -> Split:
+    """Split ``gross`` revenue, ``l1_cost`` of which paid for L1 data, between Collective and chain."""
+    for name, value in (
+        ("gross", gross),
+        ("l1_cost", l1_cost),
+        ("gross_bps", gross_bps),
+        ("net_bps", net_bps),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    by_gross = apply_bps(gross, gross_bps)
+    by_net = apply_bps(max(gross - l1_cost, 0), net_bps)
+    net_rule_applied = by_net > by_gross
+    collective = by_net if net_rule_applied else by_gross
+    return Split(collective=collective, chain=gross - collective, net_rule_applied=net_rule_applied)
