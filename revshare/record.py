@@ -64,7 +64,7 @@ class DeploymentRecord:
 
 def record_path(directory: Path, network_choice: str) -> Path:
     """``deployments/<ecosystem>/<network>.json`` for a choice like ``ethereum:local:foundry``."""
-    ecosystem, network, *_ = (network_choice.split(":") + ["", ""])[:3]
+    ecosystem, network, *_ = [*network_choice.split(":"), "", ""]
     return directory / (ecosystem or "unknown") / f"{network or 'unknown'}.json"
 
 
