@@ -1,0 +1,59 @@
+"""`ape run demo`: deploy on a local anvil, run simulated days of fees, print the disbursements."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from ape.cli import ConnectedProviderCommand
+from ape.logging import logger
+
+from revshare.cli import config_option
+from revshare.demo import disbursement_table, reconciliation, run_demo, simulate_fees
+from revshare.deploy import deploy
+
+
+@click.command(cls=ConnectedProviderCommand, short_help="Run the revenue-share demo on a local chain")
+@config_option(default="config/demo.yaml")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 365), help="Days to simulate")
+@click.option("--seed", default=2026, show_default=True, type=int, help="Fee simulation seed")
+def cli(config, days, seed):
+    from ape import accounts, networks
+
+    if networks.provider.network.name != "local":
+        raise click.UsageError("the demo runs on a local network only")
+    logger.set_level("WARNING")
+    operator = accounts.test_accounts[0]
+    funder = accounts.test_accounts[1]
+
+    click.echo("== Per-chain revenue splitter ==")
+    deployment = deploy(config, None, operator, record_dir=Path(".build/demo/deployments"), log=click.echo)
+    chain_cfg = deployment.chain
+    click.echo(
+        f"\n{chain_cfg.name} (chain {chain_cfg.chain_id}) pays the Collective the greater of "
+        f"{chain_cfg.gross_bps / 100:g}% of gross and {chain_cfg.net_bps / 100:g}% of net revenue.\n"
+        f"Simulating {days} days of sequencer fees:"
+    )
+    result = run_demo(deployment, simulate_fees(days, seed), funder, log=click.echo)
+
+    click.echo("\nDisbursements (ETH):")
+    click.echo(disbursement_table(result.rows))
+    for day, fees in enumerate(result.fees, start=1):
+        if fees.direct:
+            click.echo(f"  day {day} gross includes {fees.direct} wei sent straight to the splitter")
+    click.echo("\nReconciliation (wei):")
+    ok = True
+    for label, left, right in reconciliation(result):
+        mark = "ok" if left == right else "MISMATCH"
+        ok &= left == right
+        click.echo(
+            f"  [{mark}] {label}: {left} = {right}"
+            if left == right
+            else f"  [{mark}] {label}: {left} != {right}"
+        )
+    if result.vault_left:
+        click.echo(f"  {result.vault_left} wei is still in vaults below their minimum withdrawal amount")
+    if not ok or not all(row.matches_model() for row in result.rows):
+        click.echo("Demo found a discrepancy.", err=True)
+        sys.exit(1)
