@@ -18,10 +18,19 @@ STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 SOLC_BIN := $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION)
 ANVIL_LINK := .build/bin/anvil
+SOURCES := $(shell find contracts -name '*.sol' -not -path '*/.cache/*' 2>/dev/null)
+COMPILED := .build/compiled.stamp
 
 .PHONY: install demo test lint clean
 
 install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK)
+
+# ape-solidity recompiles a changed file but not the contracts importing it, which would leave
+# stale bytecode after a library edit: any contract change recompiles everything.
+$(COMPILED): $(SOURCES) ape-config.yaml | install
+	@echo "==> compiling contracts"
+	@ape compile --force > .build/compile.log 2>&1 || { cat .build/compile.log; exit 1; }
+	@touch $@
 
 $(STAMP_PY): requirements.lock pyproject.toml
 	@echo "==> Python virtualenv ($(PYTHON)) with pinned packages"
@@ -50,10 +59,10 @@ $(ANVIL_LINK): $(STAMP_NPM)
 	  ln -sf "$$bin" $@
 	@$@ --version | head -n1
 
-demo: install
+demo: install $(COMPILED)
 	@ape run demo
 
-test: install
+test: install $(COMPILED)
 	@ruff check revshare scripts tests
 	@ape test tests $(TEST_ARGS)
 

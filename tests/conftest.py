@@ -1,0 +1,127 @@
+"""Shared fixtures: accounts with fixed roles, a registry with one chain, mock vaults and a splitter.
+
+Ape restores the chain to a snapshot around every test; hypothesis examples inside one test
+restore state themselves with `restore_after` (never `chain.isolate()`, which swallows asserts).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from eth_utils import to_checksum_address
+
+from revshare.deploy import create_address
+
+# ---------------------------------------------------------------- hypothesis profiles
+# Examples run against a node, so no per-example deadline. `ci` is the fast default used by
+# `make test`; `thorough` (REVSHARE_HYPOTHESIS_PROFILE=thorough) runs many more examples.
+_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    "print_blob": True,
+}
+settings.register_profile("ci", max_examples=25, **_COMMON)
+settings.register_profile("thorough", max_examples=500, **_COMMON)
+settings.load_profile(os.environ.get("REVSHARE_HYPOTHESIS_PROFILE", "ci"))
+
+CHAIN_ID = 8453
+ONE_DAY = 86_400
+MIN_WITHDRAWAL = 10**16  # 0.01 ETH
+VAULT_ROLES = ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault", "operator_fee_vault")
+ZERO_HASH = b"\x00" * 32
+TERMS_HASH = bytes.fromhex("ab" * 32)
+L2 = 1
+
+
+@contextmanager
+def restore_after(chain: Any) -> Iterator[None]:
+    """Run a block and put the chain back as it was, letting assertion errors through."""
+    snapshot = chain.snapshot()
+    try:
+        yield
+    finally:
+        chain.restore(snapshot)
+
+
+@pytest.fixture(scope="session")
+def owner(accounts):
+    return accounts[0]
+
+
+@pytest.fixture(scope="session")
+def keeper(accounts):
+    """Anyone: calls disburse and pays fees in."""
+    return accounts[1]
+
+
+@pytest.fixture(scope="session")
+def stranger(accounts):
+    return accounts[2]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _roles_first(owner, keeper, stranger):
+    """Create the session-scoped role fixtures before any module fixture (ape's isolation order)."""
+
+
+@pytest.fixture(scope="session")
+def collective():
+    """A fresh address with no code and no balance, so its balance is exactly what it was paid."""
+    return to_checksum_address("0xc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0")
+
+
+@pytest.fixture(scope="session")
+def treasury():
+    return to_checksum_address("0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e")
+
+
+@pytest.fixture(scope="module")
+def math_harness(project, owner):
+    return owner.deploy(project.RevenueShareMathHarness)
+
+
+@pytest.fixture(scope="module")
+def registry(project, owner, collective, treasury):
+    registry = owner.deploy(project.ChainRegistry, owner, collective)
+    registry.registerChain(CHAIN_ID, treasury, 250, 1500, TERMS_HASH, sender=owner)
+    return registry
+
+
+def deploy_vaults_and_splitter(
+    project: Any, owner: Any, registry: Any, *, chain_id: int = CHAIN_ID, interval: int = ONE_DAY
+) -> tuple[dict[str, Any], Any]:
+    """Four mock vaults paying a splitter deployed right after them (address predicted)."""
+    splitter_address = create_address(owner.address, owner.nonce + len(VAULT_ROLES))
+    vaults = {
+        role: owner.deploy(project.MockFeeVault, splitter_address, MIN_WITHDRAWAL, L2) for role in VAULT_ROLES
+    }
+    splitter = owner.deploy(
+        project.ChainRevenueSplitter,
+        registry,
+        chain_id,
+        [vaults[role].address for role in VAULT_ROLES],
+        interval,
+    )
+    assert splitter.address == splitter_address
+    return vaults, splitter
+
+
+@pytest.fixture(scope="module")
+def system(project, owner, registry):
+    return deploy_vaults_and_splitter(project, owner, registry)
+
+
+@pytest.fixture(scope="module")
+def vaults(system):
+    return system[0]
+
+
+@pytest.fixture(scope="module")
+def splitter(system):
+    return system[1]

@@ -1,0 +1,36 @@
+"""RevenueShareMath against the Python reference model, many cases per call."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from revshare.model import UINT256_MAX, split
+from tests.strategies import EDGE_AMOUNTS, any_bps, uint256
+
+
+def assert_batch_matches_model(math_harness, cases):
+    collective, chain, net_rule = math_harness.splitMany(cases)
+    for index, (gross, l1_cost, gross_bps, net_bps) in enumerate(cases):
+        expected = split(gross, l1_cost, gross_bps, net_bps)
+        got = (collective[index], chain[index], net_rule[index])
+        assert got == tuple(expected), f"case {cases[index]}: contract {got} != model {tuple(expected)}"
+
+
+def test_edge_grid_matches_model(math_harness):
+    rates = [0, 1, 250, 1_500, 10_000, 10_001, UINT256_MAX]
+    cases = [
+        [gross, cost, g, n]
+        for gross in EDGE_AMOUNTS
+        for cost in (0, 1, gross // 2, gross, UINT256_MAX)
+        for g, n in zip(rates, reversed(rates), strict=True)
+    ]
+    assert_batch_matches_model(math_harness, cases)
+
+
+def test_single_case_entry_point(math_harness):
+    assert math_harness.split(100, 0, 250, 1500) == (15, 85, True)
+    assert math_harness.split(UINT256_MAX, UINT256_MAX, 10_000, 10_000) == (UINT256_MAX, 0, False)
+
+
+@given(cases=st.lists(st.tuples(uint256, uint256, any_bps, any_bps).map(list), min_size=1, max_size=200))
+def test_library_matches_model_for_any_uint256(math_harness, cases):
+    assert_batch_matches_model(math_harness, cases)
