@@ -79,7 +79,9 @@ def test_register_rejects_bad_input(registry, owner, treasury):
 
 def test_update_terms(registry, owner):
     receipt = registry.updateTerms(CHAIN_ID, 100, 1000, NEW_HASH, sender=owner)
-    assert receipt.events == [registry.TermsUpdated(chainId=CHAIN_ID, grossBps=100, netBps=1000, termsHash=NEW_HASH)]
+    assert receipt.events == [
+        registry.TermsUpdated(chainId=CHAIN_ID, grossBps=100, netBps=1000, termsHash=NEW_HASH)
+    ]
     chain = registry.getChain(CHAIN_ID)
     assert (chain.grossBps, chain.netBps, chain.termsHash) == (100, 1000, NEW_HASH)
     with ape.reverts(registry.InvalidBps, bps=10_001):
@@ -106,7 +108,9 @@ def test_set_active(registry, owner):
 
 def test_set_collective(registry, owner, collective):
     receipt = registry.setCollective(SOMEONE, sender=owner)
-    assert receipt.events == [registry.CollectiveUpdated(previousCollective=collective, newCollective=SOMEONE)]
+    assert receipt.events == [
+        registry.CollectiveUpdated(previousCollective=collective, newCollective=SOMEONE)
+    ]
     assert registry.collective() == SOMEONE
     with ape.reverts(registry.ZeroAddress):
         registry.setCollective(ZERO, sender=owner)

@@ -55,8 +55,14 @@ def test_receive_accepts_plain_eth_cheaply(splitter, keeper):
 
 
 def test_disburse_withdraws_vaults_and_splits(chain, splitter, vaults, keeper, collective, treasury):
-    fund(keeper, vaults, sequencer_fee_vault=3 * ETH, base_fee_vault=ETH, operator_fee_vault=ETH // 10,
-         l1_fee_vault=2 * ETH)
+    fund(
+        keeper,
+        vaults,
+        sequencer_fee_vault=3 * ETH,
+        base_fee_vault=ETH,
+        operator_fee_vault=ETH // 10,
+        l1_fee_vault=2 * ETH,
+    )
     gross, l1_cost = 61 * ETH // 10, 2 * ETH
     expected = split(gross, l1_cost)
     receipt = splitter.disburse(sender=keeper)
@@ -207,7 +213,10 @@ amounts = st.one_of(st.just(0), st.integers(1, MIN_WITHDRAWAL), st.integers(0, 2
 
 @given(
     vault_amounts=st.fixed_dictionaries(
-        {role: amounts for role in ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault", "operator_fee_vault")}
+        {
+            role: amounts
+            for role in ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault", "operator_fee_vault")
+        }
     ),
     direct=st.one_of(st.just(0), st.integers(0, 10**22)),
     terms=st.tuples(valid_bps, valid_bps),
