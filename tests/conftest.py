@@ -12,9 +12,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
-
 from eth_utils import to_checksum_address
+from hypothesis import HealthCheck, settings
 
 from revshare.deploy import create_address
 

@@ -72,7 +72,10 @@ def test_imports_resolve_from_base_path(solc_bin, tmp_path):
     (tmp_path / "lib" / "L.sol").write_text(
         "pragma solidity 0.8.28;\nlibrary L { function one() internal pure returns (uint) { return 1; } }"
     )
-    source = 'pragma solidity 0.8.28;\nimport "lib/L.sol";\ncontract A { function f() external pure returns (uint) { return L.one(); } }'
+    source = (
+        'pragma solidity 0.8.28;\nimport "lib/L.sol";\n'
+        "contract A { function f() external pure returns (uint) { return L.one(); } }"
+    )
     result = run(
         solc_bin,
         "--standard-json",

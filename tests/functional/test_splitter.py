@@ -251,7 +251,7 @@ def test_disbursement_conserves_value(
 
 @pytest.mark.parametrize("interval", [0, 3_600])
 def test_configurable_interval(chain, project, owner, registry, keeper, interval):
-    vaults, splitter = deploy_vaults_and_splitter(project, owner, registry, interval=interval)
+    _, splitter = deploy_vaults_and_splitter(project, owner, registry, interval=interval)
     assert splitter.DISBURSEMENT_INTERVAL() == interval
     keeper.transfer(splitter, ETH)
     splitter.disburse(sender=keeper)

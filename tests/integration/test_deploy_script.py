@@ -120,7 +120,7 @@ BAD_CONFIGS = {
     ),
     "duplicate address": (
         _mutate(lambda d: d["chains"][1].update(treasury=TREASURY)),
-        "chains[1].treasury: 0x7e7e7e7E7e7E7e7e7e7E7e7e7e7E7e7e7e7e7e7E is already used as chains[0].treasury",
+        f"chains[1].treasury: {TREASURY} is already used as chains[0].treasury",
     ),
     "treasury is the collective": (
         _mutate(lambda d: d["chains"][0].update(treasury=COLLECTIVE)),

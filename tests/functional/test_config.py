@@ -1,0 +1,97 @@
+"""Config parsing details not covered by the deploy script's integration tests."""
+
+import pytest
+
+from revshare.config import PREDEPLOY_VAULTS, ConfigError, parse_amount, parse_config, terms_hash_of
+
+COLLECTIVE = "0xc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0"
+TREASURY = "0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e"
+
+
+def config(**chain):
+    return {"collective": COLLECTIVE, "chains": [{"chain_id": 10, "treasury": TREASURY, **chain}]}
+
+
+@pytest.mark.parametrize(
+    ("text", "wei"),
+    [(0, 0), (123, 123), ("1 ether", 10**18), ("1.5 ETH", 15 * 10**17), ("20 gwei", 2 * 10**10), ("7", 7)],
+)
+def test_parse_amount(text, wei):
+    assert parse_amount(text) == wei
+
+
+@pytest.mark.parametrize("text", [-1, "0.5 wei", "1e-30 ether", "one ether", "1 dollar", True, 1.5, "1 2 3"])
+def test_parse_amount_rejects(text):
+    with pytest.raises(ValueError):
+        parse_amount(text)
+
+
+def test_defaults_and_checksums():
+    parsed = parse_config(config())
+    chain = parsed.chains[0]
+    assert parsed.collective == "0xC0C0c0c0C0C0c0c0c0C0c0C0C0C0C0C0C0C0c0c0"
+    assert (chain.gross_bps, chain.net_bps, chain.disbursement_interval) == (250, 1500, 86_400)
+    assert chain.vaults == PREDEPLOY_VAULTS
+    assert chain.name == "chain 10"
+    assert parsed.owner is None
+
+
+def test_terms_document_is_hashed(tmp_path):
+    (tmp_path / "terms.md").write_text("the agreed terms\n")
+    parsed = parse_config(config(terms_document="terms.md"), base_dir=tmp_path)
+    assert parsed.chains[0].terms_hash == terms_hash_of(tmp_path / "terms.md")
+    # keccak256("the agreed terms\n"), computed independently of the code under test
+    from eth_utils import keccak
+
+    assert parsed.chains[0].terms_hash == "0x" + keccak(b"the agreed terms\n").hex()
+
+
+def test_terms_document_and_hash_are_exclusive(tmp_path):
+    (tmp_path / "t.md").write_text("x")
+    with pytest.raises(ConfigError, match="not both"):
+        parse_config(config(terms_document="t.md", terms_hash="0x" + "00" * 32), base_dir=tmp_path)
+
+
+def test_missing_terms_document(tmp_path):
+    with pytest.raises(ConfigError, match="file not found"):
+        parse_config(config(terms_document="missing.md"), base_dir=tmp_path)
+
+
+def test_custom_vaults_without_operator_vault():
+    vaults = {
+        "sequencer_fee_vault": "0x" + "11" * 20,
+        "base_fee_vault": "0x" + "12" * 20,
+        "l1_fee_vault": "0x" + "13" * 20,
+        "operator_fee_vault": None,
+    }
+    chain = parse_config(config(vaults=vaults)).chains[0]
+    assert chain.vaults["operator_fee_vault"] is None
+    assert chain.vaults["l1_fee_vault"] == "0x1313131313131313131313131313131313131313"
+
+
+def test_a_vault_cannot_be_the_treasury():
+    vaults = {"sequencer_fee_vault": TREASURY}
+    with pytest.raises(
+        ConfigError, match=r"vaults.sequencer_fee_vault: .* is already used as chains\[0\].treasury"
+    ):
+        parse_config(config(vaults=vaults))
+
+
+def test_every_problem_is_reported_at_once():
+    with pytest.raises(ConfigError) as info:
+        parse_config({"collective": "nope", "chains": [{"chain_id": 0, "treasury": None, "gross_bps": 1.5}]})
+    assert len(info.value.problems) == 4  # collective, chain_id, treasury, gross_bps
+
+
+def test_chain_selection():
+    parsed = parse_config(config())
+    assert parsed.chain(None).chain_id == 10
+    assert parsed.chain(10).chain_id == 10
+    with pytest.raises(ConfigError, match="unknown chain 11"):
+        parsed.chain(11)
+
+
+@pytest.mark.parametrize("bad", [None, [], "text", 5])
+def test_top_level_must_be_a_mapping(bad):
+    with pytest.raises(ConfigError):
+        parse_config(bad)
