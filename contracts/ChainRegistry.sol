@@ -13,6 +13,8 @@ import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 ///         and whether it is active, plus the Collective's address. Every change emits an event.
 /// @dev The owner is governance: in production a timelock whose proposer is the Security
 ///      Council multisig. Ownership moves in two steps (`transferOwnership` + `acceptOwnership`).
+///      A guardian (or the owner) can pause every splitter's disbursements at once; only the
+///      owner can unpause. ERC-20 revenue is disbursed only in tokens the owner has allowed.
 contract ChainRegistry is IChainRegistry, Ownable2Step {
     /// @notice Default Collective rate on gross revenue (2.5%).
     uint16 public constant DEFAULT_GROSS_BPS = RevenueShareMath.DEFAULT_GROSS_BPS;
@@ -26,8 +28,15 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     /// @inheritdoc IChainRegistry
     address public collective;
 
+    /// @notice May pause disbursements (not unpause, not change terms). Zero: no guardian.
+    address public guardian;
+
+    /// @inheritdoc IChainRegistry
+    bool public paused;
+
     mapping(uint256 chainId => Chain) private _chains;
     uint256[] private _chainIds;
+    mapping(address token => bool) private _allowedTokens;
 
     /// @notice A chain was added.
     event ChainRegistered(
@@ -41,6 +50,14 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     event ChainActiveSet(uint256 indexed chainId, bool active);
     /// @notice The Collective's address changed.
     event CollectiveUpdated(address indexed previousCollective, address indexed newCollective);
+    /// @notice The guardian changed.
+    event GuardianUpdated(address indexed previousGuardian, address indexed newGuardian);
+    /// @notice Disbursements were paused by `account`.
+    event Paused(address indexed account);
+    /// @notice Disbursements were resumed by `account`.
+    event Unpaused(address indexed account);
+    /// @notice An ERC-20 was allowed or disallowed as revenue.
+    event TokenAllowedSet(address indexed token, bool allowed);
 
     /// @notice An address argument was zero.
     error ZeroAddress();
@@ -52,11 +69,22 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     error ChainAlreadyRegistered(uint256 chainId);
     /// @notice The chain is not registered.
     error UnknownChain(uint256 chainId);
+    /// @notice Only the guardian or the owner may pause.
+    error NotGuardian(address account);
+    /// @notice Already in the requested pause state.
+    error PauseUnchanged(bool paused);
+    /// @notice The token address has no code.
+    error NotAContract(address token);
 
     /// @param initialOwner Governance (or the deployer, who hands over to governance later).
     /// @param initialCollective The Collective's receiving address.
-    constructor(address initialOwner, address initialCollective) Ownable(initialOwner) {
+    /// @param initialGuardian May pause disbursements; zero for none.
+    constructor(address initialOwner, address initialCollective, address initialGuardian) Ownable(initialOwner) {
         _setCollective(initialCollective);
+        if (initialGuardian != address(0)) {
+            guardian = initialGuardian;
+            emit GuardianUpdated(address(0), initialGuardian);
+        }
     }
 
     // ------------------------------------------------------------------ governance
@@ -128,7 +156,46 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         _setCollective(newCollective);
     }
 
+    /// @notice Change the guardian; zero removes it.
+    /// @param newGuardian The new guardian.
+    function setGuardian(address newGuardian) external onlyOwner {
+        address previous = guardian;
+        guardian = newGuardian;
+        emit GuardianUpdated(previous, newGuardian);
+    }
+
+    /// @notice Pause every splitter's disbursements. Funds stay where they are; credited balances
+    ///         can still be claimed. Callable by the guardian or the owner.
+    function pause() external {
+        if (msg.sender != guardian && msg.sender != owner()) revert NotGuardian(msg.sender);
+        if (paused) revert PauseUnchanged(true);
+        paused = true;
+        emit Paused(msg.sender);
+    }
+
+    /// @notice Resume disbursements. Owner only.
+    function unpause() external onlyOwner {
+        if (!paused) revert PauseUnchanged(false);
+        paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    /// @notice Allow or disallow an ERC-20 as revenue that splitters disburse. Fee-on-transfer
+    ///         and rebasing tokens are not supported: splitters refuse to pay them out.
+    /// @param token The token contract.
+    /// @param allowed The new setting.
+    function setTokenAllowed(address token, bool allowed) external onlyOwner {
+        if (token.code.length == 0) revert NotAContract(token);
+        _allowedTokens[token] = allowed;
+        emit TokenAllowedSet(token, allowed);
+    }
+
     // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IChainRegistry
+    function isTokenAllowed(address token) external view returns (bool) {
+        return _allowedTokens[token];
+    }
 
     /// @inheritdoc IChainRegistry
     function getChain(uint256 chainId) external view returns (Chain memory) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
 import {IChainRegistry} from "./interfaces/IChainRegistry.sol";
@@ -11,12 +12,14 @@ import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 /// @notice The address one OP Stack chain's fee vaults pay to. `disburse()` withdraws the vaults,
 ///         counts the L1FeeVault's receipts as the L1 data cost, and splits everything it holds
 ///         between the Optimism Collective and the chain's treasury under the terms recorded in
-///         the `ChainRegistry` at that moment.
-/// @dev Accounting: the contract's balance is always `undisbursed() + totalOwed`. ETH that
-///      arrives outside a vault withdrawal (plain transfers, forced ETH) is part of `undisbursed()`
-///      and counts as revenue at the next disbursement. A payout that fails (reverts, runs out of
-///      its bounded gas) is credited to its recipient as a claimable balance instead of blocking
-///      the other party.
+///         the `ChainRegistry` at that moment. `disburseToken()` does the same for ERC-20 revenue
+///         in a token the registry allows (a custom gas token, say), with no L1 cost.
+/// @dev Accounting, per asset (`ETH` = address(0), or a token): the contract's balance is always
+///      `undisbursed(asset) + totalOwed[asset]`. ETH or tokens that arrive outside a vault
+///      withdrawal (plain transfers, forced ETH) are part of `undisbursed` and count as revenue at
+///      the next disbursement. A payout that fails (reverts, returns false, runs out of its
+///      bounded gas) is credited to its recipient as a claimable balance instead of blocking
+///      the other party. Every state-changing entry point is `nonReentrant`.
 contract ChainRevenueSplitter is ReentrancyGuard {
     /// @notice The fee vaults this splitter withdraws. A zero address means the chain has no such vault.
     struct FeeVaults {
@@ -26,14 +29,16 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         address operatorFeeVault;
     }
 
-    /// @notice Gas forwarded to a recipient on payout; enough for a Safe's receive hook.
+    /// @notice The asset key for native ETH in per-asset mappings and events.
+    address public constant ETH = address(0);
+    /// @notice Gas forwarded to a recipient (or token) on payout; enough for a Safe's receive hook.
     uint256 public constant PAYOUT_GAS = 100_000;
 
     /// @notice The registry holding this chain's treasury and terms, and the Collective's address.
     IChainRegistry public immutable REGISTRY;
     /// @notice The chain whose revenue this splitter shares.
     uint256 public immutable CHAIN_ID;
-    /// @notice Minimum time between two disbursements, in seconds.
+    /// @notice Minimum time between two disbursements of the same asset, in seconds.
     uint256 public immutable DISBURSEMENT_INTERVAL;
     /// @notice SequencerFeeVault (priority fees); counted in net revenue.
     address public immutable SEQUENCER_FEE_VAULT;
@@ -44,18 +49,19 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     /// @notice OperatorFeeVault (operator fees); counted in net revenue.
     address public immutable OPERATOR_FEE_VAULT;
 
-    /// @notice Timestamp of the last disbursement (0 before the first).
-    uint256 public lastDisbursementTime;
-    /// @notice Number of disbursements so far; the id of the next one.
+    /// @notice Number of disbursements so far, all assets together; the id of the next one.
     uint256 public disbursementCount;
-    /// @notice Sum of all claimable balances.
-    uint256 public totalOwed;
-    /// @notice Claimable balance per recipient (failed payouts).
-    mapping(address recipient => uint256 amount) public owed;
+    /// @notice Timestamp of the asset's last disbursement (0 before the first).
+    mapping(address asset => uint256 timestamp) public lastDisbursementTime;
+    /// @notice Sum of all claimable balances in the asset.
+    mapping(address asset => uint256 amount) public totalOwed;
+    /// @notice Claimable balance per asset and recipient (failed payouts).
+    mapping(address asset => mapping(address recipient => uint256 amount)) public owed;
 
     /// @notice One disbursement: what came in, the L1 cost, the terms applied and both shares.
     event Disbursed(
         uint256 indexed chainId,
+        address indexed asset,
         uint256 indexed disbursementId,
         uint256 gross,
         uint256 l1Cost,
@@ -66,29 +72,35 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         bool netRuleApplied
     );
     /// @notice A payout failed and was credited to `recipient` for a later `claim`.
-    event PayoutDeferred(address indexed recipient, uint256 amount);
-    /// @notice A claimable balance was paid out.
-    event Claimed(address indexed recipient, address indexed caller, uint256 amount);
+    event PayoutDeferred(address indexed asset, address indexed recipient, uint256 amount);
+    /// @notice A claimable balance was paid out to `recipient` (the call was made by `caller`).
+    event Claimed(address indexed asset, address indexed recipient, address caller, uint256 amount);
 
     /// @notice A constructor address argument was zero.
     error ZeroAddress();
-    /// @notice The last disbursement was less than `DISBURSEMENT_INTERVAL` ago.
-    error DisbursementTooSoon(uint256 nextAllowedTime);
+    /// @notice The asset's last disbursement was less than `DISBURSEMENT_INTERVAL` ago.
+    error DisbursementTooSoon(address asset, uint256 nextAllowedTime);
     /// @notice The chain is deactivated in the registry.
     error ChainInactive(uint256 chainId);
-    /// @notice There is no revenue to disburse.
-    error NothingToDisburse();
+    /// @notice The registry's guardian or owner has paused disbursements.
+    error DisbursementsPaused();
+    /// @notice The registry does not allow this token as revenue.
+    error TokenNotAllowed(address token);
+    /// @notice There is no revenue in the asset to disburse.
+    error NothingToDisburse(address asset);
     /// @notice Too little gas left to give a payout its full `PAYOUT_GAS`.
     error InsufficientGas();
-    /// @notice `recipient` has no claimable balance.
-    error NothingToClaim(address recipient);
-    /// @notice Paying a claim to `recipient` failed; the balance stays claimable.
-    error ClaimFailed(address recipient);
+    /// @notice `recipient` has no claimable balance in the asset.
+    error NothingToClaim(address asset, address recipient);
+    /// @notice Paying a claim failed; the balance stays claimable.
+    error ClaimFailed(address asset, address recipient);
+    /// @notice The token delivered a different amount than was sent (fee-on-transfer or rebasing).
+    error UnsupportedToken(address token);
 
     /// @param registry The `ChainRegistry`.
     /// @param chainId The chain this splitter serves (registered in `registry`).
     /// @param vaults The chain's fee vaults.
-    /// @param disbursementInterval Minimum seconds between disbursements.
+    /// @param disbursementInterval Minimum seconds between disbursements of one asset.
     constructor(IChainRegistry registry, uint256 chainId, FeeVaults memory vaults, uint256 disbursementInterval) {
         if (address(registry) == address(0)) revert ZeroAddress();
         registry.getChain(chainId); // reverts for an unknown chain
@@ -104,19 +116,13 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     /// @notice Accepts ETH from fee vaults and anyone else; never reverts. Counted at the next disbursement.
     receive() external payable {}
 
-    /// @notice Withdraw the fee vaults and split everything held between the Collective and the chain.
-    /// @dev Callable by anyone, at most once per `DISBURSEMENT_INTERVAL`. Vaults below their minimum
-    ///      withdrawal amount are left for next time.
+    /// @notice Withdraw the fee vaults and split all undisbursed ETH between the Collective and the chain.
+    /// @dev Callable by anyone, at most once per `DISBURSEMENT_INTERVAL`, unless paused or the chain is
+    ///      inactive. Vaults below their minimum withdrawal amount are left for next time.
     /// @return collectiveShare Amount assigned to the Collective.
     /// @return chainShare Amount assigned to the chain's treasury.
     function disburse() external nonReentrant returns (uint256 collectiveShare, uint256 chainShare) {
-        uint256 last = lastDisbursementTime;
-        if (last != 0 && block.timestamp < last + DISBURSEMENT_INTERVAL) {
-            revert DisbursementTooSoon(last + DISBURSEMENT_INTERVAL);
-        }
-        IChainRegistry.Chain memory chain = REGISTRY.getChain(CHAIN_ID);
-        if (!chain.active) revert ChainInactive(CHAIN_ID);
-        address collective = REGISTRY.collective();
+        (IChainRegistry.Chain memory chain, address collective, uint256 id) = _startDisbursement(ETH);
 
         _withdrawVault(SEQUENCER_FEE_VAULT);
         _withdrawVault(BASE_FEE_VAULT);
@@ -125,38 +131,38 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         _withdrawVault(L1_FEE_VAULT);
         uint256 l1Cost = address(this).balance - balanceBeforeL1;
 
-        uint256 gross = address(this).balance - totalOwed;
-        if (gross == 0) revert NothingToDisburse();
-
-        bool netRuleApplied;
-        (collectiveShare, chainShare, netRuleApplied) =
-            RevenueShareMath.split(gross, l1Cost, chain.grossBps, chain.netBps);
-
-        lastDisbursementTime = block.timestamp;
-        uint256 id = disbursementCount++;
-        emit Disbursed(
-            CHAIN_ID, id, gross, l1Cost, collectiveShare, chainShare, chain.grossBps, chain.netBps, netRuleApplied
-        );
-
-        _pay(collective, collectiveShare);
-        _pay(chain.treasury, chainShare);
+        uint256 gross = address(this).balance - totalOwed[ETH];
+        return _split(ETH, id, chain, collective, gross, l1Cost);
     }
 
-    /// @notice Pay `recipient` its claimable balance. Anyone may call; funds go only to `recipient`.
+    /// @notice Split the undisbursed balance of an allowed ERC-20 between the Collective and the chain.
+    /// @dev Same rule, interval (per token) and guarantees as `disburse()`; token revenue has no L1 cost.
+    /// @param token A token the registry allows.
+    /// @return collectiveShare Amount assigned to the Collective.
+    /// @return chainShare Amount assigned to the chain's treasury.
+    function disburseToken(address token)
+        external
+        nonReentrant
+        returns (uint256 collectiveShare, uint256 chainShare)
+    {
+        if (token == ETH || !REGISTRY.isTokenAllowed(token)) revert TokenNotAllowed(token);
+        (IChainRegistry.Chain memory chain, address collective, uint256 id) = _startDisbursement(token);
+        uint256 gross = IERC20(token).balanceOf(address(this)) - totalOwed[token];
+        return _split(token, id, chain, collective, gross, 0);
+    }
+
+    /// @notice Pay `recipient` its claimable balance in `asset`. Anyone may call; funds go only to
+    ///         `recipient`. Works while disbursements are paused.
+    /// @param asset `ETH` (address(0)) or a token.
     /// @param recipient The account credited by a failed payout.
     /// @return amount The amount paid.
-    function claim(address recipient) external nonReentrant returns (uint256 amount) {
-        amount = owed[recipient];
-        if (amount == 0) revert NothingToClaim(recipient);
-        owed[recipient] = 0;
-        totalOwed -= amount;
-        emit Claimed(recipient, msg.sender, amount);
-        bool success;
-        assembly ("memory-safe") {
-            // No return data is copied, so a recipient cannot make this call expensive.
-            success := call(gas(), recipient, amount, 0, 0, 0, 0)
-        }
-        if (!success) revert ClaimFailed(recipient);
+    function claim(address asset, address recipient) external nonReentrant returns (uint256 amount) {
+        amount = owed[asset][recipient];
+        if (amount == 0) revert NothingToClaim(asset, recipient);
+        owed[asset][recipient] = 0;
+        totalOwed[asset] -= amount;
+        emit Claimed(asset, recipient, msg.sender, amount);
+        if (!_send(asset, recipient, amount, gasleft())) revert ClaimFailed(asset, recipient);
     }
 
     /// @notice The split `disburse()` would make of `gross` with `l1Cost` under the chain's current terms.
@@ -173,36 +179,103 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         (collectiveShare, chainShare,) = RevenueShareMath.split(gross, l1Cost, chain.grossBps, chain.netBps);
     }
 
-    /// @notice ETH held that the next disbursement will share (everything except claimable balances).
-    function undisbursed() external view returns (uint256) {
-        return address(this).balance - totalOwed;
+    /// @notice What the next disbursement of `asset` will share (everything held except credits).
+    /// @param asset `ETH` (address(0)) or a token.
+    function undisbursed(address asset) external view returns (uint256) {
+        uint256 held = asset == ETH ? address(this).balance : IERC20(asset).balanceOf(address(this));
+        return held - totalOwed[asset];
     }
 
-    /// @notice Earliest timestamp at which `disburse()` may be called.
-    function nextDisbursementTime() external view returns (uint256) {
-        uint256 last = lastDisbursementTime;
+    /// @notice Earliest timestamp at which `asset` may be disbursed again.
+    /// @param asset `ETH` (address(0)) or a token.
+    function nextDisbursementTime(address asset) external view returns (uint256) {
+        uint256 last = lastDisbursementTime[asset];
         return last == 0 ? 0 : last + DISBURSEMENT_INTERVAL;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev Checks that a disbursement may happen now and records it before any external call.
+    function _startDisbursement(address asset)
+        private
+        returns (IChainRegistry.Chain memory chain, address collective, uint256 id)
+    {
+        if (REGISTRY.paused()) revert DisbursementsPaused();
+        uint256 last = lastDisbursementTime[asset];
+        if (last != 0 && block.timestamp < last + DISBURSEMENT_INTERVAL) {
+            revert DisbursementTooSoon(asset, last + DISBURSEMENT_INTERVAL);
+        }
+        chain = REGISTRY.getChain(CHAIN_ID);
+        if (!chain.active) revert ChainInactive(CHAIN_ID);
+        collective = REGISTRY.collective();
+        lastDisbursementTime[asset] = block.timestamp;
+        id = disbursementCount++;
+    }
+
+    function _split(
+        address asset,
+        uint256 id,
+        IChainRegistry.Chain memory chain,
+        address collective,
+        uint256 gross,
+        uint256 l1Cost
+    ) private returns (uint256 collectiveShare, uint256 chainShare) {
+        if (gross == 0) revert NothingToDisburse(asset);
+        bool netRuleApplied;
+        (collectiveShare, chainShare, netRuleApplied) =
+            RevenueShareMath.split(gross, l1Cost, chain.grossBps, chain.netBps);
+        emit Disbursed(
+            CHAIN_ID, asset, id, gross, l1Cost, collectiveShare, chainShare, chain.grossBps, chain.netBps, netRuleApplied
+        );
+        _pay(asset, collective, collectiveShare);
+        _pay(asset, chain.treasury, chainShare);
     }
 
     function _withdrawVault(address vault) private {
         if (vault == address(0)) return;
-        if (vault.balance == 0 || vault.balance < IFeeVault(vault).MIN_WITHDRAWAL_AMOUNT()) return;
+        uint256 held = vault.balance;
+        if (held == 0 || held < IFeeVault(vault).MIN_WITHDRAWAL_AMOUNT()) return;
         IFeeVault(vault).withdraw();
     }
 
-    function _pay(address recipient, uint256 amount) private {
+    /// @dev Pays with bounded gas; a failure becomes a claimable credit, never a revert.
+    function _pay(address asset, address recipient, uint256 amount) private {
         if (amount == 0) return;
-        // Keep enough gas that the recipient gets its full allowance (EIP-150 keeps 1/64 back);
+        // Keep enough gas that the payout gets its full allowance (EIP-150 keeps 1/64 back);
         // otherwise a caller could starve payouts on purpose to force them into credits.
-        if (gasleft() < (PAYOUT_GAS * 64) / 63 + 10_000) revert InsufficientGas();
-        bool success;
-        assembly ("memory-safe") {
-            success := call(PAYOUT_GAS, recipient, amount, 0, 0, 0, 0)
+        if (gasleft() < (PAYOUT_GAS * 64) / 63 + 40_000) revert InsufficientGas();
+        if (!_send(asset, recipient, amount, PAYOUT_GAS)) {
+            owed[asset][recipient] += amount;
+            totalOwed[asset] += amount;
+            emit PayoutDeferred(asset, recipient, amount);
         }
-        if (!success) {
-            owed[recipient] += amount;
-            totalOwed += amount;
-            emit PayoutDeferred(recipient, amount);
+    }
+
+    /// @dev Sends ETH or tokens with at most `gasLimit` gas. Copies at most 32 bytes of return data,
+    ///      so a recipient or token returning huge data cannot make the call expensive.
+    function _send(address asset, address to, uint256 amount, uint256 gasLimit) private returns (bool success) {
+        if (asset == ETH) {
+            assembly ("memory-safe") {
+                success := call(gasLimit, to, amount, 0, 0, 0, 0)
+            }
+            return success;
+        }
+        uint256 balanceBefore = IERC20(asset).balanceOf(to);
+        bytes memory data = abi.encodeCall(IERC20.transfer, (to, amount));
+        uint256 returnSize;
+        uint256 returnValue;
+        assembly ("memory-safe") {
+            success := call(gasLimit, asset, 0, add(data, 0x20), mload(data), 0, 0x20)
+            returnSize := returndatasize()
+            returnValue := mload(0)
+        }
+        // Tokens that return nothing (USDT-style) succeed when the call does; others must return true.
+        success = success && (returnSize == 0 ? asset.code.length > 0 : (returnSize >= 32 && returnValue == 1));
+        if (success) {
+            uint256 balanceAfter = IERC20(asset).balanceOf(to);
+            if (balanceAfter < balanceBefore || balanceAfter - balanceBefore != amount) {
+                revert UnsupportedToken(asset);
+            }
         }
     }
 }

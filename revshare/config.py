@@ -4,6 +4,7 @@ A config describes the Collective, the registry's governance owner, and the memb
 
     collective: "0x..."            # the Optimism Collective's receiving address
     owner: "0x..."                 # optional: governance; ownership is offered to it (two-step)
+    guardian: "0x..."              # optional: may pause disbursements
     chains:
       - chain_id: 8453
         name: Base
@@ -84,6 +85,7 @@ class DeployConfig:
     collective: str
     chains: tuple[ChainConfig, ...]
     owner: str | None = None
+    guardian: str | None = None
     mock_vault_min_withdrawal: int = 0
     source: str = "<config>"
 
@@ -174,7 +176,7 @@ class _Checker:
             self.fail(where, f"unknown key {key!r} (expected one of: {', '.join(sorted(known))})")
 
 
-_TOP_KEYS = {"collective", "owner", "chains", "mock_vaults"}
+_TOP_KEYS = {"collective", "owner", "guardian", "chains", "mock_vaults"}
 _CHAIN_KEYS = {
     "chain_id",
     "name",
@@ -286,6 +288,7 @@ def parse_config(data: Any, *, source: str = "<config>", base_dir: Path | None =
     check.unknown_keys("config", data, _TOP_KEYS)
     collective = check.address("collective", data.get("collective"))
     owner = check.address("owner", data.get("owner"), allow_none=True)
+    guardian = check.address("guardian", data.get("guardian"), allow_none=True)
 
     raw_chains = data.get("chains")
     chains: list[ChainConfig] = []
@@ -323,6 +326,7 @@ def parse_config(data: Any, *, source: str = "<config>", base_dir: Path | None =
         collective=collective,
         chains=tuple(chains),
         owner=owner,
+        guardian=guardian,
         mock_vault_min_withdrawal=min_withdrawal,
         source=source,
     )

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from revshare.config import ZERO_ADDRESS
 from revshare.deploy import Deployment
 from revshare.model import split
 from revshare.table import format_eth, render_table
 
 WEI_PER_ETH = 10**18
+ETH = ZERO_ADDRESS  # the splitter's asset key for native ETH
 NET_VAULTS = ("sequencer_fee_vault", "base_fee_vault", "operator_fee_vault")
 
 Log = Callable[[str], None]
@@ -157,9 +159,9 @@ def run_demo(deployment: Deployment, fees: list[DayFees], funder: Any, log: Log 
         vault_left=sum(chain.provider.get_balance(v.address) for v in vaults),
         collective_received=chain.provider.get_balance(collective) - start[collective],
         treasury_received=chain.provider.get_balance(treasury) - start[treasury],
-        collective_owed=splitter.owed(collective),
-        treasury_owed=splitter.owed(treasury),
-        undisbursed=splitter.undisbursed(),
+        collective_owed=splitter.owed(ETH, collective),
+        treasury_owed=splitter.owed(ETH, treasury),
+        undisbursed=splitter.undisbursed(ETH),
     )
 
 

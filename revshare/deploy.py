@@ -10,7 +10,7 @@ from typing import Any
 import rlp
 from eth_utils import keccak, to_canonical_address, to_checksum_address
 
-from revshare.config import VAULT_ROLES, ChainConfig, DeployConfig
+from revshare.config import VAULT_ROLES, ZERO_ADDRESS, ChainConfig, DeployConfig
 from revshare.record import DeploymentRecord, record_path
 
 LOCAL_CHAIN_IDS = {1337, 31337}
@@ -83,7 +83,7 @@ def deploy(
         return instance
 
     log(f"Deploying on {network_choice} (chain id {node_chain_id}) from {sender.address}")
-    registry_args = [str(sender.address), config.collective]
+    registry_args = [str(sender.address), config.collective, config.guardian or ZERO_ADDRESS]
     registry = deployed("ChainRegistry", sender.deploy(project.ChainRegistry, *registry_args), registry_args)
     for chain in config.chains:
         receipt = registry.registerChain(
@@ -110,7 +110,7 @@ def deploy(
             vaults[role] = deployed(f"MockFeeVault:{role}", sender.deploy(project.MockFeeVault, *args), args)
             vault_addresses[role] = str(vaults[role].address)
 
-    vault_tuple = [vault_addresses[role] or "0x" + "00" * 20 for role in VAULT_ROLES]
+    vault_tuple = [vault_addresses[role] or ZERO_ADDRESS for role in VAULT_ROLES]
     splitter_args = [str(registry.address), target.chain_id, vault_tuple, target.disbursement_interval]
     splitter = deployed(
         f"ChainRevenueSplitter:{target.chain_id}",

@@ -36,6 +36,7 @@ VAULT_ROLES = ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault", "operato
 ZERO_HASH = b"\x00" * 32
 TERMS_HASH = bytes.fromhex("ab" * 32)
 L2 = 1
+ETH = "0x0000000000000000000000000000000000000000"  # the splitter's asset key for native ETH
 
 
 @contextmanager
@@ -65,7 +66,7 @@ def stranger(accounts):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _roles_first(owner, keeper, stranger):
+def _roles_first(owner, keeper, stranger, guardian):
     """Create the session-scoped role fixtures before any module fixture (ape's isolation order)."""
 
 
@@ -80,14 +81,19 @@ def treasury():
     return to_checksum_address("0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e")
 
 
+@pytest.fixture(scope="session")
+def guardian(accounts):
+    return accounts[3]
+
+
 @pytest.fixture(scope="module")
 def math_harness(project, owner):
     return owner.deploy(project.RevenueShareMathHarness)
 
 
 @pytest.fixture(scope="module")
-def registry(project, owner, collective, treasury):
-    registry = owner.deploy(project.ChainRegistry, owner, collective)
+def registry(project, owner, collective, treasury, guardian):
+    registry = owner.deploy(project.ChainRegistry, owner, collective, guardian)
     registry.registerChain(CHAIN_ID, treasury, 250, 1500, TERMS_HASH, sender=owner)
     return registry
 

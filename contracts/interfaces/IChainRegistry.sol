@@ -25,4 +25,10 @@ interface IChainRegistry {
 
     /// @notice The registration of `chainId`; reverts for an unknown chain.
     function getChain(uint256 chainId) external view returns (Chain memory);
+
+    /// @notice Whether disbursements are paused (claims of credited balances still work).
+    function paused() external view returns (bool);
+
+    /// @notice Whether splitters may disburse revenue held in `token` (an ERC-20).
+    function isTokenAllowed(address token) external view returns (bool);
 }

@@ -21,14 +21,23 @@ def test_constructor_sets_owner_and_collective(registry, owner, collective):
 
 def test_constructor_rejects_zero_collective(project, owner):
     with ape.reverts(project.ChainRegistry.ZeroAddress):
-        owner.deploy(project.ChainRegistry, owner, ZERO)
+        owner.deploy(project.ChainRegistry, owner, ZERO, ZERO)
 
 
-def test_constructor_emits_collective_event(project, owner, collective):
-    registry = owner.deploy(project.ChainRegistry, owner, collective)
+def test_constructor_emits_collective_and_guardian_events(project, owner, collective, guardian):
+    registry = owner.deploy(project.ChainRegistry, owner, collective, guardian)
     events = registry.CollectiveUpdated.query("*")
     assert len(events) == 1
     assert events.iloc[0]["event_arguments"] == {"previousCollective": ZERO, "newCollective": collective}
+    events = registry.GuardianUpdated.query("*")
+    assert events.iloc[0]["event_arguments"] == {"previousGuardian": ZERO, "newGuardian": guardian}
+    assert registry.guardian() == guardian
+
+
+def test_constructor_without_guardian(project, owner, collective):
+    registry = owner.deploy(project.ChainRegistry, owner, collective, ZERO)
+    assert registry.guardian() == ZERO
+    assert registry.GuardianUpdated.query("*").empty
 
 
 def test_register_chain_records_terms_and_emits(registry, owner):
@@ -144,6 +153,9 @@ def test_get_chain_of_unknown_chain_reverts(registry):
         ("setActive", (CHAIN_ID, False)),
         ("setCollective", (SOMEONE,)),
         ("transferOwnership", (SOMEONE,)),
+        ("setGuardian", (SOMEONE,)),
+        ("unpause", ()),
+        ("setTokenAllowed", (SOMEONE, True)),
     ],
 )
 def test_governance_functions_are_owner_only(stranger, registry, method, args):
@@ -162,3 +174,43 @@ def test_two_step_ownership(owner, stranger, keeper, registry):
     assert registry.pendingOwner() == ZERO
     with ape.reverts(registry.OwnableUnauthorizedAccount, account=owner.address):
         registry.setCollective(SOMEONE, sender=owner)
+
+
+def test_guardian_and_owner_can_pause_only_owner_unpauses(owner, guardian, stranger, registry):
+    assert not registry.paused()
+    with ape.reverts(registry.NotGuardian, account=stranger.address):
+        registry.pause(sender=stranger)
+    receipt = registry.pause(sender=guardian)
+    assert receipt.events == [registry.Paused(account=guardian)]
+    assert registry.paused()
+    with ape.reverts(registry.PauseUnchanged, paused=True):
+        registry.pause(sender=owner)
+    with ape.reverts(registry.OwnableUnauthorizedAccount, account=guardian.address):
+        registry.unpause(sender=guardian)
+    receipt = registry.unpause(sender=owner)
+    assert receipt.events == [registry.Unpaused(account=owner)]
+    with ape.reverts(registry.PauseUnchanged, paused=False):
+        registry.unpause(sender=owner)
+    registry.pause(sender=owner)
+    assert registry.paused()
+
+
+def test_set_guardian(owner, guardian, registry):
+    receipt = registry.setGuardian(SOMEONE, sender=owner)
+    assert receipt.events == [registry.GuardianUpdated(previousGuardian=guardian, newGuardian=SOMEONE)]
+    with ape.reverts(registry.NotGuardian, account=guardian.address):
+        registry.pause(sender=guardian)  # the old guardian lost the role
+    registry.setGuardian(ZERO, sender=owner)
+    assert registry.guardian() == ZERO
+
+
+def test_token_allow_list(owner, project, registry):
+    token = owner.deploy(project.TestToken)
+    assert not registry.isTokenAllowed(token)
+    receipt = registry.setTokenAllowed(token, True, sender=owner)
+    assert receipt.events == [registry.TokenAllowedSet(token=token, allowed=True)]
+    assert registry.isTokenAllowed(token)
+    registry.setTokenAllowed(token, False, sender=owner)
+    assert not registry.isTokenAllowed(token)
+    with ape.reverts(registry.NotAContract, token=SOMEONE):
+        registry.setTokenAllowed(SOMEONE, True, sender=owner)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from revshare.model import split
 from tests.conftest import CHAIN_ID, MIN_WITHDRAWAL, ONE_DAY, deploy_vaults_and_splitter, restore_after
+from tests.conftest import ETH as ETH_KEY
 from tests.strategies import uint256, valid_bps
 
 ETH = 10**18
@@ -36,8 +37,8 @@ def test_constructor_records_configuration(splitter, registry, vaults):
     assert splitter.BASE_FEE_VAULT() == vaults["base_fee_vault"]
     assert splitter.L1_FEE_VAULT() == vaults["l1_fee_vault"]
     assert splitter.OPERATOR_FEE_VAULT() == vaults["operator_fee_vault"]
-    assert splitter.lastDisbursementTime() == 0
-    assert splitter.nextDisbursementTime() == 0
+    assert splitter.lastDisbursementTime(ETH_KEY) == 0
+    assert splitter.nextDisbursementTime(ETH_KEY) == 0
 
 
 def test_constructor_rejects_unknown_chain_and_zero_registry(project, owner, registry):
@@ -51,7 +52,7 @@ def test_constructor_rejects_unknown_chain_and_zero_registry(project, owner, reg
 def test_receive_accepts_plain_eth_cheaply(splitter, keeper):
     receipt = keeper.transfer(splitter, 12_345)
     assert receipt.gas_used <= 21_100  # a plain transfer plus the empty receive()
-    assert splitter.undisbursed() == 12_345
+    assert splitter.undisbursed(ETH_KEY) == 12_345
 
 
 def test_disburse_withdraws_vaults_and_splits(chain, splitter, vaults, keeper, collective, treasury):
@@ -67,7 +68,8 @@ def test_disburse_withdraws_vaults_and_splits(chain, splitter, vaults, keeper, c
     expected = split(gross, l1_cost)
     receipt = splitter.disburse(sender=keeper)
     event = disbursed_event(splitter, receipt)
-    assert (event.chainId, event.disbursementId, event.gross, event.l1Cost) == (CHAIN_ID, 0, gross, l1_cost)
+    assert (event.chainId, event.asset, event.disbursementId) == (CHAIN_ID, ETH_KEY, 0)
+    assert (event.gross, event.l1Cost) == (gross, l1_cost)
     assert (event.collectiveShare, event.chainShare) == (expected.collective, expected.chain)
     assert (event.grossBps, event.netBps, event.netRuleApplied) == (250, 1500, True)
     assert balance(chain, collective) == expected.collective
@@ -76,7 +78,7 @@ def test_disburse_withdraws_vaults_and_splits(chain, splitter, vaults, keeper, c
     for vault in vaults.values():
         assert balance(chain, vault) == 0
     assert vaults["l1_fee_vault"].totalProcessed() == l1_cost
-    assert splitter.lastDisbursementTime() == chain.blocks.head.timestamp
+    assert splitter.lastDisbursementTime(ETH_KEY) == chain.blocks.head.timestamp
     assert splitter.disbursementCount() == 1
 
 
@@ -116,17 +118,17 @@ def test_plain_and_forced_eth_count_as_revenue(project, splitter, vaults, keeper
 def test_disburse_at_most_once_per_interval(chain, splitter, vaults, keeper):
     fund(keeper, vaults, sequencer_fee_vault=ETH)
     splitter.disburse(sender=keeper)
-    next_time = splitter.lastDisbursementTime() + ONE_DAY
-    assert splitter.nextDisbursementTime() == next_time
+    next_time = splitter.lastDisbursementTime(ETH_KEY) + ONE_DAY
+    assert splitter.nextDisbursementTime(ETH_KEY) == next_time
     fund(keeper, vaults, sequencer_fee_vault=ETH)
-    with ape.reverts(splitter.DisbursementTooSoon, nextAllowedTime=next_time):
+    with ape.reverts(splitter.DisbursementTooSoon, asset=ETH_KEY, nextAllowedTime=next_time):
         splitter.disburse(sender=keeper)
     chain.pending_timestamp = next_time
     assert disbursed_event(splitter, splitter.disburse(sender=keeper)).disbursementId == 1
 
 
 def test_disburse_with_nothing_reverts(splitter, keeper):
-    with ape.reverts(splitter.NothingToDisburse):
+    with ape.reverts(splitter.NothingToDisburse, asset=ETH_KEY):
         splitter.disburse(sender=keeper)
 
 
@@ -166,28 +168,30 @@ def test_failed_payout_is_credited_and_claimable(
     expected = split(4 * ETH, 0)
     receipt = splitter.disburse(sender=keeper)
     assert receipt.events.filter(splitter.PayoutDeferred) == [
-        splitter.PayoutDeferred(recipient=bad, amount=expected.chain)
+        splitter.PayoutDeferred(asset=ETH_KEY, recipient=bad, amount=expected.chain)
     ]
     assert balance(chain, collective) == expected.collective  # the other party is still paid
-    assert splitter.owed(bad) == expected.chain == splitter.totalOwed()
-    assert splitter.undisbursed() == 0
+    assert splitter.owed(ETH_KEY, bad) == expected.chain == splitter.totalOwed(ETH_KEY)
+    assert splitter.undisbursed(ETH_KEY) == 0
 
     # Credits are never counted as revenue again; the next failed payout adds to the credit.
     chain.pending_timestamp += ONE_DAY
     keeper.transfer(splitter, ETH)
     assert disbursed_event(splitter, splitter.disburse(sender=keeper)).gross == ETH
     total_owed = expected.chain + split(ETH, 0).chain
-    assert splitter.owed(bad) == total_owed == splitter.totalOwed()
+    assert splitter.owed(ETH_KEY, bad) == total_owed == splitter.totalOwed(ETH_KEY)
 
-    with ape.reverts(splitter.ClaimFailed, recipient=bad.address):
-        splitter.claim(bad, sender=stranger)
+    with ape.reverts(splitter.ClaimFailed, asset=ETH_KEY, recipient=bad.address):
+        splitter.claim(ETH_KEY, bad, sender=stranger)
     bad.setRejecting(False, sender=stranger)
-    receipt = splitter.claim(bad, sender=stranger)  # anyone may trigger; funds go to `bad`
-    assert receipt.events == [splitter.Claimed(recipient=bad, caller=stranger, amount=total_owed)]
+    receipt = splitter.claim(ETH_KEY, bad, sender=stranger)  # anyone may trigger; funds go to `bad`
+    assert receipt.events == [
+        splitter.Claimed(asset=ETH_KEY, recipient=bad, caller=stranger, amount=total_owed)
+    ]
     assert balance(chain, bad) == total_owed
-    assert splitter.totalOwed() == 0
-    with ape.reverts(splitter.NothingToClaim, recipient=bad.address):
-        splitter.claim(bad, sender=stranger)
+    assert splitter.totalOwed(ETH_KEY) == 0
+    with ape.reverts(splitter.NothingToClaim, asset=ETH_KEY, recipient=bad.address):
+        splitter.claim(ETH_KEY, bad, sender=stranger)
 
 
 def test_preview_split_uses_current_terms(splitter, registry, owner):
@@ -234,7 +238,7 @@ def test_disbursement_conserves_value(
         withdrawn = {r: a for r, a in vault_amounts.items() if a >= MIN_WITHDRAWAL}
         gross = sum(withdrawn.values()) + direct
         if gross == 0:
-            with ape.reverts(splitter.NothingToDisburse):
+            with ape.reverts(splitter.NothingToDisburse, asset=ETH_KEY):
                 splitter.disburse(sender=keeper)
             return
         event = disbursed_event(splitter, splitter.disburse(sender=keeper))
