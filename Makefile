@@ -56,7 +56,7 @@ $(ANVIL_LINK): $(STAMP_NPM)
 	@mkdir -p $(dir $@)
 	@bin=$$(ls $(ROOT)/node_modules/@foundry-rs/anvil-*/bin/anvil 2>/dev/null | head -n1); \
 	  test -n "$$bin" || { echo "anvil binary missing from node_modules/@foundry-rs"; exit 1; }; \
-	  ln -sf "$$bin" $@
+	  printf '#!/bin/sh\nexec "%s" "$$@"\n' "$$bin" > $@; chmod +x $@
 	@$@ --version | head -n1
 
 demo: install $(COMPILED)

@@ -1,0 +1,88 @@
+"""A deployment hands the registry to an OpenZeppelin TimelockController whose only proposer is a
+2-of-3 multisig (the Security Council's stand-in): changes then need the multisig and the delay."""
+
+import ape
+import pytest
+
+from tests.conftest import CHAIN_ID
+
+DELAY = 2 * 86_400
+ZERO = "0x0000000000000000000000000000000000000000"
+NO_PREDECESSOR = b"\x00" * 32
+
+
+@pytest.fixture
+def council(accounts):
+    return accounts[4], accounts[5], accounts[6]
+
+
+@pytest.fixture
+def multisig(project, owner, council):
+    return owner.deploy(project.TestMultisig, [member.address for member in council], 2)
+
+
+@pytest.fixture
+def timelock(project, owner, multisig):
+    # Only the multisig proposes (and cancels); anyone may execute once the delay has passed; no admin.
+    return owner.deploy(project.GovernanceTimelock, DELAY, [multisig], [ZERO], ZERO)
+
+
+def through_council(multisig, council, timelock, target, data, salt):
+    """The council schedules `data` on `target` (2 of 3 sign), returns the operation's arguments."""
+    args = (target, 0, data, NO_PREDECESSOR, salt)
+    schedule = timelock.schedule.encode_input(*args, DELAY)
+    multisig.propose(timelock, 0, schedule, sender=council[0])
+    multisig.confirm(_last_id(multisig), sender=council[1])
+    return args
+
+
+def _last_id(multisig):
+    return multisig.Proposed.query("*").iloc[-1]["event_arguments"]["id"]
+
+
+def test_registry_governed_by_timelock_and_multisig(
+    chain, owner, stranger, council, multisig, timelock, registry
+):
+    # Hand-over: the deployer offers ownership; the timelock accepts through a scheduled operation.
+    registry.transferOwnership(timelock, sender=owner)
+    accept = through_council(
+        multisig, council, timelock, registry, registry.acceptOwnership.encode_input(), b"\x01" * 32
+    )
+    op_id = timelock.hashOperation(*accept)
+    assert timelock.isOperationPending(op_id)
+    with ape.reverts(timelock.TimelockUnexpectedOperationState):
+        timelock.execute(*accept, sender=stranger)  # too early
+    chain.pending_timestamp += DELAY
+    timelock.execute(*accept, sender=stranger)
+    assert registry.owner() == timelock
+
+    # The old owner and outsiders can no longer change terms, nor schedule through the timelock.
+    with ape.reverts(registry.OwnableUnauthorizedAccount, account=owner.address):
+        registry.updateTerms(CHAIN_ID, 100, 100, b"\x00" * 32, sender=owner)
+    with ape.reverts(timelock.AccessControlUnauthorizedAccount):
+        timelock.schedule(
+            registry, 0, registry.unpause.encode_input(), NO_PREDECESSOR, b"\x00" * 32, DELAY, sender=stranger
+        )
+
+    # One council member alone cannot schedule: the multisig needs a second signature.
+    change = registry.updateTerms.encode_input(CHAIN_ID, 300, 1_200, b"\x07" * 32)
+    schedule = timelock.schedule.encode_input(registry, 0, change, NO_PREDECESSOR, b"\x02" * 32, DELAY)
+    multisig.propose(timelock, 0, schedule, sender=council[0])
+    assert not timelock.isOperationPending(
+        timelock.hashOperation(registry, 0, change, NO_PREDECESSOR, b"\x02" * 32)
+    )
+    multisig.confirm(_last_id(multisig), sender=council[2])
+    chain.pending_timestamp += DELAY
+    receipt = timelock.execute(registry, 0, change, NO_PREDECESSOR, b"\x02" * 32, sender=stranger)
+
+    assert receipt.events.filter(registry.TermsUpdated) == [
+        registry.TermsUpdated(chainId=CHAIN_ID, grossBps=300, netBps=1_200, termsHash=b"\x07" * 32)
+    ]
+    terms = registry.getChain(CHAIN_ID)
+    assert (terms.grossBps, terms.netBps) == (300, 1_200)
+
+
+def test_guardian_can_still_pause_a_timelocked_registry(owner, guardian, timelock, registry):
+    registry.transferOwnership(timelock, sender=owner)
+    registry.pause(sender=guardian)  # no delay for the emergency brake
+    assert registry.paused()
