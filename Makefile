@@ -21,7 +21,7 @@ ANVIL_LINK := .build/bin/anvil
 SOURCES := $(shell find contracts -name '*.sol' -not -path '*/.cache/*' 2>/dev/null)
 COMPILED := .build/compiled.stamp
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint analyze clean
 
 install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK)
 
@@ -51,6 +51,8 @@ $(SOLC_BIN): tools/solc.js $(STAMP_NPM)
 	@printf '#!/bin/sh\nexec node "%s/tools/solc.js" "$$@"\n' "$(ROOT)" > $@
 	@chmod +x $@
 	@$@ --version | grep -q "Version: $(SOLC_VERSION)+" || { echo "npm solc is not $(SOLC_VERSION)"; exit 1; }
+	@# Also as plain `solc` ahead of solc-select's downloading shim (installed with slither).
+	@mkdir -p .build/bin && cp $@ .build/bin/solc
 
 $(ANVIL_LINK): $(STAMP_NPM)
 	@mkdir -p $(dir $@)
@@ -65,6 +67,9 @@ demo: install $(COMPILED)
 test: install $(COMPILED)
 	@ruff check revshare scripts tests
 	@ape test tests $(TEST_ARGS)
+
+analyze: install
+	@python -m revshare.staticcheck
 
 lint: install
 	@ruff check revshare scripts tests

@@ -202,8 +202,7 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         return _registered(chainId);
     }
 
-    /// @notice Whether `chainId` is registered.
-    /// @param chainId Any chain id.
+    /// @inheritdoc IChainRegistry
     function isRegistered(uint256 chainId) external view returns (bool) {
         return _chains[chainId].registered;
     }

@@ -78,6 +78,8 @@ contract ChainRevenueSplitter is ReentrancyGuard {
 
     /// @notice A constructor address argument was zero.
     error ZeroAddress();
+    /// @notice The registry does not know the chain.
+    error UnknownChain(uint256 chainId);
     /// @notice The asset's last disbursement was less than `DISBURSEMENT_INTERVAL` ago.
     error DisbursementTooSoon(address asset, uint256 nextAllowedTime);
     /// @notice The chain is deactivated in the registry.
@@ -103,7 +105,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     /// @param disbursementInterval Minimum seconds between disbursements of one asset.
     constructor(IChainRegistry registry, uint256 chainId, FeeVaults memory vaults, uint256 disbursementInterval) {
         if (address(registry) == address(0)) revert ZeroAddress();
-        registry.getChain(chainId); // reverts for an unknown chain
+        if (!registry.isRegistered(chainId)) revert UnknownChain(chainId);
         REGISTRY = registry;
         CHAIN_ID = chainId;
         DISBURSEMENT_INTERVAL = disbursementInterval;

@@ -26,6 +26,9 @@ interface IChainRegistry {
     /// @notice The registration of `chainId`; reverts for an unknown chain.
     function getChain(uint256 chainId) external view returns (Chain memory);
 
+    /// @notice Whether `chainId` is registered.
+    function isRegistered(uint256 chainId) external view returns (bool);
+
     /// @notice Whether disbursements are paused (claims of credited balances still work).
     function paused() external view returns (bool);
 

@@ -43,7 +43,7 @@ def test_constructor_records_configuration(splitter, registry, vaults):
 
 def test_constructor_rejects_unknown_chain_and_zero_registry(project, owner, registry):
     vaults = [ZERO] * 4
-    with ape.reverts(registry.UnknownChain, chainId=999):
+    with ape.reverts(project.ChainRevenueSplitter.UnknownChain, chainId=999):
         owner.deploy(project.ChainRevenueSplitter, registry, 999, vaults, ONE_DAY)
     with ape.reverts(project.ChainRevenueSplitter.ZeroAddress):
         owner.deploy(project.ChainRevenueSplitter, ZERO, CHAIN_ID, vaults, ONE_DAY)
