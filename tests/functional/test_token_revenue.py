@@ -182,7 +182,7 @@ def test_token_disbursement_conserves_value(
     collective,
     treasury,
     amount,
-    already_owed,
+   
     blocked,
     mode,
     terms,
