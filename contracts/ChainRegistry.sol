@@ -16,6 +16,11 @@ import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 ///      A guardian (or the owner) can pause every splitter's disbursements at once; only the
 ///      owner can unpause. ERC-20 revenue is disbursed only in tokens the owner has allowed.
 contract ChainRegistry is IChainRegistry, Ownable2Step {
+    /// @inheritdoc IChainRegistry
+    function owner() public view override(IChainRegistry, Ownable) returns (address) {
+        return super.owner();
+    }
+
     /// @notice Default Collective rate on gross revenue (2.5%).
     uint16 public constant DEFAULT_GROSS_BPS = RevenueShareMath.DEFAULT_GROSS_BPS;
 
@@ -33,6 +38,9 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
 
     /// @inheritdoc IChainRegistry
     bool public paused;
+
+    /// @inheritdoc IChainRegistry
+    uint32 public termsVersion = 1;
 
     mapping(uint256 chainId => Chain) private _chains;
     uint256[] private _chainIds;
@@ -128,6 +136,7 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         chain.grossBps = grossBps;
         chain.netBps = netBps;
         chain.termsHash = termsHash;
+        ++termsVersion;
         emit TermsUpdated(chainId, grossBps, netBps, termsHash);
     }
 
@@ -147,6 +156,7 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     /// @param active The new state.
     function setActive(uint256 chainId, bool active) external onlyOwner {
         _registered(chainId).active = active;
+        ++termsVersion;
         emit ChainActiveSet(chainId, active);
     }
 

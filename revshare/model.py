@@ -59,3 +59,28 @@ def split(
     net_rule_applied = by_net > by_gross
     collective = by_net if net_rule_applied else by_gross
     return Split(collective=collective, chain=gross - collective, net_rule_applied=net_rule_applied)
+
+
+class FeeSplit(NamedTuple):
+    """How one chain's revenue is shared when a sequencer-operator fee is taken first."""
+
+    operator_fee: int
+    collective: int
+    chain: int
+    net_rule_applied: bool
+
+
+def split_with_fee(
+    gross: int,
+    l1_cost: int,
+    gross_bps: int = DEFAULT_GROSS_BPS,
+    net_bps: int = DEFAULT_NET_BPS,
+    fee_bps: int = 0,
+) -> FeeSplit:
+    """The operator fee (``fee_bps`` of gross, rounded down) comes off the top; the revenue-share
+    rule then splits the remainder, with the same L1 cost. The three parts add up to ``gross``."""
+    if isinstance(fee_bps, bool) or not isinstance(fee_bps, int) or fee_bps < 0:
+        raise ValueError(f"fee_bps must be a non-negative integer, got {fee_bps!r}")
+    fee = apply_bps(gross, fee_bps)
+    rest = split(gross - fee, l1_cost, gross_bps, net_bps)
+    return FeeSplit(fee, rest.collective, rest.chain, rest.net_rule_applied)

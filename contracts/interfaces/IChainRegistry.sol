@@ -23,6 +23,13 @@ interface IChainRegistry {
     /// @notice The Optimism Collective's receiving address.
     function collective() external view returns (address);
 
+    /// @notice Governance: the registry's owner.
+    function owner() external view returns (address);
+
+    /// @notice Bumped on every change to any chain's rates or active flag, so a contract that
+    ///         caches terms knows when its copy is stale. Starts at 1.
+    function termsVersion() external view returns (uint32);
+
     /// @notice The registration of `chainId`; reverts for an unknown chain.
     function getChain(uint256 chainId) external view returns (Chain memory);
 

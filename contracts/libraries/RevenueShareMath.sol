@@ -46,4 +46,20 @@ library RevenueShareMath {
         // applyBps never exceeds its input and net <= gross, so the share never exceeds gross.
         chainShare = gross - collectiveShare;
     }
+
+    /// @notice Split `gross` with an operator fee taken first: the fee is `floor(gross * feeBps / 10^4)`,
+    ///         and the revenue-share rule then applies to what is left (`gross - fee`) with `l1Cost`.
+    /// @dev `operatorFee + collectiveShare + chainShare == gross` exactly, for every input.
+    /// @return operatorFee The sequencer operator's fee.
+    /// @return collectiveShare The Collective's share of the remainder.
+    /// @return chainShare The chain's share of the remainder.
+    /// @return netRuleApplied True when the net rule gave strictly more than the gross rule.
+    function splitWithFee(uint256 gross, uint256 l1Cost, uint256 grossBps, uint256 netBps, uint256 feeBps)
+        internal
+        pure
+        returns (uint256 operatorFee, uint256 collectiveShare, uint256 chainShare, bool netRuleApplied)
+    {
+        operatorFee = applyBps(gross, feeBps);
+        (collectiveShare, chainShare, netRuleApplied) = split(gross - operatorFee, l1Cost, grossBps, netBps);
+    }
 }

@@ -30,4 +30,15 @@ contract RevenueShareMathHarness {
                 RevenueShareMath.split(cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
         }
     }
+
+    /// @notice `RevenueShareMath.splitWithFee` for many cases; `cases[i] = [gross, l1Cost, grossBps, netBps, feeBps]`.
+    function splitWithFeeMany(uint256[5][] calldata cases) external pure returns (uint256[4][] memory results) {
+        uint256 n = cases.length;
+        results = new uint256[4][](n);
+        for (uint256 i; i < n; ++i) {
+            (uint256 fee, uint256 collective, uint256 chain, bool netRule) =
+                RevenueShareMath.splitWithFee(cases[i][0], cases[i][1], cases[i][2], cases[i][3], cases[i][4]);
+            results[i] = [fee, collective, chain, netRule ? 1 : 0];
+        }
+    }
 }

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+import {IChainRegistry} from "./interfaces/IChainRegistry.sol";
+import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
+
+/// @title SharedSequencerSplitter
+/// @notice One contract for many chains served by one sequencer. Per epoch, the sequencer operator
+///         (the reporter) pays in the revenue with its attribution: for each chain, gross revenue
+///         and the L1 data cost. Each chain's gross is split, in this order: the operator fee
+///         (`operatorFeeBps` of gross, rounded down) comes off the top; the chain's registry terms
+///         then split the rest between the Collective and the chain (the Collective's share rounded
+///         down, the chain gets the remainder), so fee + Collective + chain = gross to the wei.
+/// @dev Scale: the report loop makes no external call per chain in the steady state. Each chain's
+///      claimable balance shares one storage slot with a cached copy of its terms, tagged with the
+///      registry's `termsVersion`; any change of terms anywhere bumps the version and the next
+///      report re-reads the registry, so the terms applied are always the ones in force. Nothing
+///      is pushed: chains, the Collective and the operator claim (pull) their balances, so no
+///      chain can break a report. Conservation per asset: balance = `totalClaimable` (+ any
+///      forced-in surplus, which `creditSurplus` assigns to the Collective).
+contract SharedSequencerSplitter is ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    /// @notice One chain's part of an epoch report.
+    struct ChainRevenue {
+        uint256 chainId;
+        uint256 gross;
+        uint256 l1Cost;
+    }
+
+    /// @notice The asset key for native ETH.
+    address public constant ETH = address(0);
+    /// @notice Largest operator fee governance may set (10%).
+    uint16 public constant MAX_OPERATOR_FEE_BPS = 1_000;
+
+    // Packed per-chain slot: claimable (184 bits) | grossBps (16) | netBps (16) | active (8) | termsVersion (32).
+    uint256 private constant _CLAIMABLE_BITS = 184;
+    uint256 private constant _CLAIMABLE_MASK = (1 << 184) - 1;
+    uint256 private constant _MAX_CLAIMABLE = _CLAIMABLE_MASK;
+
+    /// @notice The registry: chains, terms, the Collective, governance (its owner), pause.
+    IChainRegistry public immutable REGISTRY;
+
+    /// @notice The only account that may report epochs (the sequencer operator).
+    address public reporter;
+    /// @notice Where the operator fee is credited.
+    address public operatorFeeRecipient;
+    /// @notice The operator fee, in bps of each chain's gross.
+    uint16 public operatorFeeBps;
+    /// @notice The last epoch reported (epoch ids increase across all assets).
+    uint256 public lastEpoch;
+    /// @notice Sum of every claimable balance in the asset.
+    mapping(address asset => uint256 amount) public totalClaimable;
+    /// @notice Claimable balances of accounts (the Collective, the operator fee recipient).
+    mapping(address asset => mapping(address account => uint256 amount)) public accountClaimable;
+
+    mapping(address asset => mapping(uint256 chainId => uint256 packed)) private _chainSlots;
+
+    /// @notice An epoch report: totals over all its chains.
+    event EpochReported(
+        uint256 indexed epoch,
+        address indexed asset,
+        uint256 chainCount,
+        uint256 gross,
+        uint256 operatorFee,
+        uint256 collectiveShare,
+        uint256 chainShare,
+        address collective,
+        address operatorFeeRecipient
+    );
+    /// @notice One chain's settlement in an epoch; with `EpochReported` this rebuilds every balance.
+    event ChainSettled(
+        uint256 indexed epoch,
+        uint256 indexed chainId,
+        uint256 gross,
+        uint256 l1Cost,
+        uint256 operatorFee,
+        uint256 collectiveShare,
+        uint256 chainShare
+    );
+    /// @notice A chain's balance was paid to its treasury.
+    event ChainClaimed(address indexed asset, uint256 indexed chainId, address treasury, address caller, uint256 amount);
+    /// @notice An account's balance was paid.
+    event AccountClaimed(address indexed asset, address indexed account, address caller, uint256 amount);
+    /// @notice The reporter changed.
+    event ReporterUpdated(address indexed previousReporter, address indexed newReporter);
+    /// @notice The operator fee or its recipient changed.
+    event OperatorFeeUpdated(address indexed recipient, uint16 feeBps);
+    /// @notice Unattributed funds (forced ETH, stray tokens) were credited to the Collective.
+    event SurplusCredited(address indexed asset, address indexed collective, uint256 amount);
+
+    /// @notice Only governance (the registry's owner) may do this.
+    error NotGovernance(address account);
+    /// @notice Only the reporter may report epochs.
+    error NotReporter(address account);
+    /// @notice An address argument was zero.
+    error ZeroAddress();
+    /// @notice Operator fee above `MAX_OPERATOR_FEE_BPS`.
+    error InvalidFee(uint256 feeBps);
+    /// @notice The registry's guardian or owner has paused disbursements.
+    error DisbursementsPaused();
+    /// @notice Epoch ids must increase.
+    error EpochNotAfter(uint256 epoch, uint256 lastEpoch);
+    /// @notice A report must name at least one chain.
+    error EmptyReport();
+    /// @notice Chain ids must be strictly increasing (which also rules out duplicates and id 0).
+    error ChainsNotSorted(uint256 chainId);
+    /// @notice The chain is deactivated in the registry.
+    error ChainInactive(uint256 chainId);
+    /// @notice The attributed gross revenue does not add up to what was paid in.
+    error AttributionMismatch(uint256 attributed, uint256 paid);
+    /// @notice The token is not allowed by the registry.
+    error TokenNotAllowed(address token);
+    /// @notice The token delivered a different amount than was sent (fee-on-transfer or rebasing).
+    error UnsupportedToken(address token);
+    /// @notice A chain's claimable balance would exceed 2^184 - 1.
+    error BalanceTooLarge(uint256 chainId);
+    /// @notice Nothing to claim.
+    error NothingToClaim();
+    /// @notice The payment of a claim failed; the balance stays claimable.
+    error ClaimFailed(address recipient);
+
+    modifier onlyGovernance() {
+        if (msg.sender != REGISTRY.owner()) revert NotGovernance(msg.sender);
+        _;
+    }
+
+    /// @param registry The `ChainRegistry`.
+    /// @param initialReporter The sequencer operator's reporting account.
+    /// @param initialFeeRecipient Where operator fees are credited.
+    /// @param initialFeeBps The operator fee in bps (at most `MAX_OPERATOR_FEE_BPS`).
+    constructor(IChainRegistry registry, address initialReporter, address initialFeeRecipient, uint16 initialFeeBps) {
+        if (address(registry) == address(0) || initialReporter == address(0) || initialFeeRecipient == address(0)) {
+            revert ZeroAddress();
+        }
+        if (initialFeeBps > MAX_OPERATOR_FEE_BPS) revert InvalidFee(initialFeeBps);
+        REGISTRY = registry;
+        reporter = initialReporter;
+        operatorFeeRecipient = initialFeeRecipient;
+        operatorFeeBps = initialFeeBps;
+        emit ReporterUpdated(address(0), initialReporter);
+        emit OperatorFeeUpdated(initialFeeRecipient, initialFeeBps);
+    }
+
+    // ------------------------------------------------------------------ reporting
+
+    /// @notice Report an epoch of ETH revenue; `msg.value` must equal the sum of the chains' gross.
+    /// @param epoch The epoch id, greater than `lastEpoch`.
+    /// @param revenues Per chain (sorted by chain id, no duplicates): gross revenue and L1 cost.
+    function reportEpoch(uint256 epoch, ChainRevenue[] calldata revenues) external payable nonReentrant {
+        _settle(ETH, epoch, revenues, msg.value);
+    }
+
+    /// @notice Report an epoch of revenue in an allowed ERC-20; `amount` is pulled from the reporter
+    ///         (approve it first) and must equal the sum of the chains' gross.
+    /// @param token A token the registry allows.
+    /// @param epoch The epoch id, greater than `lastEpoch`.
+    /// @param revenues Per chain (sorted by chain id, no duplicates): gross revenue and L1 cost.
+    /// @param amount The amount paid in.
+    function reportEpochToken(address token, uint256 epoch, ChainRevenue[] calldata revenues, uint256 amount)
+        external
+        nonReentrant
+    {
+        if (token == ETH || !REGISTRY.isTokenAllowed(token)) revert TokenNotAllowed(token);
+        _settle(token, epoch, revenues, amount);
+        uint256 before = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        if (IERC20(token).balanceOf(address(this)) - before != amount) revert UnsupportedToken(token);
+    }
+
+    // ------------------------------------------------------------------ claims
+
+    /// @notice Pay a chain's balance to its treasury as recorded in the registry now. Anyone may call.
+    /// @param asset `ETH` (address(0)) or a token.
+    /// @param chainId A chain with a balance.
+    /// @return amount The amount paid.
+    function claimChain(address asset, uint256 chainId) external nonReentrant returns (uint256 amount) {
+        uint256 packed = _chainSlots[asset][chainId];
+        amount = packed & _CLAIMABLE_MASK;
+        if (amount == 0) revert NothingToClaim();
+        _chainSlots[asset][chainId] = packed & ~_CLAIMABLE_MASK;
+        totalClaimable[asset] -= amount;
+        address treasury = REGISTRY.getChain(chainId).treasury;
+        emit ChainClaimed(asset, chainId, treasury, msg.sender, amount);
+        _pay(asset, treasury, amount);
+    }
+
+    /// @notice Pay an account's balance (the Collective, the operator). Anyone may call; funds go to `account`.
+    /// @param asset `ETH` (address(0)) or a token.
+    /// @param account The account credited.
+    /// @return amount The amount paid.
+    function claim(address asset, address account) external nonReentrant returns (uint256 amount) {
+        amount = accountClaimable[asset][account];
+        if (amount == 0) revert NothingToClaim();
+        accountClaimable[asset][account] = 0;
+        totalClaimable[asset] -= amount;
+        emit AccountClaimed(asset, account, msg.sender, amount);
+        _pay(asset, account, amount);
+    }
+
+    /// @notice Credit funds held beyond all claimable balances (forced ETH, stray token transfers)
+    ///         to the Collective, so nothing stays unassigned. Anyone may call.
+    /// @param asset `ETH` (address(0)) or a token.
+    /// @return amount The amount credited.
+    function creditSurplus(address asset) external nonReentrant returns (uint256 amount) {
+        amount = surplus(asset);
+        if (amount == 0) revert NothingToClaim();
+        address collective = REGISTRY.collective();
+        accountClaimable[asset][collective] += amount;
+        totalClaimable[asset] += amount;
+        emit SurplusCredited(asset, collective, amount);
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @notice Change the reporter. Governance only.
+    /// @param newReporter The new reporting account.
+    function setReporter(address newReporter) external onlyGovernance {
+        if (newReporter == address(0)) revert ZeroAddress();
+        emit ReporterUpdated(reporter, newReporter);
+        reporter = newReporter;
+    }
+
+    /// @notice Change the operator fee and its recipient; applies from the next report. Governance only.
+    /// @param recipient Where fees are credited.
+    /// @param feeBps The fee in bps of each chain's gross (at most `MAX_OPERATOR_FEE_BPS`).
+    function setOperatorFee(address recipient, uint16 feeBps) external onlyGovernance {
+        if (recipient == address(0)) revert ZeroAddress();
+        if (feeBps > MAX_OPERATOR_FEE_BPS) revert InvalidFee(feeBps);
+        operatorFeeRecipient = recipient;
+        operatorFeeBps = feeBps;
+        emit OperatorFeeUpdated(recipient, feeBps);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice A chain's claimable balance in `asset`.
+    /// @param asset `ETH` (address(0)) or a token.
+    /// @param chainId Any chain id.
+    function chainClaimable(address asset, uint256 chainId) external view returns (uint256) {
+        return _chainSlots[asset][chainId] & _CLAIMABLE_MASK;
+    }
+
+    /// @notice Funds held beyond all claimable balances.
+    /// @param asset `ETH` (address(0)) or a token.
+    function surplus(address asset) public view returns (uint256) {
+        uint256 held = asset == ETH ? address(this).balance : IERC20(asset).balanceOf(address(this));
+        return held - totalClaimable[asset];
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev Running totals of one report.
+    struct Totals {
+        uint256 attributed;
+        uint256 operatorFee;
+        uint256 collectiveShare;
+        uint256 previousChainId;
+    }
+
+    function _settle(address asset, uint256 epoch, ChainRevenue[] calldata revenues, uint256 paid) private {
+        if (msg.sender != reporter) revert NotReporter(msg.sender);
+        if (REGISTRY.paused()) revert DisbursementsPaused();
+        if (epoch <= lastEpoch) revert EpochNotAfter(epoch, lastEpoch);
+        if (revenues.length == 0) revert EmptyReport();
+        lastEpoch = epoch;
+
+        Totals memory totals = _settleChains(_chainSlots[asset], epoch, revenues, paid);
+        if (totals.attributed != paid) revert AttributionMismatch(totals.attributed, paid);
+
+        address collective = REGISTRY.collective();
+        address feeRecipient = operatorFeeRecipient;
+        accountClaimable[asset][collective] += totals.collectiveShare;
+        if (totals.operatorFee != 0) accountClaimable[asset][feeRecipient] += totals.operatorFee;
+        totalClaimable[asset] += paid;
+        emit EpochReported(
+            epoch,
+            asset,
+            revenues.length,
+            paid,
+            totals.operatorFee,
+            totals.collectiveShare,
+            paid - totals.operatorFee - totals.collectiveShare,
+            collective,
+            feeRecipient
+        );
+    }
+
+    function _settleChains(
+        mapping(uint256 => uint256) storage slots,
+        uint256 epoch,
+        ChainRevenue[] calldata revenues,
+        uint256 paid
+    ) private returns (Totals memory totals) {
+        uint256 version = REGISTRY.termsVersion();
+        uint256 feeBps = operatorFeeBps;
+        for (uint256 i; i < revenues.length; ++i) {
+            ChainRevenue calldata revenue = revenues[i];
+            if (revenue.chainId <= totals.previousChainId) revert ChainsNotSorted(revenue.chainId);
+            totals.previousChainId = revenue.chainId;
+            // Running check: the sum never exceeds what was paid, so it cannot overflow either.
+            if (revenue.gross > paid - totals.attributed) {
+                revert AttributionMismatch(totals.attributed + revenue.gross, paid);
+            }
+            totals.attributed += revenue.gross;
+            (uint256 fee, uint256 collectiveShare) = _settleChain(slots, epoch, revenue, version, feeBps);
+            totals.operatorFee += fee;
+            totals.collectiveShare += collectiveShare;
+        }
+    }
+
+    /// @dev Splits one chain's revenue, credits its share in its slot and emits its settlement.
+    function _settleChain(
+        mapping(uint256 => uint256) storage slots,
+        uint256 epoch,
+        ChainRevenue calldata revenue,
+        uint256 version,
+        uint256 feeBps
+    ) private returns (uint256 fee, uint256 collectiveShare) {
+        uint256 chainId = revenue.chainId;
+        uint256 packed = slots[chainId];
+        if (uint32(packed) != version) packed = _refreshTerms(packed, chainId, version);
+        if ((packed >> 32) & 0xff == 0) revert ChainInactive(chainId);
+        uint256 chainShare;
+        (fee, collectiveShare, chainShare,) = RevenueShareMath.splitWithFee(
+            revenue.gross, revenue.l1Cost, (packed >> 56) & 0xffff, (packed >> 40) & 0xffff, feeBps
+        );
+        uint256 balance = (packed & _CLAIMABLE_MASK) + chainShare;
+        if (balance > _MAX_CLAIMABLE) revert BalanceTooLarge(chainId);
+        slots[chainId] = (packed & ~_CLAIMABLE_MASK) | balance;
+        emit ChainSettled(epoch, chainId, revenue.gross, revenue.l1Cost, fee, collectiveShare, chainShare);
+    }
+
+    /// @dev Re-reads a chain's terms from the registry (reverts for an unknown chain) into its slot.
+    function _refreshTerms(uint256 packed, uint256 chainId, uint256 version) private view returns (uint256) {
+        IChainRegistry.Chain memory chain = REGISTRY.getChain(chainId);
+        return (packed & _CLAIMABLE_MASK) | (uint256(chain.grossBps) << 56) | (uint256(chain.netBps) << 40)
+            | (chain.active ? uint256(1) << 32 : 0) | uint256(version);
+    }
+
+    function _pay(address asset, address to, uint256 amount) private {
+        if (asset == ETH) {
+            bool success;
+            assembly ("memory-safe") {
+                success := call(gas(), to, amount, 0, 0, 0, 0)
+            }
+            if (!success) revert ClaimFailed(to);
+        } else {
+            IERC20(asset).safeTransfer(to, amount);
+        }
+    }
+}
