@@ -37,10 +37,11 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     /// @notice Largest operator fee governance may set (10%).
     uint16 public constant MAX_OPERATOR_FEE_BPS = 1_000;
 
-    // Packed per-chain slot: claimable (184 bits) | grossBps (16) | netBps (16) | active (8) | termsVersion (32).
-    uint256 private constant _CLAIMABLE_BITS = 184;
-    uint256 private constant _CLAIMABLE_MASK = (1 << 184) - 1;
-    uint256 private constant _MAX_CLAIMABLE = _CLAIMABLE_MASK;
+    // Packed per-chain slot, high to low bits: claimable (184) | grossBps (16) | netBps (16) |
+    // active (8) | termsVersion (32). The low 72 bits are the cached terms.
+    uint256 private constant _TERMS_BITS = 72;
+    uint256 private constant _TERMS_MASK = (1 << 72) - 1;
+    uint256 private constant _MAX_CLAIMABLE = (1 << 184) - 1;
 
     /// @notice The registry: chains, terms, the Collective, governance (its owner), pause.
     IChainRegistry public immutable REGISTRY;
@@ -72,9 +73,10 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         address collective,
         address operatorFeeRecipient
     );
-    /// @notice One chain's settlement in an epoch; with `EpochReported` this rebuilds every balance.
+    /// @notice One chain's settlement in an epoch. Emitted once per chain, before the epoch's
+    ///         `EpochReported` in the same transaction, which names the epoch and the asset; together
+    ///         they rebuild every balance from logs alone.
     event ChainSettled(
-        uint256 indexed epoch,
         uint256 indexed chainId,
         uint256 gross,
         uint256 l1Cost,
@@ -180,9 +182,9 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     /// @return amount The amount paid.
     function claimChain(address asset, uint256 chainId) external nonReentrant returns (uint256 amount) {
         uint256 packed = _chainSlots[asset][chainId];
-        amount = packed & _CLAIMABLE_MASK;
+        amount = packed >> _TERMS_BITS;
         if (amount == 0) revert NothingToClaim();
-        _chainSlots[asset][chainId] = packed & ~_CLAIMABLE_MASK;
+        _chainSlots[asset][chainId] = packed & _TERMS_MASK;
         totalClaimable[asset] -= amount;
         address treasury = REGISTRY.getChain(chainId).treasury;
         emit ChainClaimed(asset, chainId, treasury, msg.sender, amount);
@@ -242,7 +244,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     /// @param asset `ETH` (address(0)) or a token.
     /// @param chainId Any chain id.
     function chainClaimable(address asset, uint256 chainId) external view returns (uint256) {
-        return _chainSlots[asset][chainId] & _CLAIMABLE_MASK;
+        return _chainSlots[asset][chainId] >> _TERMS_BITS;
     }
 
     /// @notice Funds held beyond all claimable balances.
@@ -269,7 +271,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         if (revenues.length == 0) revert EmptyReport();
         lastEpoch = epoch;
 
-        Totals memory totals = _settleChains(_chainSlots[asset], epoch, revenues, paid);
+        Totals memory totals = _settleChains(_chainSlots[asset], revenues, paid);
         if (totals.attributed != paid) revert AttributionMismatch(totals.attributed, paid);
 
         address collective = REGISTRY.collective();
@@ -292,7 +294,6 @@ contract SharedSequencerSplitter is ReentrancyGuard {
 
     function _settleChains(
         mapping(uint256 => uint256) storage slots,
-        uint256 epoch,
         ChainRevenue[] calldata revenues,
         uint256 paid
     ) private returns (Totals memory totals) {
@@ -306,17 +307,19 @@ contract SharedSequencerSplitter is ReentrancyGuard {
             if (revenue.gross > paid - totals.attributed) {
                 revert AttributionMismatch(totals.attributed + revenue.gross, paid);
             }
-            totals.attributed += revenue.gross;
-            (uint256 fee, uint256 collectiveShare) = _settleChain(slots, epoch, revenue, version, feeBps);
-            totals.operatorFee += fee;
-            totals.collectiveShare += collectiveShare;
+            (uint256 fee, uint256 collectiveShare) = _settleChain(slots, revenue, version, feeBps);
+            // No overflow: every sum is bounded by `paid` (checked above; fee + share <= gross).
+            unchecked {
+                totals.attributed += revenue.gross;
+                totals.operatorFee += fee;
+                totals.collectiveShare += collectiveShare;
+            }
         }
     }
 
     /// @dev Splits one chain's revenue, credits its share in its slot and emits its settlement.
     function _settleChain(
         mapping(uint256 => uint256) storage slots,
-        uint256 epoch,
         ChainRevenue calldata revenue,
         uint256 version,
         uint256 feeBps
@@ -329,16 +332,29 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         (fee, collectiveShare, chainShare,) = RevenueShareMath.splitWithFee(
             revenue.gross, revenue.l1Cost, (packed >> 56) & 0xffff, (packed >> 40) & 0xffff, feeBps
         );
-        uint256 balance = (packed & _CLAIMABLE_MASK) + chainShare;
+        uint256 balance = (packed >> _TERMS_BITS) + chainShare;
         if (balance > _MAX_CLAIMABLE) revert BalanceTooLarge(chainId);
-        slots[chainId] = (packed & ~_CLAIMABLE_MASK) | balance;
-        emit ChainSettled(epoch, chainId, revenue.gross, revenue.l1Cost, fee, collectiveShare, chainShare);
+        slots[chainId] = (balance << _TERMS_BITS) | (packed & _TERMS_MASK);
+        // emit ChainSettled(chainId, gross, l1Cost, fee, collectiveShare, chainShare), written out to skip
+        // the ABI encoder on the hot path; tests decode these logs through the declared event.
+        uint256 gross = revenue.gross;
+        uint256 l1Cost = revenue.l1Cost;
+        bytes32 topic = ChainSettled.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, gross)
+            mstore(add(ptr, 0x20), l1Cost)
+            mstore(add(ptr, 0x40), fee)
+            mstore(add(ptr, 0x60), collectiveShare)
+            mstore(add(ptr, 0x80), chainShare)
+            log2(ptr, 0xa0, topic, chainId)
+        }
     }
 
     /// @dev Re-reads a chain's terms from the registry (reverts for an unknown chain) into its slot.
     function _refreshTerms(uint256 packed, uint256 chainId, uint256 version) private view returns (uint256) {
         IChainRegistry.Chain memory chain = REGISTRY.getChain(chainId);
-        return (packed & _CLAIMABLE_MASK) | (uint256(chain.grossBps) << 56) | (uint256(chain.netBps) << 40)
+        return (packed & ~_TERMS_MASK) | (uint256(chain.grossBps) << 56) | (uint256(chain.netBps) << 40)
             | (chain.active ? uint256(1) << 32 : 0) | uint256(version);
     }
 

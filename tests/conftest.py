@@ -66,7 +66,7 @@ def stranger(accounts):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _roles_first(owner, keeper, stranger, guardian):
+def _roles_first(owner, keeper, stranger, guardian, reporter):
     """Create the session-scoped role fixtures before any module fixture (ape's isolation order)."""
 
 
@@ -130,3 +130,40 @@ def vaults(system):
 @pytest.fixture(scope="module")
 def splitter(system):
     return system[1]
+
+
+# ---------------------------------------------------------------- shared sequencer
+OPERATOR_FEE_BPS = 500
+SHARED_CHAINS = {  # chain id -> (gross bps, net bps)
+    10: (250, 1_500),
+    8453: (250, 1_500),  # registered by the `registry` fixture
+    34443: (300, 1_000),
+    7777777: (0, 2_000),
+}
+
+
+def treasury_of(chain_id: int) -> str:
+    """A fresh, code-less treasury address per chain (balances start at zero)."""
+    return to_checksum_address(f"0x7e{chain_id:038x}")  # never a precompile
+
+
+@pytest.fixture(scope="session")
+def reporter(accounts):
+    return accounts[7]
+
+
+@pytest.fixture(scope="session")
+def operator_fee_recipient():
+    return to_checksum_address("0x" + "0f" * 20)
+
+
+@pytest.fixture(scope="module")
+def shared(project, owner, registry, reporter, operator_fee_recipient):
+    for chain_id, (gross_bps, net_bps) in SHARED_CHAINS.items():
+        if chain_id != CHAIN_ID:
+            registry.registerChain(
+                chain_id, treasury_of(chain_id), gross_bps, net_bps, ZERO_HASH, sender=owner
+            )
+    return owner.deploy(
+        project.SharedSequencerSplitter, registry, reporter, operator_fee_recipient, OPERATOR_FEE_BPS
+    )

@@ -19,9 +19,18 @@ library RevenueShareMath {
     /// @notice Default share of net on-chain profit owed to the Collective (15%).
     uint16 internal constant DEFAULT_NET_BPS = 1_500;
 
+    /// @dev Amounts below this times any rate under 10^4 cannot overflow uint256.
+    uint256 private constant _DIRECT_LIMIT = 1 << 242;
+
     /// @notice `floor(amount * bps / 10^4)`, saturating at `amount` for rates of 100% or more.
     function applyBps(uint256 amount, uint256 bps) internal pure returns (uint256) {
         if (bps >= BPS_DENOMINATOR) return amount;
+        // bps < 10^4 < 2^14, so below 2^242 the product fits in 256 bits: skip the 512-bit path.
+        if (amount < _DIRECT_LIMIT) {
+            unchecked {
+                return amount * bps / BPS_DENOMINATOR;
+            }
+        }
         return Math.mulDiv(amount, bps, BPS_DENOMINATOR);
     }
 

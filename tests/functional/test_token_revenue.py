@@ -182,7 +182,6 @@ def test_token_disbursement_conserves_value(
     collective,
     treasury,
     amount,
-   
     blocked,
     mode,
     terms,
