@@ -12,6 +12,7 @@ from ape.logging import logger
 from revshare.cli import config_option
 from revshare.demo import disbursement_table, reconciliation, run_demo, simulate_fees
 from revshare.deploy import deploy
+from revshare.shared_demo import run_shared_demo, shared_reconciliation, shared_table
 
 
 @click.command(cls=ConnectedProviderCommand, short_help="Run the revenue-share demo on a local chain")
@@ -19,7 +20,7 @@ from revshare.deploy import deploy
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 365), help="Days to simulate")
 @click.option("--seed", default=2026, show_default=True, type=int, help="Fee simulation seed")
 def cli(config, days, seed):
-    from ape import accounts, networks
+    from ape import accounts, networks, project
 
     if networks.provider.network.name != "local":
         raise click.UsageError("the demo runs on a local network only")
@@ -28,7 +29,10 @@ def cli(config, days, seed):
     funder = accounts.test_accounts[1]
 
     click.echo("== Per-chain revenue splitter ==")
-    deployment = deploy(config, None, operator, record_dir=Path(".build/demo/deployments"), log=click.echo)
+    chain_id = config.chains[0].chain_id
+    deployment = deploy(
+        config, chain_id, operator, record_dir=Path(".build/demo/deployments"), log=click.echo
+    )
     chain_cfg = deployment.chain
     click.echo(
         f"\n{chain_cfg.name} (chain {chain_cfg.chain_id}) pays the Collective the greater of "
@@ -42,18 +46,37 @@ def cli(config, days, seed):
     for day, fees in enumerate(result.fees, start=1):
         if fees.direct:
             click.echo(f"  day {day} gross includes {fees.direct} wei sent straight to the splitter")
-    click.echo("\nReconciliation (wei):")
-    ok = True
-    for label, left, right in reconciliation(result):
-        mark = "ok" if left == right else "MISMATCH"
-        ok &= left == right
-        click.echo(
-            f"  [{mark}] {label}: {left} = {right}"
-            if left == right
-            else f"  [{mark}] {label}: {left} != {right}"
-        )
+    ok = report_checks(reconciliation(result), all(row.matches_model() for row in result.rows))
     if result.vault_left:
         click.echo(f"  {result.vault_left} wei is still in vaults below their minimum withdrawal amount")
-    if not ok or not all(row.matches_model() for row in result.rows):
+
+    click.echo("\n== Shared sequencer: one epoch for every chain ==")
+    shared = run_shared_demo(
+        project, config, deployment.registry, operator, accounts.test_accounts[2], click.echo
+    )
+    click.echo("\nEpoch 1 settlement (ETH):")
+    click.echo(shared_table(shared, {c.chain_id: c.name for c in config.chains}))
+    models_agree = all(
+        (r.operator_fee, r.collective, r.chain)
+        == (
+            shared.expected[r.chain_id].operator_fee,
+            shared.expected[r.chain_id].collective,
+            shared.expected[r.chain_id].chain,
+        )
+        for r in shared.rows
+    )
+    ok = report_checks(shared_reconciliation(shared), models_agree) and ok
+    if not ok:
         click.echo("Demo found a discrepancy.", err=True)
         sys.exit(1)
+
+
+def report_checks(checks, models_agree):
+    """Print each wei-level check; True when all hold."""
+    click.echo("\nReconciliation (wei):")
+    ok = models_agree
+    for label, left, right in checks:
+        ok &= left == right
+        relation, mark = ("=", "ok") if left == right else ("!=", "MISMATCH")
+        click.echo(f"  [{mark}] {label}: {left} {relation} {right}")
+    return ok

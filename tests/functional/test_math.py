@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from revshare.model import UINT256_MAX, split
+from revshare.model import UINT256_MAX, split, split_with_fee
 from tests.strategies import EDGE_AMOUNTS, any_bps, uint256
 
 
@@ -34,3 +34,20 @@ def test_single_case_entry_point(math_harness):
 @given(cases=st.lists(st.tuples(uint256, uint256, any_bps, any_bps).map(list), min_size=1, max_size=200))
 def test_library_matches_model_for_any_uint256(math_harness, cases):
     assert_batch_matches_model(math_harness, cases)
+
+
+@given(
+    cases=st.lists(
+        st.tuples(uint256, uint256, any_bps, any_bps, st.one_of(st.integers(0, 10_000), any_bps)).map(list),
+        min_size=1,
+        max_size=150,
+    )
+)
+def test_split_with_fee_matches_model_for_any_uint256(math_harness, cases):
+    results = math_harness.splitWithFeeMany(cases)
+    for case, got in zip(cases, results, strict=True):
+        want = split_with_fee(*case)
+        assert tuple(got) == (want.operator_fee, want.collective, want.chain, int(want.net_rule_applied)), (
+            case
+        )
+        assert got[0] + got[1] + got[2] == case[0]

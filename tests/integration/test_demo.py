@@ -7,6 +7,7 @@ from pathlib import Path
 from revshare.config import load_config
 from revshare.demo import disbursement_table, reconciliation, run_demo, simulate_fees
 from revshare.deploy import deploy
+from revshare.shared_demo import run_shared_demo, shared_reconciliation, shared_table, simulate_epoch
 from tests.integration.helpers import ROOT, ape_run
 
 
@@ -21,7 +22,7 @@ def test_simulated_fees_exercise_both_rules():
 
 def test_demo_reconciles(tmp_path: Path, accounts):
     config = load_config(ROOT / "config" / "demo.yaml")
-    deployment = deploy(config, None, accounts[0], record_dir=tmp_path, log=lambda _: None)
+    deployment = deploy(config, 8453, accounts[0], record_dir=tmp_path, log=lambda _: None)
     result = run_demo(deployment, simulate_fees(days=6), accounts[1], log=lambda _: None)
 
     assert len(result.rows) == 6
@@ -39,5 +40,26 @@ def test_ape_run_demo():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2.5% of gross" in result.stdout
     assert "15% of net" in result.stdout
-    assert result.stdout.count("[ok]") == 5
+    assert result.stdout.count("[ok]") == 10  # five checks per part
     assert "MISMATCH" not in result.stdout
+
+
+def test_shared_sequencer_demo_reconciles(tmp_path: Path, accounts, project):
+    config = load_config(ROOT / "config" / "demo.yaml")
+    deployment = deploy(config, 8453, accounts[0], record_dir=tmp_path, log=lambda _: None)
+    result = run_shared_demo(
+        project, config, deployment.registry, accounts[0], accounts[2], log=lambda _: None
+    )
+
+    assert sorted(r.chain_id for r in result.rows) == sorted(c.chain_id for c in config.chains)
+    assert {result.expected[r.chain_id].net_rule_applied for r in result.rows} == {True, False}
+    for label, left, right in shared_reconciliation(result):
+        assert left == right, label
+    table = shared_table(result, {c.chain_id: c.name for c in config.chains})
+    assert "OP Mainnet" in table and "yes" in table and "NO" not in table
+
+
+def test_simulated_epoch_is_sorted_and_deterministic():
+    epoch = simulate_epoch([10, 8453, 5])
+    assert [r.chain_id for r in epoch] == [5, 10, 8453]
+    assert epoch == simulate_epoch([10, 8453, 5])

@@ -1,0 +1,161 @@
+"""Demo part two: one shared sequencer serving several chains settles an epoch."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from revshare.config import ZERO_ADDRESS, DeployConfig
+from revshare.shared import ChainRevenue, Terms, expected_settlement, sorted_report
+from revshare.table import format_eth, render_table
+
+OPERATOR_FEE_BPS = 100  # 1% of each chain's gross for the sequencer operator
+OPERATOR_FEE_RECIPIENT = "0x0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F"
+ETH = ZERO_ADDRESS
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class SettledChain:
+    """One `ChainSettled` event."""
+
+    chain_id: int
+    gross: int
+    l1_cost: int
+    operator_fee: int
+    collective: int
+    chain: int
+
+
+@dataclass
+class SharedDemoResult:
+    rows: list[SettledChain]
+    expected: Mapping[int, Any]
+    paid_in: int
+    treasury_received: dict[int, int]
+    collective_received: int
+    operator_received: int
+    left_in_contract: int
+    report_gas: int
+
+
+def simulate_epoch(chain_ids: Sequence[int], seed: int = 7) -> list[ChainRevenue]:
+    """One epoch's attribution: 0.5-6 ETH per chain; the L1 cost of one chain exceeds 5/6 of gross."""
+    rng = random.Random(seed)
+    revenues = []
+    for index, chain_id in enumerate(chain_ids):
+        gross = int(rng.uniform(0.5, 6.0) * 10**9) * 10**9 + rng.randrange(10**9)
+        share = rng.uniform(0.88, 0.95) if index == 1 else rng.uniform(0.15, 0.7)
+        revenues.append(ChainRevenue(chain_id, gross, int(gross * share)))
+    return sorted_report(revenues)
+
+
+def run_shared_demo(
+    project: Any, config: DeployConfig, registry: Any, operator: Any, reporter: Any, log: Log = print
+) -> SharedDemoResult:
+    """Deploy the shared splitter, report one epoch for every configured chain, then claim everything."""
+    from ape import chain
+
+    shared = operator.deploy(
+        project.SharedSequencerSplitter, registry, reporter, OPERATOR_FEE_RECIPIENT, OPERATOR_FEE_BPS
+    )
+    log(f"  SharedSequencerSplitter  {shared.address} (operator fee {OPERATOR_FEE_BPS / 100:g}%)")
+    revenues = simulate_epoch([c.chain_id for c in config.chains])
+    terms = {c.chain_id: Terms(c.gross_bps, c.net_bps) for c in config.chains}
+    expected = expected_settlement(revenues, terms, OPERATOR_FEE_BPS)
+    paid_in = sum(r.gross for r in revenues)
+    balance = chain.provider.get_balance
+    treasuries = {c.chain_id: c.treasury for c in config.chains}
+    before = {
+        addr: balance(addr) for addr in [*treasuries.values(), config.collective, OPERATOR_FEE_RECIPIENT]
+    }
+
+    receipt = shared.reportEpoch(1, [r.as_tuple() for r in revenues], value=paid_in, sender=reporter)
+    log(f"  epoch 1 reported for {len(revenues)} chains: {receipt.gas_used:,} gas (tx {receipt.txn_hash})")
+    rows = [
+        SettledChain(e.chainId, e.gross, e.l1Cost, e.operatorFee, e.collectiveShare, e.chainShare)
+        for e in receipt.events.filter(shared.ChainSettled)
+    ]
+    for chain_id in treasuries:
+        shared.claimChain(ETH, chain_id, sender=reporter)
+    shared.claim(ETH, config.collective, sender=reporter)
+    shared.claim(ETH, OPERATOR_FEE_RECIPIENT, sender=reporter)
+    log("  every chain, the Collective and the operator claimed their balances")
+    return SharedDemoResult(
+        rows=rows,
+        expected=expected.per_chain,
+        paid_in=paid_in,
+        treasury_received={cid: balance(addr) - before[addr] for cid, addr in treasuries.items()},
+        collective_received=balance(config.collective) - before[config.collective],
+        operator_received=balance(OPERATOR_FEE_RECIPIENT) - before[OPERATOR_FEE_RECIPIENT],
+        left_in_contract=balance(shared.address),
+        report_gas=receipt.gas_used,
+    )
+
+
+def shared_table(result: SharedDemoResult, names: Mapping[int, str]) -> str:
+    """One line per chain of the epoch, amounts in ETH."""
+    body = []
+    for row in result.rows:
+        want = result.expected[row.chain_id]
+        matches = (row.operator_fee, row.collective, row.chain) == (
+            want.operator_fee,
+            want.collective,
+            want.chain,
+        )
+        body.append(
+            [
+                names.get(row.chain_id, str(row.chain_id)),
+                format_eth(row.gross),
+                format_eth(row.l1_cost),
+                format_eth(row.operator_fee),
+                format_eth(row.collective),
+                "net" if want.net_rule_applied else "gross",
+                format_eth(row.chain),
+                "yes" if matches else "NO",
+            ]
+        )
+    footer = [
+        "total",
+        format_eth(sum(r.gross for r in result.rows)),
+        format_eth(sum(r.l1_cost for r in result.rows)),
+        format_eth(sum(r.operator_fee for r in result.rows)),
+        format_eth(sum(r.collective for r in result.rows)),
+        "",
+        format_eth(sum(r.chain for r in result.rows)),
+        "",
+    ]
+    headers = [
+        "chain",
+        "gross ETH",
+        "L1 cost",
+        "operator fee",
+        "Collective",
+        "rule",
+        "chain share",
+        "= model",
+    ]
+    return render_table(headers, body, footer=footer)
+
+
+def shared_reconciliation(result: SharedDemoResult) -> list[tuple[str, int, int]]:
+    """(check, left, right) in wei; every pair must be equal."""
+    rows = result.rows
+    return [
+        (
+            "paid in = fee + Collective + chains",
+            result.paid_in,
+            sum(r.operator_fee + r.collective + r.chain for r in rows),
+        ),
+        (
+            "treasuries received = chain shares",
+            sum(result.treasury_received.values()),
+            sum(r.chain for r in rows),
+        ),
+        ("Collective received = its shares", result.collective_received, sum(r.collective for r in rows)),
+        ("operator received = fees", result.operator_received, sum(r.operator_fee for r in rows)),
+        ("left in the shared splitter", result.left_in_contract, 0),
+    ]
