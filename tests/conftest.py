@@ -66,6 +66,21 @@ def stranger(accounts):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _quiet_revert_traces():
+    """ape-foundry 0.8.12 prints an enriched call trace on every expected revert, which costs
+    about 0.2 s each (it re-derives every test account) and floods the output. Silence it unless
+    REVSHARE_SHOW_TRACES=1. Reverts are still raised and checked exactly as before."""
+    if os.environ.get("REVSHARE_SHOW_TRACES") == "1":
+        yield
+        return
+    import ape_ethereum.trace
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ape_ethereum.trace.Trace, "show", lambda self, *args, **kwargs: None)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _roles_first(owner, keeper, stranger, guardian, reporter):
     """Create the session-scoped role fixtures before any module fixture (ape's isolation order)."""
 

@@ -1,0 +1,412 @@
+"""Stateful property test of the whole system against a pure-Python model of every balance.
+
+Hypothesis drives random sequences of: fees into vaults, plain and forced ETH, token revenue,
+time passing, disbursements (ETH and token), term and treasury changes, a failing treasury,
+claims, pause/unpause, ownership hand-over, shared-sequencer epochs and chain claims, and
+outsiders trying governance calls. After every step the invariants are checked: conservation
+to the wei per asset, every credit and balance equal to the model. Each example starts from
+the same snapshot and restores it at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import ape
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from revshare.model import split, split_with_fee
+from tests.conftest import CHAIN_ID, MIN_WITHDRAWAL, ONE_DAY, OPERATOR_FEE_BPS, SHARED_CHAINS, ZERO_HASH
+
+ETH = "0x0000000000000000000000000000000000000000"
+VAULTS = ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault", "operator_fee_vault")
+SHARED_IDS = sorted(SHARED_CHAINS)
+amounts = st.one_of(st.just(0), st.integers(1, MIN_WITHDRAWAL), st.integers(0, 5 * 10**18))
+
+
+@dataclass
+class Model:
+    """Every balance and setting the contracts hold, as the rules say they must be."""
+
+    now: int
+    vaults: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VAULTS, 0))
+    undisbursed: dict[str, int] = field(default_factory=dict)
+    owed: dict[tuple[str, str], int] = field(default_factory=dict)
+    received: dict[tuple[str, str], int] = field(default_factory=dict)
+    last_time: dict[str, int] = field(default_factory=dict)
+    terms: dict[int, tuple[int, int]] = field(default_factory=lambda: dict(SHARED_CHAINS))
+    active: dict[int, bool] = field(default_factory=lambda: dict.fromkeys(SHARED_CHAINS, True))
+    treasury_is_bad: bool = False
+    bad_rejecting: bool = True
+    paused: bool = False
+    owner_index: int = 0
+    epoch: int = 0
+    chain_claimable: dict[int, int] = field(default_factory=lambda: dict.fromkeys(SHARED_CHAINS, 0))
+    shared_accounts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, book: dict, key, amount: int) -> None:
+        book[key] = book.get(key, 0) + amount
+
+
+class SystemMachine(RuleBasedStateMachine):
+    # Set by the test function from its fixtures.
+    env: ClassVar[dict] = {}
+
+    def __init__(self):
+        super().__init__()
+        e = self.env
+        self.chain = e["chain"]
+        self.snapshot = self.chain.snapshot()
+        self.model = Model(now=self.chain.blocks.head.timestamp + 1)
+        self.steps = 0
+
+    def teardown(self):
+        self.chain.restore(self.snapshot)
+        self.env["steps"].append(self.steps)
+
+    # ------------------------------------------------------------ helpers
+    @property
+    def owner(self):
+        return self.env["owners"][self.model.owner_index]
+
+    def treasury_address(self) -> str:
+        return str(self.env["bad"].address) if self.model.treasury_is_bad else self.env["treasury"]
+
+    def tx_at_model_time(self):
+        m = self.model
+        m.now = max(m.now, self.chain.blocks.head.timestamp + 1)
+        self.chain.pending_timestamp = m.now
+
+    def pay(self, asset: str, recipient: str, amount: int) -> None:
+        if amount == 0:
+            return
+        # The reverting treasury rejects ETH only; token transfers to it succeed.
+        fails = asset == ETH and recipient == str(self.env["bad"].address) and self.model.bad_rejecting
+        book = self.model.owed if fails else self.model.received
+        self.model.add(book, (asset, recipient), amount)
+
+    def expected_failure(self, asset: str):
+        m, splitter = self.model, self.env["splitter"]
+        if m.paused:
+            return splitter.DisbursementsPaused, {}
+        last = m.last_time.get(asset)
+        if last is not None and m.now < last + ONE_DAY:
+            return splitter.DisbursementTooSoon, {"asset": asset, "nextAllowedTime": last + ONE_DAY}
+        if not m.active[CHAIN_ID]:
+            return splitter.ChainInactive, {"chainId": CHAIN_ID}
+        return None
+
+    def settle(self, asset: str, gross: int, l1_cost: int, receipt) -> None:
+        m = self.model
+        gross_bps, net_bps = m.terms[CHAIN_ID]
+        expected = split(gross, l1_cost, gross_bps, net_bps)
+        event = receipt.events.filter(self.env["splitter"].Disbursed)[0]
+        assert (event.gross, event.l1Cost) == (gross, l1_cost)
+        assert (event.collectiveShare, event.chainShare) == (expected.collective, expected.chain)
+        # The Collective's share is at least each threshold and equal to one of them.
+        by_gross = gross * gross_bps // 10_000 if gross_bps < 10_000 else gross
+        net = max(gross - l1_cost, 0)
+        by_net = net * net_bps // 10_000 if net_bps < 10_000 else net
+        assert event.collectiveShare >= by_gross and event.collectiveShare >= by_net
+        assert event.collectiveShare in (by_gross, by_net)
+        m.undisbursed[asset] = 0
+        m.last_time[asset] = m.now
+        self.pay(asset, self.env["collective"], expected.collective)
+        self.pay(asset, self.treasury_address(), expected.chain)
+
+    # ------------------------------------------------------------ revenue in
+    @rule(role=st.sampled_from(VAULTS), amount=amounts)
+    def fund_vault(self, role, amount):
+        if amount:
+            self.env["keeper"].transfer(self.env["vaults"][role], amount)
+            self.model.vaults[role] += amount
+        self.steps += 1
+
+    @rule(amount=st.integers(1, 10**18), forced=st.booleans())
+    def send_eth_directly(self, amount, forced):
+        e = self.env
+        if forced:
+            e["keeper"].deploy(e["project"].ForceSender, e["splitter"], value=amount)
+        else:
+            e["keeper"].transfer(e["splitter"], amount)
+        self.model.add(self.model.undisbursed, ETH, amount)
+        self.steps += 1
+
+    @rule(amount=st.integers(1, 10**24))
+    def token_revenue(self, amount):
+        e = self.env
+        e["token"].mint(e["splitter"], amount, sender=e["keeper"])
+        self.model.add(self.model.undisbursed, str(e["token"].address), amount)
+        self.steps += 1
+
+    @rule(seconds=st.sampled_from([0, 1, 3_600, ONE_DAY - 1, ONE_DAY, 2 * ONE_DAY]))
+    def time_passes(self, seconds):
+        self.model.now += seconds
+        self.steps += 1
+
+    # ------------------------------------------------------------ disbursements
+    @rule()
+    def disburse(self):
+        e, m = self.env, self.model
+        self.tx_at_model_time()
+        failure = self.expected_failure(ETH)
+        withdrawn = {r: a for r, a in m.vaults.items() if a >= MIN_WITHDRAWAL and a > 0}
+        gross = sum(withdrawn.values()) + m.undisbursed.get(ETH, 0)
+        if failure is None and gross == 0:
+            failure = (e["splitter"].NothingToDisburse, {"asset": ETH})
+        if failure is not None:
+            with ape.reverts(failure[0], **failure[1]):
+                e["splitter"].disburse(sender=e["keeper"])
+        else:
+            receipt = e["splitter"].disburse(sender=e["keeper"])
+            for role in withdrawn:
+                m.vaults[role] = 0
+            self.settle(ETH, gross, withdrawn.get("l1_fee_vault", 0), receipt)
+        self.steps += 1
+
+    @rule()
+    def disburse_token(self):
+        e, m = self.env, self.model
+        token = str(e["token"].address)
+        self.tx_at_model_time()
+        failure = self.expected_failure(token)
+        gross = m.undisbursed.get(token, 0)
+        if failure is None and gross == 0:
+            failure = (e["splitter"].NothingToDisburse, {"asset": token})
+        if failure is not None:
+            with ape.reverts(failure[0], **failure[1]):
+                e["splitter"].disburseToken(e["token"], sender=e["keeper"])
+        else:
+            self.settle(token, gross, 0, e["splitter"].disburseToken(e["token"], sender=e["keeper"]))
+        self.steps += 1
+
+    @rule(asset_is_token=st.booleans(), who=st.sampled_from(["collective", "treasury", "bad"]))
+    def claim(self, asset_is_token, who):
+        e, m = self.env, self.model
+        asset = str(e["token"].address) if asset_is_token else ETH
+        account = str(e["bad"].address) if who == "bad" else e[who]
+        owed = m.owed.get((asset, account), 0)
+        splitter = e["splitter"]
+        if owed == 0:
+            with ape.reverts(splitter.NothingToClaim):
+                splitter.claim(asset, account, sender=e["stranger"])
+        elif who == "bad" and m.bad_rejecting and asset == ETH:
+            with ape.reverts(splitter.ClaimFailed):
+                splitter.claim(asset, account, sender=e["stranger"])
+        else:
+            splitter.claim(asset, account, sender=e["stranger"])
+            m.owed[(asset, account)] = 0
+            m.add(m.received, (asset, account), owed)
+        self.steps += 1
+
+    # ------------------------------------------------------------ governance
+    @rule(
+        gross_bps=st.integers(0, 10_000), net_bps=st.integers(0, 10_000), chain_id=st.sampled_from(SHARED_IDS)
+    )
+    def update_terms(self, gross_bps, net_bps, chain_id):
+        self.env["registry"].updateTerms(chain_id, gross_bps, net_bps, ZERO_HASH, sender=self.owner)
+        self.model.terms[chain_id] = (gross_bps, net_bps)
+        self.steps += 1
+
+    @rule(chain_id=st.sampled_from(SHARED_IDS), active=st.booleans())
+    def set_active(self, chain_id, active):
+        self.env["registry"].setActive(chain_id, active, sender=self.owner)
+        self.model.active[chain_id] = active
+        self.steps += 1
+
+    @rule(to_bad=st.booleans())
+    def switch_treasury(self, to_bad):
+        self.model.treasury_is_bad = to_bad
+        self.env["registry"].setTreasury(CHAIN_ID, self.treasury_address(), sender=self.owner)
+        self.steps += 1
+
+    @rule(rejecting=st.booleans())
+    def bad_treasury_mood(self, rejecting):
+        self.env["bad"].setRejecting(rejecting, sender=self.env["stranger"])
+        self.model.bad_rejecting = rejecting
+        self.steps += 1
+
+    @rule(pause=st.booleans())
+    def pause_or_unpause(self, pause):
+        e, m = self.env, self.model
+        registry = e["registry"]
+        if pause == m.paused:
+            with ape.reverts(registry.PauseUnchanged, paused=pause):
+                (registry.pause(sender=e["guardian"]) if pause else registry.unpause(sender=self.owner))
+        elif pause:
+            registry.pause(sender=e["guardian"])
+        else:
+            registry.unpause(sender=self.owner)
+        m.paused = pause
+        self.steps += 1
+
+    @rule()
+    def hand_over_ownership(self):
+        e, m = self.env, self.model
+        new_index = 1 - m.owner_index
+        new_owner = e["owners"][new_index]
+        e["registry"].transferOwnership(new_owner, sender=self.owner)
+        e["registry"].acceptOwnership(sender=new_owner)
+        m.owner_index = new_index
+        self.steps += 1
+
+    @rule(
+        call=st.sampled_from(["updateTerms", "setTreasury", "setActive", "setCollective", "unpause", "fee"])
+    )
+    def outsider_tries_governance(self, call):
+        e = self.env
+        registry, stranger = e["registry"], e["stranger"]
+        attempts = {
+            "updateTerms": lambda: registry.updateTerms(CHAIN_ID, 1, 1, ZERO_HASH, sender=stranger),
+            "setTreasury": lambda: registry.setTreasury(CHAIN_ID, stranger, sender=stranger),
+            "setActive": lambda: registry.setActive(CHAIN_ID, False, sender=stranger),
+            "setCollective": lambda: registry.setCollective(stranger, sender=stranger),
+            "unpause": lambda: registry.unpause(sender=stranger),
+            "fee": lambda: e["shared"].setOperatorFee(stranger, 0, sender=stranger),
+        }
+        with ape.reverts():
+            attempts[call]()
+        self.steps += 1
+
+    # ------------------------------------------------------------ shared sequencer
+    @rule(
+        parts=st.lists(
+            st.tuples(st.sampled_from(SHARED_IDS), amounts, amounts),
+            min_size=1,
+            max_size=4,
+            unique_by=lambda p: p[0],
+        )
+    )
+    def shared_epoch(self, parts):
+        e, m = self.env, self.model
+        shared = e["shared"]
+        parts = sorted(parts)
+        value = sum(p[1] for p in parts)
+        epoch = m.epoch + 1
+        inactive = [cid for cid, _, _ in parts if not m.active[cid]]
+        if m.paused or inactive:
+            error = shared.DisbursementsPaused if m.paused else shared.ChainInactive
+            with ape.reverts(error):
+                shared.reportEpoch(epoch, parts, value=value, sender=e["reporter"])
+        else:
+            shared.reportEpoch(epoch, parts, value=value, sender=e["reporter"])
+            m.epoch = epoch
+            for chain_id, gross, l1_cost in parts:
+                g, n = m.terms[chain_id]
+                part = split_with_fee(gross, l1_cost, g, n, OPERATOR_FEE_BPS)
+                m.chain_claimable[chain_id] += part.chain
+                m.add(m.shared_accounts, e["collective"], part.collective)
+                m.add(m.shared_accounts, e["fee_recipient"], part.operator_fee)
+        self.steps += 1
+
+    @rule(chain_id=st.sampled_from(SHARED_IDS))
+    def shared_claim_chain(self, chain_id):
+        e, m = self.env, self.model
+        shared = e["shared"]
+        amount = m.chain_claimable[chain_id]
+        treasury = self.treasury_address() if chain_id == CHAIN_ID else e["treasuries"][chain_id]
+        if amount == 0:
+            with ape.reverts(shared.NothingToClaim):
+                shared.claimChain(ETH, chain_id, sender=e["stranger"])
+        elif treasury == str(e["bad"].address) and m.bad_rejecting:
+            with ape.reverts(shared.ClaimFailed):
+                shared.claimChain(ETH, chain_id, sender=e["stranger"])
+        else:
+            shared.claimChain(ETH, chain_id, sender=e["stranger"])
+            m.chain_claimable[chain_id] = 0
+            m.add(m.received, (ETH, treasury), amount)
+        self.steps += 1
+
+    # ------------------------------------------------------------ invariants
+    @invariant()
+    def balances_match_the_model(self):
+        e, m = self.env, self.model
+        token = str(e["token"].address)
+        bad = str(e["bad"].address)
+        accounts = [
+            e["collective"],
+            e["treasury"],
+            bad,
+            str(e["splitter"].address),
+            str(e["shared"].address),
+            *(str(v.address) for v in e["vaults"].values()),
+        ]
+        eth, tokens, owed_eth, owed_tokens = e["lens"].snapshot(e["splitter"], e["token"], accounts)
+        for i, account in enumerate(accounts[:3]):
+            assert eth[i] == m.received.get((ETH, account), 0), f"ETH received by {account}"
+            assert tokens[i] == m.received.get((token, account), 0), f"tokens received by {account}"
+            assert owed_eth[i] == m.owed.get((ETH, account), 0), f"ETH owed to {account}"
+            assert owed_tokens[i] == m.owed.get((token, account), 0), f"tokens owed to {account}"
+        # Conservation per asset: the splitter holds exactly what is undisbursed plus every credit.
+        owed_eth_total = sum(v for (a, _), v in m.owed.items() if a == ETH)
+        owed_tok_total = sum(v for (a, _), v in m.owed.items() if a == token)
+        assert eth[3] == m.undisbursed.get(ETH, 0) + owed_eth_total
+        assert tokens[3] == m.undisbursed.get(token, 0) + owed_tok_total
+        # The shared splitter holds exactly every claimable balance.
+        assert eth[4] == sum(m.chain_claimable.values()) + sum(m.shared_accounts.values())
+        assert eth[5:] == [m.vaults[role] for role in e["vaults"]]
+
+
+def test_system_state_machine(
+    chain,
+    project,
+    owner,
+    accounts,
+    keeper,
+    stranger,
+    guardian,
+    reporter,
+    registry,
+    splitter,
+    vaults,
+    collective,
+    treasury,
+    shared,
+    operator_fee_recipient,
+    capsys,
+):
+    import time
+
+    token = owner.deploy(project.TestToken)
+    registry.setTokenAllowed(token, True, sender=owner)
+    bad = owner.deploy(project.RevertingRecipient)
+    from tests.conftest import treasury_of
+
+    steps: list[int] = []
+    SystemMachine.env = {
+        "chain": chain,
+        "project": project,
+        "keeper": keeper,
+        "stranger": stranger,
+        "guardian": guardian,
+        "reporter": reporter,
+        "registry": registry,
+        "splitter": splitter,
+        "vaults": vaults,
+        "token": token,
+        "collective": str(collective),
+        "treasury": str(treasury),
+        "bad": bad,
+        "shared": shared,
+        "fee_recipient": str(operator_fee_recipient),
+        "lens": owner.deploy(project.SystemLens),
+        "owners": [owner, accounts[8]],
+        "treasuries": {cid: treasury_of(cid) for cid in SHARED_IDS},
+        "steps": steps,
+    }
+    chain.provider.set_balance(reporter.address, 10**30)
+    chain.provider.set_balance(keeper.address, 10**30)
+    started = time.perf_counter()
+    run_state_machine_as_test(SystemMachine, settings=settings(settings.default, stateful_step_count=25))
+    elapsed = time.perf_counter() - started
+    with capsys.disabled():
+        print(f"\nstateful: {sum(steps)} steps in {len(steps)} examples, {sum(steps) / elapsed:.1f} steps/s")
+    assert sum(steps) > 0
