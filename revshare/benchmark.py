@@ -8,19 +8,17 @@ largest sizes, so fixed per-report costs cancel out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from revshare.shared import ChainRevenue
-from revshare.table import render_table
+from revshare.shared import ChainRevenue, placeholder_treasury
+from revshare.table import Log, render_table
 
 SIZES = (1, 16, 64, 256)
 BLOCK_GAS_LIMIT = 30_000_000
 FIRST_CHAIN_ID = 2_000_000
 ZERO_HASH = b"\x00" * 32
-
-Log = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -32,12 +30,6 @@ class Measurement:
     shared_steady: int
     naive_first: int
     naive_steady: int
-
-
-def treasury_address(chain_id: int) -> str:
-    from eth_utils import to_checksum_address
-
-    return to_checksum_address(f"0x7e{chain_id:038x}")
 
 
 def epoch_revenues(chain_ids: Sequence[int]) -> list[tuple[int, int, int]]:
@@ -58,7 +50,7 @@ def run_benchmark(
     chain_ids = [FIRST_CHAIN_ID + i for i in range(max(sizes))]
     log(f"registering {len(chain_ids)} chains ...")
     for done, chain_id in enumerate(chain_ids, start=1):
-        registry.registerChain(chain_id, treasury_address(chain_id), 250, 1_500, ZERO_HASH, sender=owner)
+        registry.registerChain(chain_id, placeholder_treasury(chain_id), 250, 1_500, ZERO_HASH, sender=owner)
         if done % 64 == 0:
             log(f"  {done}/{len(chain_ids)}")
     shared = owner.deploy(project.SharedSequencerSplitter, registry, reporter, owner, 500)

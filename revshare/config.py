@@ -37,6 +37,7 @@ from eth_utils import is_hex_address, keccak, to_checksum_address
 from revshare.model import BPS_DENOMINATOR, DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+ETH_ASSET = ZERO_ADDRESS  # the contracts' asset key for native ETH
 ZERO_HASH = "0x" + "00" * 32
 DEFAULT_INTERVAL = 24 * 60 * 60
 UINT256_MAX = 2**256 - 1

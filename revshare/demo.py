@@ -9,20 +9,15 @@ plain ETH transfer straight to the splitter, which the next disbursement counts 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from revshare.config import ZERO_ADDRESS
+from revshare.config import ETH_ASSET as ETH
 from revshare.deploy import Deployment
 from revshare.model import split
-from revshare.table import format_eth, render_table
+from revshare.table import Log, format_eth, render_table
 
-WEI_PER_ETH = 10**18
-ETH = ZERO_ADDRESS  # the splitter's asset key for native ETH
 NET_VAULTS = ("sequencer_fee_vault", "base_fee_vault", "operator_fee_vault")
-
-Log = Callable[[str], None]
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,11 +11,10 @@ from eth_utils import keccak, to_canonical_address, to_checksum_address
 
 from revshare.config import VAULT_ROLES, ZERO_ADDRESS, ChainConfig, DeployConfig
 from revshare.record import DeploymentRecord, record_path
+from revshare.table import Log
 
 LOCAL_CHAIN_IDS = {1337, 31337}
 WITHDRAWAL_NETWORK_L2 = 1
-
-Log = Callable[[str], None]
 
 
 @dataclass

@@ -52,6 +52,13 @@ class Settlement:
         return sum(s.chain for s in self.per_chain.values())
 
 
+def placeholder_treasury(chain_id: int) -> str:
+    """A code-less, never-precompile treasury address derived from a chain id (demos, tests, benchmarks)."""
+    from eth_utils import to_checksum_address
+
+    return to_checksum_address(f"0x7e{chain_id:038x}")
+
+
 def sorted_report(revenues: Iterable[ChainRevenue]) -> list[ChainRevenue]:
     """Revenues in the order the contract requires (strictly increasing chain id)."""
     report = sorted(revenues, key=lambda r: r.chain_id)

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from revshare.config import ZERO_ADDRESS, DeployConfig
+from revshare.config import ETH_ASSET as ETH
+from revshare.config import DeployConfig
 from revshare.shared import ChainRevenue, Terms, expected_settlement, sorted_report
-from revshare.table import format_eth, render_table
+from revshare.table import Log, format_eth, render_table
 
 OPERATOR_FEE_BPS = 100  # 1% of each chain's gross for the sequencer operator
 OPERATOR_FEE_RECIPIENT = "0x0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F"
-ETH = ZERO_ADDRESS
-
-Log = Callable[[str], None]
 
 
 @dataclass(frozen=True)

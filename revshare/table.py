@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 WEI_PER_ETH = 10**18
+
+# Where progress lines go (click.echo in scripts, print or a no-op elsewhere).
+Log = Callable[[str], None]
 
 
 def format_eth(wei: int, decimals: int = 6) -> str:

@@ -15,7 +15,9 @@ import pytest
 from eth_utils import to_checksum_address
 from hypothesis import HealthCheck, settings
 
+from revshare.config import ETH_ASSET
 from revshare.deploy import create_address
+from revshare.shared import placeholder_treasury
 
 # ---------------------------------------------------------------- hypothesis profiles
 # Examples run against a node, so no per-example deadline. `ci` is the fast default used by
@@ -36,7 +38,7 @@ VAULT_ROLES = ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault", "operato
 ZERO_HASH = b"\x00" * 32
 TERMS_HASH = bytes.fromhex("ab" * 32)
 L2 = 1
-ETH = "0x0000000000000000000000000000000000000000"  # the splitter's asset key for native ETH
+ETH = ETH_ASSET
 
 
 @contextmanager
@@ -157,9 +159,8 @@ SHARED_CHAINS = {  # chain id -> (gross bps, net bps)
 }
 
 
-def treasury_of(chain_id: int) -> str:
-    """A fresh, code-less treasury address per chain (balances start at zero)."""
-    return to_checksum_address(f"0x7e{chain_id:038x}")  # never a precompile
+# A fresh, code-less treasury address per chain (balances start at zero).
+treasury_of = placeholder_treasury
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ the same snapshot and restores it at the end.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -24,9 +25,17 @@ from hypothesis.stateful import (
 )
 
 from revshare.model import split, split_with_fee
-from tests.conftest import CHAIN_ID, MIN_WITHDRAWAL, ONE_DAY, OPERATOR_FEE_BPS, SHARED_CHAINS, ZERO_HASH
+from tests.conftest import (
+    CHAIN_ID,
+    ETH,
+    MIN_WITHDRAWAL,
+    ONE_DAY,
+    OPERATOR_FEE_BPS,
+    SHARED_CHAINS,
+    ZERO_HASH,
+    treasury_of,
+)
 
-ETH = "0x0000000000000000000000000000000000000000"
 VAULTS = ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault", "operator_fee_vault")
 SHARED_IDS = sorted(SHARED_CHAINS)
 amounts = st.one_of(st.just(0), st.integers(1, MIN_WITHDRAWAL), st.integers(0, 5 * 10**18))
@@ -373,13 +382,9 @@ def test_system_state_machine(
     operator_fee_recipient,
     capsys,
 ):
-    import time
-
     token = owner.deploy(project.TestToken)
     registry.setTokenAllowed(token, True, sender=owner)
     bad = owner.deploy(project.RevertingRecipient)
-    from tests.conftest import treasury_of
-
     steps: list[int] = []
     SystemMachine.env = {
         "chain": chain,
