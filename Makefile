@@ -21,7 +21,7 @@ ANVIL_LINK := .build/bin/anvil
 SOURCES := $(shell find contracts -name '*.sol' -not -path '*/.cache/*' 2>/dev/null)
 COMPILED := .build/compiled.stamp
 
-.PHONY: install demo test lint analyze clean
+.PHONY: install demo test lint analyze mutation clean
 
 install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK)
 
@@ -70,6 +70,9 @@ test: install $(COMPILED)
 
 analyze: install
 	@python -m revshare.staticcheck
+
+mutation: install $(COMPILED)
+	@python -m revshare.mutation
 
 lint: install
 	@ruff check revshare scripts tests

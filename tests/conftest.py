@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from eth_utils import to_checksum_address
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from revshare.config import ETH_ASSET
 from revshare.deploy import create_address
@@ -29,6 +29,10 @@ _COMMON = {
 }
 settings.register_profile("ci", max_examples=25, **_COMMON)
 settings.register_profile("thorough", max_examples=500, **_COMMON)
+# For the mutation check: a failure is all it needs to know, so skip the (slow) shrinking.
+settings.register_profile(
+    "mutation", max_examples=25, phases=[Phase.explicit, Phase.reuse, Phase.generate], **_COMMON
+)
 settings.load_profile(os.environ.get("REVSHARE_HYPOTHESIS_PROFILE", "ci"))
 
 CHAIN_ID = 8453

@@ -1,0 +1,266 @@
+"""Mutation check: does the test suite notice realistic single-point bugs in the contracts?
+
+Each mutant changes one spot of a product contract (a flipped comparison, a dropped check, max
+swapped for min, an off-by-one in bps, a skipped credit, effects moved after an interaction).
+For each, a copy of the project is compiled from scratch and the tests relevant to that contract
+are run: the mutant is *killed* when a test fails, *survives* when all pass. The working tree is
+never touched. Not part of `make test` (it takes minutes): run `make mutation`.
+
+    python -m revshare.mutation [--only ID ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / ".build" / "mutation" / "results.json"
+
+MATH = "contracts/libraries/RevenueShareMath.sol"
+REGISTRY = "contracts/ChainRegistry.sol"
+SPLITTER = "contracts/ChainRevenueSplitter.sol"
+SHARED = "contracts/SharedSequencerSplitter.sol"
+MATH_TESTS = ["tests/functional/test_math.py"]
+SPLITTER_TESTS = ["tests/functional/test_splitter.py", "tests/functional/test_adversarial_recipients.py"]
+SHARED_TESTS = ["tests/functional/test_shared_sequencer.py", "-k", "not 256"]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    id: str
+    file: str
+    original: str
+    replacement: str
+    description: str
+    tests: tuple[str, ...]
+    # Why a survivor would be harmless, when it is known to be an equivalent mutant.
+    equivalent_because: str = ""
+
+
+MUTANTS: tuple[Mutant, ...] = (
+    Mutant(
+        "math-min-for-max",
+        MATH,
+        "netRuleApplied = byNet > byGross;",
+        "netRuleApplied = byNet < byGross;",
+        "take the smaller of the two thresholds",
+        tuple(MATH_TESTS),
+    ),
+    Mutant(
+        "math-negative-net",
+        MATH,
+        "gross > l1Cost ? gross - l1Cost : 0;",
+        "gross > l1Cost ? gross - l1Cost : gross;",
+        "costs above gross leave net at gross instead of zero",
+        tuple(MATH_TESTS),
+    ),
+    Mutant(
+        "math-bps-off-by-one",
+        MATH,
+        "if (bps >= BPS_DENOMINATOR) return amount;",
+        "if (bps >= BPS_DENOMINATOR - 1) return amount;",
+        "saturate one bps early",
+        tuple(MATH_TESTS),
+    ),
+    Mutant(
+        "math-fee-off-by-one",
+        MATH,
+        "operatorFee = applyBps(gross, feeBps);",
+        "operatorFee = applyBps(gross, feeBps + 1);",
+        "operator fee one bps too high",
+        tuple(MATH_TESTS),
+    ),
+    Mutant(
+        "registry-bps-bound",
+        REGISTRY,
+        "if (bps > MAX_BPS) revert InvalidBps(bps);",
+        "if (bps > MAX_BPS + 1) revert InvalidBps(bps);",
+        "accept 10,001 bps",
+        ("tests/functional/test_registry.py",),
+    ),
+    Mutant(
+        "registry-drop-guardian-check",
+        REGISTRY,
+        "if (msg.sender != guardian && msg.sender != owner()) revert NotGuardian(msg.sender);",
+        "if (msg.sender == address(0)) revert NotGuardian(msg.sender);",
+        "anyone may pause",
+        ("tests/functional/test_registry.py",),
+    ),
+    Mutant(
+        "splitter-interval-comparison",
+        SPLITTER,
+        "block.timestamp < last + DISBURSEMENT_INTERVAL",
+        "block.timestamp <= last + DISBURSEMENT_INTERVAL",
+        "interval boundary flipped",
+        tuple(SPLITTER_TESTS),
+    ),
+    Mutant(
+        "splitter-skip-interval-record",
+        SPLITTER,
+        "lastDisbursementTime[asset] = block.timestamp;",
+        "",
+        "never record the disbursement time",
+        tuple(SPLITTER_TESTS),
+    ),
+    Mutant(
+        "splitter-drop-active-check",
+        SPLITTER,
+        "if (!chain.active) revert ChainInactive(CHAIN_ID);",
+        "",
+        "inactive chains still disburse",
+        tuple(SPLITTER_TESTS),
+    ),
+    Mutant(
+        "splitter-vault-minimum",
+        SPLITTER,
+        "held < IFeeVault(vault).MIN_WITHDRAWAL_AMOUNT()",
+        "held <= IFeeVault(vault).MIN_WITHDRAWAL_AMOUNT()",
+        "skip vaults exactly at their minimum",
+        tuple(SPLITTER_TESTS),
+    ),
+    Mutant(
+        "splitter-skip-credit",
+        SPLITTER,
+        "owed[asset][recipient] += amount;",
+        "",
+        "a failed payout is not credited to its recipient",
+        tuple(SPLITTER_TESTS),
+    ),
+    Mutant(
+        "splitter-drop-gas-check",
+        SPLITTER,
+        "if (gasleft() < (PAYOUT_GAS * 64) / 63 + 40_000) revert InsufficientGas();",
+        "",
+        "payouts may be starved of gas",
+        tuple(SPLITTER_TESTS),
+    ),
+    Mutant(
+        "splitter-claim-interaction-first",
+        SPLITTER,
+        "owed[asset][recipient] = 0;\n        totalOwed[asset] -= amount;\n"
+        "        emit Claimed(asset, recipient, msg.sender, amount);\n"
+        "        if (!_send(asset, recipient, amount, gasleft())) revert ClaimFailed(asset, recipient);",
+        "if (!_send(asset, recipient, amount, gasleft())) revert ClaimFailed(asset, recipient);\n"
+        "        owed[asset][recipient] = 0;\n        totalOwed[asset] -= amount;\n"
+        "        emit Claimed(asset, recipient, msg.sender, amount);",
+        "pay a claim before clearing the credit (interaction before effects)",
+        tuple(SPLITTER_TESTS),
+        equivalent_because="claim() is nonReentrant, so a recipient cannot re-enter to claim twice; "
+        "the order only matters without the guard",
+    ),
+    Mutant(
+        "shared-drop-sum-check",
+        SHARED,
+        "if (totals.attributed != paid) revert AttributionMismatch(totals.attributed, paid);",
+        "",
+        "accept a report whose attribution does not add up",
+        tuple(SHARED_TESTS),
+    ),
+    Mutant(
+        "shared-drop-active-check",
+        SHARED,
+        "if ((packed >> 32) & 0xff == 0) revert ChainInactive(chainId);",
+        "",
+        "settle inactive chains",
+        tuple(SHARED_TESTS),
+    ),
+    Mutant(
+        "shared-running-sum-off-by-one",
+        SHARED,
+        "if (revenue.gross > paid - totals.attributed) {",
+        "if (revenue.gross >= paid - totals.attributed) {",
+        "refuse a chain that exactly exhausts the payment",
+        tuple(SHARED_TESTS),
+    ),
+)
+
+
+@dataclass
+class Outcome:
+    id: str
+    description: str
+    status: str  # killed | survived | invalid
+    seconds: float
+    equivalent_because: str = ""
+
+
+def _copy_project(target: Path) -> None:
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    for name in files.splitlines():
+        source = ROOT / name
+        if source.is_file():
+            destination = target / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    ape = str(Path(sys.executable).with_name("ape"))
+    return subprocess.run([ape, *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def run_mutant(mutant: Mutant, project: Path) -> Outcome:
+    path = project / mutant.file
+    original = path.read_text()
+    if original.count(mutant.original) != 1:
+        raise SystemExit(f"mutant {mutant.id}: its target text is not found exactly once in {mutant.file}")
+    started = time.perf_counter()
+    try:
+        path.write_text(original.replace(mutant.original, mutant.replacement))
+        if _run(["compile", "--force"], project).returncode != 0:
+            status = "invalid"
+        else:
+            result = _run(["test", *mutant.tests, "-x", "-q", "-p", "no:cacheprovider"], project)
+            status = "killed" if result.returncode != 0 else "survived"
+    finally:
+        path.write_text(original)
+    return Outcome(
+        mutant.id, mutant.description, status, time.perf_counter() - started, mutant.equivalent_because
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", help="mutant ids to run (default: all)")
+    args = parser.parse_args(argv)
+    chosen = [m for m in MUTANTS if not args.only or m.id in args.only]
+    os.environ.setdefault("SOLCX_BINARY_PATH", str(ROOT / ".build" / "solcx"))
+    os.environ.setdefault("APE_DATA_FOLDER", str(ROOT / ".build" / "ape-data"))
+    os.environ["REVSHARE_HYPOTHESIS_PROFILE"] = "mutation"  # no shrinking: a failure is enough
+    outcomes: list[Outcome] = []
+    with tempfile.TemporaryDirectory(prefix="revshare-mutants-") as tmp:
+        project = Path(tmp)
+        _copy_project(project)
+        for index, mutant in enumerate(chosen, start=1):
+            print(f"[{index}/{len(chosen)}] {mutant.id}: {mutant.description} ...", end=" ", flush=True)
+            outcome = run_mutant(mutant, project)
+            outcomes.append(outcome)
+            print(f"{outcome.status} ({outcome.seconds:.0f} s)", flush=True)
+    valid = [o for o in outcomes if o.status != "invalid"]
+    killed = [o for o in valid if o.status == "killed"]
+    survivors = [o for o in valid if o.status == "survived"]
+    unexplained = [o for o in survivors if not o.equivalent_because]
+    print(
+        f"\nmutation score: {len(killed)}/{len(valid)} killed ({100 * len(killed) / max(len(valid), 1):.0f}%)"
+    )
+    for outcome in survivors:
+        why = outcome.equivalent_because or "NOT EXPLAINED: the tests miss this bug"
+        print(f"  survived {outcome.id}: {why}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps([asdict(o) for o in outcomes], indent=2) + "\n")
+    print(f"results: {RESULTS.relative_to(ROOT)}")
+    return 1 if unexplained else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
