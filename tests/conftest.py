@@ -1,7 +1,8 @@
 """Shared fixtures: accounts with fixed roles, a registry with one chain, mock vaults and a splitter.
 
 Ape restores the chain to a snapshot around every test; hypothesis examples inside one test
-restore state themselves with `restore_after` (never `chain.isolate()`, which swallows asserts).
+restore state themselves with `restore_after` (never ape's isolate context manager, which
+swallows failed asserts in eth-ape 0.8.51).
 """
 
 from __future__ import annotations
