@@ -16,11 +16,6 @@ import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 ///      A guardian (or the owner) can pause every splitter's disbursements at once; only the
 ///      owner can unpause. ERC-20 revenue is disbursed only in tokens the owner has allowed.
 contract ChainRegistry is IChainRegistry, Ownable2Step {
-    /// @inheritdoc IChainRegistry
-    function owner() public view override(IChainRegistry, Ownable) returns (address) {
-        return super.owner();
-    }
-
     /// @notice Default Collective rate on gross revenue (2.5%).
     uint16 public constant DEFAULT_GROSS_BPS = RevenueShareMath.DEFAULT_GROSS_BPS;
 
@@ -201,6 +196,11 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     }
 
     // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IChainRegistry
+    function owner() public view override(IChainRegistry, Ownable) returns (address) {
+        return super.owner();
+    }
 
     /// @inheritdoc IChainRegistry
     function isTokenAllowed(address token) external view returns (bool) {
