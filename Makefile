@@ -72,7 +72,7 @@ analyze: install
 	@python -m revshare.staticcheck
 
 mutation: install $(COMPILED)
-	@python -m revshare.mutation
+	@python -m revshare.mutation $(MUTATION_ARGS)
 
 lint: install
 	@ruff check revshare scripts tests

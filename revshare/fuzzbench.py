@@ -64,10 +64,10 @@ def stateful_steps_per_second() -> str:
     return f"{match.group(3)} steps/s ({match.group(1)} steps in {match.group(2)} examples)"
 
 
-def last_mutation_score() -> str:
-    if not RESULTS.exists():
+def last_mutation_score(results: Path = RESULTS) -> str:
+    if not results.exists():
         return "not measured yet (run `make mutation`)"
-    outcomes = json.loads(RESULTS.read_text())
+    outcomes = json.loads(results.read_text())
     valid = [o for o in outcomes if o["status"] != "invalid"]
     killed = sum(o["status"] == "killed" for o in valid)
     survivors = [o["id"] for o in valid if o["status"] == "survived"]

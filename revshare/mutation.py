@@ -3,10 +3,15 @@
 Each mutant changes one spot of a product contract (a flipped comparison, a dropped check, max
 swapped for min, an off-by-one in bps, a skipped credit, effects moved after an interaction).
 For each, a copy of the project is compiled from scratch and the tests relevant to that contract
-are run: the mutant is *killed* when a test fails, *survives* when all pass. The working tree is
-never touched. Not part of `make test` (it takes minutes): run `make mutation`.
+are run: the mutant is *killed* when a test fails, *survives* when all pass. The unmutated copy
+must pass the same tests first, and a broken test run stops the check instead of counting as a
+kill. The copy holds every file git does not ignore; the working tree is never touched. Not part
+of `make test` (it takes minutes): run `make mutation`.
 
-    python -m revshare.mutation [--only ID ...]
+With `--suite stateful` every mutant is run against the stateful test alone instead, which
+measures how much that one randomised test catches without any hand-written case.
+
+    python -m revshare.mutation [--only ID ...] [--suite relevant|stateful]
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / ".build" / "mutation" / "results.json"
+STATEFUL_RESULTS = RESULTS.with_name("results-stateful.json")
+STATEFUL_TESTS = ("tests/stateful/test_system_state_machine.py",)
 
 MATH = "contracts/libraries/RevenueShareMath.sol"
 REGISTRY = "contracts/ChainRegistry.sol"
@@ -194,7 +201,8 @@ class Outcome:
 
 
 def _copy_project(target: Path) -> None:
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    listing = ["git", "ls-files", "--cached", "--others", "--exclude-standard"]
+    files = subprocess.run(listing, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     for name in files.splitlines():
         source = ROOT / name
         if source.is_file():
@@ -209,7 +217,25 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([ape, *args], cwd=cwd, capture_output=True, text=True, check=False)
 
 
-def run_mutant(mutant: Mutant, project: Path) -> Outcome:
+def _status(result: subprocess.CompletedProcess[str]) -> str:
+    """pytest exits 1 when tests failed; any other non-zero status (collection or usage errors,
+    an interrupted run) says nothing about the mutant and must not count as a kill."""
+    if result.returncode in (0, 1):
+        return "survived" if result.returncode == 0 else "killed"
+    tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+    raise SystemExit(f"the test run itself broke (pytest exit {result.returncode}):\n{tail}")
+
+
+def check_baseline(project: Path, suites: list[tuple[str, ...]]) -> None:
+    """The unmutated copy must compile and pass every test list used, or no kill means anything."""
+    if _run(["compile", "--force"], project).returncode != 0:
+        raise SystemExit("the unmutated project does not compile")
+    for tests in suites:
+        if _status(_run(["test", *tests, "-q", "-p", "no:cacheprovider"], project)) != "survived":
+            raise SystemExit(f"the unmutated project fails {' '.join(tests)}: fix that first")
+
+
+def run_mutant(mutant: Mutant, project: Path, tests: tuple[str, ...]) -> Outcome:
     path = project / mutant.file
     original = path.read_text()
     if original.count(mutant.original) != 1:
@@ -220,8 +246,8 @@ def run_mutant(mutant: Mutant, project: Path) -> Outcome:
         if _run(["compile", "--force"], project).returncode != 0:
             status = "invalid"
         else:
-            result = _run(["test", *mutant.tests, "-x", "-q", "-p", "no:cacheprovider"], project)
-            status = "killed" if result.returncode != 0 else "survived"
+            result = _run(["test", *tests, "-x", "-q", "-p", "no:cacheprovider"], project)
+            status = _status(result)
     finally:
         path.write_text(original)
     return Outcome(
@@ -232,7 +258,17 @@ def run_mutant(mutant: Mutant, project: Path) -> Outcome:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="mutant ids to run (default: all)")
+    parser.add_argument(
+        "--suite",
+        choices=["relevant", "stateful"],
+        default="relevant",
+        help="the tests each mutant faces: those relevant to its contract, or the stateful test alone",
+    )
     args = parser.parse_args(argv)
+    stateful = args.suite == "stateful"
+    unknown = set(args.only or []) - {m.id for m in MUTANTS}
+    if unknown:
+        parser.error(f"unknown mutant ids: {', '.join(sorted(unknown))}")
     chosen = [m for m in MUTANTS if not args.only or m.id in args.only]
     os.environ.setdefault("SOLCX_BINARY_PATH", str(ROOT / ".build" / "solcx"))
     os.environ.setdefault("APE_DATA_FOLDER", str(ROOT / ".build" / "ape-data"))
@@ -241,25 +277,30 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="revshare-mutants-") as tmp:
         project = Path(tmp)
         _copy_project(project)
+        suites = sorted({STATEFUL_TESTS if stateful else m.tests for m in chosen})
+        print(f"baseline: the unmutated copy against {len(suites)} test list(s) ...", flush=True)
+        check_baseline(project, suites)
         for index, mutant in enumerate(chosen, start=1):
             print(f"[{index}/{len(chosen)}] {mutant.id}: {mutant.description} ...", end=" ", flush=True)
-            outcome = run_mutant(mutant, project)
+            outcome = run_mutant(mutant, project, STATEFUL_TESTS if stateful else mutant.tests)
             outcomes.append(outcome)
             print(f"{outcome.status} ({outcome.seconds:.0f} s)", flush=True)
     valid = [o for o in outcomes if o.status != "invalid"]
     killed = [o for o in valid if o.status == "killed"]
     survivors = [o for o in valid if o.status == "survived"]
     unexplained = [o for o in survivors if not o.equivalent_because]
-    print(
-        f"\nmutation score: {len(killed)}/{len(valid)} killed ({100 * len(killed) / max(len(valid), 1):.0f}%)"
-    )
+    percent = 100 * len(killed) / max(len(valid), 1)
+    print(f"\nmutation score ({args.suite} tests): {len(killed)}/{len(valid)} killed ({percent:.0f}%)")
     for outcome in survivors:
-        why = outcome.equivalent_because or "NOT EXPLAINED: the tests miss this bug"
+        missed = "not reached by the stateful test" if stateful else "NOT EXPLAINED: the tests miss this bug"
+        why = outcome.equivalent_because or missed
         print(f"  survived {outcome.id}: {why}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps([asdict(o) for o in outcomes], indent=2) + "\n")
-    print(f"results: {RESULTS.relative_to(ROOT)}")
-    return 1 if unexplained else 0
+    results = STATEFUL_RESULTS if stateful else RESULTS
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps([asdict(o) for o in outcomes], indent=2) + "\n")
+    print(f"results: {results.relative_to(ROOT)}")
+    # Survivors of the stateful test alone are reported, not failed: other tests cover them.
+    return 1 if unexplained and not stateful else 0
 
 
 if __name__ == "__main__":

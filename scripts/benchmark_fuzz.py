@@ -7,7 +7,12 @@ import click
 from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
-from revshare.fuzzbench import batched_cases_per_second, last_mutation_score, stateful_steps_per_second
+from revshare.fuzzbench import (
+    batched_cases_per_second,
+    last_mutation_score,
+    stateful_steps_per_second,
+)
+from revshare.mutation import STATEFUL_RESULTS
 
 
 @click.command(cls=ConnectedProviderCommand, short_help="Throughput of the property-testing suite")
@@ -24,4 +29,5 @@ def cli(batches, batch_size):
     click.echo(f"split cases checked against the model: {rate:,.0f} cases/s ({batch_size} per call)")
     click.echo("running the stateful test ...")
     click.echo(f"stateful steps: {stateful_steps_per_second()}")
-    click.echo(f"mutation score: {last_mutation_score()}")
+    click.echo(f"mutation score, relevant tests: {last_mutation_score()}")
+    click.echo(f"mutation score, stateful test alone: {last_mutation_score(STATEFUL_RESULTS)}")
