@@ -22,7 +22,8 @@ def _load(ctx: click.Context, param: click.Parameter, value: Path | None) -> Dep
 
 def _chosen_chain(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
     config: DeployConfig | None = ctx.params.get("config")
-    if config is not None:
+    # Without --chain-id the choice may depend on the node's chain id: checked once connected.
+    if config is not None and value is not None:
         try:
             config.chain(value)
         except ConfigError as exc:
@@ -52,19 +53,30 @@ def chain_id_option() -> Any:
         type=int,
         default=None,
         callback=_chosen_chain,
-        help="Chain to deploy a splitter for (default: the only configured chain)",
+        help="Chain to deploy a splitter for (default: the only configured chain, else the node's)",
     )
 
 
-def account_for(alias: str | None) -> Any:
-    """The sending account: ``alias`` if given, else the first test account on a local network."""
+def account_option() -> Any:
+    """``--account ALIAS``: an ape account (``ape accounts list``), or ``TEST::N`` for a test account."""
+    from ape.cli import account_option as ape_account_option
+
+    return ape_account_option(prompt=False)
+
+
+def account_for(account: Any) -> Any:
+    """The sending account: the one given, else the first test account on a local network."""
     from ape import accounts, networks
 
-    if alias:
-        try:
-            return accounts.load(alias)
-        except Exception as exc:  # ape raises its own error types for unknown aliases
-            raise click.UsageError(f"cannot load account {alias!r}: {exc}") from None
+    if account is not None:
+        return account
     if networks.provider.network.name != "local":
-        raise click.UsageError("--account is required on non-local networks")
+        raise click.UsageError("--account is required on non-local networks (an ape account alias)")
     return accounts.test_accounts[0]
+
+
+def interrupted(exc: BaseException, record: Path | None) -> click.ClickException:
+    """A one-line error for a run stopped by the node or a transaction, saying what was kept."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    where = f" Progress is saved in {record}; run the same command again to continue." if record else ""
+    return click.ClickException(f"{type(exc).__name__}: {message}.{where}")

@@ -3,7 +3,13 @@
 A config describes the Collective, the registry's governance owner, and the member chains::
 
     collective: "0x..."            # the Optimism Collective's receiving address
-    owner: "0x..."                 # optional: governance; ownership is offered to it (two-step)
+    owner: "0x..."                 # optional: an existing multisig (e.g. a Safe) to own the
+                                   # registry; ownership is offered to it (two-step)
+    timelock:                      # or: deploy a TimelockController to own the registry
+      proposers: ["0x..."]         #   who may schedule (typically a multisig)
+      executors: ["0x..."]         #   who may execute; optional, default the proposers;
+                                   #   [] lets anyone execute a ready operation
+      min_delay: 172800            #   seconds between scheduling and execution
     guardian: "0x..."              # optional: may pause disbursements
     chains:
       - chain_id: 8453
@@ -80,21 +86,33 @@ class ChainConfig:
 
 
 @dataclass(frozen=True)
+class TimelockConfig:
+    """A TimelockController to deploy as the registry's owner."""
+
+    proposers: tuple[str, ...]
+    executors: tuple[str, ...]
+    min_delay: int
+
+
+@dataclass(frozen=True)
 class DeployConfig:
     """A whole deployment: the Collective, governance and the member chains."""
 
     collective: str
     chains: tuple[ChainConfig, ...]
     owner: str | None = None
+    timelock: TimelockConfig | None = None
     guardian: str | None = None
     mock_vault_min_withdrawal: int = 0
     source: str = "<config>"
 
-    def chain(self, chain_id: int | None) -> ChainConfig:
-        """The chain with ``chain_id``, or the only chain when ``chain_id`` is None."""
+    def chain(self, chain_id: int | None, *, node_chain_id: int | None = None) -> ChainConfig:
+        """The chain with ``chain_id``; without one, the only chain, or the chain the node runs."""
         if chain_id is None:
             if len(self.chains) == 1:
                 return self.chains[0]
+            if node_chain_id is not None and any(c.chain_id == node_chain_id for c in self.chains):
+                return self.chain(node_chain_id)
             ids = ", ".join(str(c.chain_id) for c in self.chains)
             raise ConfigError(self.source, [f"several chains configured ({ids}): choose one"])
         for chain in self.chains:
@@ -177,7 +195,9 @@ class _Checker:
             self.fail(where, f"unknown key {key!r} (expected one of: {', '.join(sorted(known))})")
 
 
-_TOP_KEYS = {"collective", "owner", "guardian", "chains", "mock_vaults"}
+_TOP_KEYS = {"collective", "owner", "timelock", "guardian", "chains", "mock_vaults"}
+_TIMELOCK_KEYS = {"proposers", "executors", "min_delay"}
+MAX_TIMELOCK_DELAY = 30 * 24 * 60 * 60
 _CHAIN_KEYS = {
     "chain_id",
     "name",
@@ -258,6 +278,40 @@ def _parse_vaults(check: _Checker, where: str, raw: Any) -> dict[str, str | None
     return vaults if required_ok else None
 
 
+def _address_list(check: _Checker, where: str, raw: Any, *, allow_empty: bool) -> tuple[str, ...] | None:
+    if not isinstance(raw, list) or (not raw and not allow_empty):
+        check.fail(where, "must be a list of addresses" + ("" if allow_empty else " (at least one)"))
+        return None
+    addresses = [check.address(f"{where}[{i}]", value) for i, value in enumerate(raw)]
+    if None in addresses:
+        return None
+    if len({a.lower() for a in addresses if a}) != len(addresses):
+        check.fail(where, "lists an address twice")
+        return None
+    return tuple(a for a in addresses if a)
+
+
+def _parse_timelock(check: _Checker, raw: Any) -> TimelockConfig | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        check.fail("timelock", "must be a mapping with proposers, executors and min_delay")
+        return None
+    check.unknown_keys("timelock", raw, _TIMELOCK_KEYS)
+    proposers = _address_list(check, "timelock.proposers", raw.get("proposers"), allow_empty=False)
+    executors = (
+        _address_list(check, "timelock.executors", raw["executors"], allow_empty=True)
+        if "executors" in raw
+        else proposers
+    )
+    if "min_delay" not in raw:
+        check.fail("timelock.min_delay", "is required (seconds between scheduling and execution)")
+    delay = check.integer("timelock.min_delay", raw.get("min_delay", 0), low=0, high=MAX_TIMELOCK_DELAY)
+    if proposers is None or executors is None or delay is None:
+        return None
+    return TimelockConfig(proposers=proposers, executors=executors, min_delay=delay)
+
+
 def _check_distinct_addresses(check: _Checker, config: DeployConfig) -> None:
     seen: dict[str, str] = {}
 
@@ -290,6 +344,9 @@ def parse_config(data: Any, *, source: str = "<config>", base_dir: Path | None =
     collective = check.address("collective", data.get("collective"))
     owner = check.address("owner", data.get("owner"), allow_none=True)
     guardian = check.address("guardian", data.get("guardian"), allow_none=True)
+    timelock = _parse_timelock(check, data.get("timelock"))
+    if "owner" in data and "timelock" in data:
+        check.fail("config", "give owner (an existing multisig) or timelock (deploy one), not both")
 
     raw_chains = data.get("chains")
     chains: list[ChainConfig] = []
@@ -327,6 +384,7 @@ def parse_config(data: Any, *, source: str = "<config>", base_dir: Path | None =
         collective=collective,
         chains=tuple(chains),
         owner=owner,
+        timelock=timelock,
         guardian=guardian,
         mock_vault_min_withdrawal=min_withdrawal,
         source=source,

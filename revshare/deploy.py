@@ -1,8 +1,20 @@
-"""Deploy the registry and a chain's splitter (plus mock fee vaults on local networks)."""
+"""Deploy the registry, a chain's splitter and optionally a governance timelock, step by step.
+
+Every step is idempotent and recorded as soon as it is confirmed (`revshare.record`), so the
+same command continues an interrupted deployment: a contract whose deployment was sent but not
+recorded is found at the address its nonce fixes and adopted, never deployed twice; a
+configuration call is skipped when the chain already shows its effect. Once a deployment is
+complete, a changed config is reported as a list of differences, to be applied through a
+governance proposal (`ape run propose`), never directly.
+
+On local networks (a fresh node every run) four MockFeeVaults paying the splitter stand in for
+the OP Stack predeploys, and the record is started afresh each time.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +22,19 @@ import rlp
 from eth_utils import keccak, to_canonical_address, to_checksum_address
 
 from revshare.config import VAULT_ROLES, ZERO_ADDRESS, ChainConfig, DeployConfig
+from revshare.onchain import Difference, diff_config, read_registry
 from revshare.record import DeploymentRecord, record_path
 from revshare.table import Log
+from revshare.verification import write_artifacts
 
 LOCAL_CHAIN_IDS = {1337, 31337}
 WITHDRAWAL_NETWORK_L2 = 1
+# How long to wait for an interrupted run's transaction that used its nonce but shows no code yet.
+ADOPT_WAIT_SECONDS = 60
+
+
+class DeployError(RuntimeError):
+    """A deployment step that cannot go on; the record keeps everything done so far."""
 
 
 @dataclass
@@ -26,6 +46,10 @@ class Deployment:
     vaults: dict[str, Any]
     chain: ChainConfig
     record: DeploymentRecord
+    timelock: Any = None
+    # Config settings that differ from the chain (only for an already complete deployment).
+    differences: list[Difference] = field(default_factory=list)
+    resumed: bool = False
 
 
 def create_address(sender: str, nonce: int) -> str:
@@ -39,11 +63,118 @@ def is_local(network_name: str, chain_id: int) -> bool:
     return network_name == "local" or chain_id in LOCAL_CHAIN_IDS
 
 
-def _tx_info(instance: Any) -> tuple[str | None, int | None]:
-    receipt = getattr(instance, "creation_metadata", None)
-    tx_hash = getattr(instance, "txn_hash", None)
-    block = getattr(receipt, "block", None) if receipt is not None else None
-    return (str(tx_hash) if tx_hash else None, block)
+def plain(value: Any) -> Any:
+    """Constructor arguments as JSON-friendly values (addresses as checksummed strings)."""
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if hasattr(value, "address"):
+        return str(value.address)
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return value
+
+
+class Steps:
+    """Runs deployment steps once each, recording every confirmed one."""
+
+    def __init__(self, record: DeploymentRecord, sender: Any, log: Log):
+        from ape import networks
+
+        self.record = record
+        self.sender = sender
+        self.log = log
+        self.provider = networks.provider
+
+    def _has_code(self, address: str) -> bool:
+        return len(self.provider.get_code(address)) > 0
+
+    def contract(self, name: str, container: Any, args: list[Any]) -> Any:
+        """Deploy `container` as `name` unless the record (or the chain) already has it."""
+        args = plain(args)
+        address = self.record.address(name)
+        if address is not None:
+            if not self._has_code(address):
+                raise DeployError(
+                    f"the record lists {name} at {address}, but the network has no code there: "
+                    f"wrong network, or the node was reset (move {self.record.path} away to start over)"
+                )
+            self.log(f"  {name:<34} {address} (already deployed)")
+            return container.at(address)
+        adopted = self._adopt_pending(name, container, args)
+        if adopted is not None:
+            return adopted
+        nonce = self.sender.nonce
+        predicted = create_address(self.sender.address, nonce)
+        self.record.set_pending(name, nonce, predicted, args)
+        instance = self.sender.deploy(container, *args)
+        if str(instance.address) != predicted:
+            raise DeployError(f"{name} landed at {instance.address}, expected {predicted} (nonce {nonce})")
+        metadata = getattr(instance, "creation_metadata", None)
+        tx_hash = getattr(instance, "txn_hash", None)
+        block = getattr(metadata, "block", None) if metadata is not None else None
+        self._record(name, container, predicted, str(tx_hash) if tx_hash else None, block, args)
+        self.log(f"  {name:<34} {predicted}")
+        return instance
+
+    def _record(
+        self, name: str, container: Any, address: str, tx: str | None, block: Any, args: list
+    ) -> None:
+        encoded = bytes(container.constructor.encode_input(*args)).hex() if args else ""
+        self.record.add_contract(
+            name, address, tx, block, args, contract_type=container.contract_type.name, encoded_args=encoded
+        )
+
+    def _adopt_pending(self, name: str, container: Any, args: list[Any]) -> Any:
+        """A deployment sent by an interrupted run: adopt it if it landed, forget it if not."""
+        pending = self.record.pending.get(name)
+        if pending is None:
+            return None
+        address, nonce = pending["address"], int(pending["nonce"])
+        deadline = time.monotonic() + ADOPT_WAIT_SECONDS
+        while not self._has_code(address):
+            if self.sender.nonce <= nonce:
+                self.log(f"  {name}: the interrupted run's transaction never landed; sending it again")
+                self.record.pending.pop(name)
+                self.record.save()
+                return None
+            if time.monotonic() > deadline:
+                raise DeployError(
+                    f"nonce {nonce} of {self.sender.address} was used, but {address} holds no code: "
+                    f"the interrupted {name} deployment failed or another transaction took the nonce. "
+                    f"Check the account's transactions, then remove '{name}' from 'pending' in "
+                    f"{self.record.path} to deploy it again"
+                )
+            time.sleep(1)
+        if pending.get("constructor_args") != args:
+            raise DeployError(
+                f"{name} at {address} was deployed with other arguments than the config now gives"
+            )
+        self._record(name, container, address, None, None, args)
+        self.log(f"  {name:<34} {address} (adopted from the interrupted run)")
+        return container.at(address)
+
+    def call(self, description: str, *, done: Any, send: Any) -> None:
+        """Send a configuration transaction unless the chain already shows its effect."""
+        if done():
+            self.log(f"  {description}: already done")
+            return
+        receipt = send()
+        self.record.add_action(description, str(receipt.txn_hash))
+        self.log(f"  {description}")
+
+
+def governance_of(config: DeployConfig, timelock: Any) -> dict[str, Any]:
+    if timelock is not None and config.timelock is not None:
+        return {
+            "kind": "timelock",
+            "address": str(timelock.address),
+            "proposers": list(config.timelock.proposers),
+            "executors": list(config.timelock.executors),
+            "min_delay": config.timelock.min_delay,
+        }
+    if config.owner is not None:
+        return {"kind": "multisig", "address": config.owner}
+    return {"kind": "deployer", "address": None}
 
 
 def deploy(
@@ -54,49 +185,49 @@ def deploy(
     record_dir: Path = Path("deployments"),
     log: Log = print,
 ) -> Deployment:
-    """Deploy ChainRegistry (registering every configured chain) and the chosen chain's splitter.
-
-    On local networks, four MockFeeVaults paying the splitter stand in for the predeploys.
-    The deployment record is written after every confirmed transaction.
-    """
+    """Deploy (or continue deploying) the registry with every configured chain registered, the
+    chosen chain's splitter, and the governance timelock if configured; hand ownership to
+    governance. On a complete deployment, report how the config differs from the chain instead."""
     from ape import networks, project
 
-    target = config.chain(chain_id)
     provider = networks.provider
     network_choice = provider.network_choice
     node_chain_id = provider.chain_id
+    target = config.chain(chain_id, node_chain_id=node_chain_id)
     local = is_local(provider.network.name, node_chain_id)
-    record = DeploymentRecord(
-        path=record_path(record_dir, network_choice),
+    path = record_path(record_dir, network_choice)
+    if local and path.exists():
+        path.unlink()  # a local node starts empty every run: nothing to continue
+    record = DeploymentRecord.open(
+        path,
         network=network_choice,
         chain_id=node_chain_id,
         deployer=str(sender.address),
         config=config.source,
     )
+    resumed = bool(record.contracts or record.pending)
+    verb = "Continuing the deployment" if resumed else "Deploying"
+    log(f"{verb} on {network_choice} (chain id {node_chain_id}) from {sender.address}")
+    steps = Steps(record, sender, log)
 
-    def deployed(name: str, instance: Any, args: list[Any]) -> Any:
-        tx_hash, block = _tx_info(instance)
-        record.add_contract(name, str(instance.address), tx_hash, block, args)
-        log(f"  {name:<24} {instance.address}")
-        return instance
+    registry_args = [sender.address, config.collective, config.guardian or ZERO_ADDRESS]
+    registry = steps.contract("ChainRegistry", project.ChainRegistry, registry_args)
+    if record.completed:
+        return _existing(config, target, record, registry, log)
 
-    log(f"Deploying on {network_choice} (chain id {node_chain_id}) from {sender.address}")
-    registry_args = [str(sender.address), config.collective, config.guardian or ZERO_ADDRESS]
-    registry = deployed("ChainRegistry", sender.deploy(project.ChainRegistry, *registry_args), registry_args)
     for chain in config.chains:
-        receipt = registry.registerChain(
-            chain.chain_id,
-            chain.treasury,
-            chain.gross_bps,
-            chain.net_bps,
-            chain.terms_hash,
-            sender=sender,
-        )
-        record.add_action(
+        steps.call(
             f"registerChain({chain.chain_id}, {chain.treasury}, {chain.gross_bps}, {chain.net_bps})",
-            str(receipt.txn_hash),
+            done=lambda chain=chain: registry.isRegistered(chain.chain_id),
+            send=lambda chain=chain: registry.registerChain(
+                chain.chain_id,
+                chain.treasury,
+                chain.gross_bps,
+                chain.net_bps,
+                chain.terms_hash,
+                sender=sender,
+            ),
         )
-        log(f"  registered chain {chain.chain_id} ({chain.name}): {chain.gross_bps}/{chain.net_bps} bps")
 
     vaults: dict[str, Any] = {}
     vault_addresses = dict(target.vaults)
@@ -105,25 +236,78 @@ def deploy(
         splitter_address = create_address(sender.address, sender.nonce + len(VAULT_ROLES))
         for role in VAULT_ROLES:
             args = [splitter_address, config.mock_vault_min_withdrawal, WITHDRAWAL_NETWORK_L2]
-            vaults[role] = deployed(f"MockFeeVault:{role}", sender.deploy(project.MockFeeVault, *args), args)
+            vaults[role] = steps.contract(f"MockFeeVault:{role}", project.MockFeeVault, args)
             vault_addresses[role] = str(vaults[role].address)
 
     vault_tuple = [vault_addresses[role] or ZERO_ADDRESS for role in VAULT_ROLES]
-    splitter_args = [str(registry.address), target.chain_id, vault_tuple, target.disbursement_interval]
-    splitter = deployed(
-        f"ChainRevenueSplitter:{target.chain_id}",
-        sender.deploy(project.ChainRevenueSplitter, *splitter_args),
-        splitter_args,
-    )
+    splitter_args = [registry.address, target.chain_id, vault_tuple, target.disbursement_interval]
+    splitter_name = f"ChainRevenueSplitter:{target.chain_id}"
+    splitter = steps.contract(splitter_name, project.ChainRevenueSplitter, splitter_args)
     if local and str(splitter.address) != splitter_address:
-        raise RuntimeError(
+        raise DeployError(
             f"splitter deployed at {splitter.address}, but the mock vaults pay {splitter_address}"
         )
 
-    if config.owner is not None:
-        receipt = registry.transferOwnership(config.owner, sender=sender)
-        record.add_action(f"transferOwnership({config.owner}) (pending acceptance)", str(receipt.txn_hash))
-        log(f"  ownership offered to {config.owner}: it must call acceptOwnership()")
+    timelock = None
+    if config.timelock is not None:
+        lock = config.timelock
+        timelock_args = [lock.min_delay, list(lock.proposers), list(lock.executors), ZERO_ADDRESS]
+        timelock = steps.contract("RevenueShareTimelock", project.RevenueShareTimelock, timelock_args)
 
+    governance = governance_of(config, timelock)
+    new_owner = governance["address"]
+    if new_owner is not None:
+        steps.call(
+            f"transferOwnership({new_owner}) (pending acceptance)",
+            done=lambda: (
+                new_owner.lower() in (str(registry.pendingOwner()).lower(), str(registry.owner()).lower())
+            ),
+            send=lambda: registry.transferOwnership(new_owner, sender=sender),
+        )
+        log(f"  ownership offered to the {governance['kind']} {new_owner}: it must call acceptOwnership()")
+    record.finish(governance)
+    write_artifacts(record, project, log)
     log(f"Deployment record: {record.path}")
-    return Deployment(registry=registry, splitter=splitter, vaults=vaults, chain=target, record=record)
+    return Deployment(
+        registry=registry,
+        splitter=splitter,
+        vaults=vaults,
+        chain=target,
+        record=record,
+        timelock=timelock,
+        resumed=resumed,
+    )
+
+
+def _existing(
+    config: DeployConfig, target: ChainConfig, record: DeploymentRecord, registry: Any, log: Log
+) -> Deployment:
+    """A complete deployment: nothing is sent; differences from the config are listed."""
+    from ape import project
+
+    splitter_address = record.address(f"ChainRevenueSplitter:{target.chain_id}")
+    if splitter_address is None:
+        raise DeployError(
+            f"this network's deployment is complete without a splitter for chain {target.chain_id}; "
+            "deploying more splitters to an existing registry is not supported yet"
+        )
+    timelock_address = record.address("RevenueShareTimelock")
+    write_artifacts(record, project, log)
+    differences = diff_config(config, read_registry(registry))
+    if differences:
+        log("The deployment is complete; the config differs from the chain:")
+        for difference in differences:
+            log(f"  - {difference}")
+        log("Nothing was sent. Apply changes through governance: `ape run propose ...`.")
+    else:
+        log("The deployment is complete and matches the config: nothing to do.")
+    return Deployment(
+        registry=registry,
+        splitter=project.ChainRevenueSplitter.at(splitter_address),
+        vaults={},
+        chain=target,
+        record=record,
+        timelock=project.RevenueShareTimelock.at(timelock_address) if timelock_address else None,
+        differences=differences,
+        resumed=True,
+    )

@@ -1,5 +1,7 @@
 """Deployment records: one JSON file per network with every deployed contract's address,
-transaction, block and constructor arguments. Written after every step, atomically."""
+transaction, block and constructor arguments, the configuration calls made, and any step that
+was started but not yet confirmed. Written atomically after every step, so a crash at any
+moment leaves a record the next run can continue from."""
 
 from __future__ import annotations
 
@@ -12,9 +14,13 @@ from pathlib import Path
 from typing import Any
 
 
+class RecordError(RuntimeError):
+    """A record that cannot be used for this run (another network, another deployer, corrupt)."""
+
+
 @dataclass
 class DeploymentRecord:
-    """What has been deployed on one network."""
+    """What has been deployed on one network, and what was in flight when the last run stopped."""
 
     path: Path
     network: str
@@ -23,22 +29,85 @@ class DeploymentRecord:
     config: str
     contracts: dict[str, dict[str, Any]] = field(default_factory=dict)
     actions: list[dict[str, Any]] = field(default_factory=list)
+    # name -> {"nonce", "address", "constructor_args"}: deployments sent but not yet confirmed.
+    pending: dict[str, dict[str, Any]] = field(default_factory=dict)
+    governance: dict[str, Any] = field(default_factory=dict)
+    completed: bool = False
+
+    @classmethod
+    def open(cls, path: Path, *, network: str, chain_id: int, deployer: str, config: str) -> DeploymentRecord:
+        """The record at `path` to continue, or a new one. Refuses a record of another chain or deployer."""
+        if not path.exists():
+            return cls(path=path, network=network, chain_id=chain_id, deployer=deployer, config=config)
+        try:
+            data = json.loads(path.read_text())
+            record = cls(
+                path=path,
+                network=data["network"],
+                chain_id=int(data["chain_id"]),
+                deployer=data["deployer"],
+                config=data.get("config", config),
+                contracts=dict(data.get("contracts", {})),
+                actions=list(data.get("actions", [])),
+                pending=dict(data.get("pending", {})),
+                governance=dict(data.get("governance", {})),
+                completed=bool(data.get("completed", False)),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RecordError(f"{path} is not a readable deployment record ({exc}): move it away") from None
+        if record.chain_id != chain_id:
+            raise RecordError(
+                f"{path} records chain id {record.chain_id}, but the node reports {chain_id}: "
+                "wrong --network, or use another --records folder"
+            )
+        if record.deployer.lower() != deployer.lower():
+            raise RecordError(
+                f"{path} was started by {record.deployer}: continue with that --account "
+                "(or use another --records folder)"
+            )
+        record.config = config
+        return record
+
+    def address(self, name: str) -> str | None:
+        entry = self.contracts.get(name)
+        return entry["address"] if entry else None
+
+    def set_pending(self, name: str, nonce: int, address: str, args: list[Any]) -> None:
+        """Note a deployment about to be sent (its nonce fixes its address) and save."""
+        self.pending[name] = {"nonce": nonce, "address": address, "constructor_args": args}
+        self.save()
 
     def add_contract(
-        self, name: str, address: str, tx_hash: str | None, block: int | None, args: list[Any]
+        self,
+        name: str,
+        address: str,
+        tx_hash: str | None,
+        block: int | None,
+        args: list[Any],
+        *,
+        contract_type: str,
+        encoded_args: str,
     ) -> None:
-        """Record a deployed contract and save."""
+        """Record a confirmed deployment, clear it from pending, and save."""
         self.contracts[name] = {
+            "contract": contract_type,
             "address": address,
             "tx_hash": tx_hash,
             "block": block,
             "constructor_args": args,
+            "constructor_args_encoded": encoded_args,
         }
+        self.pending.pop(name, None)
         self.save()
 
     def add_action(self, description: str, tx_hash: str | None) -> None:
         """Record a configuration transaction (e.g. a chain registration) and save."""
         self.actions.append({"action": description, "tx_hash": tx_hash})
+        self.save()
+
+    def finish(self, governance: dict[str, Any]) -> None:
+        self.governance = governance
+        self.completed = True
         self.save()
 
     def to_json(self) -> dict[str, Any]:
@@ -48,7 +117,10 @@ class DeploymentRecord:
             "deployer": self.deployer,
             "config": self.config,
             "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "completed": self.completed,
+            "governance": self.governance,
             "contracts": self.contracts,
+            "pending": self.pending,
             "actions": self.actions,
         }
 
@@ -63,7 +135,7 @@ class DeploymentRecord:
 
 
 def record_path(directory: Path, network_choice: str) -> Path:
-    """``deployments/<ecosystem>/<network>.json`` for a choice like ``ethereum:local:foundry``."""
+    """``deployments/<ecosystem>/<network>.json`` for a choice like ``optimism:sepolia:node``."""
     ecosystem, network, *_ = [*network_choice.split(":"), "", ""]
     return directory / (ecosystem or "unknown") / f"{network or 'unknown'}.json"
 

@@ -1,24 +1,29 @@
-"""`ape run deploy --config FILE [--chain-id N] [--network ...] [--account ALIAS]`
+"""`ape run deploy --config FILE [--chain-id N] [--network ...] [--account ALIAS] [--records DIR]`
 
-Deploys the ChainRegistry and one chain's ChainRevenueSplitter from a YAML config (see
-revshare/config.py), with mock fee vaults on local networks, and writes a deployment record.
+Deploys (or continues deploying) the ChainRegistry, one chain's ChainRevenueSplitter and, if
+configured, a governance TimelockController, from a YAML config (see revshare/config.py); writes
+the deployment record and block-explorer verification artifacts. Re-running continues an
+interrupted deployment; on a complete one it lists how the config differs from the chain.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 from ape.cli import ConnectedProviderCommand
 
-from revshare.cli import account_for, chain_id_option, config_option
-from revshare.deploy import deploy
+from revshare.cli import account_for, account_option, chain_id_option, config_option, interrupted
+from revshare.config import ConfigError
+from revshare.deploy import DeployError, deploy
+from revshare.record import RecordError, record_path
 
 
 @click.command(cls=ConnectedProviderCommand, short_help="Deploy the registry and a chain's splitter")
 @config_option()
 @chain_id_option()
-@click.option("--account", "account_alias", default=None, help="ape account alias (local: a test account)")
+@account_option()
 @click.option(
     "--records",
     "record_dir",
@@ -27,6 +32,20 @@ from revshare.deploy import deploy
     show_default=True,
     help="Folder for deployment records",
 )
-def cli(config, chain_id, account_alias, record_dir):
-    sender = account_for(account_alias)
-    deploy(config, chain_id, sender, record_dir=record_dir, log=click.echo)
+def cli(config, chain_id, account, record_dir):
+    from ape import networks
+    from ape.exceptions import ApeException
+    from requests.exceptions import RequestException
+
+    sender = account_for(account)
+    record = record_path(record_dir, networks.provider.network_choice)
+    try:
+        deployment = deploy(config, chain_id, sender, record_dir=record_dir, log=click.echo)
+    except ConfigError as exc:
+        raise click.UsageError("; ".join(exc.problems)) from None
+    except (DeployError, RecordError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except (ApeException, RequestException, ConnectionError, TimeoutError) as exc:
+        raise interrupted(exc, record if record.exists() else None) from None
+    if deployment.differences:
+        sys.exit(3)

@@ -24,7 +24,7 @@ def multisig(project, owner, council):
 @pytest.fixture
 def timelock(project, owner, multisig):
     # Only the multisig proposes (and cancels); anyone may execute once the delay has passed; no admin.
-    return owner.deploy(project.GovernanceTimelock, DELAY, [multisig], [ZERO], ZERO)
+    return owner.deploy(project.RevenueShareTimelock, DELAY, [multisig], [ZERO], ZERO)
 
 
 def through_council(multisig, council, timelock, target, data, salt):

@@ -1,0 +1,99 @@
+"""The registry's state as plain data, and how a config differs from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from revshare.config import ZERO_ADDRESS, DeployConfig
+
+
+@dataclass(frozen=True)
+class ChainState:
+    chain_id: int
+    treasury: str
+    gross_bps: int
+    net_bps: int
+    active: bool
+    terms_hash: str
+
+
+@dataclass(frozen=True)
+class RegistryState:
+    address: str
+    owner: str
+    pending_owner: str
+    collective: str
+    guardian: str
+    paused: bool
+    terms_version: int
+    chains: dict[int, ChainState]
+
+
+def read_registry(registry: Any) -> RegistryState:
+    """Everything governance can change, read from a deployed ChainRegistry."""
+    chains: dict[int, ChainState] = {}
+    for index in range(registry.chainCount()):
+        chain_id = registry.chainIdAt(index)
+        raw = registry.getChain(chain_id)
+        chains[chain_id] = ChainState(
+            chain_id=chain_id,
+            treasury=str(raw.treasury),
+            gross_bps=int(raw.grossBps),
+            net_bps=int(raw.netBps),
+            active=bool(raw.active),
+            terms_hash="0x" + bytes(raw.termsHash).hex(),
+        )
+    return RegistryState(
+        address=str(registry.address),
+        owner=str(registry.owner()),
+        pending_owner=str(registry.pendingOwner()),
+        collective=str(registry.collective()),
+        guardian=str(registry.guardian()),
+        paused=bool(registry.paused()),
+        terms_version=int(registry.termsVersion()),
+        chains=chains,
+    )
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One setting where the config and the chain disagree."""
+
+    what: str
+    on_chain: str
+    in_config: str
+
+    def __str__(self) -> str:
+        return f"{self.what}: on-chain {self.on_chain}, config {self.in_config}"
+
+
+def diff_config(config: DeployConfig, state: RegistryState) -> list[Difference]:
+    """Every registry setting the config would change (chains only on-chain are listed too)."""
+    found: list[Difference] = []
+
+    def compare(what: str, on_chain: Any, wanted: Any) -> None:
+        if str(on_chain).lower() != str(wanted).lower():
+            found.append(Difference(what, str(on_chain), str(wanted)))
+
+    compare("collective", state.collective, config.collective)
+    compare("guardian", state.guardian, config.guardian or ZERO_ADDRESS)
+    for chain in config.chains:
+        current = state.chains.get(chain.chain_id)
+        if current is None:
+            found.append(Difference(f"chain {chain.chain_id}", "not registered", "registered"))
+            continue
+        where = f"chain {chain.chain_id}"
+        compare(f"{where} treasury", current.treasury, chain.treasury)
+        compare(
+            f"{where} terms (gross/net bps)",
+            f"{current.gross_bps}/{current.net_bps}",
+            f"{chain.gross_bps}/{chain.net_bps}",
+        )
+        compare(f"{where} terms hash", current.terms_hash, chain.terms_hash)
+        if not current.active:
+            found.append(Difference(f"{where} active", "False", "True"))
+    configured = {c.chain_id for c in config.chains}
+    for chain_id in sorted(set(state.chains) - configured):
+        found.append(Difference(f"chain {chain_id}", "registered", "not in config"))
+    return found
