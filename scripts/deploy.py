@@ -36,6 +36,7 @@ def cli(config, chain_id, account, record_dir):
     from ape import networks
     from ape.exceptions import ApeException
     from requests.exceptions import RequestException
+    from web3.exceptions import Web3Exception
 
     sender = account_for(account)
     record = record_path(record_dir, networks.provider.network_choice)
@@ -45,7 +46,7 @@ def cli(config, chain_id, account, record_dir):
         raise click.UsageError("; ".join(exc.problems)) from None
     except (DeployError, RecordError) as exc:
         raise click.ClickException(str(exc)) from None
-    except (ApeException, RequestException, ConnectionError, TimeoutError) as exc:
+    except (ApeException, Web3Exception, RequestException, OSError) as exc:
         raise interrupted(exc, record if record.exists() else None) from None
     if deployment.differences:
         sys.exit(3)

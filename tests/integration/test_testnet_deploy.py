@@ -1,0 +1,174 @@
+"""`ape run deploy` against OP-mode anvil nodes carrying the OP Sepolia and Base Sepolia chain
+ids, through ape's generic node provider: a node killed mid-deployment, then resumed; re-runs
+that change nothing; a changed config reported, not applied; verification artifacts that
+reproduce the deployed bytecode."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+import pytest
+import yaml
+from eth_utils import to_checksum_address
+
+from tests.integration.helpers import APE, ROOT, ape_run
+from tests.integration.nodes import BASE_SEPOLIA, OP_SEPOLIA, FakeTestnet
+
+DEPLOYER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # TEST::0
+PROPOSER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # TEST::1
+MULTISIG = to_checksum_address("0x5afe000000000000000000000000000000005afe")
+
+
+def make_config(**extra) -> dict:
+    return {
+        "collective": "0xC0C0c0c0C0C0c0c0c0C0c0C0C0C0C0C0C0C0c0c0",
+        "guardian": "0x9A9A9A9A9A9A9A9A9A9A9A9A9A9A9A9A9A9A9A9A",
+        "chains": [
+            {
+                "chain_id": OP_SEPOLIA,
+                "name": "OP Sepolia",
+                "treasury": "0x7E0000000000000000000000000000000000000A",
+            },
+            {
+                "chain_id": BASE_SEPOLIA,
+                "name": "Base Sepolia",
+                "treasury": "0x7E00000000000000000000000000000000002105",
+            },
+        ],
+        **extra,
+    }
+
+
+def write_config(tmp_path, data: dict, name: str = "deploy.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data))
+    return str(path)
+
+
+def deploy_args(config: str, node: FakeTestnet, records) -> list[str]:
+    return [
+        "deploy",
+        "--config",
+        config,
+        "--network",
+        node.network,
+        "--account",
+        "TEST::0",
+        "--records",
+        str(records),
+    ]
+
+
+@pytest.fixture
+def op_node(tmp_path):
+    node = FakeTestnet(OP_SEPOLIA, tmp_path).start()
+    yield node
+    node.stop()
+
+
+def test_deployment_resumes_after_the_node_dies(tmp_path, op_node):
+    config = write_config(tmp_path, make_config(owner=MULTISIG))
+    records = tmp_path / "records"
+    record_file = records / "optimism" / "sepolia.json"
+    run = subprocess.Popen(
+        [str(APE), "run", *deploy_args(config, op_node, records)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    # Kill the node once the registry and one registration are confirmed: the rest is in flight.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if record_file.exists():
+            record = json.loads(record_file.read_text())
+            if "ChainRegistry" in record["contracts"] and record["actions"]:
+                break
+        time.sleep(0.05)
+    else:
+        run.kill()
+        pytest.fail("the deployment never got as far as its first registration")
+    op_node.stop()
+    output, _ = run.communicate(timeout=120)
+    assert run.returncode == 1, output
+    assert "run the same command again to continue" in output
+    assert "Traceback" not in output
+    before = json.loads(record_file.read_text())
+    assert not before["completed"]
+
+    op_node.start()
+    resumed = ape_run(*deploy_args(config, op_node, records))
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "Continuing the deployment" in resumed.stdout
+    after = json.loads(record_file.read_text())
+    assert after["completed"] and after["pending"] == {}
+    assert after["contracts"]["ChainRegistry"]["address"] == before["contracts"]["ChainRegistry"]["address"]
+    assert set(after["contracts"]) == {"ChainRegistry", f"ChainRevenueSplitter:{OP_SEPOLIA}"}
+    # Exactly one transaction per step ever landed: registry, two registrations, splitter, hand-over.
+    assert op_node.nonce(DEPLOYER) == 5
+    assert after["governance"] == {"kind": "multisig", "address": MULTISIG}
+
+    again = ape_run(*deploy_args(config, op_node, records))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "matches the config: nothing to do" in again.stdout
+    assert op_node.nonce(DEPLOYER) == 5
+
+    changed = make_config(owner=MULTISIG)
+    changed["chains"][1]["net_bps"] = 1200
+    diff = ape_run(*deploy_args(write_config(tmp_path, changed, "changed.yaml"), op_node, records))
+    assert diff.returncode == 3, diff.stdout + diff.stderr
+    assert f"chain {BASE_SEPOLIA} terms (gross/net bps): on-chain 250/1500, config 250/1200" in diff.stdout
+    assert "ape run propose" in diff.stdout
+    assert op_node.nonce(DEPLOYER) == 5  # nothing sent
+
+
+def test_base_sepolia_deployment_with_a_new_timelock(tmp_path):
+    node = FakeTestnet(BASE_SEPOLIA, tmp_path).start()
+    try:
+        timelock = {"proposers": [PROPOSER], "executors": [], "min_delay": 3600}
+        config = write_config(tmp_path, make_config(timelock=timelock))
+        records = tmp_path / "records"
+        result = ape_run(*deploy_args(config, node, records))
+        assert result.returncode == 0, result.stdout + result.stderr
+        record = json.loads((records / "base" / "sepolia.json").read_text())
+        assert set(record["contracts"]) == {
+            "ChainRegistry",
+            f"ChainRevenueSplitter:{BASE_SEPOLIA}",
+            "RevenueShareTimelock",
+        }
+        assert record["governance"]["kind"] == "timelock"
+        assert record["governance"]["address"] == record["contracts"]["RevenueShareTimelock"]["address"]
+        assert node.nonce(DEPLOYER) == 6
+        _artifacts_reproduce_the_bytecode(records / "base" / "sepolia" / "verification", record, node)
+    finally:
+        node.stop()
+
+
+def _artifacts_reproduce_the_bytecode(folder, record, node) -> None:
+    solc = ROOT / ".build" / "solcx" / "solc-v0.8.28"
+    for name, entry in record["contracts"].items():
+        stem = name.replace(":", "-")
+        summary = json.loads((folder / f"{stem}.json").read_text())
+        assert summary["address"] == entry["address"]
+        assert summary["compiler_version"].startswith("v0.8.28+commit.")
+        standard_input = (folder / summary["standard_input"]).read_text()
+        compiled = json.loads(
+            subprocess.run(
+                [str(solc), "--standard-json"],
+                input=standard_input,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        source, contract = summary["contract_name"].split(":")
+        output = compiled["contracts"][source][contract]["evm"]
+        # Creation code plus the encoded arguments is exactly what the deployment transaction sent.
+        creation = output["bytecode"]["object"] + summary["constructor_args_abi_encoded"]
+        assert len(creation) > 100
+        runtime = node.code(entry["address"])[2:]
+        assert len(runtime) == len(output["deployedBytecode"]["object"]), name
+        if not output["deployedBytecode"].get("immutableReferences"):
+            assert runtime == output["deployedBytecode"]["object"], name
