@@ -9,6 +9,7 @@ A config describes the Collective, the registry's governance owner, and the memb
       proposers: ["0x..."]         #   who may schedule (typically a multisig)
       executors: ["0x..."]         #   who may execute; optional, default the proposers;
                                    #   [] lets anyone execute a ready operation
+                                   #   (deployed as OpenZeppelin's open role, address(0))
       min_delay: 172800            #   seconds between scheduling and execution
     guardian: "0x..."              # optional: may pause disbursements
     chains:

@@ -251,7 +251,9 @@ def deploy(
     timelock = None
     if config.timelock is not None:
         lock = config.timelock
-        timelock_args = [lock.min_delay, list(lock.proposers), list(lock.executors), ZERO_ADDRESS]
+        # OpenZeppelin's timelock opens execution to anyone when address(0) holds the executor role.
+        executors = list(lock.executors) or [ZERO_ADDRESS]
+        timelock_args = [lock.min_delay, list(lock.proposers), executors, ZERO_ADDRESS]
         timelock = steps.contract("RevenueShareTimelock", project.RevenueShareTimelock, timelock_args)
 
     governance = governance_of(config, timelock)

@@ -92,3 +92,23 @@ class FakeTestnet:
 
     def code(self, address: str) -> str:
         return str(rpc(self.uri, "eth_getCode", [address, "latest"]))
+
+    def send(self, sender: str, to: str, data: str) -> dict:
+        """A transaction from one of anvil's unlocked accounts, waited for; fails on a revert."""
+        tx_hash = rpc(
+            self.uri, "eth_sendTransaction", [{"from": sender, "to": to, "data": data, "gas": hex(2_000_000)}]
+        )
+        deadline = time.monotonic() + 30
+        while (receipt := rpc(self.uri, "eth_getTransactionReceipt", [tx_hash])) is None:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{tx_hash} was not mined")
+            time.sleep(0.05)
+        assert isinstance(receipt, dict) and receipt["status"] == "0x1", f"transaction reverted: {receipt}"
+        return receipt
+
+    def call(self, to: str, data: str) -> str:
+        return str(rpc(self.uri, "eth_call", [{"to": to, "data": data}, "latest"]))
+
+    def increase_time(self, seconds: int) -> None:
+        rpc(self.uri, "evm_increaseTime", [seconds])
+        rpc(self.uri, "evm_mine", [])

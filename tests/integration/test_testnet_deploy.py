@@ -13,6 +13,7 @@ import pytest
 import yaml
 from eth_utils import to_checksum_address
 
+from revshare.proposals import batch_checksum
 from tests.integration.helpers import APE, ROOT, ape_run
 from tests.integration.nodes import BASE_SEPOLIA, OP_SEPOLIA, FakeTestnet
 
@@ -142,8 +143,78 @@ def test_base_sepolia_deployment_with_a_new_timelock(tmp_path):
         assert record["governance"]["address"] == record["contracts"]["RevenueShareTimelock"]["address"]
         assert node.nonce(DEPLOYER) == 6
         _artifacts_reproduce_the_bytecode(records / "base" / "sepolia" / "verification", record, node)
+
+        registry = record["contracts"]["ChainRegistry"]["address"]
+        timelock_address = record["contracts"]["RevenueShareTimelock"]["address"]
+        proposals = tmp_path / "proposals"
+        where = ["--network", node.network, "--records", str(records), "--out", str(proposals)]
+
+        # The timelock accepts the hand-over through its own proposal.
+        folder = _propose(["accept-ownership", *where], proposals)
+        _execute_through_timelock(node, folder, delay=3600)
+        assert node.call(registry, OWNER_SELECTOR)[-40:] == timelock_address[2:].lower()
+
+        # A terms change, proposed, scheduled, executed: afterwards the chain matches a config
+        # carrying exactly that change, and nothing else differs.
+        folder = _propose(
+            ["set-terms", "--chain-id", str(BASE_SEPOLIA), "--gross-bps", "300", "--net-bps", "1200", *where],
+            proposals,
+        )
+        text = (folder / "proposal.md").read_text()
+        assert "| chain 84532 net bps | 1500 | 1200 |" in text
+        assert "RevenueShareTimelock" in text and "Effect on the split" in text
+        _execute_through_timelock(node, folder, delay=3600)
+        changed = make_config(timelock=timelock)
+        changed["chains"][1].update(gross_bps=300, net_bps=1200)
+        check = ape_run(*deploy_args(write_config(tmp_path, changed, "changed.yaml"), node, records))
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert "matches the config: nothing to do" in check.stdout
+
+        # Invalid changes are refused before anything is written.
+        before = sorted(proposals.iterdir())
+        for args, message in [
+            (
+                ["set-terms", "--chain-id", "999", "--gross-bps", "1", "--net-bps", "1"],
+                "chain 999 is not registered",
+            ),
+            (
+                ["set-terms", "--chain-id", str(BASE_SEPOLIA), "--gross-bps", "300", "--net-bps", "1200"],
+                "already has these terms",
+            ),
+            (["set-treasury", "--chain-id", str(OP_SEPOLIA), "--treasury", "0x1234"], "is not an address"),
+            (["register-chain", "--chain-id", str(OP_SEPOLIA), "--treasury", PROPOSER], "already registered"),
+        ]:
+            refused = ape_run("propose", *args, *where)
+            assert refused.returncode == 1, refused.stdout + refused.stderr
+            assert message in refused.stderr and "Traceback" not in refused.stderr
+        assert sorted(proposals.iterdir()) == before
     finally:
         node.stop()
+
+
+OWNER_SELECTOR = "0x8da5cb5b"  # owner()
+
+
+def _propose(args: list[str], proposals) -> object:
+    before = set(proposals.iterdir()) if proposals.exists() else set()
+    result = ape_run("propose", *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (folder,) = set(proposals.iterdir()) - before
+    return folder
+
+
+def _execute_through_timelock(node, folder, delay: int) -> None:
+    """What governance does with the files: the proposer submits the Safe batch's call (the
+    timelock's `schedule`), the delay passes, anyone runs `execute`."""
+    batch = json.loads((folder / "safe-batch.json").read_text())
+    operation = json.loads((folder / "timelock.json").read_text())
+    assert batch["meta"]["checksum"] == batch_checksum(batch)
+    (scheduled,) = batch["transactions"]
+    assert scheduled["data"] == operation["schedule"]["data"]
+    assert scheduled["contractMethod"]["name"] == "schedule"
+    node.send(PROPOSER, scheduled["to"], scheduled["data"])
+    node.increase_time(delay)
+    node.send(DEPLOYER, operation["execute"]["to"], operation["execute"]["data"])
 
 
 def _artifacts_reproduce_the_bytecode(folder, record, node) -> None:

@@ -1,0 +1,499 @@
+"""Governance proposals for a deployed registry.
+
+A change (register a chain, change terms, change a treasury, change the Collective, pause,
+accept the ownership hand-over) is checked against the registry's current state, turned into
+the registry call(s) governance must make, and written as:
+
+- `safe-batch.json`: a Safe{Wallet} Transaction Builder batch (the import format, with its
+  checksum) for the multisig that acts: the owner itself, or the timelock's proposer;
+- `timelock.json` when the owner is a TimelockController: the `schedule` and `execute` calldata,
+  the operation id, salt and delay;
+- `proposal.md`: the text for governance: contracts with code hashes, current vs proposed
+  settings, the effect on the split worked through with the Python model, and the calls.
+
+Invalid changes raise ProposalError before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eth_abi import encode
+from eth_utils import keccak, to_checksum_address
+
+from revshare.config import ZERO_ADDRESS
+from revshare.model import BPS_DENOMINATOR, split
+from revshare.onchain import ChainState, RegistryState
+
+TX_BUILDER_VERSION = "1.18.0"
+ETH = 10**18
+# Worked examples for the effect on the split: (label, gross, L1 cost), in wei.
+EXAMPLES = (
+    ("typical day (L1 cost 40% of gross)", 10 * ETH, 4 * ETH),
+    ("L1-heavy day (L1 cost 95% of gross)", 10 * ETH, 95 * ETH // 10),
+)
+
+
+class ProposalError(ValueError):
+    """A change that cannot be proposed (invalid, or a no-op against the current state)."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call governance makes."""
+
+    target: str
+    method: str
+    inputs: list[dict[str, str]]  # ABI inputs: name, type, internalType
+    args: list[Any]
+    data: bytes
+    value: int = 0
+
+    @property
+    def signature(self) -> str:
+        return f"{self.method}({','.join(i['type'] for i in self.inputs)})"
+
+
+@dataclass
+class Proposal:
+    """A validated change, ready to be written out."""
+
+    title: str
+    slug: str
+    summary: str
+    calls: list[Call]
+    settings: list[tuple[str, str, str]]  # (setting, current, proposed)
+    effect: list[str]  # Markdown lines
+    acting: str  # the account that must make the calls (owner, or pending owner)
+    governance: dict[str, Any] = field(default_factory=dict)
+
+
+def _abi_inputs(contract: Any, method: str) -> list[dict[str, str]]:
+    abi = next(m for m in contract.contract_type.methods if m.name == method)
+    return [
+        {"internalType": i.internal_type or i.type, "name": i.name or "", "type": i.type} for i in abi.inputs
+    ]
+
+
+def registry_call(registry: Any, method: str, *args: Any) -> Call:
+    data = bytes(getattr(registry, method).encode_input(*args))
+    return Call(str(registry.address), method, _abi_inputs(registry, method), list(args), data)
+
+
+def _chain(state: RegistryState, chain_id: int) -> ChainState:
+    if chain_id not in state.chains:
+        known = ", ".join(str(c) for c in sorted(state.chains)) or "none"
+        raise ProposalError(f"chain {chain_id} is not registered (registered: {known})")
+    return state.chains[chain_id]
+
+
+def _check_bps(name: str, value: int) -> None:
+    if not 0 <= value <= BPS_DENOMINATOR:
+        raise ProposalError(f"{name} {value} is outside 0..{BPS_DENOMINATOR}")
+
+
+def _check_address(name: str, value: str, state: RegistryState) -> str:
+    if not re.fullmatch(r"0x[0-9a-fA-F]{40}", value or ""):
+        raise ProposalError(f"{name} {value!r} is not an address")
+    if int(value, 16) == 0:
+        raise ProposalError(f"{name} must not be the zero address")
+    return to_checksum_address(value)
+
+
+def _pct(bps: int) -> str:
+    return f"{bps / 100:g}%"
+
+
+def _eth(wei: int) -> str:
+    return f"{wei / ETH:,.6f} ETH"
+
+
+def split_examples(before: tuple[int, int] | None, after: tuple[int, int]) -> list[str]:
+    """Markdown table of the Collective's share under the current and proposed terms."""
+    lines = [
+        "| example | gross | L1 cost | Collective now | Collective proposed | rule proposed |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, gross, l1_cost in EXAMPLES:
+        proposed = split(gross, l1_cost, *after)
+        now = _eth(split(gross, l1_cost, *before).collective) if before else "not registered"
+        rule = "net" if proposed.net_rule_applied else "gross"
+        lines.append(
+            f"| {label} | {_eth(gross)} | {_eth(l1_cost)} | {now} | {_eth(proposed.collective)} | {rule} |"
+        )
+    return lines
+
+
+def propose_register_chain(
+    registry: Any,
+    state: RegistryState,
+    chain_id: int,
+    treasury: str,
+    gross_bps: int,
+    net_bps: int,
+    terms_hash: str,
+) -> Proposal:
+    if chain_id in state.chains:
+        raise ProposalError(f"chain {chain_id} is already registered")
+    if chain_id <= 0:
+        raise ProposalError(f"chain id {chain_id} must be positive")
+    treasury = _check_address("treasury", treasury, state)
+    if treasury.lower() == state.collective.lower():
+        raise ProposalError("the treasury must not be the Collective's address")
+    _check_bps("gross bps", gross_bps)
+    _check_bps("net bps", net_bps)
+    call = registry_call(
+        registry, "registerChain", chain_id, treasury, gross_bps, net_bps, bytes.fromhex(terms_hash[2:])
+    )
+    return Proposal(
+        title=f"Register chain {chain_id} for revenue sharing",
+        slug=f"register-chain-{chain_id}",
+        summary=(
+            f"Register chain {chain_id} with treasury {treasury}: the Collective receives the greater of "
+            f"{_pct(gross_bps)} of gross and {_pct(net_bps)} of net revenue."
+        ),
+        calls=[call],
+        settings=[
+            (f"chain {chain_id}", "not registered", "registered, active"),
+            (f"chain {chain_id} treasury", "-", treasury),
+            (f"chain {chain_id} terms", "-", f"{_pct(gross_bps)} of gross / {_pct(net_bps)} of net"),
+            (f"chain {chain_id} terms hash", "-", terms_hash),
+        ],
+        effect=split_examples(None, (gross_bps, net_bps)),
+        acting=state.owner,
+    )
+
+
+def propose_set_terms(
+    registry: Any, state: RegistryState, chain_id: int, gross_bps: int, net_bps: int, terms_hash: str | None
+) -> Proposal:
+    current = _chain(state, chain_id)
+    _check_bps("gross bps", gross_bps)
+    _check_bps("net bps", net_bps)
+    new_hash = terms_hash or current.terms_hash
+    if (gross_bps, net_bps, new_hash.lower()) == (
+        current.gross_bps,
+        current.net_bps,
+        current.terms_hash.lower(),
+    ):
+        raise ProposalError(f"chain {chain_id} already has these terms: nothing to propose")
+    call = registry_call(registry, "updateTerms", chain_id, gross_bps, net_bps, bytes.fromhex(new_hash[2:]))
+    return Proposal(
+        title=f"Change chain {chain_id}'s revenue-share terms",
+        slug=f"set-terms-{chain_id}",
+        summary=(
+            f"Chain {chain_id}: from the greater of {_pct(current.gross_bps)} of gross and "
+            f"{_pct(current.net_bps)} of net to the greater of {_pct(gross_bps)} of gross and "
+            f"{_pct(net_bps)} of net. Disbursements after execution use the new terms."
+        ),
+        calls=[call],
+        settings=[
+            (f"chain {chain_id} gross bps", str(current.gross_bps), str(gross_bps)),
+            (f"chain {chain_id} net bps", str(current.net_bps), str(net_bps)),
+            (f"chain {chain_id} terms hash", current.terms_hash, new_hash),
+        ],
+        effect=split_examples((current.gross_bps, current.net_bps), (gross_bps, net_bps)),
+        acting=state.owner,
+    )
+
+
+def propose_set_treasury(registry: Any, state: RegistryState, chain_id: int, treasury: str) -> Proposal:
+    current = _chain(state, chain_id)
+    treasury = _check_address("treasury", treasury, state)
+    if treasury.lower() == current.treasury.lower():
+        raise ProposalError(f"{treasury} is already chain {chain_id}'s treasury")
+    if treasury.lower() == state.collective.lower():
+        raise ProposalError("the treasury must not be the Collective's address")
+    return Proposal(
+        title=f"Change chain {chain_id}'s treasury",
+        slug=f"set-treasury-{chain_id}",
+        summary=f"Chain {chain_id}'s share goes to {treasury} instead of {current.treasury}.",
+        calls=[registry_call(registry, "setTreasury", chain_id, treasury)],
+        settings=[(f"chain {chain_id} treasury", current.treasury, treasury)],
+        effect=[
+            "The split itself is unchanged; the chain's share of every later disbursement and its "
+            "not-yet-claimed shared-sequencer balance are paid to the new treasury."
+        ],
+        acting=state.owner,
+    )
+
+
+def propose_set_collective(registry: Any, state: RegistryState, collective: str) -> Proposal:
+    collective = _check_address("collective", collective, state)
+    if collective.lower() == state.collective.lower():
+        raise ProposalError(f"{collective} is already the Collective's address")
+    if any(c.treasury.lower() == collective.lower() for c in state.chains.values()):
+        raise ProposalError(f"{collective} is a chain treasury")
+    return Proposal(
+        title="Change the Collective's receiving address",
+        slug="set-collective",
+        summary=f"The Collective's share of every later disbursement goes to {collective}.",
+        calls=[registry_call(registry, "setCollective", collective)],
+        settings=[("collective", state.collective, collective)],
+        effect=["The split is unchanged; only the recipient of the Collective's share changes."],
+        acting=state.owner,
+    )
+
+
+def propose_pause(registry: Any, state: RegistryState) -> Proposal:
+    if state.paused:
+        raise ProposalError("the registry is already paused")
+    return Proposal(
+        title="Pause revenue-share disbursements",
+        slug="pause",
+        summary="Stop all disbursements and epoch reports until governance unpauses.",
+        calls=[registry_call(registry, "pause")],
+        settings=[("paused", "false", "true")],
+        effect=[
+            "Revenue keeps accumulating in the fee vaults and splitters; nothing is lost. Already "
+            "credited balances can still be claimed. Only the owner can unpause."
+        ],
+        acting=state.owner,
+    )
+
+
+def propose_accept_ownership(registry: Any, state: RegistryState) -> Proposal:
+    if state.pending_owner.lower() == ZERO_ADDRESS:
+        raise ProposalError("no ownership hand-over is pending")
+    return Proposal(
+        title="Accept ownership of the revenue-share registry",
+        slug="accept-ownership",
+        summary=f"{state.pending_owner} completes the two-step hand-over and becomes the registry's owner.",
+        calls=[registry_call(registry, "acceptOwnership")],
+        settings=[("owner", state.owner, state.pending_owner)],
+        effect=["The split is unchanged; from now on only the new owner can change terms."],
+        acting=state.pending_owner,
+    )
+
+
+# ------------------------------------------------------------------ output formats
+def _safe_value(kind: str, value: Any) -> str:
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "address":
+        return to_checksum_address(value)
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, list | tuple):
+        return json.dumps([str(v) for v in value])
+    return str(value)
+
+
+def _serialize(node: Any) -> str:
+    """The Transaction Builder's checksum serialisation: objects as their sorted key list followed
+    by each value and a comma, arrays and scalars as JSON."""
+    if isinstance(node, list):
+        return "[" + ",".join(_serialize(v) for v in node) + "]"
+    if isinstance(node, dict):
+        keys = sorted(node)
+        body = "".join(_serialize(node[k]) + "," for k in keys)
+        return "{" + json.dumps(keys, separators=(",", ":"), ensure_ascii=False) + body + "}"
+    return json.dumps(node, separators=(",", ":"), ensure_ascii=False)
+
+
+def batch_checksum(batch: dict[str, Any]) -> str:
+    """keccak256 of the serialised batch with `meta.name` set to null, as the Transaction Builder checks."""
+    unnamed = {**batch, "meta": {**batch["meta"], "name": None}}
+    unnamed["meta"].pop("checksum", None)
+    return "0x" + keccak(_serialize(unnamed).encode()).hex()
+
+
+def safe_batch(
+    calls: list[Call], chain_id: int, safe: str, name: str, description: str, created_ms: int
+) -> dict:
+    transactions = [
+        {
+            "to": call.target,
+            "value": str(call.value),
+            "data": "0x" + call.data.hex(),
+            "contractMethod": {"inputs": call.inputs, "name": call.method, "payable": False},
+            "contractInputsValues": {
+                i["name"]: _safe_value(i["type"], v) for i, v in zip(call.inputs, call.args, strict=True)
+            },
+        }
+        for call in calls
+    ]
+    batch = {
+        "version": "1.0",
+        "chainId": str(chain_id),
+        "createdAt": created_ms,
+        "meta": {
+            "name": name,
+            "description": description,
+            "txBuilderVersion": TX_BUILDER_VERSION,
+            "createdFromSafeAddress": safe,
+            "createdFromOwnerAddress": "",
+        },
+        "transactions": transactions,
+    }
+    batch["meta"]["checksum"] = batch_checksum(batch)
+    return batch
+
+
+def timelock_operation(timelock: Any, calls: list[Call], delay: int, salt: bytes) -> dict[str, Any]:
+    """schedule/execute calldata for `calls` on an OpenZeppelin TimelockController."""
+    predecessor = b"\x00" * 32
+    if len(calls) == 1:
+        (call,) = calls
+        op_id = keccak(
+            encode(
+                ["address", "uint256", "bytes", "bytes32", "bytes32"],
+                [call.target, call.value, call.data, predecessor, salt],
+            )
+        )
+        schedule_args = [call.target, call.value, call.data, predecessor, salt, delay]
+        execute_args = [call.target, call.value, call.data, predecessor, salt]
+        names = ("schedule", "execute")
+    else:
+        targets, values, payloads = (
+            [c.target for c in calls],
+            [c.value for c in calls],
+            [c.data for c in calls],
+        )
+        op_id = keccak(
+            encode(
+                ["address[]", "uint256[]", "bytes[]", "bytes32", "bytes32"],
+                [targets, values, payloads, predecessor, salt],
+            )
+        )
+        schedule_args = [targets, values, payloads, predecessor, salt, delay]
+        execute_args = [targets, values, payloads, predecessor, salt]
+        names = ("scheduleBatch", "executeBatch")
+    address = str(timelock.address)
+    schedule = Call(
+        address,
+        names[0],
+        _abi_inputs(timelock, names[0]),
+        schedule_args,
+        bytes(getattr(timelock, names[0]).encode_input(*schedule_args)),
+    )
+    execute = Call(
+        address,
+        names[1],
+        _abi_inputs(timelock, names[1]),
+        execute_args,
+        bytes(getattr(timelock, names[1]).encode_input(*execute_args)),
+    )
+    return {
+        "timelock": address,
+        "operation_id": "0x" + op_id.hex(),
+        "salt": "0x" + salt.hex(),
+        "predecessor": "0x" + predecessor.hex(),
+        "delay_seconds": delay,
+        "schedule": {"to": address, "value": "0", "data": "0x" + schedule.data.hex(), "call": schedule},
+        "execute": {"to": address, "value": "0", "data": "0x" + execute.data.hex(), "call": execute},
+    }
+
+
+@dataclass
+class Context:
+    """Where the proposal applies: network, contracts and how governance acts."""
+
+    network: str
+    chain_id: int
+    contracts: dict[str, str]  # name -> address
+    code_hashes: dict[str, str]  # name -> keccak256 of runtime code
+    governance_kind: str  # timelock | multisig | account
+    governance: str  # the acting address (owner, or pending owner for acceptOwnership)
+    timelock: Any = None  # ape contract when governance_kind == "timelock"
+    timelock_delay: int = 0
+    safe: str = ""  # the multisig that submits (the owner, or the timelock's proposer)
+
+
+def render_markdown(proposal: Proposal, ctx: Context, operation: dict[str, Any] | None) -> str:
+    lines = [
+        f"# {proposal.title}",
+        "",
+        proposal.summary,
+        "",
+        f"Network: `{ctx.network}` (chain id {ctx.chain_id})",
+        "",
+    ]
+    lines += [
+        "## Contracts",
+        "",
+        "| contract | address | code hash (keccak256 of runtime code) |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | `{address}` | `{ctx.code_hashes[name]}` |" for name, address in ctx.contracts.items()
+    ]
+    lines += ["", "## Governance path", ""]
+    if ctx.governance_kind == "timelock" and operation is not None:
+        lines += [
+            f"The registry's owner is the TimelockController `{ctx.governance}` (minimum delay "
+            f"{ctx.timelock_delay} s). Its proposer `{ctx.safe or 'a proposer'}` schedules the operation "
+            f"(`safe-batch.json` holds that `schedule` call); after the delay any executor runs "
+            f"`execute` (`timelock.json`). Operation id `{operation['operation_id']}`, "
+            f"salt `{operation['salt']}`.",
+        ]
+    elif ctx.governance_kind == "multisig":
+        lines += [
+            f"The multisig `{ctx.governance}` makes the calls: import `safe-batch.json` into its "
+            "Transaction Builder."
+        ]
+    else:
+        lines += [f"`{ctx.governance}` is an account, not a contract: it sends the calls below directly."]
+    lines += ["", "## Current and proposed settings", "", "| setting | current | proposed |", "|---|---|---|"]
+    lines += [f"| {setting} | {current} | {proposed} |" for setting, current, proposed in proposal.settings]
+    lines += ["", "## Effect on the split", "", *proposal.effect, ""]
+    if proposal.effect and proposal.effect[0].startswith("|"):
+        lines += [
+            "Shares computed with the toolkit's reference model (`revshare.model.split`), to the wei.",
+            "",
+        ]
+    lines += ["## Calls", ""]
+    for index, call in enumerate(proposal.calls, start=1):
+        args = ", ".join(_safe_value(i["type"], v) for i, v in zip(call.inputs, call.args, strict=True))
+        lines += [
+            f"{index}. `{call.target}`.`{call.signature}` with ({args})",
+            f"   calldata `0x{call.data.hex()}`",
+        ]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_proposal(
+    proposal: Proposal,
+    ctx: Context,
+    out_root: Path,
+    *,
+    created_ms: int,
+    stamp: str,
+    salt: bytes | None = None,
+) -> Path:
+    """Write the proposal files into a new folder under `out_root` (all or nothing); returns it."""
+    operation = None
+    submitted = proposal.calls
+    if ctx.governance_kind == "timelock":
+        salt = salt or keccak(text=f"{proposal.slug}:{stamp}")
+        operation = timelock_operation(ctx.timelock, proposal.calls, ctx.timelock_delay, salt)
+        submitted = [operation["schedule"]["call"]]
+    batch = safe_batch(
+        submitted, ctx.chain_id, ctx.safe or ctx.governance, proposal.title, proposal.summary, created_ms
+    )
+    target = out_root / f"{stamp}-{proposal.slug}"
+    if target.exists():
+        raise ProposalError(f"{target} already exists")
+    out_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out_root, prefix=".staging-"))
+    try:
+        (staging / "safe-batch.json").write_text(json.dumps(batch, indent=2) + "\n")
+        if operation is not None:
+            plain = {k: v for k, v in operation.items() if k not in ("schedule", "execute")}
+            for step in ("schedule", "execute"):
+                plain[step] = {k: v for k, v in operation[step].items() if k != "call"}
+            (staging / "timelock.json").write_text(json.dumps(plain, indent=2) + "\n")
+        (staging / "proposal.md").write_text(render_markdown(proposal, ctx, operation))
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target

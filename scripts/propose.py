@@ -1,0 +1,156 @@
+"""`ape run propose <change> [options] --network ...`: a governance proposal for a deployment.
+
+Changes: register-chain, set-terms, set-treasury, set-collective, pause, accept-ownership.
+Writes `proposals/<time>-<change>/` with safe-batch.json (Safe Transaction Builder import),
+timelock.json (schedule/execute calldata, when the owner is a timelock) and proposal.md.
+Nothing is sent; an invalid change is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from ape.cli import ConnectedProviderCommand
+
+from revshare import proposals as p
+from revshare.config import ZERO_HASH, ConfigError, terms_hash_of
+from revshare.proposals import ProposalError
+from revshare.propose import make_proposal
+
+BPS = click.IntRange(0, 10_000)
+
+
+def common(func):
+    func = click.option(
+        "--registry", "registry_address", default=None, help="Registry address (default: from the record)"
+    )(func)
+    func = click.option(
+        "--records",
+        "record_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("deployments"),
+        show_default=True,
+        help="Folder of deployment records",
+    )(func)
+    func = click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("proposals"),
+        show_default=True,
+        help="Folder for proposals",
+    )(func)
+    func = click.option(
+        "--safe", default=None, help="The Safe that submits (default: owner, or timelock proposer)"
+    )(func)
+    return func
+
+
+def terms_option(func):
+    func = click.option("--terms-hash", default=None, help="0x-prefixed 32-byte hash of the terms document")(
+        func
+    )
+    func = click.option(
+        "--terms-document",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Terms document (its keccak256 becomes the terms hash)",
+    )(func)
+    return func
+
+
+def _terms(document: Path | None, terms_hash: str | None, default: str | None) -> str | None:
+    if document is not None and terms_hash is not None:
+        raise click.UsageError("give --terms-document or --terms-hash, not both")
+    if document is not None:
+        return terms_hash_of(document)
+    if terms_hash is not None:
+        if len(terms_hash) != 66 or not terms_hash.startswith("0x"):
+            raise click.BadParameter("must be 0x followed by 64 hex digits", param_hint="--terms-hash")
+        try:
+            bytes.fromhex(terms_hash[2:])
+        except ValueError:
+            raise click.BadParameter(
+                "must be 0x followed by 64 hex digits", param_hint="--terms-hash"
+            ) from None
+        return terms_hash.lower()
+    return default
+
+
+def _run(build, registry_address, record_dir, out_dir, safe):
+    try:
+        make_proposal(
+            build,
+            registry_address=registry_address,
+            record_dir=record_dir,
+            out_dir=out_dir,
+            safe=safe,
+            log=click.echo,
+        )
+    except (ProposalError, ConfigError) as exc:
+        raise click.ClickException(f"refused: {exc}") from None
+
+
+@click.group(short_help="Write a governance proposal for a registry change")
+def cli():
+    """Turn a registry change into a Safe batch, timelock calldata and a proposal text."""
+
+
+@cli.command("register-chain", cls=ConnectedProviderCommand)
+@click.option("--chain-id", required=True, type=click.IntRange(min=1))
+@click.option("--treasury", required=True)
+@click.option("--gross-bps", type=BPS, default=250, show_default=True)
+@click.option("--net-bps", type=BPS, default=1500, show_default=True)
+@terms_option
+@common
+def register_chain(chain_id, treasury, gross_bps, net_bps, terms_document, terms_hash, **where):
+    """Register a new chain with its treasury and terms."""
+    hash_ = _terms(terms_document, terms_hash, ZERO_HASH)
+    _run(
+        lambda reg, st: p.propose_register_chain(reg, st, chain_id, treasury, gross_bps, net_bps, hash_),
+        **where,
+    )
+
+
+@cli.command("set-terms", cls=ConnectedProviderCommand)
+@click.option("--chain-id", required=True, type=click.IntRange(min=1))
+@click.option("--gross-bps", type=BPS, required=True)
+@click.option("--net-bps", type=BPS, required=True)
+@terms_option
+@common
+def set_terms(chain_id, gross_bps, net_bps, terms_document, terms_hash, **where):
+    """Change a chain's terms (the terms hash stays unless a new one is given)."""
+    hash_ = _terms(terms_document, terms_hash, None)
+    _run(lambda reg, st: p.propose_set_terms(reg, st, chain_id, gross_bps, net_bps, hash_), **where)
+
+
+@cli.command("set-treasury", cls=ConnectedProviderCommand)
+@click.option("--chain-id", required=True, type=click.IntRange(min=1))
+@click.option("--treasury", required=True)
+@common
+def set_treasury(chain_id, treasury, **where):
+    """Change where a chain's share is paid."""
+    _run(lambda reg, st: p.propose_set_treasury(reg, st, chain_id, treasury), **where)
+
+
+@cli.command("set-collective", cls=ConnectedProviderCommand)
+@click.option("--collective", required=True)
+@common
+def set_collective(collective, **where):
+    """Change the Collective's receiving address."""
+    _run(lambda reg, st: p.propose_set_collective(reg, st, collective), **where)
+
+
+@cli.command("pause", cls=ConnectedProviderCommand)
+@common
+def pause(**where):
+    """Pause disbursements (claims keep working)."""
+    _run(p.propose_pause, **where)
+
+
+@cli.command("accept-ownership", cls=ConnectedProviderCommand)
+@common
+def accept_ownership(**where):
+    """Complete the ownership hand-over started by the deployment."""
+    _run(p.propose_accept_ownership, **where)
