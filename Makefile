@@ -21,7 +21,7 @@ ANVIL_LINK := .build/bin/anvil
 SOURCES := $(shell find contracts -name '*.sol' -not -path '*/.cache/*' 2>/dev/null)
 COMPILED := .build/compiled.stamp
 
-.PHONY: install demo test lint analyze mutation clean
+.PHONY: install demo test lint analyze mutation env clean
 
 install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK)
 
@@ -73,6 +73,10 @@ analyze: install
 
 mutation: install $(COMPILED)
 	@python -m revshare.mutation $(MUTATION_ARGS)
+
+# `eval "$(make -s env)"`: the environment `ape run deploy/propose` need in your own shell.
+env:
+	@echo 'export APE_DATA_FOLDER="$(APE_DATA_FOLDER)" SOLCX_BINARY_PATH="$(SOLCX_BINARY_PATH)" PATH="$(PATH)"'
 
 lint: install
 	@ruff check revshare scripts tests

@@ -80,3 +80,15 @@ def interrupted(exc: BaseException, record: Path | None) -> click.ClickException
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     where = f" Progress is saved in {record}; run the same command again to continue." if record else ""
     return click.ClickException(f"{type(exc).__name__}: {message}.{where}")
+
+
+def records_option() -> Any:
+    """``--records DIR``: where deployment records live (one JSON file per network)."""
+    return click.option(
+        "--records",
+        "record_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("deployments"),
+        show_default=True,
+        help="Folder of deployment records",
+    )

@@ -82,9 +82,10 @@ def _abi_inputs(contract: Any, method: str) -> list[dict[str, str]]:
     ]
 
 
-def registry_call(registry: Any, method: str, *args: Any) -> Call:
-    data = bytes(getattr(registry, method).encode_input(*args))
-    return Call(str(registry.address), method, _abi_inputs(registry, method), list(args), data)
+def contract_call(contract: Any, method: str, *args: Any) -> Call:
+    """`method(*args)` on a deployed contract, encoded with its ABI."""
+    data = bytes(getattr(contract, method).encode_input(*args))
+    return Call(str(contract.address), method, _abi_inputs(contract, method), list(args), data)
 
 
 def _chain(state: RegistryState, chain_id: int) -> ChainState:
@@ -149,7 +150,7 @@ def propose_register_chain(
         raise ProposalError("the treasury must not be the Collective's address")
     _check_bps("gross bps", gross_bps)
     _check_bps("net bps", net_bps)
-    call = registry_call(
+    call = contract_call(
         registry, "registerChain", chain_id, treasury, gross_bps, net_bps, bytes.fromhex(terms_hash[2:])
     )
     return Proposal(
@@ -184,7 +185,7 @@ def propose_set_terms(
         current.terms_hash.lower(),
     ):
         raise ProposalError(f"chain {chain_id} already has these terms: nothing to propose")
-    call = registry_call(registry, "updateTerms", chain_id, gross_bps, net_bps, bytes.fromhex(new_hash[2:]))
+    call = contract_call(registry, "updateTerms", chain_id, gross_bps, net_bps, bytes.fromhex(new_hash[2:]))
     return Proposal(
         title=f"Change chain {chain_id}'s revenue-share terms",
         slug=f"set-terms-{chain_id}",
@@ -215,7 +216,7 @@ def propose_set_treasury(registry: Any, state: RegistryState, chain_id: int, tre
         title=f"Change chain {chain_id}'s treasury",
         slug=f"set-treasury-{chain_id}",
         summary=f"Chain {chain_id}'s share goes to {treasury} instead of {current.treasury}.",
-        calls=[registry_call(registry, "setTreasury", chain_id, treasury)],
+        calls=[contract_call(registry, "setTreasury", chain_id, treasury)],
         settings=[(f"chain {chain_id} treasury", current.treasury, treasury)],
         effect=[
             "The split itself is unchanged; the chain's share of every later disbursement and its "
@@ -235,7 +236,7 @@ def propose_set_collective(registry: Any, state: RegistryState, collective: str)
         title="Change the Collective's receiving address",
         slug="set-collective",
         summary=f"The Collective's share of every later disbursement goes to {collective}.",
-        calls=[registry_call(registry, "setCollective", collective)],
+        calls=[contract_call(registry, "setCollective", collective)],
         settings=[("collective", state.collective, collective)],
         effect=["The split is unchanged; only the recipient of the Collective's share changes."],
         acting=state.owner,
@@ -249,7 +250,7 @@ def propose_pause(registry: Any, state: RegistryState) -> Proposal:
         title="Pause revenue-share disbursements",
         slug="pause",
         summary="Stop all disbursements and epoch reports until governance unpauses.",
-        calls=[registry_call(registry, "pause")],
+        calls=[contract_call(registry, "pause")],
         settings=[("paused", "false", "true")],
         effect=[
             "Revenue keeps accumulating in the fee vaults and splitters; nothing is lost. Already "
@@ -266,7 +267,7 @@ def propose_accept_ownership(registry: Any, state: RegistryState) -> Proposal:
         title="Accept ownership of the revenue-share registry",
         slug="accept-ownership",
         summary=f"{state.pending_owner} completes the two-step hand-over and becomes the registry's owner.",
-        calls=[registry_call(registry, "acceptOwnership")],
+        calls=[contract_call(registry, "acceptOwnership")],
         settings=[("owner", state.owner, state.pending_owner)],
         effect=["The split is unchanged; from now on only the new owner can change terms."],
         acting=state.pending_owner,
@@ -367,20 +368,8 @@ def timelock_operation(timelock: Any, calls: list[Call], delay: int, salt: bytes
         execute_args = [targets, values, payloads, predecessor, salt]
         names = ("scheduleBatch", "executeBatch")
     address = str(timelock.address)
-    schedule = Call(
-        address,
-        names[0],
-        _abi_inputs(timelock, names[0]),
-        schedule_args,
-        bytes(getattr(timelock, names[0]).encode_input(*schedule_args)),
-    )
-    execute = Call(
-        address,
-        names[1],
-        _abi_inputs(timelock, names[1]),
-        execute_args,
-        bytes(getattr(timelock, names[1]).encode_input(*execute_args)),
-    )
+    schedule = contract_call(timelock, names[0], *schedule_args)
+    execute = contract_call(timelock, names[1], *execute_args)
     return {
         "timelock": address,
         "operation_id": "0x" + op_id.hex(),

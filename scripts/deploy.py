@@ -9,12 +9,18 @@ interrupted deployment; on a complete one it lists how the config differs from t
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 from ape.cli import ConnectedProviderCommand
 
-from revshare.cli import account_for, account_option, chain_id_option, config_option, interrupted
+from revshare.cli import (
+    account_for,
+    account_option,
+    chain_id_option,
+    config_option,
+    interrupted,
+    records_option,
+)
 from revshare.config import ConfigError
 from revshare.deploy import DeployError, deploy
 from revshare.record import RecordError, record_path
@@ -24,14 +30,7 @@ from revshare.record import RecordError, record_path
 @config_option()
 @chain_id_option()
 @account_option()
-@click.option(
-    "--records",
-    "record_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("deployments"),
-    show_default=True,
-    help="Folder for deployment records",
-)
+@records_option()
 def cli(config, chain_id, account, record_dir):
     from ape import networks
     from ape.exceptions import ApeException

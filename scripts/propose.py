@@ -14,6 +14,7 @@ import click
 from ape.cli import ConnectedProviderCommand
 
 from revshare import proposals as p
+from revshare.cli import records_option
 from revshare.config import ZERO_HASH, ConfigError, terms_hash_of
 from revshare.proposals import ProposalError
 from revshare.propose import make_proposal
@@ -25,14 +26,7 @@ def common(func):
     func = click.option(
         "--registry", "registry_address", default=None, help="Registry address (default: from the record)"
     )(func)
-    func = click.option(
-        "--records",
-        "record_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("deployments"),
-        show_default=True,
-        help="Folder of deployment records",
-    )(func)
+    func = records_option()(func)
     func = click.option(
         "--out",
         "out_dir",
