@@ -77,7 +77,7 @@ def account_for(account: Any) -> Any:
 
 def interrupted(exc: BaseException, record: Path | None) -> click.ClickException:
     """A one-line error for a run stopped by the node or a transaction, saying what was kept."""
-    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    message = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
     where = f" Progress is saved in {record}; run the same command again to continue." if record else ""
     return click.ClickException(f"{type(exc).__name__}: {message}.{where}")
 
