@@ -151,6 +151,15 @@ def terms_hash_of(document: Path) -> str:
     return "0x" + keccak(document.read_bytes()).hex()
 
 
+def checked_address(value: Any) -> str:
+    """A non-zero address in checksum form; ValueError saying what is wrong otherwise."""
+    if not isinstance(value, str) or not is_hex_address(value):
+        raise ValueError(f"{value!r} is not an address (0x followed by 40 hex digits)")
+    if int(value, 16) == 0:
+        raise ValueError("must not be the zero address")
+    return to_checksum_address(value)
+
+
 class _Checker:
     """Collects problems with their location instead of stopping at the first."""
 
@@ -165,13 +174,11 @@ class _Checker:
             if not allow_none:
                 self.fail(where, "is required")
             return None
-        if not isinstance(value, str) or not is_hex_address(value):
-            self.fail(where, f"{value!r} is not an address (0x followed by 40 hex digits)")
+        try:
+            return checked_address(value)
+        except ValueError as exc:
+            self.fail(where, str(exc))
             return None
-        if int(value, 16) == 0:
-            self.fail(where, "must not be the zero address")
-            return None
-        return to_checksum_address(value)
 
     def integer(self, where: str, value: Any, *, low: int, high: int) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):

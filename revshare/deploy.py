@@ -49,7 +49,6 @@ class Deployment:
     timelock: Any = None
     # Config settings that differ from the chain (only for an already complete deployment).
     differences: list[Difference] = field(default_factory=list)
-    resumed: bool = False
 
 
 def create_address(sender: str, nonce: int) -> str:
@@ -277,7 +276,6 @@ def deploy(
         chain=target,
         record=record,
         timelock=timelock,
-        resumed=resumed,
     )
 
 
@@ -311,5 +309,4 @@ def _existing(
         record=record,
         timelock=project.RevenueShareTimelock.at(timelock_address) if timelock_address else None,
         differences=differences,
-        resumed=True,
     )

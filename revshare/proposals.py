@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from typing import Any
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
-from revshare.config import ZERO_ADDRESS
+from revshare.config import ZERO_ADDRESS, checked_address
 from revshare.model import BPS_DENOMINATOR, split
 from revshare.onchain import ChainState, RegistryState
 
@@ -100,12 +99,11 @@ def _check_bps(name: str, value: int) -> None:
         raise ProposalError(f"{name} {value} is outside 0..{BPS_DENOMINATOR}")
 
 
-def _check_address(name: str, value: str, state: RegistryState) -> str:
-    if not re.fullmatch(r"0x[0-9a-fA-F]{40}", value or ""):
-        raise ProposalError(f"{name} {value!r} is not an address")
-    if int(value, 16) == 0:
-        raise ProposalError(f"{name} must not be the zero address")
-    return to_checksum_address(value)
+def _check_address(name: str, value: str) -> str:
+    try:
+        return checked_address(value)
+    except ValueError as exc:
+        raise ProposalError(f"{name}: {exc}") from None
 
 
 def _pct(bps: int) -> str:
@@ -145,7 +143,7 @@ def propose_register_chain(
         raise ProposalError(f"chain {chain_id} is already registered")
     if chain_id <= 0:
         raise ProposalError(f"chain id {chain_id} must be positive")
-    treasury = _check_address("treasury", treasury, state)
+    treasury = _check_address("treasury", treasury)
     if treasury.lower() == state.collective.lower():
         raise ProposalError("the treasury must not be the Collective's address")
     _check_bps("gross bps", gross_bps)
@@ -207,7 +205,7 @@ def propose_set_terms(
 
 def propose_set_treasury(registry: Any, state: RegistryState, chain_id: int, treasury: str) -> Proposal:
     current = _chain(state, chain_id)
-    treasury = _check_address("treasury", treasury, state)
+    treasury = _check_address("treasury", treasury)
     if treasury.lower() == current.treasury.lower():
         raise ProposalError(f"{treasury} is already chain {chain_id}'s treasury")
     if treasury.lower() == state.collective.lower():
@@ -227,7 +225,7 @@ def propose_set_treasury(registry: Any, state: RegistryState, chain_id: int, tre
 
 
 def propose_set_collective(registry: Any, state: RegistryState, collective: str) -> Proposal:
-    collective = _check_address("collective", collective, state)
+    collective = _check_address("collective", collective)
     if collective.lower() == state.collective.lower():
         raise ProposalError(f"{collective} is already the Collective's address")
     if any(c.treasury.lower() == collective.lower() for c in state.chains.values()):

@@ -4,14 +4,13 @@ file, so a node can be killed and started again where it was."""
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 from tests.integration.helpers import ROOT
+from tests.stateful.direct_rpc import JsonRpc
 
 OP_SEPOLIA = 11_155_420
 BASE_SEPOLIA = 84_532
@@ -25,16 +24,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def rpc(uri: str, method: str, params: list) -> object:
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
-    request = urllib.request.Request(uri, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        reply = json.loads(response.read())
-    if "error" in reply:
-        raise RuntimeError(f"{method}: {reply['error']}")
-    return reply["result"]
-
-
 class FakeTestnet:
     """One anvil process; `stop()` ends it gracefully (state saved), `start()` resumes it."""
 
@@ -44,6 +33,7 @@ class FakeTestnet:
         self.block_time = block_time
         self.port = _free_port()
         self.process: subprocess.Popen | None = None
+        self.rpc: JsonRpc | None = None
 
     @property
     def uri(self) -> str:
@@ -72,7 +62,8 @@ class FakeTestnet:
         deadline = time.monotonic() + 30
         while True:
             try:
-                if int(str(rpc(self.uri, "eth_chainId", [])), 16) == self.chain_id:
+                self.rpc = JsonRpc(self.uri)
+                if int(self.rpc.request("eth_chainId", []), 16) == self.chain_id:
                     return self
             except OSError:
                 pass
@@ -86,29 +77,21 @@ class FakeTestnet:
             self.process.terminate()
             self.process.wait(timeout=30)
         self.process = None
+        self.rpc = None
 
     def nonce(self, address: str) -> int:
-        return int(str(rpc(self.uri, "eth_getTransactionCount", [address, "latest"])), 16)
+        return int(self.rpc.request("eth_getTransactionCount", [address, "latest"]), 16)
 
     def code(self, address: str) -> str:
-        return str(rpc(self.uri, "eth_getCode", [address, "latest"]))
+        return str(self.rpc.request("eth_getCode", [address, "latest"]))
 
     def send(self, sender: str, to: str, data: str) -> dict:
         """A transaction from one of anvil's unlocked accounts, waited for; fails on a revert."""
-        tx_hash = rpc(
-            self.uri, "eth_sendTransaction", [{"from": sender, "to": to, "data": data, "gas": hex(2_000_000)}]
-        )
-        deadline = time.monotonic() + 30
-        while (receipt := rpc(self.uri, "eth_getTransactionReceipt", [tx_hash])) is None:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{tx_hash} was not mined")
-            time.sleep(0.05)
-        assert isinstance(receipt, dict) and receipt["status"] == "0x1", f"transaction reverted: {receipt}"
-        return receipt
+        return self.rpc.send({"from": sender, "to": to, "data": data})
 
     def call(self, to: str, data: str) -> str:
-        return str(rpc(self.uri, "eth_call", [{"to": to, "data": data}, "latest"]))
+        return str(self.rpc.request("eth_call", [{"to": to, "data": data}, "latest"]))
 
     def increase_time(self, seconds: int) -> None:
-        rpc(self.uri, "evm_increaseTime", [seconds])
-        rpc(self.uri, "evm_mine", [])
+        self.rpc.request("evm_increaseTime", [seconds])
+        self.rpc.request("evm_mine", [])
