@@ -1,4 +1,5 @@
-"""A thin JSON-RPC driver for the stateful test's hot loop.
+"""A thin JSON-RPC driver for the stateful test's hot loop (its `JsonRpc` also drives the
+testnet stand-in nodes of `tests/integration/nodes.py`).
 
 Ape's transaction path (nonce and chain-id look-ups, gas estimation, local signing, receipt
 polling and enrichment) makes about a dozen round trips and costs 20-50 ms per transaction;
