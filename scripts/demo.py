@@ -12,6 +12,9 @@ from ape.logging import logger
 from revshare.cli import config_option
 from revshare.demo import disbursement_table, reconciliation, run_demo, simulate_fees
 from revshare.deploy import deploy
+from revshare.report.cli import run_report
+from revshare.report.reader import DEFAULT_PAGE_SIZE
+from revshare.report.targets import targets_from_record
 from revshare.shared_demo import run_shared_demo, shared_reconciliation, shared_table
 
 
@@ -19,7 +22,14 @@ from revshare.shared_demo import run_shared_demo, shared_reconciliation, shared_
 @config_option(default="config/demo.yaml")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 365), help="Days to simulate")
 @click.option("--seed", default=2026, show_default=True, type=int, help="Fee simulation seed")
-def cli(config, days, seed):
+@click.option(
+    "--report-dir",
+    default=Path("reports/demo"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the closing transparency report is written",
+)
+def cli(config, days, seed, report_dir):
     from ape import accounts, networks, project
 
     if networks.provider.network.name != "local":
@@ -66,6 +76,13 @@ def cli(config, days, seed):
         for r in shared.rows
     )
     ok = report_checks(shared_reconciliation(shared), models_agree) and ok
+
+    click.echo("\n== Transparency report, from the chain's events alone ==")
+    targets = targets_from_record(deployment.record.path)
+    report = run_report(
+        targets, networks.provider.network_choice, None, None, "day", DEFAULT_PAGE_SIZE, report_dir
+    )
+    ok = report.ok and ok
     if not ok:
         click.echo("Demo found a discrepancy.", err=True)
         sys.exit(1)

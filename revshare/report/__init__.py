@@ -1,0 +1,74 @@
+"""Transparency report built from chain data alone (`ape run report`, or from Python):
+
+    from revshare.report import build_report, write_report
+    report = build_report(targets, network="ethereum:local", from_block=0)
+    print(render_text(report)); write_report(report, Path("reports/local"))
+
+`reader` talks to the node, `history` collects events and snapshots, `analysis` replays and
+reconciles them, `periods` sums per day/week/month, and `text`, `charts`, `html`, `files` write
+the outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from revshare.report.files import write_report
+from revshare.report.history import History, SplitterTarget, SweepProgress, collect_history
+from revshare.report.model import Report
+from revshare.report.reader import DEFAULT_PAGE_SIZE, ChainReader, ReadError, Request
+from revshare.report.text import render_text
+
+__all__ = [
+    "ChainReader",
+    "History",
+    "ReadError",
+    "Report",
+    "SplitterTarget",
+    "build_report",
+    "event_abis",
+    "render_text",
+    "write_report",
+]
+
+
+def event_abis() -> list[Any]:
+    """The event ABIs the report decodes, from the compiled project."""
+    from ape import project
+
+    abis: list[Any] = []
+    for contract in (project.ChainRevenueSplitter, project.ChainRegistry, project.IFeeVault):
+        abis.extend(contract.contract_type.events)
+    return abis
+
+
+def build_report(
+    targets: Iterable[SplitterTarget],
+    *,
+    network: str,
+    from_block: int,
+    to_block: int | None = None,
+    registry_from_block: int = 0,
+    period: str = "day",
+    page_size: int = DEFAULT_PAGE_SIZE,
+    progress: SweepProgress | None = None,
+    request: Request | None = None,
+) -> Report:
+    """Read and analyse; ``request`` defaults to the connected ape provider's JSON-RPC."""
+    if request is None:
+        from ape import networks
+
+        request = networks.provider.make_request
+    history = collect_history(
+        ChainReader(request),
+        event_abis(),
+        list(targets),
+        network=network,
+        from_block=from_block,
+        to_block=to_block,
+        registry_from_block=registry_from_block,
+        page_size=page_size,
+        progress=progress,
+    )
+    return Report.of(history, period)

@@ -1,0 +1,457 @@
+"""From collected chain data to disbursement rows, checks and findings, to the wei.
+
+For each splitter and asset the events are replayed in chain order, keeping what the splitter
+must hold: revenue received but not yet shared, and each recipient's claimable credit. Every
+disbursement is checked against the reference model, the terms the registry had at that block,
+and (for ETH) the L1FeeVault withdrawal in the same transaction. At the end the replayed
+balances are compared with the contract's own counters and balances, and each vault's
+``Withdrawal`` events with the growth of its ``totalProcessed``.
+
+Findings come in three kinds. ``unexplained``: the data do not add up (a missing or extra event,
+a wrong share); the report exits non-zero. ``explained``: money that took a visible path other
+than vault -> splitter -> recipients (a plain transfer to the splitter, a vault paying elsewhere,
+a payout credited instead of sent). ``pending``: money on its way (in vaults, received but not
+yet shared, credited but not yet claimed).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from revshare.config import ETH_ASSET
+from revshare.model import BPS_DENOMINATOR, apply_bps, split
+from revshare.report.history import History, SplitterHistory
+from revshare.report.reader import EventLog
+
+UNEXPLAINED, EXPLAINED, PENDING = "unexplained", "explained", "pending"
+VAULT_LABELS = {
+    "sequencer_fee_vault": "SequencerFeeVault",
+    "base_fee_vault": "BaseFeeVault",
+    "operator_fee_vault": "OperatorFeeVault",
+    "l1_fee_vault": "L1FeeVault",
+}
+
+
+@dataclass(frozen=True)
+class DisbursementRow:
+    """One `Disbursed` event with what the report derived for it."""
+
+    chain_id: int
+    chain_name: str
+    asset: str
+    disbursement_id: int
+    block: int
+    timestamp: int
+    tx_hash: str
+    gross: int
+    l1_cost: int
+    collective: int
+    chain: int
+    gross_bps: int
+    net_bps: int
+    net_rule_applied: bool
+    from_vaults: int  # vault withdrawals to the splitter since the previous disbursement
+    outside_vaults: int  # the rest of gross: plain transfers and forced ETH
+    deferred: int  # payouts credited instead of sent, in this transaction
+
+    @property
+    def net(self) -> int:
+        return max(self.gross - self.l1_cost, 0)
+
+    @property
+    def rule(self) -> str:
+        return "net" if self.net_rule_applied else "gross"
+
+    @property
+    def by_gross(self) -> int:
+        """What the gross rule alone would have given the Collective."""
+        return apply_bps(self.gross, self.gross_bps)
+
+    @property
+    def by_net(self) -> int:
+        """What the net rule alone would have given the Collective."""
+        return apply_bps(self.net, self.net_bps)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One equality the report verified; both sides in wei (or counts)."""
+
+    chain_id: int
+    label: str
+    left: int
+    right: int
+
+    @property
+    def ok(self) -> bool:
+        return self.left == self.right
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # UNEXPLAINED, EXPLAINED or PENDING
+    chain_id: int
+    asset: str
+    amount: int
+    what: str
+    where: str = ""
+
+
+@dataclass
+class ChainSummary:
+    chain_id: int
+    name: str
+    splitter: str
+    vaults: dict[str, str]
+    disbursements: int = 0
+    in_vaults: int = 0
+    undisbursed: dict[str, int] = field(default_factory=dict)
+    claimable: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Analysis:
+    rows: list[DisbursementRow]
+    checks: list[Check]
+    findings: list[Finding]
+    chains: dict[int, ChainSummary]
+
+    @property
+    def unexplained(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == UNEXPLAINED]
+
+    @property
+    def ok(self) -> bool:
+        return not self.unexplained and all(c.ok for c in self.checks)
+
+
+def _terms_timeline(events: list[EventLog]) -> dict[int, list[tuple[tuple[int, int], int, int]]]:
+    """chain id -> [(position, gross bps, net bps)] in chain order."""
+    timeline: dict[int, list[tuple[tuple[int, int], int, int]]] = defaultdict(list)
+    for event in events:
+        if event.name in ("ChainRegistered", "TermsUpdated"):
+            a = event.args
+            timeline[a["chainId"]].append((event.position, a["grossBps"], a["netBps"]))
+    return timeline
+
+
+def _terms_at(
+    timeline: list[tuple[tuple[int, int], int, int]], position: tuple[int, int]
+) -> tuple[int, int] | None:
+    current = None
+    for where, gross_bps, net_bps in timeline:
+        if where >= position:
+            break
+        current = (gross_bps, net_bps)
+    return current
+
+
+def _withdrawals(events: list[EventLog]) -> list[EventLog]:
+    """Each vault withdrawal once: vaults emit a legacy and a newer `Withdrawal` per withdrawal;
+    where a transaction has the newer form for a vault, the legacy one is dropped."""
+    newer = {
+        (e.tx_hash, e.address) for e in events if e.name == "Withdrawal" and "withdrawalNetwork" in e.args
+    }
+    return [
+        e
+        for e in events
+        if e.name != "Withdrawal" or "withdrawalNetwork" in e.args or (e.tx_hash, e.address) not in newer
+    ]
+
+
+def short(address: str) -> str:
+    return f"{address[:6]}…{address[-4:]}"
+
+
+class _Replay:
+    """Replays one splitter's events for one asset."""
+
+    def __init__(
+        self, history: SplitterHistory, asset: str, terms: dict, timestamps: dict[int, int], out: Analysis
+    ):
+        self.h, self.asset, self.terms, self.timestamps, self.out = history, asset, terms, timestamps, out
+        self.chain_id = history.target.chain_id
+        opening = history.opening
+        self.undisbursed = opening.balance.get(asset, 0) - opening.total_owed.get(asset, 0)
+        self.owed = {r: v for (a, r), v in opening.owed.items() if a == asset}
+        self.total_owed = opening.total_owed.get(asset, 0)
+        self.since_last_from_vaults = 0
+        self.model_ok = self.terms_ok = self.shares_ok = 0
+        self.count = 0
+        self.l1_events = self.l1_vault_in_txs = 0
+
+    def find(self, kind: str, amount: int, what: str, where: str = "") -> None:
+        self.out.findings.append(Finding(kind, self.chain_id, self.asset, amount, what, where))
+
+    def run(self, events: list[EventLog]) -> None:
+        vault_roles = {address: role for role, address in self.h.vaults.items()}
+        by_tx: dict[str, list[EventLog]] = defaultdict(list)
+        for event in events:
+            by_tx[event.tx_hash].append(event)
+        for event in events:
+            if event.name == "Withdrawal" and self.asset == ETH_ASSET:
+                self._withdrawal(event, vault_roles)
+            elif event.args.get("asset") != self.asset:
+                continue
+            elif event.name == "Disbursed":
+                self._disbursed(event, by_tx[event.tx_hash], vault_roles)
+            elif event.name == "PayoutDeferred":
+                self.owed[event.args["recipient"]] = (
+                    self.owed.get(event.args["recipient"], 0) + event.args["amount"]
+                )
+                self.total_owed += event.args["amount"]
+                self.find(
+                    EXPLAINED,
+                    event.args["amount"],
+                    f"payout to {short(event.args['recipient'])} failed and was credited for a later claim",
+                    f"block {event.block}",
+                )
+            elif event.name == "Claimed":
+                self._claimed(event)
+        self._close()
+
+    def _withdrawal(self, event: EventLog, vault_roles: dict[str, str]) -> None:
+        value, to = event.args["value"], event.args["to"]
+        if to == self.h.target.address:
+            self.undisbursed += value
+            self.since_last_from_vaults += value
+        else:
+            label = VAULT_LABELS[vault_roles[event.address]]
+            self.find(
+                EXPLAINED, value, f"{label} paid {short(to)}, not this splitter", f"block {event.block}"
+            )
+
+    def _disbursed(self, event: EventLog, same_tx: list[EventLog], vault_roles: dict[str, str]) -> None:
+        a = event.args
+        gross, l1_cost, collective, chain_share = (
+            a["gross"],
+            a["l1Cost"],
+            a["collectiveShare"],
+            a["chainShare"],
+        )
+        where = f"disbursement #{a['disbursementId']}, block {event.block}"
+        self.count += 1
+        if collective + chain_share == gross:
+            self.shares_ok += 1
+        else:
+            self.find(UNEXPLAINED, gross - collective - chain_share, "shares do not add up to gross", where)
+        expected = split(gross, l1_cost, a["grossBps"], a["netBps"])
+        if (expected.collective, expected.chain, expected.net_rule_applied) == (
+            collective,
+            chain_share,
+            a["netRuleApplied"],
+        ):
+            self.model_ok += 1
+        else:
+            self.find(
+                UNEXPLAINED, collective - expected.collective, "Collective share differs from the rule", where
+            )
+        in_force = _terms_at(self.terms.get(self.chain_id, []), event.position)
+        if in_force == (a["grossBps"], a["netBps"]):
+            self.terms_ok += 1
+        else:
+            self.find(
+                UNEXPLAINED,
+                0,
+                f"applied {a['grossBps']}/{a['netBps']} bps but the registry had {in_force or 'no terms'}",
+                where,
+            )
+        if self.asset == ETH_ASSET:
+            l1_vault = self.h.vaults.get("l1_fee_vault")
+            l1_in_tx = sum(
+                w.args["value"]
+                for w in _withdrawals(same_tx)
+                if w.name == "Withdrawal" and w.address == l1_vault and w.args["to"] == self.h.target.address
+            )
+            self.l1_events += l1_cost
+            self.l1_vault_in_txs += l1_in_tx
+            if l1_in_tx != l1_cost:
+                self.find(
+                    UNEXPLAINED, l1_cost - l1_in_tx, "L1 cost differs from the L1FeeVault withdrawal", where
+                )
+        outside = gross - self.undisbursed
+        if outside < 0:
+            self.find(
+                UNEXPLAINED,
+                -outside,
+                "shared less than the splitter had received since the last disbursement",
+                where,
+            )
+        elif outside > 0:
+            source = "plain transfers or forced ETH" if self.asset == ETH_ASSET else "token transfers"
+            self.find(
+                EXPLAINED, outside, f"received outside vault withdrawals ({source}), shared as revenue", where
+            )
+        deferred = sum(
+            e.args["amount"] for e in same_tx if e.name == "PayoutDeferred" and e.args["asset"] == self.asset
+        )
+        self.out.rows.append(
+            DisbursementRow(
+                chain_id=self.chain_id,
+                chain_name=self.h.target.name,
+                asset=self.asset,
+                disbursement_id=a["disbursementId"],
+                block=event.block,
+                timestamp=self.timestamps.get(event.block, 0),
+                tx_hash=event.tx_hash,
+                gross=gross,
+                l1_cost=l1_cost,
+                collective=collective,
+                chain=chain_share,
+                gross_bps=a["grossBps"],
+                net_bps=a["netBps"],
+                net_rule_applied=a["netRuleApplied"],
+                from_vaults=self.since_last_from_vaults,
+                outside_vaults=max(outside, 0),
+                deferred=deferred,
+            )
+        )
+        self.undisbursed = 0
+        self.since_last_from_vaults = 0
+
+    def _claimed(self, event: EventLog) -> None:
+        recipient, amount = event.args["recipient"], event.args["amount"]
+        had = self.owed.get(recipient, 0)
+        if amount > had:
+            self.find(
+                UNEXPLAINED,
+                amount - had,
+                f"{short(recipient)} claimed more than it was credited",
+                f"block {event.block}",
+            )
+        self.owed[recipient] = had - amount
+        self.total_owed -= amount
+
+    def _close(self) -> None:
+        closing, cid = self.h.closing, self.chain_id
+        checks = self.out.checks
+        label = "ETH" if self.asset == ETH_ASSET else short(self.asset)
+        checks.append(
+            Check(cid, f"{label}: disbursements whose shares add up to gross", self.shares_ok, self.count)
+        )
+        checks.append(
+            Check(cid, f"{label}: disbursements that follow the rule (model)", self.model_ok, self.count)
+        )
+        checks.append(
+            Check(
+                cid, f"{label}: disbursements at the registry's terms of the time", self.terms_ok, self.count
+            )
+        )
+        if self.asset == ETH_ASSET:
+            checks.append(
+                Check(
+                    cid,
+                    "ETH: L1 cost = L1FeeVault withdrawals in the same tx",
+                    self.l1_events,
+                    self.l1_vault_in_txs,
+                )
+            )
+        owed_now = closing.total_owed.get(self.asset, 0)
+        checks.append(
+            Check(cid, f"{label}: credited - claimed = claimable now (totalOwed)", self.total_owed, owed_now)
+        )
+        for recipient, amount in sorted(self.owed.items()):
+            on_chain = closing.owed.get((self.asset, recipient), 0)
+            if amount != on_chain:
+                self.find(
+                    UNEXPLAINED,
+                    amount - on_chain,
+                    f"{short(recipient)}: events credit {amount}, contract owes {on_chain}",
+                )
+            elif amount:
+                self.find(PENDING, amount, f"credited to {short(recipient)}, not claimed yet")
+        held_free = closing.balance.get(self.asset, 0) - owed_now
+        checks.append(
+            Check(
+                cid,
+                f"{label}: undisbursed >= received since last disbursement",
+                min(held_free, self.undisbursed),
+                self.undisbursed,
+            )
+        )
+        if held_free < self.undisbursed:
+            self.find(
+                UNEXPLAINED, self.undisbursed - held_free, "splitter holds less than its events account for"
+            )
+        else:
+            if self.undisbursed:
+                self.find(PENDING, self.undisbursed, "withdrawn from vaults, not yet disbursed")
+            if held_free > self.undisbursed:
+                self.find(
+                    PENDING,
+                    held_free - self.undisbursed,
+                    "received outside vault withdrawals, not yet disbursed",
+                )
+        summary = self.out.chains[cid]
+        summary.undisbursed[self.asset] = max(held_free, 0)
+        summary.claimable[self.asset] = owed_now
+        summary.disbursements += self.count
+
+
+def _check_event_forms(history: SplitterHistory, out: Analysis) -> None:
+    """Where a vault emitted both `Withdrawal` forms in a transaction, they must agree (only the
+    newer form is counted, so a legacy one that disagrees would otherwise go unseen)."""
+    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for e in history.events:
+        if e.name == "Withdrawal":
+            sums[(e.tx_hash, e.address)]["withdrawalNetwork" in e.args] += e.args["value"]
+    for (tx_hash, vault), (legacy, newer) in sums.items():
+        if legacy and newer and legacy != newer:
+            out.findings.append(
+                Finding(
+                    UNEXPLAINED,
+                    history.target.chain_id,
+                    ETH_ASSET,
+                    legacy - newer,
+                    f"{short(vault)}: legacy Withdrawal events show {legacy}, newer ones {newer}",
+                    f"tx {tx_hash}",
+                )
+            )
+
+
+def _check_vaults(history: SplitterHistory, events: list[EventLog], out: Analysis) -> None:
+    cid = history.target.chain_id
+    for role, vault in history.vaults.items():
+        label = VAULT_LABELS[role]
+        evented = sum(e.args["value"] for e in events if e.name == "Withdrawal" and e.address == vault)
+        grew = history.closing.vault_processed.get(vault, 0) - history.opening.vault_processed.get(vault, 0)
+        out.checks.append(Check(cid, f"{label}: Withdrawal events = totalProcessed growth", evented, grew))
+        if evented != grew:
+            out.findings.append(
+                Finding(
+                    UNEXPLAINED,
+                    cid,
+                    ETH_ASSET,
+                    grew - evented,
+                    f"{label} totalProcessed grew by {grew}, events show {evented}",
+                )
+            )
+        left = history.closing.vault_balance.get(vault, 0)
+        out.chains[cid].in_vaults += left
+        if left:
+            out.findings.append(Finding(PENDING, cid, ETH_ASSET, left, f"in the {label}, not withdrawn yet"))
+
+
+def analyze(history: History) -> Analysis:
+    """Rows, checks and findings for every splitter in the history."""
+    out = Analysis(rows=[], checks=[], findings=[], chains={})
+    terms = _terms_timeline(history.registry_events)
+    for splitter in history.splitters:
+        target = splitter.target
+        out.chains[target.chain_id] = ChainSummary(
+            target.chain_id, target.name, target.address, dict(splitter.vaults)
+        )
+        _check_event_forms(splitter, out)
+        events = _withdrawals(splitter.events)
+        assets = {ETH_ASSET} | {e.args["asset"] for e in events if "asset" in e.args}
+        for asset in sorted(assets):
+            _Replay(splitter, asset, terms, history.timestamps, out).run(events)
+        _check_vaults(splitter, events, out)
+    out.rows.sort(key=lambda r: (r.chain_id, r.block, r.disbursement_id))
+    return out
+
+
+def effective_bps(collective: int, gross: int) -> float:
+    """The Collective's share of gross, in bps (for display)."""
+    return collective * BPS_DENOMINATOR / gross if gross else 0.0

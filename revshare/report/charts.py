@@ -1,0 +1,105 @@
+"""PNG charts of the report (matplotlib, no display needed): ETH revenue and shares over time per
+chain, and the Collective's share against what the gross and the net rule alone would give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from revshare.config import ETH_ASSET
+from revshare.report.model import Report
+from revshare.report.periods import PeriodRow
+from revshare.table import WEI_PER_ETH
+
+REVENUE_PNG = "revenue.png"
+COLLECTIVE_PNG = "collective-share.png"
+
+
+def _eth(wei: int) -> float:
+    return wei / WEI_PER_ETH
+
+
+def _by_chain(report: Report) -> dict[int, list[PeriodRow]]:
+    chains: dict[int, list[PeriodRow]] = {}
+    for row in report.periods():
+        if row.asset == ETH_ASSET:
+            chains.setdefault(row.chain_id, []).append(row)
+    return chains
+
+
+def _bps_label(report: Report, chain_id: int, which: str) -> str:
+    values = {
+        r.gross_bps if which == "gross" else r.net_bps for r in report.analysis.rows if r.chain_id == chain_id
+    }
+    if len(values) == 1:
+        return f"{values.pop() / 100:g}% of {which}"
+    return f"{which} rule (terms changed)"
+
+
+def write_charts(report: Report, folder: Path) -> list[Path]:
+    """Write both charts into ``folder``; no files when there is no ETH disbursement."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    chains = _by_chain(report)
+    if not chains:
+        return []
+    written = []
+    count = len(chains)
+
+    fig, axes = plt.subplots(count, 1, figsize=(10, 3.6 * count), squeeze=False)
+    for ax, (chain_id, rows) in zip(axes[:, 0], sorted(chains.items()), strict=True):
+        x = list(range(len(rows)))
+        collective = [_eth(r.collective) for r in rows]
+        chain_share = [_eth(r.chain) for r in rows]
+        ax.bar(x, collective, color="#ff0420", label="Collective share")
+        ax.bar(x, chain_share, bottom=collective, color="#9bb7d4", label="chain share")
+        ax.plot(x, [_eth(r.l1_cost) for r in rows], color="#333333", marker="o", label="L1 cost")
+        ax.plot(x, [_eth(r.net) for r in rows], color="#2a9d4b", marker="s", label="net revenue")
+        ax.set_xticks(x, [r.period for r in rows], rotation=30, ha="right")
+        ax.set_ylabel("ETH")
+        ax.set_title(
+            f"{rows[0].chain_name or 'chain'} ({chain_id}): gross revenue = Collective + chain share"
+        )
+        ax.legend(loc="upper left", fontsize="small")
+        ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    path = folder / REVENUE_PNG
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    written.append(path)
+
+    fig, axes = plt.subplots(count, 1, figsize=(10, 3.6 * count), squeeze=False)
+    for ax, (chain_id, rows) in zip(axes[:, 0], sorted(chains.items()), strict=True):
+        x = list(range(len(rows)))
+        ax.bar(
+            x, [_eth(r.collective) for r in rows], color="#ff0420", alpha=0.8, label="Collective share paid"
+        )
+        ax.plot(
+            x,
+            [_eth(r.by_gross) for r in rows],
+            color="#1f4e9c",
+            marker="^",
+            label=_bps_label(report, chain_id, "gross"),
+        )
+        ax.plot(
+            x,
+            [_eth(r.by_net) for r in rows],
+            color="#2a9d4b",
+            marker="v",
+            label=_bps_label(report, chain_id, "net"),
+        )
+        ax.set_xticks(x, [r.period for r in rows], rotation=30, ha="right")
+        ax.set_ylabel("ETH")
+        ax.set_title(
+            f"{rows[0].chain_name or 'chain'} ({chain_id}): Collective share = the greater of the two rules"
+        )
+        ax.legend(loc="upper left", fontsize="small")
+        ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    path = folder / COLLECTIVE_PNG
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    written.append(path)
+    return written

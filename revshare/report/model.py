@@ -1,0 +1,68 @@
+"""The report as one object: chain data, its analysis, and the per-period view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from revshare.config import ETH_ASSET
+from revshare.report.analysis import EXPLAINED, PENDING, Analysis, Finding, analyze, short
+from revshare.report.history import History
+from revshare.report.periods import PeriodRow, by_period
+from revshare.table import format_eth
+
+
+@dataclass
+class Report:
+    history: History
+    analysis: Analysis
+    period: str = "day"
+
+    @classmethod
+    def of(cls, history: History, period: str = "day") -> Report:
+        by_period([], period)  # validates the period name
+        return cls(history, analyze(history), period)
+
+    @property
+    def ok(self) -> bool:
+        """True when every wei is accounted for (explained and pending findings allowed)."""
+        return self.analysis.ok
+
+    def periods(self, period: str | None = None) -> list[PeriodRow]:
+        return by_period(self.analysis.rows, period or self.period)
+
+    def count(self, kind: str) -> int:
+        return sum(f.kind == kind for f in self.analysis.findings)
+
+    def verdict(self) -> str:
+        explained, pending = self.count(EXPLAINED), self.count(PENDING)
+        if self.ok:
+            return f"every wei accounted for ({explained} explained, {pending} pending items listed)"
+        gaps = len(self.analysis.unexplained) + sum(not c.ok for c in self.analysis.checks)
+        return f"UNEXPLAINED GAPS: {gaps} failed checks or findings (see above)"
+
+    def title(self) -> str:
+        h = self.history
+        return (
+            f"Revenue-share report: {h.network} (chain id {h.chain_id}), blocks {h.from_block}..{h.to_block}"
+        )
+
+
+def asset_name(asset: str) -> str:
+    return "ETH" if asset == ETH_ASSET else short(asset)
+
+
+def amount(asset: str, wei: int) -> str:
+    """ETH amounts in ETH (6 decimals); token amounts in the token's base units."""
+    return format_eth(wei) if asset == ETH_ASSET else f"{wei:,}"
+
+
+def percent(bps: float) -> str:
+    return f"{Decimal(bps) / 100:.2f}%"
+
+
+def describe(finding: Finding) -> str:
+    """``chain 8453: 0.491965 ETH received outside vault withdrawals (disbursement #3, block 32)``"""
+    where = f" ({finding.where})" if finding.where else ""
+    value = f"{amount(finding.asset, finding.amount)} {asset_name(finding.asset)}"
+    return f"chain {finding.chain_id}: {value} {finding.what}{where}"

@@ -1,0 +1,203 @@
+"""Reading a node for the report: logs in pages, balances and view calls at a given block.
+
+Everything goes through one ``request(method, params)`` function (ape's
+``networks.provider.make_request`` in scripts), and answers are the node's raw JSON, so the same
+code reads anvil, an OP Stack node or an archive RPC. Log pages shrink by half when the node
+refuses a range (many public RPCs cap the blocks or results of one ``eth_getLogs``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi import decode, encode
+from eth_utils import keccak, to_checksum_address
+
+from revshare.config import ETH_ASSET
+
+Request = Callable[[str, list[Any]], Any]
+# Called after each page of logs with (blocks done, blocks in all).
+Progress = Callable[[int, int], None]
+
+DEFAULT_PAGE_SIZE = 2_000
+
+
+class ReadError(RuntimeError):
+    """The node could not answer a read the report needs."""
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """One decoded log, in chain order by (block, log_index)."""
+
+    name: str
+    address: str
+    block: int
+    tx_hash: str
+    log_index: int
+    args: dict[str, Any]
+    signature: str = ""
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return (self.block, self.log_index)
+
+
+@dataclass(frozen=True)
+class _EventSpec:
+    name: str
+    signature: str
+    indexed: tuple[tuple[str, str], ...]
+    data: tuple[tuple[str, str], ...]
+
+
+class EventDecoder:
+    """Decodes logs of the given event ABIs (ape/ethpm ``EventABI`` objects, or anything with
+    ``name``, ``selector`` and ``inputs`` of ``name``/``canonical_type``/``indexed``)."""
+
+    def __init__(self, abis: Iterable[Any]):
+        self._specs: dict[str, _EventSpec] = {}
+        for abi in abis:
+            inputs = list(abi.inputs)
+            spec = _EventSpec(
+                name=abi.name,
+                signature=abi.selector,
+                indexed=tuple((i.name, i.canonical_type) for i in inputs if i.indexed),
+                data=tuple((i.name, i.canonical_type) for i in inputs if not i.indexed),
+            )
+            self._specs["0x" + keccak(text=spec.signature).hex()] = spec
+
+    @property
+    def topics(self) -> list[str]:
+        return sorted(self._specs)
+
+    def decode(self, raw: dict[str, Any]) -> EventLog | None:
+        """The decoded log, or None for an event this decoder does not know."""
+        topics = raw.get("topics") or []
+        spec = self._specs.get(topics[0].lower()) if topics else None
+        if spec is None or len(topics) != 1 + len(spec.indexed):
+            return None
+        args: dict[str, Any] = {}
+        for (name, kind), topic in zip(spec.indexed, topics[1:], strict=True):
+            args[name] = _plain(decode([kind], bytes.fromhex(topic[2:]))[0])
+        values = decode([kind for _, kind in spec.data], bytes.fromhex(raw["data"][2:]))
+        for (name, _), value in zip(spec.data, values, strict=True):
+            args[name] = _plain(value)
+        return EventLog(
+            name=spec.name,
+            address=to_checksum_address(raw["address"]),
+            block=int(raw["blockNumber"], 16),
+            tx_hash=raw["transactionHash"],
+            log_index=int(raw["logIndex"], 16),
+            args=args,
+            signature=spec.signature,
+        )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
+        return to_checksum_address(value)
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return value
+
+
+class ChainReader:
+    """Raw JSON-RPC reads with a per-block timestamp cache."""
+
+    def __init__(self, request: Request):
+        self._request = request
+        self._timestamps: dict[int, int] = {}
+
+    def _ask(self, method: str, params: list[Any]) -> Any:
+        try:
+            return self._request(method, params)
+        except Exception as exc:  # any provider error becomes one readable message
+            raise ReadError(f"{method} failed: {str(exc).strip() or type(exc).__name__}") from exc
+
+    def chain_id(self) -> int:
+        return int(self._ask("eth_chainId", []), 16)
+
+    def latest_block(self) -> int:
+        return int(self._ask("eth_blockNumber", []), 16)
+
+    def remember_timestamp(self, block: int, timestamp: int) -> None:
+        """Keep a block's timestamp seen elsewhere (nodes that put ``blockTimestamp`` in logs)."""
+        self._timestamps[block] = timestamp
+
+    def timestamp(self, block: int) -> int:
+        if block not in self._timestamps:
+            header = self._ask("eth_getBlockByNumber", [hex(block), False])
+            if header is None:
+                raise ReadError(f"block {block} is not known to the node")
+            self._timestamps[block] = int(header["timestamp"], 16)
+        return self._timestamps[block]
+
+    def code_size(self, address: str, block: int) -> int:
+        return (len(self._ask("eth_getCode", [address, hex(block)])) - 2) // 2
+
+    def balance(self, address: str, block: int, asset: str = ETH_ASSET) -> int:
+        """ETH (asset = the zero address) or an ERC-20 balance of ``address`` at ``block``."""
+        if int(asset, 16) == 0:
+            return int(self._ask("eth_getBalance", [address, hex(block)]), 16)
+        return self.call_uint(asset, "balanceOf(address)", ["address"], [address], block)
+
+    def call(
+        self, to: str, signature: str, arg_types: Sequence[str], args: Sequence[Any], block: int
+    ) -> bytes:
+        data = keccak(text=signature)[:4] + encode(list(arg_types), list(args))
+        reply = self._ask("eth_call", [{"to": to, "data": "0x" + data.hex()}, hex(block)])
+        return bytes.fromhex(reply[2:])
+
+    def call_uint(
+        self, to: str, signature: str, arg_types: Sequence[str], args: Sequence[Any], block: int
+    ) -> int:
+        """A view returning one uint256; 0 where there is no contract yet (before deployment)."""
+        raw = self.call(to, signature, arg_types, args, block)
+        return int.from_bytes(raw[:32], "big") if raw else 0
+
+    def call_address(self, to: str, signature: str, block: int) -> str:
+        raw = self.call(to, signature, [], [], block)
+        if len(raw) < 32:
+            raise ReadError(f"{to} has no {signature} at block {block}: is it the right contract?")
+        return to_checksum_address(raw[12:32])
+
+    def logs(
+        self,
+        addresses: Sequence[str],
+        topics: Sequence[str],
+        start: int,
+        stop: int,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        progress: Progress | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every log of ``addresses`` with one of ``topics`` as topic 0 in blocks start..stop."""
+        found: list[dict[str, Any]] = []
+        if not addresses or stop < start:
+            return found
+        total = stop - start + 1
+        size = max(1, page_size)
+        block = start
+        while block <= stop:
+            last = min(stop, block + size - 1)
+            query = {
+                "address": list(addresses),
+                "topics": [list(topics)],
+                "fromBlock": hex(block),
+                "toBlock": hex(last),
+            }
+            try:
+                page = self._request("eth_getLogs", [query])
+            except Exception as exc:  # nodes refuse wide ranges in many ways
+                if size == 1:
+                    raise ReadError(f"eth_getLogs failed at block {block}: {exc}") from exc
+                size = max(1, size // 2)
+                continue
+            found.extend(page)
+            block = last + 1
+            if progress is not None:
+                progress(block - start, total)
+        return found

@@ -1,0 +1,80 @@
+"""Which splitters a report covers: from a deployment record, or given on the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from eth_utils import is_address, to_checksum_address
+
+from revshare.config import ConfigError, load_config
+from revshare.record import load_record
+from revshare.report.history import SplitterTarget
+
+SPLITTER_PREFIX = "ChainRevenueSplitter:"
+
+
+class TargetError(ValueError):
+    """The report was not told, and could not find, what to read."""
+
+
+@dataclass(frozen=True)
+class Targets:
+    splitters: list[SplitterTarget]
+    registry_block: int  # where the registry's history starts (0 when unknown)
+
+    @property
+    def first_block(self) -> int:
+        return min((s.deployed_block for s in self.splitters), default=0)
+
+
+def _chain_names(config_path: str, base: Path) -> dict[int, str]:
+    for candidate in (Path(config_path), base / config_path):
+        try:
+            return {c.chain_id: c.name for c in load_config(candidate).chains}
+        except (ConfigError, OSError):
+            continue
+    return {}
+
+
+def targets_from_record(path: Path) -> Targets:
+    """Every ChainRevenueSplitter in a deployment record, with its deployment block."""
+    if not path.exists():
+        raise TargetError(
+            f"no deployment record at {path}: pass --splitter CHAIN_ID=ADDRESS or --records DIR"
+        )
+    try:
+        record = load_record(path)
+        contracts = record["contracts"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise TargetError(f"{path} is not a readable deployment record ({exc})") from None
+    names = _chain_names(str(record.get("config", "")), Path.cwd())
+    splitters = [
+        SplitterTarget(
+            chain_id=int(name.removeprefix(SPLITTER_PREFIX)),
+            address=entry["address"],
+            name=names.get(int(name.removeprefix(SPLITTER_PREFIX)), ""),
+            deployed_block=int(entry.get("block") or 0),
+        )
+        for name, entry in contracts.items()
+        if name.startswith(SPLITTER_PREFIX)
+    ]
+    if not splitters:
+        raise TargetError(f"{path} records no ChainRevenueSplitter")
+    registry_block = int(contracts.get("ChainRegistry", {}).get("block") or 0)
+    return Targets(splitters, registry_block)
+
+
+def parse_splitter(value: str) -> SplitterTarget:
+    """``CHAIN_ID=ADDRESS`` (or ``CHAIN_ID=ADDRESS@BLOCK`` to say where its history starts)."""
+    chain, sep, rest = value.partition("=")
+    address, _, block = rest.partition("@")
+    if not sep or not chain.strip().isdigit() or not is_address(address.strip()):
+        raise TargetError(f"expected CHAIN_ID=ADDRESS[@BLOCK], got {value!r}")
+    if block and not block.strip().isdigit():
+        raise TargetError(f"the block after @ must be a number, got {block!r}")
+    return SplitterTarget(
+        chain_id=int(chain),
+        address=to_checksum_address(address.strip()),
+        deployed_block=int(block) if block else 0,
+    )

@@ -1,0 +1,335 @@
+"""The transparency report on a scripted on-chain history: exact figures, every kind of finding,
+tampered histories flagged, the files written, and the HTML rendered in headless Chromium."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from revshare.report import Report, SplitterTarget, build_report, render_text, write_report
+from revshare.report.analysis import EXPLAINED, PENDING, UNEXPLAINED
+from revshare.report.files import REPORT_JSON, periods_csv
+from revshare.report.reader import EventLog
+from tests.conftest import CHAIN_ID, ETH, ZERO_HASH, deploy_vaults_and_splitter
+
+ETHER = 10**18
+MILLI = 10**15
+DAY = 86_400
+
+
+def _monday_noon_after(timestamp: int) -> int:
+    day = datetime.fromtimestamp(timestamp, tz=timezone.utc).date() + timedelta(days=2)
+    monday = day + timedelta(days=(7 - day.weekday()) % 7)
+    return int(datetime(monday.year, monday.month, monday.day, 12, tzinfo=timezone.utc).timestamp())
+
+
+@pytest.fixture(scope="module")
+def scripted(project, chain, owner, keeper, registry):
+    """Three disbursements with known figures (see each step), then money left on its way."""
+    start_block = chain.blocks.head.number + 1
+    vaults, splitter = deploy_vaults_and_splitter(project, owner, registry)
+    rejecting = owner.deploy(project.RevertingRecipient)
+    base = _monday_noon_after(chain.pending_timestamp)
+
+    def fund(**amounts: int) -> None:
+        for role, value in amounts.items():
+            keeper.transfer(vaults[role], value)
+
+    def disburse_at(timestamp: int) -> None:
+        chain.pending_timestamp = timestamp
+        splitter.disburse(sender=keeper)
+
+    # Day 1 (Monday): gross 6, L1 2, net 4 -> net rule 15% = 0.6 ETH. 0.005 ETH stays in the
+    # OperatorFeeVault (below its 0.01 ETH minimum) until the end.
+    fund(
+        sequencer_fee_vault=3 * ETHER,
+        base_fee_vault=1 * ETHER,
+        l1_fee_vault=2 * ETHER,
+        operator_fee_vault=5 * MILLI,
+    )
+    disburse_at(base)
+    # Day 2: 0.5 ETH sent straight to the splitter; gross 11, L1 9.5, net 1.5 -> gross rule
+    # 2.5% = 0.275. The treasury rejects ETH: its 10.725 is credited, then claimed.
+    registry.setTreasury(CHAIN_ID, rejecting, sender=owner)
+    fund(sequencer_fee_vault=1 * ETHER, l1_fee_vault=9500 * MILLI)
+    keeper.transfer(splitter, 500 * MILLI)
+    disburse_at(base + DAY)
+    rejecting.setRejecting(False, sender=owner)
+    splitter.claim(ETH, rejecting, sender=keeper)
+    # Day 9 (next ISO week), new terms 3% / 12%: gross 3, L1 1, net 2 -> 12% of net = 0.24.
+    # The treasury rejects again: 2.76 stays credited, unclaimed.
+    registry.updateTerms(CHAIN_ID, 300, 1200, ZERO_HASH, sender=owner)
+    rejecting.setRejecting(True, sender=owner)
+    fund(sequencer_fee_vault=2 * ETHER, l1_fee_vault=1 * ETHER)
+    disburse_at(base + 8 * DAY)
+    # After the last disbursement: 0.1 ETH sent to the splitter, not yet shared.
+    keeper.transfer(splitter, 100 * MILLI)
+    target = SplitterTarget(CHAIN_ID, splitter.address, "Scripted Chain", start_block)
+    return {
+        "target": target,
+        "start": start_block,
+        "base": base,
+        "rejecting": rejecting.address,
+        "splitter": splitter,
+    }
+
+
+@pytest.fixture(scope="module")
+def report(scripted, chain) -> Report:
+    return build_report(
+        [scripted["target"]],
+        network="test",
+        from_block=scripted["start"],
+        registry_from_block=0,
+        request=chain.provider.make_request,
+        page_size=7,  # many pages, to exercise paging
+    )
+
+
+def test_disbursements_match_the_script(report: Report):
+    rows = report.analysis.rows
+    assert [r.gross for r in rows] == [6 * ETHER, 11 * ETHER, 3 * ETHER]
+    assert [r.l1_cost for r in rows] == [2 * ETHER, 9500 * MILLI, 1 * ETHER]
+    assert [r.collective for r in rows] == [600 * MILLI, 275 * MILLI, 240 * MILLI]
+    assert [r.chain for r in rows] == [5400 * MILLI, 10725 * MILLI, 2760 * MILLI]
+    assert [r.rule for r in rows] == ["net", "gross", "net"]
+    assert [(r.gross_bps, r.net_bps) for r in rows] == [(250, 1500), (250, 1500), (300, 1200)]
+    assert [r.outside_vaults for r in rows] == [0, 500 * MILLI, 0]
+    assert [r.from_vaults for r in rows] == [6 * ETHER, 10500 * MILLI, 3 * ETHER]
+    assert [r.deferred for r in rows] == [0, 10725 * MILLI, 2760 * MILLI]
+    assert report.ok, render_text(report)
+
+
+def test_periods_and_cumulative_totals(report: Report, scripted):
+    monday = datetime.fromtimestamp(scripted["base"], tz=timezone.utc).date()
+    days = report.periods("day")
+    assert [p.period for p in days] == [
+        str(monday),
+        str(monday + timedelta(days=1)),
+        str(monday + timedelta(days=8)),
+    ]
+    assert [p.cumulative_gross for p in days] == [6 * ETHER, 17 * ETHER, 20 * ETHER]
+    assert [p.cumulative_collective for p in days] == [600 * MILLI, 875 * MILLI, 1115 * MILLI]
+    weeks = report.periods("week")
+    assert [(p.disbursements, p.gross, p.collective) for p in weeks] == [
+        (2, 17 * ETHER, 875 * MILLI),
+        (1, 3 * ETHER, 240 * MILLI),
+    ]
+    assert weeks[0].rule == "mixed (1 net, 1 gross)" and weeks[1].rule == "net"
+    assert weeks[0].by_gross == 150 * MILLI + 275 * MILLI and weeks[0].by_net == 600 * MILLI + 225 * MILLI
+    assert round(weeks[0].effective_bps, 4) == round(875 / 17 * 10, 4)
+    months = report.periods("month")
+    assert sum(p.gross for p in months) == 20 * ETHER
+    first, last = monday.strftime("%Y-%m"), (monday + timedelta(days=8)).strftime("%Y-%m")
+    assert [p.period for p in months] == sorted({first, last})
+
+
+def test_findings_list_every_detour_and_what_is_on_its_way(report: Report, scripted):
+    found = {(f.kind, f.amount, f.what.split(" (")[0]) for f in report.analysis.findings}
+    treasury = scripted["rejecting"]
+    assert found == {
+        (EXPLAINED, 500 * MILLI, "received outside vault withdrawals"),
+        (
+            EXPLAINED,
+            10725 * MILLI,
+            f"payout to {treasury[:6]}…{treasury[-4:]} failed and was credited for a later claim",
+        ),
+        (
+            EXPLAINED,
+            2760 * MILLI,
+            f"payout to {treasury[:6]}…{treasury[-4:]} failed and was credited for a later claim",
+        ),
+        (PENDING, 2760 * MILLI, f"credited to {treasury[:6]}…{treasury[-4:]}, not claimed yet"),
+        (PENDING, 100 * MILLI, "received outside vault withdrawals, not yet disbursed"),
+        (PENDING, 5 * MILLI, "in the OperatorFeeVault, not withdrawn yet"),
+    }
+    summary = report.analysis.chains[CHAIN_ID]
+    assert summary.claimable[ETH] == 2760 * MILLI
+    assert summary.undisbursed[ETH] == 100 * MILLI
+    assert summary.in_vaults == 5 * MILLI
+    assert all(check.ok for check in report.analysis.checks)
+
+
+def _tampered(report: Report, change) -> Report:
+    history = copy.deepcopy(report.history)
+    splitter = history.splitters[0]
+    splitter.events = change(splitter.events)
+    return Report.of(history)
+
+
+def _without(name: str, nth: int = 0):
+    def change(events: list[EventLog]) -> list[EventLog]:
+        matching = [e for e in events if e.name == name]
+        victim = matching[nth]
+        # Vaults emit two forms of `Withdrawal` per withdrawal: drop both.
+        return [
+            e
+            for e in events
+            if not (e.name == name and e.tx_hash == victim.tx_hash and e.address == victim.address)
+        ]
+
+    return change
+
+
+def _kinds(report: Report) -> set[str]:
+    return {f.kind for f in report.analysis.findings}
+
+
+def test_a_missing_vault_withdrawal_is_an_unexplained_gap(report: Report):
+    tampered = _tampered(report, _without("Withdrawal"))
+    assert not tampered.ok
+    assert any("totalProcessed grew" in f.what for f in tampered.analysis.unexplained)
+
+
+def test_a_missing_disbursement_is_an_unexplained_gap(report: Report):
+    # A middle one: the next disbursement shares less than the splitter received before it.
+    tampered = _tampered(report, _without("Disbursed", 1))
+    what = {f.what for f in tampered.analysis.unexplained}
+    assert "shared less than the splitter had received since the last disbursement" in what
+    # The last one: the splitter holds less than the replay says it received.
+    tampered = _tampered(report, _without("Disbursed", -1))
+    assert "splitter holds less than its events account for" in {
+        f.what for f in tampered.analysis.unexplained
+    }
+
+
+def test_a_missing_claim_or_credit_is_an_unexplained_gap(report: Report):
+    for name in ("Claimed", "PayoutDeferred"):
+        tampered = _tampered(report, _without(name))
+        assert not tampered.ok, name
+        assert [c.label for c in tampered.analysis.checks if not c.ok] == [
+            "ETH: credited - claimed = claimable now (totalOwed)"
+        ]
+
+
+@pytest.mark.parametrize("form", ["legacy", "newer"])
+def test_an_extra_withdrawal_event_is_an_unexplained_gap(report: Report, form: str):
+    def add_fake(events: list[EventLog]) -> list[EventLog]:
+        real = next(
+            e
+            for e in events
+            if e.name == "Withdrawal" and ("withdrawalNetwork" in e.args) == (form == "newer")
+        )
+        fake = replace(real, log_index=real.log_index + 1000, args={**real.args, "value": 1})
+        return sorted([*events, fake], key=lambda e: e.position)
+
+    tampered = _tampered(report, add_fake)
+    assert not tampered.ok
+    assert tampered.analysis.unexplained
+
+
+def test_a_share_that_breaks_the_rule_is_an_unexplained_gap(report: Report):
+    def overpay(events: list[EventLog]) -> list[EventLog]:
+        out = []
+        for e in events:
+            if e.name == "Disbursed" and e.args["disbursementId"] == 0:
+                e = replace(
+                    e,
+                    args={
+                        **e.args,
+                        "collectiveShare": e.args["collectiveShare"] + 1,
+                        "chainShare": e.args["chainShare"] - 1,
+                    },
+                )
+            out.append(e)
+        return out
+
+    tampered = _tampered(report, overpay)
+    assert [f.what for f in tampered.analysis.unexplained] == ["Collective share differs from the rule"]
+
+
+def test_the_untampered_report_has_no_unexplained_finding(report: Report):
+    assert UNEXPLAINED not in _kinds(report)
+
+
+def test_files_are_written_with_exact_figures(report: Report, tmp_path: Path):
+    folder = tmp_path / "report"
+    names = {p.name for p in write_report(report, folder)}
+    assert {
+        "summary.txt",
+        "disbursements.csv",
+        "periods-day.csv",
+        "periods-week.csv",
+        "periods-month.csv",
+        "checks.csv",
+        "findings.csv",
+        "report.json",
+        "revenue.png",
+        "collective-share.png",
+        "index.html",
+    } == names
+    with (folder / "disbursements.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["gross"]) for r in rows] == [6 * ETHER, 11 * ETHER, 3 * ETHER]
+    with (folder / periods_csv("week")).open() as handle:
+        assert [int(r["collective"]) for r in csv.DictReader(handle)] == [875 * MILLI, 240 * MILLI]
+    data = json.loads((folder / REPORT_JSON).read_text())
+    assert data["ok"] is True
+    assert data["disbursements"][1]["collective"] == str(275 * MILLI)  # exact wei, as a string
+    for png in ("revenue.png", "collective-share.png"):
+        assert (folder / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    html = (folder / "index.html").read_text()
+    assert html.count("data:image/png;base64,") == 2
+    assert "every wei accounted for" in html and "Scripted Chain" in html
+    assert "<script" not in html and "http" not in html.split("<body>")[1]  # nothing to fetch
+
+    # Writing again replaces the folder whole; a failure leaves the old one.
+    (folder / "stale.txt").write_text("old")
+    write_report(report, folder)
+    assert not (folder / "stale.txt").exists()
+    with pytest.raises(ZeroDivisionError):
+        write_report(_Broken(report), folder)
+    assert (folder / "index.html").exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+class _Broken(Report):
+    def __init__(self, report: Report):
+        super().__init__(report.history, report.analysis, report.period)
+
+    def verdict(self) -> str:
+        raise ZeroDivisionError
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_html_renders_in_headless_chromium(report: Report, tmp_path: Path):
+    from PIL import Image
+
+    folder = tmp_path / "report"
+    write_report(report, folder)
+    shot = tmp_path / "page.png"
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    url = (folder / "index.html").as_uri()
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr
+    assert 'id="verdict"' in dom.stdout and dom.stdout.count("<img") == 2
+    subprocess.run(
+        [CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600", url],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (1200, 1600)
+    # The Collective's red (#ff0420) bars are drawn: the charts loaded from their data URIs.
+    red = sum(1 for r, g, b in image.get_flattened_data() if r > 230 and g < 40 and b < 60)
+    assert red > 500
