@@ -8,9 +8,12 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
+from revshare.config import PREDEPLOY_VAULTS
+from revshare.deploy import WITHDRAWAL_NETWORK_L2
 from tests.integration.helpers import ROOT
-from tests.stateful.direct_rpc import JsonRpc
+from tests.stateful.direct_rpc import JsonRpc, deploy_direct
 
 OP_SEPOLIA = 11_155_420
 BASE_SEPOLIA = 84_532
@@ -91,6 +94,16 @@ class FakeTestnet:
 
     def call(self, to: str, data: str) -> str:
         return str(self.rpc.request("eth_call", [{"to": to, "data": data}, "latest"]))
+
+    def install_fee_vaults(self, project: Any, recipient: str, sender: str) -> None:
+        """Put MockFeeVault code paying `recipient` (no minimum) at the four fee-vault predeploys.
+        anvil's OP mode credits base fees to the BaseFeeVault address but has no vault code there."""
+        model = deploy_direct(
+            self.rpc, project.MockFeeVault, recipient, 0, WITHDRAWAL_NETWORK_L2, sender=sender
+        )
+        code = self.code(model)
+        for vault in PREDEPLOY_VAULTS.values():
+            self.rpc.request("anvil_setCode", [vault, code])
 
     def increase_time(self, seconds: int) -> None:
         self.rpc.request("evm_increaseTime", [seconds])

@@ -35,9 +35,14 @@ def test_demo_reconciles(tmp_path: Path, accounts):
     assert table.splitlines()[-1].startswith("total")
 
 
-def test_ape_run_demo():
-    result = ape_run("demo", "--days", "3")
+def test_ape_run_demo(tmp_path: Path):
+    result = ape_run("demo", "--days", "3", "--report-dir", str(tmp_path / "report"))
     assert result.returncode == 0, result.stdout + result.stderr
+    # It ends with the transparency report, read back from the chain's events.
+    assert "Transparency report" in result.stdout
+    assert "Result: every wei accounted for" in result.stdout
+    assert f"Report files in {tmp_path / 'report'}/" in result.stdout
+    assert (tmp_path / "report" / "index.html").exists()
     assert "2.5% of gross" in result.stdout
     assert "15% of net" in result.stdout
     assert result.stdout.count("[ok]") == 10  # five checks per part

@@ -19,6 +19,7 @@ from revshare.report.analysis import EXPLAINED, PENDING, UNEXPLAINED
 from revshare.report.files import REPORT_JSON, periods_csv
 from revshare.report.reader import EventLog
 from tests.conftest import CHAIN_ID, ETH, ZERO_HASH, deploy_vaults_and_splitter
+from tests.integration.helpers import ape_run
 
 ETHER = 10**18
 MILLI = 10**15
@@ -296,6 +297,16 @@ class _Broken(Report):
 
     def verdict(self) -> str:
         raise ZeroDivisionError
+
+
+def test_ape_run_report_explains_bad_input(tmp_path: Path):
+    missing = ape_run("report", "--records", str(tmp_path))
+    assert missing.returncode == 2, missing.stdout + missing.stderr
+    assert f"no deployment record at {tmp_path}/ethereum/local.json" in missing.stderr
+    bad = ape_run("report", "--splitter", "8453=0x1234")
+    assert bad.returncode == 2 and "expected CHAIN_ID=ADDRESS[@BLOCK], got '8453=0x1234'" in bad.stderr
+    for result in (missing, bad):
+        assert "Traceback" not in result.stdout + result.stderr
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

@@ -11,7 +11,7 @@ import time
 
 import pytest
 import yaml
-from eth_utils import to_checksum_address
+from eth_utils import keccak, to_checksum_address
 
 from revshare.proposals import batch_checksum
 from tests.integration.helpers import APE, ROOT, ape_run
@@ -69,7 +69,7 @@ def op_node(tmp_path):
     node.stop()
 
 
-def test_deployment_resumes_after_the_node_dies(tmp_path, op_node):
+def test_deployment_resumes_after_the_node_dies(tmp_path, op_node, project):
     config = write_config(tmp_path, make_config(owner=MULTISIG))
     records = tmp_path / "records"
     record_file = records / "optimism" / "sepolia.json"
@@ -123,6 +123,22 @@ def test_deployment_resumes_after_the_node_dies(tmp_path, op_node):
     assert f"chain {BASE_SEPOLIA} terms (gross/net bps): on-chain 250/1500, config 250/1200" in diff.stdout
     assert "ape run propose" in diff.stdout
     assert op_node.nonce(DEPLOYER) == 5  # nothing sent
+
+    # The report finds the splitter through the record. Vault code at the predeploys pays it
+    # the base fees the node collected; 1 ETH is also sent to it straight.
+    splitter = after["contracts"][f"ChainRevenueSplitter:{OP_SEPOLIA}"]["address"]
+    op_node.install_fee_vaults(project, splitter, DEPLOYER)
+    op_node.rpc.send({"from": DEPLOYER, "to": splitter, "value": hex(10**18)})
+    op_node.rpc.send({"from": DEPLOYER, "to": splitter, "data": "0x" + keccak(text="disburse()")[:4].hex()})
+    out = tmp_path / "report"
+    report = ape_run("report", "--network", op_node.network, "--records", str(records), "--out", str(out))
+    assert report.returncode == 0, report.stdout + report.stderr
+    assert "OP Sepolia (chain 11155420)" in report.stdout
+    assert "1.000000 ETH received outside vault withdrawals" in report.stdout
+    assert "Result: every wei accounted for" in report.stdout
+    (disbursement,) = json.loads((out / "report.json").read_text())["disbursements"]
+    assert int(disbursement["from_vaults"]) > 0  # base fees, through the BaseFeeVault
+    assert int(disbursement["gross"]) == int(disbursement["from_vaults"]) + 10**18
 
 
 def test_base_sepolia_deployment_with_a_new_timelock(tmp_path):
