@@ -40,7 +40,13 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     mapping(uint256 chainId => Chain) private _chains;
     uint256[] private _chainIds;
     mapping(address token => bool) private _allowedTokens;
+    mapping(address recipient => Destination) private _destinations;
 
+    /// @notice Smallest L1 gas limit accepted for an L1 route (an L1 transfer to an EOA or a Safe).
+    uint32 public constant MIN_L1_GAS_LIMIT = 21_000;
+
+    /// @notice ETH payouts to `recipient` now take `route` (L1 routes: gas limit on L1, minimum amount).
+    event DestinationSet(address indexed recipient, Route route, uint32 l1GasLimit, uint128 minAmount);
     /// @notice A chain was added.
     event ChainRegistered(
         uint256 indexed chainId, address indexed treasury, uint16 grossBps, uint16 netBps, bytes32 termsHash
@@ -64,6 +70,8 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
 
     /// @notice An address argument was zero.
     error ZeroAddress();
+    /// @notice An L2 route with L1 settings, or an L1 route with a gas limit below `MIN_L1_GAS_LIMIT`.
+    error InvalidDestination();
     /// @notice Chain id 0 is not a chain.
     error InvalidChainId();
     /// @notice A rate above 10,000 bps.
@@ -195,7 +203,27 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         emit TokenAllowedSet(token, allowed);
     }
 
+    /// @notice Choose how ETH payouts to `recipient` (the Collective, a treasury) are delivered.
+    ///         Applies to every later payout and claim; credited balances wait for the minimum.
+    /// @param recipient The paid address (the same address receives on L1 for L1 routes).
+    /// @param destination The route; L2 must have a zero gas limit and minimum.
+    function setDestination(address recipient, Destination calldata destination) external onlyOwner {
+        if (recipient == address(0)) revert ZeroAddress();
+        if (destination.route == Route.L2) {
+            if (destination.l1GasLimit != 0 || destination.minAmount != 0) revert InvalidDestination();
+        } else if (destination.l1GasLimit < MIN_L1_GAS_LIMIT) {
+            revert InvalidDestination();
+        }
+        _destinations[recipient] = destination;
+        emit DestinationSet(recipient, destination.route, destination.l1GasLimit, destination.minAmount);
+    }
+
     // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IChainRegistry
+    function destinationOf(address recipient) external view returns (Destination memory) {
+        return _destinations[recipient];
+    }
 
     /// @inheritdoc IChainRegistry
     function owner() public view override(IChainRegistry, Ownable) returns (address) {

@@ -6,6 +6,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 
 import {IChainRegistry} from "./interfaces/IChainRegistry.sol";
 import {IFeeVault} from "./interfaces/IFeeVault.sol";
+import {IL2StandardBridge, IL2ToL1MessagePasser} from "./interfaces/IL2WithdrawalPaths.sol";
 import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 
 /// @title ChainRevenueSplitter
@@ -19,7 +20,11 @@ import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 ///      withdrawal (plain transfers, forced ETH) are part of `undisbursed` and count as revenue at
 ///      the next disbursement. A payout that fails (reverts, returns false, runs out of its
 ///      bounded gas) is credited to its recipient as a claimable balance instead of blocking
-///      the other party. Every state-changing entry point is `nonReentrant`.
+///      the other party. ETH for a recipient whose registry destination is an L1 route leaves
+///      through the L2StandardBridge or the L2ToL1MessagePasser once its amount (with what is
+///      already credited to it) reaches the route's minimum; below that it stays credited.
+///      Before withdrawing, every configured vault must pay this splitter on L2.
+///      Every state-changing entry point is `nonReentrant`.
 contract ChainRevenueSplitter is ReentrancyGuard {
     /// @notice The fee vaults this splitter withdraws. A zero address means the chain has no such vault.
     struct FeeVaults {
@@ -33,6 +38,14 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     address public constant ETH = address(0);
     /// @notice Gas forwarded to a recipient (or token) on payout; enough for a Safe's receive hook.
     uint256 public constant PAYOUT_GAS = 100_000;
+    /// @notice Gas forwarded to the bridge or message passer for an L1 payout.
+    uint256 public constant L1_PAYOUT_GAS = 300_000;
+    /// @notice The OP Stack L2StandardBridge predeploy.
+    address public constant L2_STANDARD_BRIDGE = 0x4200000000000000000000000000000000000010;
+    /// @notice The OP Stack L2ToL1MessagePasser predeploy.
+    address public constant L2_TO_L1_MESSAGE_PASSER = 0x4200000000000000000000000000000000000016;
+    /// @notice `WithdrawalNetwork.L2` of the fee vaults.
+    uint8 private constant VAULT_PAYS_ON_L2 = 1;
 
     /// @notice The registry holding this chain's treasury and terms, and the Collective's address.
     IChainRegistry public immutable REGISTRY;
@@ -71,8 +84,23 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         uint16 netBps,
         bool netRuleApplied
     );
-    /// @notice A payout failed and was credited to `recipient` for a later `claim`.
+    /// @notice Where one ETH disbursement's gross came from: each vault's withdrawal and other
+    ///         inflows (plain transfers, forced ETH, withdrawals made outside `disburse`).
+    ///         gross = all five; the L1 cost is `l1Fees`; net = gross - l1Fees.
+    event RevenueSources(
+        uint256 indexed disbursementId,
+        uint256 sequencerFees,
+        uint256 baseFees,
+        uint256 operatorFees,
+        uint256 l1Fees,
+        uint256 otherInflows
+    );
+    /// @notice A payout failed, or waits for its L1 route's minimum, and was credited to `recipient`.
     event PayoutDeferred(address indexed asset, address indexed recipient, uint256 amount);
+    /// @notice ETH left for `recipient` on L1 through `route` (in flight until finalized on L1).
+    event L1WithdrawalInitiated(
+        address indexed recipient, uint256 amount, IChainRegistry.Route route, uint32 l1GasLimit
+    );
     /// @notice A claimable balance was paid out to `recipient` (the call was made by `caller`).
     event Claimed(address indexed asset, address indexed recipient, address caller, uint256 amount);
 
@@ -98,6 +126,10 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     error ClaimFailed(address asset, address recipient);
     /// @notice The token delivered a different amount than was sent (fee-on-transfer or rebasing).
     error UnsupportedToken(address token);
+    /// @notice A configured vault does not pay this splitter on L2 (wrong recipient or network, or no vault code).
+    error VaultMisconfigured(address vault);
+    /// @notice A claim to an L1 destination is below the route's minimum amount.
+    error BelowL1Minimum(address recipient, uint256 amount, uint256 minAmount);
 
     /// @param registry The `ChainRegistry`.
     /// @param chainId The chain this splitter serves (registered in `registry`).
@@ -125,16 +157,20 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     /// @return chainShare Amount assigned to the chain's treasury.
     function disburse() external nonReentrant returns (uint256 collectiveShare, uint256 chainShare) {
         (IChainRegistry.Chain memory chain, address collective, uint256 id) = _startDisbursement(ETH);
+        _checkVault(SEQUENCER_FEE_VAULT);
+        _checkVault(BASE_FEE_VAULT);
+        _checkVault(OPERATOR_FEE_VAULT);
+        _checkVault(L1_FEE_VAULT);
 
-        _withdrawVault(SEQUENCER_FEE_VAULT);
-        _withdrawVault(BASE_FEE_VAULT);
-        _withdrawVault(OPERATOR_FEE_VAULT);
-        uint256 balanceBeforeL1 = address(this).balance;
-        _withdrawVault(L1_FEE_VAULT);
-        uint256 l1Cost = address(this).balance - balanceBeforeL1;
+        uint256 other = address(this).balance - totalOwed[ETH];
+        uint256 sequencerFees = _withdrawVault(SEQUENCER_FEE_VAULT);
+        uint256 baseFees = _withdrawVault(BASE_FEE_VAULT);
+        uint256 operatorFees = _withdrawVault(OPERATOR_FEE_VAULT);
+        uint256 l1Fees = _withdrawVault(L1_FEE_VAULT);
+        emit RevenueSources(id, sequencerFees, baseFees, operatorFees, l1Fees, other);
 
         uint256 gross = address(this).balance - totalOwed[ETH];
-        return _split(ETH, id, chain, collective, gross, l1Cost);
+        return _split(ETH, id, chain, collective, gross, l1Fees);
     }
 
     /// @notice Split the undisbursed balance of an allowed ERC-20 between the Collective and the chain.
@@ -161,10 +197,20 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     function claim(address asset, address recipient) external nonReentrant returns (uint256 amount) {
         amount = owed[asset][recipient];
         if (amount == 0) revert NothingToClaim(asset, recipient);
+        IChainRegistry.Destination memory destination =
+            asset == ETH ? REGISTRY.destinationOf(recipient) : IChainRegistry.Destination(IChainRegistry.Route.L2, 0, 0);
+        if (destination.route != IChainRegistry.Route.L2 && amount < destination.minAmount) {
+            revert BelowL1Minimum(recipient, amount, destination.minAmount);
+        }
         owed[asset][recipient] = 0;
         totalOwed[asset] -= amount;
         emit Claimed(asset, recipient, msg.sender, amount);
-        if (!_send(asset, recipient, amount, gasleft())) revert ClaimFailed(asset, recipient);
+        if (destination.route != IChainRegistry.Route.L2) {
+            emit L1WithdrawalInitiated(recipient, amount, destination.route, destination.l1GasLimit);
+            if (!_sendL1(recipient, amount, destination, gasleft())) revert ClaimFailed(asset, recipient);
+        } else if (!_send(asset, recipient, amount, gasleft())) {
+            revert ClaimFailed(asset, recipient);
+        }
     }
 
     /// @notice The split `disburse()` would make of `gross` with `l1Cost` under the chain's current terms.
@@ -233,23 +279,91 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         _pay(asset, chain.treasury, chainShare);
     }
 
-    function _withdrawVault(address vault) private {
+    /// @dev Refuses a configured vault that would not pay this splitter on L2 (checked before any
+    ///      withdrawal, so nothing moves when one is wrong).
+    function _checkVault(address vault) private view {
         if (vault == address(0)) return;
-        uint256 held = vault.balance;
-        if (held == 0 || held < IFeeVault(vault).MIN_WITHDRAWAL_AMOUNT()) return;
-        IFeeVault(vault).withdraw();
+        (bool okRecipient, bytes memory recipient) = vault.staticcall(abi.encodeCall(IFeeVault.RECIPIENT, ()));
+        (bool okNetwork, bytes memory network) = vault.staticcall(abi.encodeCall(IFeeVault.WITHDRAWAL_NETWORK, ()));
+        if (
+            !okRecipient || !okNetwork || recipient.length != 32 || network.length != 32
+                || abi.decode(recipient, (address)) != address(this) || abi.decode(network, (uint256)) != VAULT_PAYS_ON_L2
+        ) revert VaultMisconfigured(vault);
     }
 
-    /// @dev Pays with bounded gas; a failure becomes a claimable credit, never a revert.
+    /// @dev Withdraws a vault (if it holds its minimum) and returns what this splitter received.
+    function _withdrawVault(address vault) private returns (uint256 received) {
+        if (vault == address(0)) return 0;
+        uint256 held = vault.balance;
+        if (held == 0 || held < IFeeVault(vault).MIN_WITHDRAWAL_AMOUNT()) return 0;
+        uint256 before = address(this).balance;
+        IFeeVault(vault).withdraw();
+        received = address(this).balance - before;
+    }
+
+    /// @dev Pays with bounded gas; a failure becomes a claimable credit, never a revert. ETH for an
+    ///      L1 destination goes through `_payL1`.
     function _pay(address asset, address recipient, uint256 amount) private {
         if (amount == 0) return;
+        IChainRegistry.Destination memory destination =
+            asset == ETH ? REGISTRY.destinationOf(recipient) : IChainRegistry.Destination(IChainRegistry.Route.L2, 0, 0);
+        uint256 gasForPayout = destination.route == IChainRegistry.Route.L2 ? PAYOUT_GAS : L1_PAYOUT_GAS;
         // Keep enough gas that the payout gets its full allowance (EIP-150 keeps 1/64 back);
         // otherwise a caller could starve payouts on purpose to force them into credits.
-        if (gasleft() < (PAYOUT_GAS * 64) / 63 + 40_000) revert InsufficientGas();
-        if (!_send(asset, recipient, amount, PAYOUT_GAS)) {
-            owed[asset][recipient] += amount;
-            totalOwed[asset] += amount;
-            emit PayoutDeferred(asset, recipient, amount);
+        if (gasleft() < (gasForPayout * 64) / 63 + 40_000) revert InsufficientGas();
+        if (destination.route != IChainRegistry.Route.L2) {
+            _payL1(recipient, amount, destination);
+        } else if (!_send(asset, recipient, amount, PAYOUT_GAS)) {
+            _credit(asset, recipient, amount);
+        }
+    }
+
+    /// @dev Sends `amount` plus the recipient's credited ETH to L1 once together they reach the
+    ///      route's minimum; otherwise, or if the bridge call fails, `amount` is credited.
+    function _payL1(address recipient, uint256 amount, IChainRegistry.Destination memory destination) private {
+        uint256 credited = owed[ETH][recipient];
+        uint256 total = amount + credited;
+        if (total < destination.minAmount) {
+            _credit(ETH, recipient, amount);
+            return;
+        }
+        owed[ETH][recipient] = 0;
+        totalOwed[ETH] -= credited;
+        if (_sendL1(recipient, total, destination, L1_PAYOUT_GAS)) {
+            if (credited != 0) emit Claimed(ETH, recipient, msg.sender, credited);
+            emit L1WithdrawalInitiated(recipient, total, destination.route, destination.l1GasLimit);
+        } else {
+            // Nothing left for L1: the earlier credit is restored and the new amount joins it.
+            owed[ETH][recipient] = credited;
+            totalOwed[ETH] += credited;
+            _credit(ETH, recipient, amount);
+        }
+    }
+
+    function _credit(address asset, address recipient, uint256 amount) private {
+        owed[asset][recipient] += amount;
+        totalOwed[asset] += amount;
+        emit PayoutDeferred(asset, recipient, amount);
+    }
+
+    /// @dev Starts an L1 withdrawal of `amount` to `recipient` with at most `gasLimit` gas.
+    ///      A predeploy without code (a chain that lacks it) counts as a failure, never a silent burn.
+    function _sendL1(address recipient, uint256 amount, IChainRegistry.Destination memory destination, uint256 gasLimit)
+        private
+        returns (bool success)
+    {
+        address target;
+        bytes memory data;
+        if (destination.route == IChainRegistry.Route.L1_STANDARD_BRIDGE) {
+            target = L2_STANDARD_BRIDGE;
+            data = abi.encodeCall(IL2StandardBridge.bridgeETHTo, (recipient, destination.l1GasLimit, ""));
+        } else {
+            target = L2_TO_L1_MESSAGE_PASSER;
+            data = abi.encodeCall(IL2ToL1MessagePasser.initiateWithdrawal, (recipient, destination.l1GasLimit, ""));
+        }
+        if (target.code.length == 0) return false;
+        assembly ("memory-safe") {
+            success := call(gasLimit, target, amount, add(data, 0x20), mload(data), 0, 0)
         }
     }
 

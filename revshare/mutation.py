@@ -37,7 +37,11 @@ REGISTRY = "contracts/ChainRegistry.sol"
 SPLITTER = "contracts/ChainRevenueSplitter.sol"
 SHARED = "contracts/SharedSequencerSplitter.sol"
 MATH_TESTS = ["tests/functional/test_math.py"]
-SPLITTER_TESTS = ["tests/functional/test_splitter.py", "tests/functional/test_adversarial_recipients.py"]
+SPLITTER_TESTS = [
+    "tests/functional/test_splitter.py",
+    "tests/functional/test_adversarial_recipients.py",
+    "tests/functional/test_l1_payouts.py",
+]
 SHARED_TESTS = ["tests/functional/test_shared_sequencer.py", "-k", "not 256"]
 
 
@@ -145,24 +149,34 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-drop-gas-check",
         SPLITTER,
-        "if (gasleft() < (PAYOUT_GAS * 64) / 63 + 40_000) revert InsufficientGas();",
+        "if (gasleft() < (gasForPayout * 64) / 63 + 40_000) revert InsufficientGas();",
         "",
         "payouts may be starved of gas",
         tuple(SPLITTER_TESTS),
     ),
     Mutant(
-        "splitter-claim-interaction-first",
+        "splitter-claim-keeps-credit",
         SPLITTER,
-        "owed[asset][recipient] = 0;\n        totalOwed[asset] -= amount;\n"
-        "        emit Claimed(asset, recipient, msg.sender, amount);\n"
-        "        if (!_send(asset, recipient, amount, gasleft())) revert ClaimFailed(asset, recipient);",
-        "if (!_send(asset, recipient, amount, gasleft())) revert ClaimFailed(asset, recipient);\n"
-        "        owed[asset][recipient] = 0;\n        totalOwed[asset] -= amount;\n"
-        "        emit Claimed(asset, recipient, msg.sender, amount);",
-        "pay a claim before clearing the credit (interaction before effects)",
+        "owed[asset][recipient] = 0;\n        totalOwed[asset] -= amount;\n        emit Claimed",
+        "totalOwed[asset] -= amount;\n        emit Claimed",
+        "a claim pays without clearing the credit",
         tuple(SPLITTER_TESTS),
-        equivalent_because="claim() is nonReentrant, so a recipient cannot re-enter to claim twice; "
-        "the order only matters without the guard",
+    ),
+    Mutant(
+        "splitter-l1-minimum-inclusive",
+        SPLITTER,
+        "if (total < destination.minAmount) {",
+        "if (total <= destination.minAmount) {",
+        "an L1 payout of exactly the minimum waits",
+        tuple(SPLITTER_TESTS),
+    ),
+    Mutant(
+        "splitter-skip-vault-check",
+        SPLITTER,
+        "_checkVault(L1_FEE_VAULT);",
+        "",
+        "a misconfigured L1FeeVault is withdrawn anyway",
+        tuple(SPLITTER_TESTS),
     ),
     Mutant(
         "shared-drop-sum-check",

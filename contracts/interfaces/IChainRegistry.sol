@@ -4,6 +4,24 @@ pragma solidity 0.8.28;
 /// @title IChainRegistry
 /// @notice Read side of the governance-owned list of Superchain member chains and their terms.
 interface IChainRegistry {
+    /// @notice How an ETH payout reaches a recipient.
+    /// @param L2 A plain transfer on this chain.
+    /// @param L1_STANDARD_BRIDGE `L2StandardBridge.bridgeETHTo` to the same address on L1.
+    /// @param L1_MESSAGE_PASSER `L2ToL1MessagePasser.initiateWithdrawal` to the same address on L1.
+    enum Route {
+        L2,
+        L1_STANDARD_BRIDGE,
+        L1_MESSAGE_PASSER
+    }
+
+    /// @notice Where a recipient's ETH goes. L1 routes carry the gas limit of the call on L1 and a
+    ///         minimum: smaller amounts stay credited to the recipient until the minimum is reached.
+    struct Destination {
+        Route route;
+        uint32 l1GasLimit;
+        uint128 minAmount;
+    }
+
     /// @notice A member chain's registration and revenue-share terms.
     /// @param treasury Where the chain's share is paid.
     /// @param grossBps Collective rate on gross revenue, in bps (at most 10,000).
@@ -38,6 +56,9 @@ interface IChainRegistry {
 
     /// @notice Whether disbursements are paused (claims of credited balances still work).
     function paused() external view returns (bool);
+
+    /// @notice How ETH payouts to `recipient` are delivered (the default is a plain L2 transfer).
+    function destinationOf(address recipient) external view returns (Destination memory);
 
     /// @notice Whether splitters may disburse revenue held in `token` (an ERC-20).
     function isTokenAllowed(address token) external view returns (bool);
