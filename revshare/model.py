@@ -84,3 +84,47 @@ def split_with_fee(
     fee = apply_bps(gross, fee_bps)
     rest = split(gross - fee, l1_cost, gross_bps, net_bps)
     return FeeSplit(fee, rest.collective, rest.chain, rest.net_rule_applied)
+
+
+class RevenueSources(NamedTuple):
+    """Where one disbursement's gross came from (the splitter's `RevenueSources` event).
+
+    Gross counts every source; the L1 cost is the L1FeeVault's part, so net revenue is the
+    sequencer, base and operator fees plus other inflows (plain transfers), which carry no L1 cost.
+    """
+
+    sequencer: int
+    base: int
+    operator: int
+    l1: int
+    other: int = 0
+
+    @property
+    def gross(self) -> int:
+        return self.sequencer + self.base + self.operator + self.l1 + self.other
+
+    @property
+    def net(self) -> int:
+        return self.gross - self.l1
+
+
+def split_sources(
+    sources: RevenueSources, gross_bps: int = DEFAULT_GROSS_BPS, net_bps: int = DEFAULT_NET_BPS
+) -> Split:
+    """The split of a disbursement given per source."""
+    return split(sources.gross, sources.l1, gross_bps, net_bps)
+
+
+class L1Payout(NamedTuple):
+    """What an ETH payout to an L1 destination does: the amount sent to L1 now (with any earlier
+    credit) and what stays credited to the recipient afterwards."""
+
+    sent: int
+    credited: int
+
+
+def l1_payout(amount: int, credited: int, min_amount: int) -> L1Payout:
+    """A payout of ``amount`` to a recipient already credited ``credited``: all of it leaves once
+    the total reaches ``min_amount``; below that the amount joins the credit."""
+    total = amount + credited
+    return L1Payout(0, total) if total < min_amount else L1Payout(total, 0)

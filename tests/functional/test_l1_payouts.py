@@ -1,0 +1,234 @@
+"""Payouts to L1 through the L2StandardBridge or the L2ToL1MessagePasser (mocks installed at the
+predeploy addresses), per-vault revenue figures, and the vault configuration check."""
+
+from __future__ import annotations
+
+import ape
+import pytest
+from eth_abi import encode
+from eth_utils import keccak
+
+from revshare.deploy import create_address
+from revshare.model import RevenueSources, l1_payout, split_sources
+from tests.conftest import CHAIN_ID, ETH, L2, MIN_WITHDRAWAL, ONE_DAY
+
+BRIDGE = "0x4200000000000000000000000000000000000010"
+PASSER = "0x4200000000000000000000000000000000000016"
+L2_ROUTE, BRIDGE_ROUTE, PASSER_ROUTE = 0, 1, 2
+ETHER = 10**18
+MILLI = 10**15
+L1_GAS = 200_000
+
+
+@pytest.fixture(scope="module")
+def predeploys(project, chain, owner):
+    """The mocks' code at the bridge and message-passer predeploy addresses."""
+    for address, container in (
+        (BRIDGE, project.MockL2StandardBridge),
+        (PASSER, project.MockL2ToL1MessagePasser),
+    ):
+        model = owner.deploy(container)
+        chain.provider.set_code(address, chain.provider.get_code(model.address))
+    return project.MockL2StandardBridge.at(BRIDGE), project.MockL2ToL1MessagePasser.at(PASSER)
+
+
+def fund_and_disburse(chain, keeper, vaults, splitter, sequencer=3 * ETHER, l1=2 * ETHER):
+    """Day of fees: net 3, gross 5 -> Collective max(0.125, 0.45) = 0.45, chain 4.55."""
+    keeper.transfer(vaults["sequencer_fee_vault"], sequencer)
+    keeper.transfer(vaults["l1_fee_vault"], l1)
+    chain.pending_timestamp += ONE_DAY
+    return splitter.disburse(sender=keeper)
+
+
+def test_model_of_l1_minimum():
+    assert l1_payout(600, 0, 1000) == (0, 600)
+    assert l1_payout(400, 600, 1000) == (1000, 0)  # exactly the minimum leaves
+    assert l1_payout(5, 0, 0) == (5, 0)
+    sources = RevenueSources(sequencer=3, base=1, operator=1, l1=5, other=2)
+    assert (sources.gross, sources.net) == (12, 7)
+    assert split_sources(RevenueSources(3 * ETHER, 0, 0, 2 * ETHER)).collective == 450 * MILLI
+
+
+def test_destination_settings_are_checked_and_evented(registry, owner, stranger, treasury):
+    with ape.reverts(registry.InvalidDestination):
+        registry.setDestination(treasury, (BRIDGE_ROUTE, 20_999, 0), sender=owner)
+    with ape.reverts(registry.InvalidDestination):
+        registry.setDestination(treasury, (L2_ROUTE, L1_GAS, 0), sender=owner)
+    with ape.reverts(registry.InvalidDestination):
+        registry.setDestination(treasury, (L2_ROUTE, 0, 1), sender=owner)
+    with ape.reverts(registry.ZeroAddress):
+        registry.setDestination(ape.utils.ZERO_ADDRESS, (BRIDGE_ROUTE, L1_GAS, 0), sender=owner)
+    with ape.reverts():
+        registry.setDestination(treasury, (BRIDGE_ROUTE, L1_GAS, 0), sender=stranger)
+    receipt = registry.setDestination(treasury, (PASSER_ROUTE, L1_GAS, 5 * ETHER), sender=owner)
+    (event,) = receipt.events.filter(registry.DestinationSet)
+    assert (event.recipient, event.route, event.l1GasLimit, event.minAmount) == (
+        treasury,
+        2,
+        L1_GAS,
+        5 * ETHER,
+    )
+    assert tuple(registry.destinationOf(treasury)) == (PASSER_ROUTE, L1_GAS, 5 * ETHER)
+
+
+def test_chain_share_bridged_to_l1(
+    chain, registry, owner, keeper, vaults, splitter, treasury, collective, predeploys
+):
+    bridge, _ = predeploys
+    registry.setDestination(treasury, (BRIDGE_ROUTE, L1_GAS, 0), sender=owner)
+    before = {a: chain.provider.get_balance(a) for a in (treasury, collective, BRIDGE)}
+    receipt = fund_and_disburse(chain, keeper, vaults, splitter)
+
+    (sent,) = receipt.events.filter(splitter.L1WithdrawalInitiated)
+    assert (sent.recipient, sent.amount, sent.route, sent.l1GasLimit) == (treasury, 4550 * MILLI, 1, L1_GAS)
+    (bridged,) = receipt.events.filter(bridge.ETHBridgeInitiated)
+    assert (bridged["from"], bridged.to, bridged.amount) == (splitter.address, treasury, 4550 * MILLI)
+    (legacy,) = receipt.events.filter(bridge.WithdrawalInitiated)
+    assert (legacy.l1Token, legacy.l2Token, legacy.to) == (
+        ape.utils.ZERO_ADDRESS,
+        bridge.LEGACY_ERC20_ETH(),
+        treasury,
+    )
+    assert [e.minGasLimit for e in receipt.events.filter(bridge.MinGasLimit)] == [L1_GAS]
+    assert chain.provider.get_balance(BRIDGE) - before[BRIDGE] == 4550 * MILLI
+    assert chain.provider.get_balance(treasury) == before[treasury]  # nothing on L2
+    assert chain.provider.get_balance(collective) - before[collective] == 450 * MILLI
+    assert splitter.totalOwed(ETH) == 0
+
+
+def test_collective_share_through_the_message_passer(
+    chain, registry, owner, keeper, vaults, splitter, collective, predeploys
+):
+    _, passer = predeploys
+    registry.setDestination(collective, (PASSER_ROUTE, L1_GAS, 0), sender=owner)
+    nonce = passer.messageNonce()
+    assert nonce == 1 << 240  # version 1, first message
+    receipt = fund_and_disburse(chain, keeper, vaults, splitter)
+
+    (message,) = receipt.events.filter(passer.MessagePassed)
+    assert (message.sender, message.target, message.value, message.gasLimit) == (
+        splitter.address,
+        collective,
+        450 * MILLI,
+        L1_GAS,
+    )
+    expected = keccak(
+        encode(
+            ["uint256", "address", "address", "uint256", "uint256", "bytes"],
+            [nonce, splitter.address, collective, 450 * MILLI, L1_GAS, b""],
+        )
+    )
+    assert bytes(message.withdrawalHash) == expected and passer.sentMessages(expected)
+    assert chain.provider.get_balance(PASSER) == 450 * MILLI
+
+
+def test_amounts_below_the_minimum_wait_credited_then_leave_together(
+    chain, registry, owner, keeper, vaults, splitter, collective, predeploys
+):
+    registry.setDestination(collective, (BRIDGE_ROUTE, L1_GAS, 800 * MILLI), sender=owner)
+    first = fund_and_disburse(chain, keeper, vaults, splitter)
+    assert [(e.recipient, e.amount) for e in first.events.filter(splitter.PayoutDeferred)] == [
+        (collective, 450 * MILLI)
+    ]
+    assert not first.events.filter(splitter.L1WithdrawalInitiated)
+    assert splitter.owed(ETH, collective) == splitter.totalOwed(ETH) == 450 * MILLI
+    with ape.reverts(splitter.BelowL1Minimum):  # a claim cannot force a small L1 withdrawal
+        splitter.claim(ETH, collective, sender=keeper)
+
+    second = fund_and_disburse(chain, keeper, vaults, splitter)
+    expected = l1_payout(450 * MILLI, 450 * MILLI, 800 * MILLI)
+    (sent,) = second.events.filter(splitter.L1WithdrawalInitiated)
+    assert sent.amount == expected.sent == 900 * MILLI
+    assert [e.amount for e in second.events.filter(splitter.Claimed)] == [450 * MILLI]  # the earlier credit
+    assert splitter.owed(ETH, collective) == expected.credited == 0
+    assert splitter.totalOwed(ETH) == 0
+    assert chain.provider.get_balance(BRIDGE) == 900 * MILLI  # nothing lost
+
+
+def test_a_failed_bridge_call_leaves_the_amount_credited(
+    chain, registry, owner, keeper, vaults, splitter, treasury, predeploys
+):
+    bridge, _ = predeploys
+    bridge.setRejecting(True, sender=owner)
+    registry.setDestination(treasury, (BRIDGE_ROUTE, L1_GAS, 0), sender=owner)
+    receipt = fund_and_disburse(chain, keeper, vaults, splitter)
+    assert [(e.recipient, e.amount) for e in receipt.events.filter(splitter.PayoutDeferred)] == [
+        (treasury, 4550 * MILLI)
+    ]
+    assert not receipt.events.filter(splitter.L1WithdrawalInitiated)
+    assert splitter.owed(ETH, treasury) == 4550 * MILLI
+    assert chain.provider.get_balance(splitter.address) == 4550 * MILLI
+
+    # With the bridge working again, anyone's claim sends the credit to L1.
+    bridge.setRejecting(False, sender=owner)
+    claim = splitter.claim(ETH, treasury, sender=keeper)
+    (sent,) = claim.events.filter(splitter.L1WithdrawalInitiated)
+    assert (sent.recipient, sent.amount) == (treasury, 4550 * MILLI)
+    assert splitter.owed(ETH, treasury) == 0 and chain.provider.get_balance(BRIDGE) == 4550 * MILLI
+
+
+def test_a_chain_without_the_predeploy_credits_instead_of_burning(
+    chain, registry, owner, keeper, vaults, splitter, treasury
+):
+    registry.setDestination(treasury, (PASSER_ROUTE, L1_GAS, 0), sender=owner)
+    chain.provider.set_code(PASSER, b"")  # this chain has no message passer
+    receipt = fund_and_disburse(chain, keeper, vaults, splitter)
+    assert [e.amount for e in receipt.events.filter(splitter.PayoutDeferred)] == [4550 * MILLI]
+    assert chain.provider.get_balance(PASSER) == 0
+
+
+def test_revenue_sources_are_recorded_per_vault(chain, keeper, vaults, splitter):
+    amounts = {
+        "sequencer_fee_vault": 3 * ETHER,
+        "base_fee_vault": 1 * ETHER,
+        "operator_fee_vault": 20 * MILLI,
+        "l1_fee_vault": 2 * ETHER,
+    }
+    for role, value in amounts.items():
+        keeper.transfer(vaults[role], value)
+    keeper.transfer(splitter, 7 * MILLI)  # another inflow
+    chain.pending_timestamp += ONE_DAY
+    receipt = splitter.disburse(sender=keeper)
+
+    (sources,) = receipt.events.filter(splitter.RevenueSources)
+    (disbursed,) = receipt.events.filter(splitter.Disbursed)
+    model = RevenueSources(3 * ETHER, 1 * ETHER, 20 * MILLI, 2 * ETHER, 7 * MILLI)
+    assert (
+        sources.sequencerFees,
+        sources.baseFees,
+        sources.operatorFees,
+        sources.l1Fees,
+        sources.otherInflows,
+    ) == model
+    assert sources.disbursementId == disbursed.disbursementId
+    assert (disbursed.gross, disbursed.l1Cost) == (model.gross, model.l1)
+    expected = split_sources(model, disbursed.grossBps, disbursed.netBps)
+    assert (disbursed.collectiveShare, disbursed.chainShare) == (expected.collective, expected.chain)
+
+
+@pytest.mark.parametrize("fault", ["pays someone else", "pays on L1", "no vault code"])
+def test_a_misconfigured_vault_is_refused_and_nothing_moves(
+    project, chain, owner, keeper, stranger, registry, fault
+):
+    splitter_address = create_address(owner.address, owner.nonce + 1)
+    if fault == "pays someone else":
+        bad = owner.deploy(project.MockFeeVault, stranger, MIN_WITHDRAWAL, L2).address
+    elif fault == "pays on L1":
+        bad = owner.deploy(project.MockFeeVault, splitter_address, MIN_WITHDRAWAL, 0).address
+    else:
+        owner.transfer(owner, 0)  # keep the nonce arithmetic the same
+        bad = stranger.address
+    good = owner.deploy(
+        project.MockFeeVault, create_address(owner.address, owner.nonce + 1), MIN_WITHDRAWAL, L2
+    )
+    zero = ape.utils.ZERO_ADDRESS
+    wrong = owner.deploy(
+        project.ChainRevenueSplitter, registry, CHAIN_ID, [good.address, bad, zero, zero], ONE_DAY
+    )
+    assert good.RECIPIENT() == wrong.address
+    for funded in (good.address, bad, wrong.address):
+        keeper.transfer(funded, ETHER)
+    held = {a: chain.provider.get_balance(a) for a in (good.address, wrong.address, bad)}
+    with ape.reverts(wrong.VaultMisconfigured, vault=bad):
+        wrong.disburse(sender=keeper)
+    assert {a: chain.provider.get_balance(a) for a in held} == held
