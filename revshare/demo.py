@@ -18,6 +18,21 @@ from revshare.model import split
 from revshare.table import Log, format_eth, render_table
 
 NET_VAULTS = ("sequencer_fee_vault", "base_fee_vault", "operator_fee_vault")
+L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
+BRIDGE_ROUTE = 1
+DEMO_L1_GAS_LIMIT = 200_000
+
+
+def route_treasury_to_l1(deployment: Deployment, project: Any, sender: Any) -> str:
+    """On a local chain: put the test-only L2StandardBridge mock at its predeploy address and
+    have governance route the chain treasury's ETH to L1 through it. Returns the treasury."""
+    from ape import chain
+
+    model = sender.deploy(project.MockL2StandardBridge)
+    chain.provider.set_code(L2_STANDARD_BRIDGE, chain.provider.get_code(model.address))
+    treasury = deployment.registry.getChain(deployment.chain.chain_id).treasury
+    deployment.registry.setDestination(treasury, (BRIDGE_ROUTE, DEMO_L1_GAS_LIMIT, 0), sender=sender)
+    return str(treasury)
 
 
 @dataclass(frozen=True)
@@ -81,7 +96,7 @@ class DemoResult:
     vault_processed: int
     vault_left: int
     collective_received: int
-    treasury_received: int
+    treasury_received: int  # on L2, plus what was bridged to it on L1
     collective_owed: int
     treasury_owed: int
     undisbursed: int
@@ -118,9 +133,10 @@ def run_demo(deployment: Deployment, fees: list[DayFees], funder: Any, log: Log 
     splitter, registry = deployment.splitter, deployment.registry
     collective = registry.collective()
     treasury = registry.getChain(deployment.chain.chain_id).treasury
-    start = {addr: chain.provider.get_balance(addr) for addr in (collective, treasury)}
+    start = {addr: chain.provider.get_balance(addr) for addr in (collective, treasury, L2_STANDARD_BRIDGE)}
     interval = splitter.DISBURSEMENT_INTERVAL()
     rows: list[Disbursement] = []
+    bridged: list[Any] = []
 
     for day, day_fees in enumerate(fees, start=1):
         for role, amount in day_fees.by_vault().items():
@@ -131,6 +147,8 @@ def run_demo(deployment: Deployment, fees: list[DayFees], funder: Any, log: Log 
         chain.pending_timestamp = chain.pending_timestamp + interval
         receipt = splitter.disburse(sender=funder)
         event = receipt.events.filter(splitter.Disbursed)[0]
+        bridged.extend(receipt.events.filter(splitter.L1WithdrawalInitiated))
+        last_receipt = receipt
         rows.append(
             Disbursement(
                 day=day,
@@ -147,13 +165,23 @@ def run_demo(deployment: Deployment, fees: list[DayFees], funder: Any, log: Log 
         log(f"  day {day}/{len(fees)}: disbursed {format_eth(event.gross)} ETH (tx {receipt.txn_hash})")
 
     vaults = deployment.vaults.values()
+    sources = last_receipt.events.filter(splitter.RevenueSources)[0]
+    log(
+        f"  day {len(fees)} by source: sequencer {sources.sequencerFees}, base {sources.baseFees}, "
+        f"operator {sources.operatorFees}, L1 {sources.l1Fees}, other {sources.otherInflows} wei"
+    )
+    for sent in last_receipt.events.filter(splitter.L1WithdrawalInitiated):
+        route = f"route {sent.route}, L1 gas limit {sent.l1GasLimit}"
+        log(f"  day {len(fees)} L1 withdrawal: {sent.amount} wei to {sent.recipient} ({route})")
     return DemoResult(
         rows=rows,
         fees=fees,
         vault_processed=sum(v.totalProcessed() for v in vaults),
         vault_left=sum(chain.provider.get_balance(v.address) for v in vaults),
         collective_received=chain.provider.get_balance(collective) - start[collective],
-        treasury_received=chain.provider.get_balance(treasury) - start[treasury],
+        treasury_received=chain.provider.get_balance(treasury)
+        - start[treasury]
+        + sum(e.amount for e in bridged if e.recipient == treasury),
         collective_owed=splitter.owed(ETH, collective),
         treasury_owed=splitter.owed(ETH, treasury),
         undisbursed=splitter.undisbursed(ETH),
@@ -206,7 +234,7 @@ def reconciliation(result: DemoResult) -> list[tuple[str, int, int]]:
             collective,
         ),
         (
-            "treasury paid + credited = chain shares",
+            "treasury paid (on L2 or bridged to L1) + credited = chain shares",
             result.treasury_received + result.treasury_owed,
             chain_share,
         ),

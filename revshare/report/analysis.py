@@ -25,6 +25,7 @@ from revshare.report.history import History, SplitterHistory
 from revshare.report.reader import EventLog
 
 UNEXPLAINED, EXPLAINED, PENDING = "unexplained", "explained", "pending"
+L1_ROUTES = {1: "L2StandardBridge", 2: "L2ToL1MessagePasser"}
 VAULT_LABELS = {
     "sequencer_fee_vault": "SequencerFeeVault",
     "base_fee_vault": "BaseFeeVault",
@@ -108,6 +109,7 @@ class ChainSummary:
     in_vaults: int = 0
     undisbursed: dict[str, int] = field(default_factory=dict)
     claimable: dict[str, int] = field(default_factory=dict)
+    in_flight_to_l1: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -180,6 +182,7 @@ class _Replay:
         self.model_ok = self.terms_ok = self.shares_ok = 0
         self.count = 0
         self.l1_events = self.l1_vault_in_txs = 0
+        self.in_flight = 0
 
     def find(self, kind: str, amount: int, what: str, where: str = "") -> None:
         self.out.findings.append(Finding(kind, self.chain_id, self.asset, amount, what, where))
@@ -209,6 +212,18 @@ class _Replay:
                 )
             elif event.name == "Claimed":
                 self._claimed(event)
+        if self.asset == ETH_ASSET:
+            for event in events:
+                if event.name == "L1WithdrawalInitiated":
+                    route = L1_ROUTES.get(event.args["route"], f"route {event.args['route']}")
+                    self.in_flight += event.args["amount"]
+                    self.find(
+                        PENDING,
+                        event.args["amount"],
+                        f"in flight to {short(event.args['recipient'])} on L1 via the {route} "
+                        "(arrives once the withdrawal is proven and finalized on L1)",
+                        f"block {event.block}",
+                    )
         self._close()
 
     def _withdrawal(self, event: EventLog, vault_roles: dict[str, str]) -> None:
@@ -387,6 +402,7 @@ class _Replay:
         summary.undisbursed[self.asset] = max(held_free, 0)
         summary.claimable[self.asset] = owed_now
         summary.disbursements += self.count
+        summary.in_flight_to_l1[self.asset] = self.in_flight
 
 
 def _check_event_forms(history: SplitterHistory, out: Analysis) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from revshare.config import ETH_ASSET
 from revshare.report.reader import DEFAULT_PAGE_SIZE, ChainReader, EventDecoder, EventLog
 
-SPLITTER_EVENTS = ("Disbursed", "PayoutDeferred", "Claimed")
+SPLITTER_EVENTS = ("Disbursed", "PayoutDeferred", "Claimed", "L1WithdrawalInitiated")
 VAULT_EVENTS = ("Withdrawal",)
 REGISTRY_EVENTS = ("ChainRegistered", "TermsUpdated", "TreasuryUpdated", "CollectiveUpdated")
 # The splitter's immutable getter for each vault role.

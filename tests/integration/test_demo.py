@@ -43,6 +43,9 @@ def test_ape_run_demo(tmp_path: Path):
     assert "Result: every wei accounted for" in result.stdout
     assert f"Report files in {tmp_path / 'report'}/" in result.stdout
     assert (tmp_path / "report" / "index.html").exists()
+    # The treasury is paid on L1: per-vault sources, the L1 withdrawal, and the report's in-flight items.
+    assert "day 3 by source: sequencer" in result.stdout
+    assert "day 3 L1 withdrawal:" in result.stdout and "in flight to 0x7e7e" in result.stdout
     assert "2.5% of gross" in result.stdout
     assert "15% of net" in result.stdout
     assert result.stdout.count("[ok]") == 10  # five checks per part
