@@ -3,7 +3,9 @@ chain, and the Collective's share against what the gross and the net rule alone 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from revshare.config import ETH_ASSET
 from revshare.report.model import Report
@@ -35,71 +37,55 @@ def _bps_label(report: Report, chain_id: int, which: str) -> str:
     return f"{which} rule (terms changed)"
 
 
-def write_charts(report: Report, folder: Path) -> list[Path]:
-    """Write both charts into ``folder``; no files when there is no ETH disbursement."""
+def _draw_revenue(ax: Any, report: Report, chain_id: int, rows: list[PeriodRow]) -> str:
+    x = list(range(len(rows)))
+    collective = [_eth(r.collective) for r in rows]
+    ax.bar(x, collective, color="#ff0420", label="Collective share")
+    ax.bar(x, [_eth(r.chain) for r in rows], bottom=collective, color="#9bb7d4", label="chain share")
+    ax.plot(x, [_eth(r.l1_cost) for r in rows], color="#333333", marker="o", label="L1 cost")
+    ax.plot(x, [_eth(r.net) for r in rows], color="#2a9d4b", marker="s", label="net revenue")
+    return "gross revenue = Collective + chain share"
+
+
+def _draw_collective(ax: Any, report: Report, chain_id: int, rows: list[PeriodRow]) -> str:
+    x = list(range(len(rows)))
+    ax.bar(x, [_eth(r.collective) for r in rows], color="#ff0420", alpha=0.8, label="Collective share paid")
+    gross_label, net_label = _bps_label(report, chain_id, "gross"), _bps_label(report, chain_id, "net")
+    ax.plot(x, [_eth(r.by_gross) for r in rows], color="#1f4e9c", marker="^", label=gross_label)
+    ax.plot(x, [_eth(r.by_net) for r in rows], color="#2a9d4b", marker="v", label=net_label)
+    return "Collective share = the greater of the two rules"
+
+
+Draw = Callable[[Any, Report, int, list[PeriodRow]], str]
+
+
+def _chart(report: Report, chains: dict[int, list[PeriodRow]], path: Path, draw: Draw) -> Path:
+    """One panel per chain, periods along the x axis; `draw` plots a panel and names it."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    fig, axes = plt.subplots(len(chains), 1, figsize=(10, 3.6 * len(chains)), squeeze=False)
+    for ax, (chain_id, rows) in zip(axes[:, 0], sorted(chains.items()), strict=True):
+        title = draw(ax, report, chain_id, rows)
+        ax.set_xticks(list(range(len(rows))), [r.period for r in rows], rotation=30, ha="right")
+        ax.set_ylabel("ETH")
+        ax.set_title(f"{rows[0].chain_name or 'chain'} ({chain_id}): {title}")
+        ax.legend(loc="upper left", fontsize="small")
+        ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def write_charts(report: Report, folder: Path) -> list[Path]:
+    """Write both charts into ``folder``; no files when there is no ETH disbursement."""
     chains = _by_chain(report)
     if not chains:
         return []
-    written = []
-    count = len(chains)
-
-    fig, axes = plt.subplots(count, 1, figsize=(10, 3.6 * count), squeeze=False)
-    for ax, (chain_id, rows) in zip(axes[:, 0], sorted(chains.items()), strict=True):
-        x = list(range(len(rows)))
-        collective = [_eth(r.collective) for r in rows]
-        chain_share = [_eth(r.chain) for r in rows]
-        ax.bar(x, collective, color="#ff0420", label="Collective share")
-        ax.bar(x, chain_share, bottom=collective, color="#9bb7d4", label="chain share")
-        ax.plot(x, [_eth(r.l1_cost) for r in rows], color="#333333", marker="o", label="L1 cost")
-        ax.plot(x, [_eth(r.net) for r in rows], color="#2a9d4b", marker="s", label="net revenue")
-        ax.set_xticks(x, [r.period for r in rows], rotation=30, ha="right")
-        ax.set_ylabel("ETH")
-        ax.set_title(
-            f"{rows[0].chain_name or 'chain'} ({chain_id}): gross revenue = Collective + chain share"
-        )
-        ax.legend(loc="upper left", fontsize="small")
-        ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    path = folder / REVENUE_PNG
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    written.append(path)
-
-    fig, axes = plt.subplots(count, 1, figsize=(10, 3.6 * count), squeeze=False)
-    for ax, (chain_id, rows) in zip(axes[:, 0], sorted(chains.items()), strict=True):
-        x = list(range(len(rows)))
-        ax.bar(
-            x, [_eth(r.collective) for r in rows], color="#ff0420", alpha=0.8, label="Collective share paid"
-        )
-        ax.plot(
-            x,
-            [_eth(r.by_gross) for r in rows],
-            color="#1f4e9c",
-            marker="^",
-            label=_bps_label(report, chain_id, "gross"),
-        )
-        ax.plot(
-            x,
-            [_eth(r.by_net) for r in rows],
-            color="#2a9d4b",
-            marker="v",
-            label=_bps_label(report, chain_id, "net"),
-        )
-        ax.set_xticks(x, [r.period for r in rows], rotation=30, ha="right")
-        ax.set_ylabel("ETH")
-        ax.set_title(
-            f"{rows[0].chain_name or 'chain'} ({chain_id}): Collective share = the greater of the two rules"
-        )
-        ax.legend(loc="upper left", fontsize="small")
-        ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    path = folder / COLLECTIVE_PNG
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    written.append(path)
-    return written
+    return [
+        _chart(report, chains, folder / REVENUE_PNG, _draw_revenue),
+        _chart(report, chains, folder / COLLECTIVE_PNG, _draw_collective),
+    ]
