@@ -197,8 +197,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     function claim(address asset, address recipient) external nonReentrant returns (uint256 amount) {
         amount = owed[asset][recipient];
         if (amount == 0) revert NothingToClaim(asset, recipient);
-        IChainRegistry.Destination memory destination =
-            asset == ETH ? REGISTRY.destinationOf(recipient) : IChainRegistry.Destination(IChainRegistry.Route.L2, 0, 0);
+        IChainRegistry.Destination memory destination = _destination(asset, recipient);
         if (destination.route != IChainRegistry.Route.L2 && amount < destination.minAmount) {
             revert BelowL1Minimum(recipient, amount, destination.minAmount);
         }
@@ -305,8 +304,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     ///      L1 destination goes through `_payL1`.
     function _pay(address asset, address recipient, uint256 amount) private {
         if (amount == 0) return;
-        IChainRegistry.Destination memory destination =
-            asset == ETH ? REGISTRY.destinationOf(recipient) : IChainRegistry.Destination(IChainRegistry.Route.L2, 0, 0);
+        IChainRegistry.Destination memory destination = _destination(asset, recipient);
         uint256 gasForPayout = destination.route == IChainRegistry.Route.L2 ? PAYOUT_GAS : L1_PAYOUT_GAS;
         // Keep enough gas that the payout gets its full allowance (EIP-150 keeps 1/64 back);
         // otherwise a caller could starve payouts on purpose to force them into credits.
@@ -338,6 +336,12 @@ contract ChainRevenueSplitter is ReentrancyGuard {
             totalOwed[ETH] += credited;
             _credit(ETH, recipient, amount);
         }
+    }
+
+    /// @dev The registry's route for ETH to `recipient`; tokens are always paid on L2.
+    function _destination(address asset, address recipient) private view returns (IChainRegistry.Destination memory) {
+        if (asset != ETH) return IChainRegistry.Destination(IChainRegistry.Route.L2, 0, 0);
+        return REGISTRY.destinationOf(recipient);
     }
 
     function _credit(address asset, address recipient, uint256 amount) private {

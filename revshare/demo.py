@@ -147,8 +147,8 @@ def run_demo(deployment: Deployment, fees: list[DayFees], funder: Any, log: Log 
         chain.pending_timestamp = chain.pending_timestamp + interval
         receipt = splitter.disburse(sender=funder)
         event = receipt.events.filter(splitter.Disbursed)[0]
-        bridged.extend(receipt.events.filter(splitter.L1WithdrawalInitiated))
-        last_receipt = receipt
+        sent_to_l1 = receipt.events.filter(splitter.L1WithdrawalInitiated)
+        bridged.extend(sent_to_l1)
         rows.append(
             Disbursement(
                 day=day,
@@ -163,16 +163,17 @@ def run_demo(deployment: Deployment, fees: list[DayFees], funder: Any, log: Log 
             )
         )
         log(f"  day {day}/{len(fees)}: disbursed {format_eth(event.gross)} ETH (tx {receipt.txn_hash})")
+        if day == len(fees):  # the last day's events in full: per-vault sources, L1 withdrawals
+            sources = receipt.events.filter(splitter.RevenueSources)[0]
+            log(
+                f"  day {day} by source: sequencer {sources.sequencerFees}, base {sources.baseFees}, "
+                f"operator {sources.operatorFees}, L1 {sources.l1Fees}, other {sources.otherInflows} wei"
+            )
+            for sent in sent_to_l1:
+                route = f"route {sent.route}, L1 gas limit {sent.l1GasLimit}"
+                log(f"  day {day} L1 withdrawal: {sent.amount} wei to {sent.recipient} ({route})")
 
     vaults = deployment.vaults.values()
-    sources = last_receipt.events.filter(splitter.RevenueSources)[0]
-    log(
-        f"  day {len(fees)} by source: sequencer {sources.sequencerFees}, base {sources.baseFees}, "
-        f"operator {sources.operatorFees}, L1 {sources.l1Fees}, other {sources.otherInflows} wei"
-    )
-    for sent in last_receipt.events.filter(splitter.L1WithdrawalInitiated):
-        route = f"route {sent.route}, L1 gas limit {sent.l1GasLimit}"
-        log(f"  day {len(fees)} L1 withdrawal: {sent.amount} wei to {sent.recipient} ({route})")
     return DemoResult(
         rows=rows,
         fees=fees,

@@ -276,7 +276,7 @@ class _Replay:
             l1_vault = self.h.vaults.get("l1_fee_vault")
             l1_in_tx = sum(
                 w.args["value"]
-                for w in _withdrawals(same_tx)
+                for w in same_tx  # already one event per withdrawal (see `analyze`)
                 if w.name == "Withdrawal" and w.address == l1_vault and w.args["to"] == self.h.target.address
             )
             self.l1_events += l1_cost

@@ -77,10 +77,6 @@ class History:
     read_at: str = ""
 
 
-def _empty_snapshot(block: int) -> Snapshot:
-    return Snapshot(block=block)
-
-
 def _snapshot(
     reader: ChainReader,
     splitter: str,
@@ -166,7 +162,7 @@ def collect_history(
         opening = (
             _snapshot(reader, target.address, vaults.values(), assets, recipients, from_block - 1)
             if from_block > 0
-            else _empty_snapshot(-1)
+            else Snapshot(block=-1)
         )
         closing = _snapshot(reader, target.address, vaults.values(), assets, recipients, last)
         for e in own:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from revshare.config import ETH_ASSET
 from revshare.report.analysis import EXPLAINED, PENDING, Analysis, Finding, analyze, short
 from revshare.report.history import History
-from revshare.report.periods import PeriodRow, by_period
+from revshare.report.periods import PERIODS, PeriodRow, by_period
 from revshare.table import format_eth
 
 
@@ -20,7 +20,8 @@ class Report:
 
     @classmethod
     def of(cls, history: History, period: str = "day") -> Report:
-        by_period([], period)  # validates the period name
+        if period not in PERIODS:
+            raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
         return cls(history, analyze(history), period)
 
     @property

@@ -49,16 +49,12 @@ def targets_from_record(path: Path) -> Targets:
     except (ValueError, KeyError, TypeError) as exc:
         raise TargetError(f"{path} is not a readable deployment record ({exc})") from None
     names = _chain_names(str(record.get("config", "")), Path.cwd())
-    splitters = [
-        SplitterTarget(
-            chain_id=int(name.removeprefix(SPLITTER_PREFIX)),
-            address=entry["address"],
-            name=names.get(int(name.removeprefix(SPLITTER_PREFIX)), ""),
-            deployed_block=int(entry.get("block") or 0),
-        )
-        for name, entry in contracts.items()
-        if name.startswith(SPLITTER_PREFIX)
-    ]
+    splitters = []
+    for name, entry in contracts.items():
+        if name.startswith(SPLITTER_PREFIX):
+            chain_id = int(name.removeprefix(SPLITTER_PREFIX))
+            block = int(entry.get("block") or 0)
+            splitters.append(SplitterTarget(chain_id, entry["address"], names.get(chain_id, ""), block))
     if not splitters:
         raise TargetError(f"{path} records no ChainRevenueSplitter")
     registry_block = int(contracts.get("ChainRegistry", {}).get("block") or 0)
