@@ -6,7 +6,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 
 import {IChainRegistry} from "./interfaces/IChainRegistry.sol";
 import {IFeeVault} from "./interfaces/IFeeVault.sol";
-import {IL2StandardBridge, IL2ToL1MessagePasser} from "./interfaces/IL2WithdrawalPaths.sol";
+import {L2Withdrawals} from "./libraries/L2Withdrawals.sol";
 import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 
 /// @title ChainRevenueSplitter
@@ -41,9 +41,9 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     /// @notice Gas forwarded to the bridge or message passer for an L1 payout.
     uint256 public constant L1_PAYOUT_GAS = 300_000;
     /// @notice The OP Stack L2StandardBridge predeploy.
-    address public constant L2_STANDARD_BRIDGE = 0x4200000000000000000000000000000000000010;
+    address public constant L2_STANDARD_BRIDGE = L2Withdrawals.L2_STANDARD_BRIDGE;
     /// @notice The OP Stack L2ToL1MessagePasser predeploy.
-    address public constant L2_TO_L1_MESSAGE_PASSER = 0x4200000000000000000000000000000000000016;
+    address public constant L2_TO_L1_MESSAGE_PASSER = L2Withdrawals.L2_TO_L1_MESSAGE_PASSER;
     /// @notice `WithdrawalNetwork.L2` of the fee vaults.
     uint8 private constant VAULT_PAYS_ON_L2 = 1;
 
@@ -206,7 +206,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         emit Claimed(asset, recipient, msg.sender, amount);
         if (destination.route != IChainRegistry.Route.L2) {
             emit L1WithdrawalInitiated(recipient, amount, destination.route, destination.l1GasLimit);
-            if (!_sendL1(recipient, amount, destination, gasleft())) revert ClaimFailed(asset, recipient);
+            if (!L2Withdrawals.initiate(recipient, amount, destination, gasleft())) revert ClaimFailed(asset, recipient);
         } else if (!_send(asset, recipient, amount, gasleft())) {
             revert ClaimFailed(asset, recipient);
         }
@@ -327,7 +327,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         }
         owed[ETH][recipient] = 0;
         totalOwed[ETH] -= credited;
-        if (_sendL1(recipient, total, destination, L1_PAYOUT_GAS)) {
+        if (L2Withdrawals.initiate(recipient, total, destination, L1_PAYOUT_GAS)) {
             if (credited != 0) emit Claimed(ETH, recipient, msg.sender, credited);
             emit L1WithdrawalInitiated(recipient, total, destination.route, destination.l1GasLimit);
         } else {
@@ -348,27 +348,6 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         owed[asset][recipient] += amount;
         totalOwed[asset] += amount;
         emit PayoutDeferred(asset, recipient, amount);
-    }
-
-    /// @dev Starts an L1 withdrawal of `amount` to `recipient` with at most `gasLimit` gas.
-    ///      A predeploy without code (a chain that lacks it) counts as a failure, never a silent burn.
-    function _sendL1(address recipient, uint256 amount, IChainRegistry.Destination memory destination, uint256 gasLimit)
-        private
-        returns (bool success)
-    {
-        address target;
-        bytes memory data;
-        if (destination.route == IChainRegistry.Route.L1_STANDARD_BRIDGE) {
-            target = L2_STANDARD_BRIDGE;
-            data = abi.encodeCall(IL2StandardBridge.bridgeETHTo, (recipient, destination.l1GasLimit, ""));
-        } else {
-            target = L2_TO_L1_MESSAGE_PASSER;
-            data = abi.encodeCall(IL2ToL1MessagePasser.initiateWithdrawal, (recipient, destination.l1GasLimit, ""));
-        }
-        if (target.code.length == 0) return false;
-        assembly ("memory-safe") {
-            success := call(gasLimit, target, amount, add(data, 0x20), mload(data), 0, 0)
-        }
     }
 
     /// @dev Sends ETH or tokens with at most `gasLimit` gas. Copies at most 32 bytes of return data,

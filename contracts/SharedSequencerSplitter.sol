@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
 import {IChainRegistry} from "./interfaces/IChainRegistry.sol";
+import {L2Withdrawals} from "./libraries/L2Withdrawals.sol";
 import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 
 /// @title SharedSequencerSplitter
@@ -21,7 +22,8 @@ import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 ///      report re-reads the registry, so the terms applied are always the ones in force. Nothing
 ///      is pushed: chains, the Collective and the operator claim (pull) their balances, so no
 ///      chain can break a report. Conservation per asset: balance = `totalClaimable` (+ any
-///      forced-in surplus, which `creditSurplus` assigns to the Collective).
+///      forced-in surplus, which `creditSurplus` assigns to the Collective). ETH claims follow the
+///      registry's destination of the paid address (an L1 route for the operator or a treasury).
 contract SharedSequencerSplitter is ReentrancyGuard {
     using SafeERC20 for IERC20;
 
@@ -88,6 +90,10 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     event ChainClaimed(address indexed asset, uint256 indexed chainId, address treasury, address caller, uint256 amount);
     /// @notice An account's balance was paid.
     event AccountClaimed(address indexed asset, address indexed account, address caller, uint256 amount);
+    /// @notice A claim's ETH left for `recipient` on L1 through `route` (in flight until finalized on L1).
+    event L1WithdrawalInitiated(
+        address indexed recipient, uint256 amount, IChainRegistry.Route route, uint32 l1GasLimit
+    );
     /// @notice The reporter changed.
     event ReporterUpdated(address indexed previousReporter, address indexed newReporter);
     /// @notice The operator fee or its recipient changed.
@@ -125,6 +131,8 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     error NothingToClaim();
     /// @notice The payment of a claim failed; the balance stays claimable.
     error ClaimFailed(address recipient);
+    /// @notice A claim to an L1 destination is below the route's minimum amount; it stays claimable.
+    error BelowL1Minimum(address recipient, uint256 amount, uint256 minAmount);
 
     modifier onlyGovernance() {
         if (msg.sender != REGISTRY.owner()) revert NotGovernance(msg.sender);
@@ -177,6 +185,8 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     // ------------------------------------------------------------------ claims
 
     /// @notice Pay a chain's balance to its treasury as recorded in the registry now. Anyone may call.
+    ///         ETH goes to the treasury's registry destination: on L2, or to L1 through the bridge
+    ///         or message passer when the balance reaches the route's minimum.
     /// @param asset `ETH` (address(0)) or a token.
     /// @param chainId A chain with a balance.
     /// @return amount The amount paid.
@@ -191,7 +201,8 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         _pay(asset, treasury, amount);
     }
 
-    /// @notice Pay an account's balance (the Collective, the operator). Anyone may call; funds go to `account`.
+    /// @notice Pay an account's balance (the Collective, the operator). Anyone may call; funds go to
+    ///         `account`, on L2 or on L1 as its registry destination says (see `claimChain`).
     /// @param asset `ETH` (address(0)) or a token.
     /// @param account The account credited.
     /// @return amount The amount paid.
@@ -358,15 +369,25 @@ contract SharedSequencerSplitter is ReentrancyGuard {
             | (chain.active ? uint256(1) << 32 : 0) | uint256(version);
     }
 
+    /// @dev Pays a claim: tokens and L2 destinations by transfer, ETH for an L1 destination through
+    ///      the bridge or message passer (all of it, if at least the route's minimum). Any failure
+    ///      reverts, so the balance stays claimable.
     function _pay(address asset, address to, uint256 amount) private {
-        if (asset == ETH) {
-            bool success;
+        if (asset != ETH) {
+            IERC20(asset).safeTransfer(to, amount);
+            return;
+        }
+        IChainRegistry.Destination memory destination = REGISTRY.destinationOf(to);
+        bool success;
+        if (destination.route == IChainRegistry.Route.L2) {
             assembly ("memory-safe") {
                 success := call(gas(), to, amount, 0, 0, 0, 0)
             }
-            if (!success) revert ClaimFailed(to);
         } else {
-            IERC20(asset).safeTransfer(to, amount);
+            if (amount < destination.minAmount) revert BelowL1Minimum(to, amount, destination.minAmount);
+            emit L1WithdrawalInitiated(to, amount, destination.route, destination.l1GasLimit);
+            success = L2Withdrawals.initiate(to, amount, destination, gasleft());
         }
+        if (!success) revert ClaimFailed(to);
     }
 }

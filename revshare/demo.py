@@ -15,23 +15,19 @@ from typing import Any
 from revshare.config import ETH_ASSET as ETH
 from revshare.deploy import Deployment
 from revshare.model import split
+from revshare.routes import L2_STANDARD_BRIDGE, Destination, Route, install_withdrawal_mocks
 from revshare.table import Log, format_eth, render_table
 
 NET_VAULTS = ("sequencer_fee_vault", "base_fee_vault", "operator_fee_vault")
-L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
-BRIDGE_ROUTE = 1
-DEMO_L1_GAS_LIMIT = 200_000
+DEMO_L1_DESTINATION = Destination(Route.L1_STANDARD_BRIDGE, l1_gas_limit=200_000)
 
 
 def route_treasury_to_l1(deployment: Deployment, project: Any, sender: Any) -> str:
     """On a local chain: put the test-only L2StandardBridge mock at its predeploy address and
     have governance route the chain treasury's ETH to L1 through it. Returns the treasury."""
-    from ape import chain
-
-    model = sender.deploy(project.MockL2StandardBridge)
-    chain.provider.set_code(L2_STANDARD_BRIDGE, chain.provider.get_code(model.address))
+    install_withdrawal_mocks(project, sender)
     treasury = deployment.registry.getChain(deployment.chain.chain_id).treasury
-    deployment.registry.setDestination(treasury, (BRIDGE_ROUTE, DEMO_L1_GAS_LIMIT, 0), sender=sender)
+    deployment.registry.setDestination(treasury, DEMO_L1_DESTINATION.as_tuple(), sender=sender)
     return str(treasury)
 
 
@@ -170,7 +166,7 @@ def run_demo(deployment: Deployment, fees: list[DayFees], funder: Any, log: Log 
                 f"operator {sources.operatorFees}, L1 {sources.l1Fees}, other {sources.otherInflows} wei"
             )
             for sent in sent_to_l1:
-                route = f"route {sent.route}, L1 gas limit {sent.l1GasLimit}"
+                route = f"{Route(sent.route).label}, L1 gas limit {sent.l1GasLimit:,}"
                 log(f"  day {day} L1 withdrawal: {sent.amount} wei to {sent.recipient} ({route})")
 
     vaults = deployment.vaults.values()

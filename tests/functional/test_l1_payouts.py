@@ -10,10 +10,11 @@ from eth_utils import keccak
 
 from revshare.deploy import create_address
 from revshare.model import RevenueSources, l1_payout, split_sources
-from tests.conftest import CHAIN_ID, ETH, L2, MIN_WITHDRAWAL, ONE_DAY
+from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER, install_withdrawal_mocks
+from tests.conftest import CHAIN_ID, ETH, L2, MIN_WITHDRAWAL, ONE_DAY, SHARED_CHAINS
 
-BRIDGE = "0x4200000000000000000000000000000000000010"
-PASSER = "0x4200000000000000000000000000000000000016"
+BRIDGE = L2_STANDARD_BRIDGE
+PASSER = L2_TO_L1_MESSAGE_PASSER
 L2_ROUTE, BRIDGE_ROUTE, PASSER_ROUTE = 0, 1, 2
 ETHER = 10**18
 MILLI = 10**15
@@ -21,15 +22,14 @@ L1_GAS = 200_000
 
 
 @pytest.fixture(scope="module")
-def predeploys(project, chain, owner):
+def predeploys(project, owner):
     """The mocks' code at the bridge and message-passer predeploy addresses."""
-    for address, container in (
-        (BRIDGE, project.MockL2StandardBridge),
-        (PASSER, project.MockL2ToL1MessagePasser),
-    ):
-        model = owner.deploy(container)
-        chain.provider.set_code(address, chain.provider.get_code(model.address))
-    return project.MockL2StandardBridge.at(BRIDGE), project.MockL2ToL1MessagePasser.at(PASSER)
+    return install_withdrawal_mocks(project, owner)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_contracts(predeploys, splitter, shared):
+    """Deploy the module's contracts before ape takes its first per-test snapshot."""
 
 
 def fund_and_disburse(chain, keeper, vaults, splitter, sequencer=3 * ETHER, l1=2 * ETHER):
@@ -232,3 +232,58 @@ def test_a_misconfigured_vault_is_refused_and_nothing_moves(
     with ape.reverts(wrong.VaultMisconfigured, vault=bad):
         wrong.disburse(sender=keeper)
     assert {a: chain.provider.get_balance(a) for a in held} == held
+
+
+# ---------------------------------------------------------------- the shared sequencer's claims
+
+
+def settle_shared_epoch(shared, reporter, gross=10 * ETHER):
+    """One epoch for one chain (no L1 cost): operator fee 5%, then the chain's terms."""
+    chain_id = min(SHARED_CHAINS)
+    shared.reportEpoch(1, [(chain_id, gross, 0)], value=gross, sender=reporter)
+    return chain_id
+
+
+def test_shared_operator_fee_claimed_to_l1(
+    chain, registry, owner, reporter, stranger, shared, operator_fee_recipient, predeploys
+):
+    _, passer = predeploys
+    registry.setDestination(operator_fee_recipient, (PASSER_ROUTE, L1_GAS, 600 * MILLI), sender=owner)
+    settle_shared_epoch(shared, reporter)
+    fee = shared.accountClaimable(ETH, operator_fee_recipient)
+    assert fee == 500 * MILLI  # 5% of 10 ETH, below the 0.6 ETH minimum
+    with ape.reverts(shared.BelowL1Minimum, recipient=operator_fee_recipient, amount=fee, minAmount=600 * MILLI):
+        shared.claim(ETH, operator_fee_recipient, sender=stranger)
+
+    registry.setDestination(operator_fee_recipient, (PASSER_ROUTE, L1_GAS, 500 * MILLI), sender=owner)
+    before = chain.provider.get_balance(operator_fee_recipient)
+    receipt = shared.claim(ETH, operator_fee_recipient, sender=stranger)
+    (sent,) = receipt.events.filter(shared.L1WithdrawalInitiated)
+    assert (sent.recipient, sent.amount, sent.route, sent.l1GasLimit) == (operator_fee_recipient, fee, 2, L1_GAS)
+    (message,) = receipt.events.filter(passer.MessagePassed)
+    assert (message.sender, message.target, message.value) == (shared.address, operator_fee_recipient, fee)
+    assert chain.provider.get_balance(operator_fee_recipient) == before  # nothing on L2
+    assert shared.accountClaimable(ETH, operator_fee_recipient) == 0
+    assert shared.totalClaimable(ETH) == chain.provider.get_balance(shared.address)
+
+
+def test_shared_chain_claim_bridged_and_kept_when_the_bridge_fails(
+    chain, registry, owner, reporter, stranger, shared, predeploys
+):
+    bridge, _ = predeploys
+    chain_id = settle_shared_epoch(shared, reporter)
+    treasury = registry.getChain(chain_id).treasury
+    registry.setDestination(treasury, (BRIDGE_ROUTE, L1_GAS, 0), sender=owner)
+    owed = shared.chainClaimable(ETH, chain_id)
+    bridge.setRejecting(True, sender=owner)
+    with ape.reverts(shared.ClaimFailed, recipient=treasury):
+        shared.claimChain(ETH, chain_id, sender=stranger)
+    assert shared.chainClaimable(ETH, chain_id) == owed  # still claimable
+
+    bridge.setRejecting(False, sender=owner)
+    receipt = shared.claimChain(ETH, chain_id, sender=stranger)
+    (bridged,) = receipt.events.filter(bridge.ETHBridgeInitiated)
+    assert (bridged["from"], bridged.to, bridged.amount) == (shared.address, treasury, owed)
+    (sent,) = receipt.events.filter(shared.L1WithdrawalInitiated)
+    assert (sent.recipient, sent.amount, sent.route) == (treasury, owed, BRIDGE_ROUTE)
+    assert chain.provider.get_balance(BRIDGE) == owed

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IChainRegistry} from "../interfaces/IChainRegistry.sol";
+import {IL2StandardBridge, IL2ToL1MessagePasser} from "../interfaces/IL2WithdrawalPaths.sol";
+
+/// @title L2Withdrawals
+/// @notice Starts an ETH withdrawal to L1 through the OP Stack predeploys, for the splitters'
+///         L1 destinations.
+library L2Withdrawals {
+    /// @notice The OP Stack L2StandardBridge predeploy.
+    address internal constant L2_STANDARD_BRIDGE = 0x4200000000000000000000000000000000000010;
+    /// @notice The OP Stack L2ToL1MessagePasser predeploy.
+    address internal constant L2_TO_L1_MESSAGE_PASSER = 0x4200000000000000000000000000000000000016;
+
+    /// @notice Sends `amount` of ETH to `recipient` on L1 along `destination`'s route (an L1 route),
+    ///         forwarding at most `gasLimit` gas. Returns false when the call fails or the
+    ///         predeploy has no code (a chain without it), so ETH is never silently burnt.
+    function initiate(
+        address recipient,
+        uint256 amount,
+        IChainRegistry.Destination memory destination,
+        uint256 gasLimit
+    ) internal returns (bool success) {
+        address target;
+        bytes memory data;
+        if (destination.route == IChainRegistry.Route.L1_STANDARD_BRIDGE) {
+            target = L2_STANDARD_BRIDGE;
+            data = abi.encodeCall(IL2StandardBridge.bridgeETHTo, (recipient, destination.l1GasLimit, ""));
+        } else {
+            target = L2_TO_L1_MESSAGE_PASSER;
+            data = abi.encodeCall(IL2ToL1MessagePasser.initiateWithdrawal, (recipient, destination.l1GasLimit, ""));
+        }
+        if (target.code.length == 0) return false;
+        assembly ("memory-safe") {
+            success := call(gasLimit, target, amount, add(data, 0x20), mload(data), 0, 0)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+"""Payout routes: the registry's `Route` enum, the OP Stack withdrawal predeploys, and the
+test-only mocks that stand in for them on a local chain."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any, NamedTuple
+
+L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
+L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
+MIN_L1_GAS_LIMIT = 21_000  # ChainRegistry.MIN_L1_GAS_LIMIT
+MAX_L1_GAS_LIMIT = 2**32 - 1  # uint32
+MAX_MIN_AMOUNT = 2**128 - 1  # uint128
+
+
+class Route(IntEnum):
+    """`IChainRegistry.Route`: how ETH reaches a recipient."""
+
+    L2 = 0
+    L1_STANDARD_BRIDGE = 1
+    L1_MESSAGE_PASSER = 2
+
+    @property
+    def label(self) -> str:
+        return ROUTE_LABELS[self]
+
+
+# Names used in configuration files and on the command line.
+ROUTE_NAMES = {"l2": Route.L2, "l1-bridge": Route.L1_STANDARD_BRIDGE, "l1-message-passer": Route.L1_MESSAGE_PASSER}
+ROUTE_LABELS = {
+    Route.L2: "L2 transfer",
+    Route.L1_STANDARD_BRIDGE: "L1 via L2StandardBridge",
+    Route.L1_MESSAGE_PASSER: "L1 via L2ToL1MessagePasser",
+}
+
+
+class Destination(NamedTuple):
+    """`IChainRegistry.Destination`; the default (all zero) is a plain L2 transfer."""
+
+    route: Route = Route.L2
+    l1_gas_limit: int = 0
+    min_amount: int = 0
+
+    def problem(self) -> str | None:
+        """Why the registry would refuse this destination, or None."""
+        if self.route == Route.L2:
+            if self.l1_gas_limit or self.min_amount:
+                return "an L2 destination takes no l1_gas_limit or min_amount"
+            return None
+        if not MIN_L1_GAS_LIMIT <= self.l1_gas_limit <= MAX_L1_GAS_LIMIT:
+            return f"l1_gas_limit must be between {MIN_L1_GAS_LIMIT:,} and {MAX_L1_GAS_LIMIT:,}"
+        if not 0 <= self.min_amount <= MAX_MIN_AMOUNT:
+            return "min_amount must be between 0 and 2^128 - 1 wei"
+        return None
+
+    def as_tuple(self) -> tuple[int, int, int]:
+        return (int(self.route), self.l1_gas_limit, self.min_amount)
+
+    def describe(self) -> str:
+        if self.route == Route.L2:
+            return self.route.label
+        return f"{self.route.label}, L1 gas {self.l1_gas_limit:,}, minimum {self.min_amount} wei"
+
+
+def install_withdrawal_mocks(project: Any, sender: Any) -> tuple[Any, Any]:
+    """Local chains only: put the test-only bridge and message-passer mocks' code at the
+    predeploy addresses (anvil has neither). Returns the two contracts at those addresses."""
+    from ape import chain
+
+    for address, container in (
+        (L2_STANDARD_BRIDGE, project.MockL2StandardBridge),
+        (L2_TO_L1_MESSAGE_PASSER, project.MockL2ToL1MessagePasser),
+    ):
+        model = sender.deploy(container)
+        chain.provider.set_code(address, chain.provider.get_code(model.address))
+    return (
+        project.MockL2StandardBridge.at(L2_STANDARD_BRIDGE),
+        project.MockL2ToL1MessagePasser.at(L2_TO_L1_MESSAGE_PASSER),
+    )
