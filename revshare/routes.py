@@ -26,7 +26,11 @@ class Route(IntEnum):
 
 
 # Names used in configuration files and on the command line.
-ROUTE_NAMES = {"l2": Route.L2, "l1-bridge": Route.L1_STANDARD_BRIDGE, "l1-message-passer": Route.L1_MESSAGE_PASSER}
+ROUTE_NAMES = {
+    "l2": Route.L2,
+    "l1-bridge": Route.L1_STANDARD_BRIDGE,
+    "l1-message-passer": Route.L1_MESSAGE_PASSER,
+}
 ROUTE_LABELS = {
     Route.L2: "L2 transfer",
     Route.L1_STANDARD_BRIDGE: "L1 via L2StandardBridge",

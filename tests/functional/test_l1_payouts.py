@@ -252,14 +252,21 @@ def test_shared_operator_fee_claimed_to_l1(
     settle_shared_epoch(shared, reporter)
     fee = shared.accountClaimable(ETH, operator_fee_recipient)
     assert fee == 500 * MILLI  # 5% of 10 ETH, below the 0.6 ETH minimum
-    with ape.reverts(shared.BelowL1Minimum, recipient=operator_fee_recipient, amount=fee, minAmount=600 * MILLI):
+    with ape.reverts(
+        shared.BelowL1Minimum, recipient=operator_fee_recipient, amount=fee, minAmount=600 * MILLI
+    ):
         shared.claim(ETH, operator_fee_recipient, sender=stranger)
 
     registry.setDestination(operator_fee_recipient, (PASSER_ROUTE, L1_GAS, 500 * MILLI), sender=owner)
     before = chain.provider.get_balance(operator_fee_recipient)
     receipt = shared.claim(ETH, operator_fee_recipient, sender=stranger)
     (sent,) = receipt.events.filter(shared.L1WithdrawalInitiated)
-    assert (sent.recipient, sent.amount, sent.route, sent.l1GasLimit) == (operator_fee_recipient, fee, 2, L1_GAS)
+    assert (sent.recipient, sent.amount, sent.route, sent.l1GasLimit) == (
+        operator_fee_recipient,
+        fee,
+        2,
+        L1_GAS,
+    )
     (message,) = receipt.events.filter(passer.MessagePassed)
     assert (message.sender, message.target, message.value) == (shared.address, operator_fee_recipient, fee)
     assert chain.provider.get_balance(operator_fee_recipient) == before  # nothing on L2
