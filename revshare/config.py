@@ -25,6 +25,12 @@ A config describes the Collective, the registry's governance owner, and the memb
           base_fee_vault: "0x4200000000000000000000000000000000000019"
           l1_fee_vault: "0x420000000000000000000000000000000000001A"
           operator_fee_vault: "0x420000000000000000000000000000000000001B"   # or null
+    destinations:                  # optional: ETH delivered on L1 instead of by L2 transfer
+      - recipient: "0x..."         #   a treasury, the Collective, a sequencer operator
+        route: l1-bridge           #   l1-bridge (L2StandardBridge.bridgeETHTo),
+                                   #   l1-message-passer (L2ToL1MessagePasser), or l2
+        l1_gas_limit: 200000       #   gas for the call on L1, at least 21000 (default 200000)
+        min_amount: "0.5 ether"    #   optional, default 0: smaller payouts wait, credited
     mock_vaults:                   # local networks only: mock vaults replace the predeploys
       min_withdrawal: "0.01 ether"
 """
@@ -42,6 +48,7 @@ import yaml
 from eth_utils import is_hex_address, keccak, to_checksum_address
 
 from revshare.model import BPS_DENOMINATOR, DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
+from revshare.routes import DEFAULT_L1_GAS_LIMIT, ROUTE_NAMES, Destination, Route
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 ETH_ASSET = ZERO_ADDRESS  # the contracts' asset key for native ETH
@@ -104,8 +111,17 @@ class DeployConfig:
     owner: str | None = None
     timelock: TimelockConfig | None = None
     guardian: str | None = None
+    # Recipients whose ETH takes an L1 route (or an explicit L2 one); anyone else: L2 transfer.
+    destinations: dict[str, Destination] = field(default_factory=dict)
     mock_vault_min_withdrawal: int = 0
     source: str = "<config>"
+
+    def destination_of(self, recipient: str) -> Destination:
+        """The configured destination of ``recipient`` (default: a plain L2 transfer)."""
+        for address, destination in self.destinations.items():
+            if address.lower() == recipient.lower():
+                return destination
+        return Destination()
 
     def chain(self, chain_id: int | None, *, node_chain_id: int | None = None) -> ChainConfig:
         """The chain with ``chain_id``; without one, the only chain, or the chain the node runs."""
@@ -203,7 +219,8 @@ class _Checker:
             self.fail(where, f"unknown key {key!r} (expected one of: {', '.join(sorted(known))})")
 
 
-_TOP_KEYS = {"collective", "owner", "timelock", "guardian", "chains", "mock_vaults"}
+_TOP_KEYS = {"collective", "owner", "timelock", "guardian", "chains", "destinations", "mock_vaults"}
+_DESTINATION_KEYS = {"recipient", "route", "l1_gas_limit", "min_amount"}
 _TIMELOCK_KEYS = {"proposers", "executors", "min_delay"}
 MAX_TIMELOCK_DELAY = 30 * 24 * 60 * 60
 _CHAIN_KEYS = {
@@ -320,6 +337,53 @@ def _parse_timelock(check: _Checker, raw: Any) -> TimelockConfig | None:
     return TimelockConfig(proposers=proposers, executors=executors, min_delay=delay)
 
 
+def parse_destination(route: Any, l1_gas_limit: Any = None, min_amount: Any = 0) -> Destination:
+    """A destination from config or command-line values; ValueError saying what is wrong.
+    L1 routes default to `DEFAULT_L1_GAS_LIMIT`; the minimum is an amount (wei or "0.5 ether")."""
+    if route not in ROUTE_NAMES:
+        raise ValueError(f"route {route!r} is not one of: {', '.join(ROUTE_NAMES)}")
+    chosen = ROUTE_NAMES[route]
+    if l1_gas_limit is None:
+        l1_gas_limit = 0 if chosen == Route.L2 else DEFAULT_L1_GAS_LIMIT
+    if isinstance(l1_gas_limit, bool) or not isinstance(l1_gas_limit, int):
+        raise ValueError(f"l1_gas_limit {l1_gas_limit!r} is not a whole number")
+    destination = Destination(chosen, l1_gas_limit, parse_amount(min_amount))
+    problem = destination.problem()
+    if problem is not None:
+        raise ValueError(problem)
+    return destination
+
+
+def _parse_destinations(check: _Checker, raw: Any) -> dict[str, Destination]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        check.fail("destinations", "must be a list of {recipient, route, l1_gas_limit, min_amount}")
+        return {}
+    found: dict[str, Destination] = {}
+    for index, entry in enumerate(raw):
+        where = f"destinations[{index}]"
+        if not isinstance(entry, Mapping):
+            check.fail(where, "must be a mapping with recipient and route")
+            continue
+        check.unknown_keys(where, entry, _DESTINATION_KEYS)
+        recipient = check.address(f"{where}.recipient", entry.get("recipient"))
+        try:
+            destination = parse_destination(
+                entry.get("route"), entry.get("l1_gas_limit"), entry.get("min_amount", 0)
+            )
+        except ValueError as exc:
+            check.fail(where, str(exc))
+            continue
+        if recipient is None:
+            continue
+        if any(known.lower() == recipient.lower() for known in found):
+            check.fail(f"{where}.recipient", f"{recipient} already has a destination")
+            continue
+        found[recipient] = destination
+    return found
+
+
 def _check_distinct_addresses(check: _Checker, config: DeployConfig) -> None:
     seen: dict[str, str] = {}
 
@@ -353,6 +417,7 @@ def parse_config(data: Any, *, source: str = "<config>", base_dir: Path | None =
     owner = check.address("owner", data.get("owner"), allow_none=True)
     guardian = check.address("guardian", data.get("guardian"), allow_none=True)
     timelock = _parse_timelock(check, data.get("timelock"))
+    destinations = _parse_destinations(check, data.get("destinations"))
     if "owner" in data and "timelock" in data:
         check.fail("config", "give owner (an existing multisig) or timelock (deploy one), not both")
 
@@ -394,6 +459,7 @@ def parse_config(data: Any, *, source: str = "<config>", base_dir: Path | None =
         owner=owner,
         timelock=timelock,
         guardian=guardian,
+        destinations=destinations,
         mock_vault_min_withdrawal=min_withdrawal,
         source=source,
     )

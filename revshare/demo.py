@@ -15,20 +15,10 @@ from typing import Any
 from revshare.config import ETH_ASSET as ETH
 from revshare.deploy import Deployment
 from revshare.model import split
-from revshare.routes import L2_STANDARD_BRIDGE, Destination, Route, install_withdrawal_mocks
+from revshare.routes import L2_STANDARD_BRIDGE, Route
 from revshare.table import Log, format_eth, render_table
 
 NET_VAULTS = ("sequencer_fee_vault", "base_fee_vault", "operator_fee_vault")
-DEMO_L1_DESTINATION = Destination(Route.L1_STANDARD_BRIDGE, l1_gas_limit=200_000)
-
-
-def route_treasury_to_l1(deployment: Deployment, project: Any, sender: Any) -> str:
-    """On a local chain: put the test-only L2StandardBridge mock at its predeploy address and
-    have governance route the chain treasury's ETH to L1 through it. Returns the treasury."""
-    install_withdrawal_mocks(project, sender)
-    treasury = deployment.registry.getChain(deployment.chain.chain_id).treasury
-    deployment.registry.setDestination(treasury, DEMO_L1_DESTINATION.as_tuple(), sender=sender)
-    return str(treasury)
 
 
 @dataclass(frozen=True)

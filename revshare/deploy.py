@@ -22,7 +22,7 @@ import rlp
 from eth_utils import keccak, to_canonical_address, to_checksum_address
 
 from revshare.config import VAULT_ROLES, ZERO_ADDRESS, ChainConfig, DeployConfig
-from revshare.onchain import Difference, diff_config, read_registry
+from revshare.onchain import Difference, diff_config, read_destination, read_registry
 from revshare.record import DeploymentRecord, record_path
 from revshare.table import Log
 from revshare.verification import write_artifacts
@@ -228,6 +228,13 @@ def deploy(
             ),
         )
 
+    for recipient, destination in config.destinations.items():
+        steps.call(
+            f"setDestination({recipient}, {destination.describe()})",
+            done=lambda r=recipient, d=destination: read_destination(registry, r) == d,
+            send=lambda r=recipient, d=destination: registry.setDestination(r, d.as_tuple(), sender=sender),
+        )
+
     vaults: dict[str, Any] = {}
     vault_addresses = dict(target.vaults)
     if local:
@@ -293,7 +300,7 @@ def _existing(
         )
     timelock_address = record.address("RevenueShareTimelock")
     write_artifacts(record, project, log)
-    differences = diff_config(config, read_registry(registry))
+    differences = diff_config(config, read_registry(registry, watch=config.destinations))
     if differences:
         log("The deployment is complete; the config differs from the chain:")
         for difference in differences:

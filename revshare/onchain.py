@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from revshare.config import ZERO_ADDRESS, DeployConfig
+from revshare.routes import Destination, Route
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,23 @@ class RegistryState:
     paused: bool
     terms_version: int
     chains: dict[int, ChainState]
+    # Destinations other than a plain L2 transfer, among the Collective, the treasuries and any
+    # watched address (lower-case keys).
+    destinations: dict[str, Destination] = field(default_factory=dict)
+
+    def destination_of(self, recipient: str) -> Destination:
+        return self.destinations.get(recipient.lower(), Destination())
 
 
-def read_registry(registry: Any) -> RegistryState:
-    """Everything governance can change, read from a deployed ChainRegistry."""
+def read_destination(registry: Any, recipient: str) -> Destination:
+    """`registry.destinationOf(recipient)` as a `Destination`."""
+    route, gas_limit, min_amount = registry.destinationOf(recipient)
+    return Destination(Route(int(route)), int(gas_limit), int(min_amount))
+
+
+def read_registry(registry: Any, watch: Iterable[str] = ()) -> RegistryState:
+    """Everything governance can change, read from a deployed ChainRegistry. The registry cannot
+    list destinations, so those of the Collective, every treasury and ``watch`` are read."""
     chains: dict[int, ChainState] = {}
     for index in range(registry.chainCount()):
         chain_id = registry.chainIdAt(index)
@@ -44,15 +59,22 @@ def read_registry(registry: Any) -> RegistryState:
             active=bool(raw.active),
             terms_hash="0x" + bytes(raw.termsHash).hex(),
         )
+    collective = str(registry.collective())
+    recipients = {a.lower(): a for a in (collective, *(c.treasury for c in chains.values()), *watch)}
     return RegistryState(
         address=str(registry.address),
         owner=str(registry.owner()),
         pending_owner=str(registry.pendingOwner()),
-        collective=str(registry.collective()),
+        collective=collective,
         guardian=str(registry.guardian()),
         paused=bool(registry.paused()),
         terms_version=int(registry.termsVersion()),
         chains=chains,
+        destinations={
+            key: found
+            for key, address in recipients.items()
+            if (found := read_destination(registry, address)) != Destination()
+        },
     )
 
 
@@ -93,6 +115,13 @@ def diff_config(config: DeployConfig, state: RegistryState) -> list[Difference]:
         compare(f"{where} terms hash", current.terms_hash, chain.terms_hash)
         if not current.active:
             found.append(Difference(f"{where} active", "False", "True"))
+    recipients = {a.lower(): a for a in (config.collective, *(c.treasury for c in config.chains))}
+    recipients.update({a.lower(): a for a in config.destinations})
+    for key in sorted(set(recipients) | set(state.destinations)):
+        address = recipients.get(key, key)
+        on_chain, wanted = state.destination_of(address), config.destination_of(address)
+        if on_chain != wanted:
+            found.append(Difference(f"destination of {address}", on_chain.describe(), wanted.describe()))
     configured = {c.chain_id for c in config.chains}
     for chain_id in sorted(set(state.chains) - configured):
         found.append(Difference(f"chain {chain_id}", "registered", "not in config"))

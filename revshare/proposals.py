@@ -1,8 +1,8 @@
 """Governance proposals for a deployed registry.
 
-A change (register a chain, change terms, change a treasury, change the Collective, pause,
-accept the ownership hand-over) is checked against the registry's current state, turned into
-the registry call(s) governance must make, and written as:
+A change (register a chain, change terms, change a treasury, change the Collective, route a
+recipient's ETH to L1 or back, pause, accept the ownership hand-over) is checked against the
+registry's current state, turned into the registry call(s) governance must make, and written as:
 
 - `safe-batch.json`: a Safe{Wallet} Transaction Builder batch (the import format, with its
   checksum) for the multisig that acts: the owner itself, or the timelock's proposer;
@@ -28,8 +28,9 @@ from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
 from revshare.config import ZERO_ADDRESS, checked_address
-from revshare.model import BPS_DENOMINATOR, split
-from revshare.onchain import ChainState, RegistryState
+from revshare.model import BPS_DENOMINATOR, l1_payout, split
+from revshare.onchain import ChainState, RegistryState, read_destination
+from revshare.routes import Destination, Route
 
 TX_BUILDER_VERSION = "1.18.0"
 ETH = 10**18
@@ -50,14 +51,11 @@ class Call:
 
     target: str
     method: str
-    inputs: list[dict[str, str]]  # ABI inputs: name, type, internalType
+    inputs: list[dict[str, Any]]  # ABI inputs: name, type, internalType (components for structs)
     args: list[Any]
     data: bytes
+    signature: str  # canonical, e.g. setDestination(address,(uint8,uint32,uint128))
     value: int = 0
-
-    @property
-    def signature(self) -> str:
-        return f"{self.method}({','.join(i['type'] for i in self.inputs)})"
 
 
 @dataclass
@@ -74,17 +72,23 @@ class Proposal:
     governance: dict[str, Any] = field(default_factory=dict)
 
 
-def _abi_inputs(contract: Any, method: str) -> list[dict[str, str]]:
-    abi = next(m for m in contract.contract_type.methods if m.name == method)
-    return [
-        {"internalType": i.internal_type or i.type, "name": i.name or "", "type": i.type} for i in abi.inputs
-    ]
+def _abi_input(param: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "internalType": param.internal_type or param.type,
+        "name": param.name or "",
+        "type": param.type,
+    }
+    if param.components:
+        entry["components"] = [_abi_input(c) for c in param.components]
+    return entry
 
 
 def contract_call(contract: Any, method: str, *args: Any) -> Call:
     """`method(*args)` on a deployed contract, encoded with its ABI."""
+    abi = next(m for m in contract.contract_type.methods if m.name == method)
     data = bytes(getattr(contract, method).encode_input(*args))
-    return Call(str(contract.address), method, _abi_inputs(contract, method), list(args), data)
+    inputs = [_abi_input(i) for i in abi.inputs]
+    return Call(str(contract.address), method, inputs, list(args), data, abi.selector)
 
 
 def _chain(state: RegistryState, chain_id: int) -> ChainState:
@@ -269,6 +273,65 @@ def propose_accept_ownership(registry: Any, state: RegistryState) -> Proposal:
         settings=[("owner", state.owner, state.pending_owner)],
         effect=["The split is unchanged; from now on only the new owner can change terms."],
         acting=state.pending_owner,
+    )
+
+
+def _role_of(state: RegistryState, recipient: str) -> str:
+    if recipient.lower() == state.collective.lower():
+        return "the Collective"
+    chains = [str(c.chain_id) for c in state.chains.values() if c.treasury.lower() == recipient.lower()]
+    if chains:
+        return f"the treasury of chain {', '.join(chains)}"
+    return "not a payee the registry names (a sequencer operator's fee recipient, or a future one)"
+
+
+def _destination_effect(recipient: str, destination: Destination) -> list[str]:
+    if destination.route == Route.L2:
+        return [
+            f"ETH payouts to {recipient} become plain L2 transfers again. Any amount credited to it "
+            "while waiting for an L1 minimum can be claimed on L2 at once."
+        ]
+    lines = [
+        f"- ETH payouts to {recipient} leave through the {destination.route.label.removeprefix('L1 via ')} "
+        f"predeploy to the same address on L1, with {destination.l1_gas_limit:,} gas for the call "
+        "there. ERC-20 payouts stay on L2.",
+        "- They arrive on L1 only after each withdrawal is proven and then finalized on L1 (two L1 "
+        "transactions anyone may send, usually the recipient; at least 7 days on OP Mainnet); until "
+        "then the report lists them as in flight.",
+        f"- **Check before approving:** {recipient} must be controlled on L1 at the same address. A "
+        "Safe deployed only on L2 does not exist on L1, and ETH sent there could not be moved.",
+    ]
+    if destination.min_amount:
+        minimum = destination.min_amount
+        part = minimum * 6 // 10
+        first, second = l1_payout(part, 0, minimum), l1_payout(part, part, minimum)
+        lines.append(
+            f"- Below {_eth(minimum)} a payout waits, credited to the recipient, and leaves with the next "
+            f"payout that brings the total to the minimum. Example: a payout of {_eth(part)} is "
+            f"credited ({_eth(first.credited)} waiting); the next one of {_eth(part)} sends "
+            f"{_eth(second.sent)} to L1. A shared-sequencer claim below the minimum is refused."
+        )
+    return lines
+
+
+def propose_set_destination(
+    registry: Any, state: RegistryState, recipient: str, destination: Destination
+) -> Proposal:
+    recipient = _check_address("recipient", recipient)
+    problem = destination.problem()
+    if problem is not None:
+        raise ProposalError(problem)
+    current = read_destination(registry, recipient)
+    if current == destination:
+        raise ProposalError(f"{recipient} already has this destination ({destination.describe()})")
+    return Proposal(
+        title=f"Route ETH payouts to {recipient}: {destination.route.label}",
+        slug="set-destination",
+        summary=f"Payouts to {recipient} ({_role_of(state, recipient)}): {destination.describe()}.",
+        calls=[contract_call(registry, "setDestination", recipient, destination.as_tuple())],
+        settings=[(f"destination of {recipient}", current.describe(), destination.describe())],
+        effect=_destination_effect(recipient, destination),
+        acting=state.owner,
     )
 
 

@@ -9,6 +9,8 @@ from typing import Any, NamedTuple
 L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
 L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
 MIN_L1_GAS_LIMIT = 21_000  # ChainRegistry.MIN_L1_GAS_LIMIT
+# Gas for the L1 call when none is given: ample for an EOA or a Safe's receive on L1.
+DEFAULT_L1_GAS_LIMIT = 200_000
 MAX_L1_GAS_LIMIT = 2**32 - 1  # uint32
 MAX_MIN_AMOUNT = 2**128 - 1  # uint128
 
@@ -63,7 +65,14 @@ class Destination(NamedTuple):
     def describe(self) -> str:
         if self.route == Route.L2:
             return self.route.label
-        return f"{self.route.label}, L1 gas {self.l1_gas_limit:,}, minimum {self.min_amount} wei"
+        return f"{self.route.label}, L1 gas {self.l1_gas_limit:,}, minimum {exact_eth(self.min_amount)}"
+
+
+def exact_eth(wei: int) -> str:
+    """An amount in ETH with every significant digit: 50000000000000000 -> "0.05 ETH"."""
+    whole, fraction = divmod(wei, 10**18)
+    digits = f"{fraction:018d}".rstrip("0")
+    return f"{whole}.{digits} ETH" if digits else f"{whole} ETH"
 
 
 def install_withdrawal_mocks(project: Any, sender: Any) -> tuple[Any, Any]:

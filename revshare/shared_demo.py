@@ -9,6 +9,7 @@ from typing import Any
 
 from revshare.config import ETH_ASSET as ETH
 from revshare.config import DeployConfig
+from revshare.routes import Route
 from revshare.shared import ChainRevenue, Terms, expected_settlement, sorted_report
 from revshare.table import Log, format_eth, render_table
 
@@ -77,18 +78,28 @@ def run_shared_demo(
         SettledChain(e.chainId, e.gross, e.l1Cost, e.operatorFee, e.collectiveShare, e.chainShare)
         for e in receipt.events.filter(shared.ChainSettled)
     ]
-    for chain_id in treasuries:
-        shared.claimChain(ETH, chain_id, sender=reporter)
-    shared.claim(ETH, config.collective, sender=reporter)
-    shared.claim(ETH, OPERATOR_FEE_RECIPIENT, sender=reporter)
+    claims = [shared.claimChain(ETH, chain_id, sender=reporter) for chain_id in treasuries]
+    claims.append(shared.claim(ETH, config.collective, sender=reporter))
+    claims.append(shared.claim(ETH, OPERATOR_FEE_RECIPIENT, sender=reporter))
     log("  every chain, the Collective and the operator claimed their balances")
+    to_l1: dict[str, int] = {}
+    for claim in claims:
+        for sent in claim.events.filter(shared.L1WithdrawalInitiated):
+            key = str(sent.recipient).lower()
+            to_l1[key] = to_l1.get(key, 0) + sent.amount
+            route = Route(sent.route).label
+            log(f"  claim sent {format_eth(sent.amount)} ETH to {sent.recipient} on L1 ({route})")
+
+    def received(address: str) -> int:  # on L2, plus what left for it on L1
+        return balance(address) - before[address] + to_l1.get(address.lower(), 0)
+
     return SharedDemoResult(
         rows=rows,
         expected=expected.per_chain,
         paid_in=paid_in,
-        treasury_received={cid: balance(addr) - before[addr] for cid, addr in treasuries.items()},
-        collective_received=balance(config.collective) - before[config.collective],
-        operator_received=balance(OPERATOR_FEE_RECIPIENT) - before[OPERATOR_FEE_RECIPIENT],
+        treasury_received={cid: received(addr) for cid, addr in treasuries.items()},
+        collective_received=received(config.collective),
+        operator_received=received(OPERATOR_FEE_RECIPIENT),
         left_in_contract=balance(shared.address),
         report_gas=receipt.gas_used,
     )
@@ -149,11 +160,15 @@ def shared_reconciliation(result: SharedDemoResult) -> list[tuple[str, int, int]
             sum(r.operator_fee + r.collective + r.chain for r in rows),
         ),
         (
-            "treasuries received = chain shares",
+            "treasuries received (on L2 or sent to L1) = chain shares",
             sum(result.treasury_received.values()),
             sum(r.chain for r in rows),
         ),
         ("Collective received = its shares", result.collective_received, sum(r.collective for r in rows)),
-        ("operator received = fees", result.operator_received, sum(r.operator_fee for r in rows)),
+        (
+            "operator received (on L2 or sent to L1) = fees",
+            result.operator_received,
+            sum(r.operator_fee for r in rows),
+        ),
         ("left in the shared splitter", result.left_in_contract, 0),
     ]

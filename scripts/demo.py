@@ -10,11 +10,12 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
 from revshare.cli import config_option
-from revshare.demo import disbursement_table, reconciliation, route_treasury_to_l1, run_demo, simulate_fees
+from revshare.demo import disbursement_table, reconciliation, run_demo, simulate_fees
 from revshare.deploy import deploy
 from revshare.report.cli import run_report
 from revshare.report.reader import DEFAULT_PAGE_SIZE
 from revshare.report.targets import targets_from_record
+from revshare.routes import install_withdrawal_mocks
 from revshare.shared_demo import run_shared_demo, shared_reconciliation, shared_table
 
 
@@ -44,11 +45,10 @@ def cli(config, days, seed, report_dir):
         config, chain_id, operator, record_dir=Path(".build/demo/deployments"), log=click.echo
     )
     chain_cfg = deployment.chain
-    treasury = route_treasury_to_l1(deployment, project, operator)
-    click.echo(
-        f"Governance routes the treasury {treasury} to L1: its share leaves through the "
-        "L2StandardBridge (a test-only mock at the predeploy address on this local chain)."
-    )
+    install_withdrawal_mocks(project, operator)
+    click.echo("Payout destinations set from the config (test-only mocks stand in for the predeploys):")
+    for recipient, destination in config.destinations.items():
+        click.echo(f"  {recipient}: {destination.describe()}")
     click.echo(
         f"\n{chain_cfg.name} (chain {chain_cfg.chain_id}) pays the Collective the greater of "
         f"{chain_cfg.gross_bps / 100:g}% of gross and {chain_cfg.net_bps / 100:g}% of net revenue.\n"

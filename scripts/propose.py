@@ -1,6 +1,7 @@
 """`ape run propose <change> [options] --network ...`: a governance proposal for a deployment.
 
-Changes: register-chain, set-terms, set-treasury, set-collective, pause, accept-ownership.
+Changes: register-chain, set-terms, set-treasury, set-collective, set-destination, pause,
+accept-ownership.
 Writes `proposals/<time>-<change>/` with safe-batch.json (Safe Transaction Builder import),
 timelock.json (schedule/execute calldata, when the owner is a timelock) and proposal.md.
 Nothing is sent; an invalid change is refused before anything is written.
@@ -15,9 +16,10 @@ from ape.cli import ConnectedProviderCommand
 
 from revshare import proposals as p
 from revshare.cli import records_option
-from revshare.config import ZERO_HASH, ConfigError, terms_hash_of
+from revshare.config import ZERO_HASH, ConfigError, parse_destination, terms_hash_of
 from revshare.proposals import ProposalError
 from revshare.propose import make_proposal
+from revshare.routes import ROUTE_NAMES
 
 BPS = click.IntRange(0, 10_000)
 
@@ -134,6 +136,31 @@ def set_treasury(chain_id, treasury, **where):
 def set_collective(collective, **where):
     """Change the Collective's receiving address."""
     _run(lambda reg, st: p.propose_set_collective(reg, st, collective), **where)
+
+
+@cli.command("set-destination", cls=ConnectedProviderCommand)
+@click.option("--recipient", required=True, help="The paid address: a treasury, the Collective, an operator")
+@click.option(
+    "--route",
+    required=True,
+    type=click.Choice(list(ROUTE_NAMES)),
+    help="l1-bridge: L2StandardBridge.bridgeETHTo; l1-message-passer: L2ToL1MessagePasser; l2: transfer",
+)
+@click.option(
+    "--l1-gas-limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Gas for the L1 call [default: 200000]",
+)
+@click.option("--min-amount", default="0", show_default=True, help="Smaller payouts wait, e.g. '0.5 ether'")
+@common
+def set_destination(recipient, route, l1_gas_limit, min_amount, **where):
+    """Deliver a recipient's ETH on L1 through the bridge or message passer (or on L2 again)."""
+    try:
+        destination = parse_destination(route, l1_gas_limit, min_amount)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    _run(lambda reg, st: p.propose_set_destination(reg, st, recipient, destination), **where)
 
 
 @cli.command("pause", cls=ConnectedProviderCommand)

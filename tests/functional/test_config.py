@@ -3,6 +3,7 @@
 import pytest
 
 from revshare.config import PREDEPLOY_VAULTS, ConfigError, parse_amount, parse_config, terms_hash_of
+from revshare.routes import DEFAULT_L1_GAS_LIMIT, Destination, Route
 
 COLLECTIVE = "0xc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0"
 TREASURY = "0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e"
@@ -95,3 +96,63 @@ def test_chain_selection():
 def test_top_level_must_be_a_mapping(bad):
     with pytest.raises(ConfigError):
         parse_config(bad)
+
+
+def test_destinations_default_and_explicit():
+    operator = "0x0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f"
+    data = config()
+    data["destinations"] = [
+        {"recipient": TREASURY, "route": "l1-bridge"},
+        {
+            "recipient": operator,
+            "route": "l1-message-passer",
+            "l1_gas_limit": 21_000,
+            "min_amount": "0.5 ether",
+        },
+    ]
+    parsed = parse_config(data)
+    assert parsed.destination_of(TREASURY) == Destination(Route.L1_STANDARD_BRIDGE, DEFAULT_L1_GAS_LIMIT, 0)
+    assert parsed.destination_of(operator.upper().replace("0X", "0x")) == Destination(
+        Route.L1_MESSAGE_PASSER, 21_000, 5 * 10**17
+    )
+    assert parsed.destination_of(COLLECTIVE) == Destination()  # not listed: plain L2 transfer
+    assert parsed.destination_of(COLLECTIVE).describe() == "L2 transfer"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            {"recipient": TREASURY, "route": "l1"},
+            "route 'l1' is not one of: l2, l1-bridge, l1-message-passer",
+        ),
+        ({"recipient": TREASURY, "route": "l1-bridge", "l1_gas_limit": 20_999}, "between 21,000 and"),
+        ({"recipient": TREASURY, "route": "l1-bridge", "l1_gas_limit": 2**32}, "between 21,000 and"),
+        ({"recipient": TREASURY, "route": "l1-bridge", "l1_gas_limit": "lots"}, "is not a whole number"),
+        (
+            {"recipient": TREASURY, "route": "l1-bridge", "min_amount": "-1 ether"},
+            "not a whole, non-negative",
+        ),
+        ({"recipient": TREASURY, "route": "l1-bridge", "min_amount": 2**128}, "between 0 and 2^128 - 1"),
+        ({"recipient": TREASURY, "route": "l2", "min_amount": 1}, "an L2 destination takes no"),
+        ({"recipient": "0x1234", "route": "l2"}, "recipient: '0x1234' is not an address"),
+        ({"recipient": TREASURY, "route": "l2", "gas": 1}, "unknown key 'gas'"),
+        ("treasury", "must be a mapping with recipient and route"),
+    ],
+)
+def test_bad_destinations_are_refused(entry, message):
+    data = config()
+    data["destinations"] = [entry]
+    with pytest.raises(ConfigError) as info:
+        parse_config(data)
+    assert any(message in problem for problem in info.value.problems), info.value.problems
+
+
+def test_a_recipient_has_one_destination():
+    data = config()
+    data["destinations"] = [
+        {"recipient": TREASURY, "route": "l1-bridge"},
+        {"recipient": TREASURY.upper().replace("0X", "0x"), "route": "l2"},
+    ]
+    with pytest.raises(ConfigError, match=r"destinations\[1\].recipient: .* already has a destination"):
+        parse_config(data)

@@ -19,9 +19,11 @@ from revshare.proposals import (
     propose_accept_ownership,
     propose_pause,
     propose_set_collective,
+    propose_set_destination,
     propose_set_treasury,
 )
 from revshare.propose import make_proposal
+from revshare.routes import Destination, Route
 
 NEW_COLLECTIVE = to_checksum_address("0xc011ec717e000000000000000000000000000001")
 
@@ -101,3 +103,35 @@ def test_invalid_changes_write_nothing(tmp_path, governed):
     assert not out.exists() or not any(out.iterdir())
     propose(propose_pause, registry, records, out)
     assert len(list(out.iterdir())) == 1
+
+
+def test_multisig_routes_the_collective_to_l1(tmp_path, governed, council):
+    registry, multisig, records = governed
+    out = tmp_path / "proposals"
+    execute_batch(propose(propose_accept_ownership, registry, records, out), multisig, council)
+    before = read_registry(registry)
+    wanted = Destination(Route.L1_MESSAGE_PASSER, 150_000, 10**18)
+
+    def build(dest):
+        return lambda reg, st: propose_set_destination(reg, st, before.collective, dest)
+
+    folder = propose(build(wanted), registry, records, out)
+    text = (folder / "proposal.md").read_text()
+    assert "Payouts to 0xC0C0c0c0C0C0c0c0c0C0c0C0C0C0C0C0C0C0c0c0 (the Collective)" in text
+    assert (
+        "a payout of 0.600000 ETH is credited (0.600000 ETH waiting); "
+        "the next one of 0.600000 ETH sends 1.200000 ETH to L1"
+    ) in text
+    (tx,) = json.loads((folder / "safe-batch.json").read_text())["transactions"]
+    struct = tx["contractMethod"]["inputs"][1]
+    assert [c["type"] for c in struct["components"]] == ["uint8", "uint32", "uint128"]
+    assert "setDestination(address,(uint8,uint32,uint128))" in text
+    execute_batch(folder, multisig, council)
+
+    after = read_registry(registry)
+    assert after.destination_of(before.collective) == wanted
+    assert dataclasses.replace(after, destinations=before.destinations) == before  # nothing else
+    with pytest.raises(ProposalError, match="already has this destination"):
+        propose(build(wanted), registry, records, out)
+    with pytest.raises(ProposalError, match="between 21,000 and"):
+        propose(build(Destination(Route.L1_STANDARD_BRIDGE, 100, 0)), registry, records, out)
