@@ -36,6 +36,7 @@ MATH = "contracts/libraries/RevenueShareMath.sol"
 REGISTRY = "contracts/ChainRegistry.sol"
 SPLITTER = "contracts/ChainRevenueSplitter.sol"
 SHARED = "contracts/SharedSequencerSplitter.sol"
+WITHDRAWALS = "contracts/libraries/L2Withdrawals.sol"
 MATH_TESTS = ["tests/functional/test_math.py"]
 SPLITTER_TESTS = [
     "tests/functional/test_splitter.py",
@@ -43,6 +44,7 @@ SPLITTER_TESTS = [
     "tests/functional/test_l1_payouts.py",
 ]
 SHARED_TESTS = ["tests/functional/test_shared_sequencer.py", "-k", "not 256"]
+L1_TESTS = ["tests/functional/test_l1_payouts.py"]
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,38 @@ MUTANTS: tuple[Mutant, ...] = (
         "if (revenue.gross >= paid - totals.attributed) {",
         "refuse a chain that exactly exhausts the payment",
         tuple(SHARED_TESTS),
+    ),
+    Mutant(
+        "shared-skip-l1-minimum",
+        SHARED,
+        "if (amount < destination.minAmount) revert BelowL1Minimum(to, amount, destination.minAmount);",
+        "",
+        "a shared-sequencer claim sends less than the L1 minimum",
+        tuple(L1_TESTS),
+    ),
+    Mutant(
+        "shared-ignore-l1-failure",
+        SHARED,
+        "success = L2Withdrawals.initiate(to, amount, destination, gasleft());",
+        "L2Withdrawals.initiate(to, amount, destination, gasleft());\n            success = true;",
+        "a failed bridge call still clears the claimed balance",
+        tuple(L1_TESTS),
+    ),
+    Mutant(
+        "withdrawals-routes-swapped",
+        WITHDRAWALS,
+        "if (destination.route == IChainRegistry.Route.L1_STANDARD_BRIDGE) {",
+        "if (destination.route != IChainRegistry.Route.L1_STANDARD_BRIDGE) {",
+        "each L1 route goes through the other predeploy",
+        tuple(L1_TESTS),
+    ),
+    Mutant(
+        "withdrawals-burn-without-predeploy",
+        WITHDRAWALS,
+        "if (target.code.length == 0) return false;",
+        "",
+        "ETH sent to a predeploy address without code counts as delivered",
+        tuple(L1_TESTS),
     ),
 )
 

@@ -38,7 +38,13 @@ def event_abis() -> list[Any]:
     from ape import project
 
     abis: list[Any] = []
-    for contract in (project.ChainRevenueSplitter, project.ChainRegistry, project.IFeeVault):
+    for contract in (
+        project.ChainRevenueSplitter,
+        project.ChainRegistry,
+        project.IFeeVault,
+        project.IL2StandardBridge,
+        project.IL2ToL1MessagePasser,
+    ):
         abis.extend(contract.contract_type.events)
     return abis
 

@@ -20,12 +20,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from revshare.config import ETH_ASSET
-from revshare.model import BPS_DENOMINATOR, apply_bps, split
+from revshare.model import BPS_DENOMINATOR, RevenueSources, apply_bps, split
 from revshare.report.history import History, SplitterHistory
 from revshare.report.reader import EventLog
+from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
 
 UNEXPLAINED, EXPLAINED, PENDING = "unexplained", "explained", "pending"
 L1_ROUTES = {1: "L2StandardBridge", 2: "L2ToL1MessagePasser"}
+# Each route's predeploy and the fields of its event that name the payer, payee and amount.
+L1_PATH_FIELDS = {
+    1: (L2_STANDARD_BRIDGE, "ETHBridgeInitiated", "from", "to", "amount"),
+    2: (L2_TO_L1_MESSAGE_PASSER, "MessagePassed", "sender", "target", "value"),
+}
+# `RevenueSources` fields and the vault each one counts.
+SOURCE_FIELDS = {
+    "sequencerFees": "sequencer_fee_vault",
+    "baseFees": "base_fee_vault",
+    "operatorFees": "operator_fee_vault",
+    "l1Fees": "l1_fee_vault",
+}
 VAULT_LABELS = {
     "sequencer_fee_vault": "SequencerFeeVault",
     "base_fee_vault": "BaseFeeVault",
@@ -55,6 +68,8 @@ class DisbursementRow:
     from_vaults: int  # vault withdrawals to the splitter since the previous disbursement
     outside_vaults: int  # the rest of gross: plain transfers and forced ETH
     deferred: int  # payouts credited instead of sent, in this transaction
+    # ETH only, from the splitter's `RevenueSources` event: where gross came from.
+    sources: RevenueSources | None = None
 
     @property
     def net(self) -> int:
@@ -182,7 +197,8 @@ class _Replay:
         self.model_ok = self.terms_ok = self.shares_ok = 0
         self.count = 0
         self.l1_events = self.l1_vault_in_txs = 0
-        self.in_flight = 0
+        self.sources_ok = 0
+        self.in_flight = self.l1_matched = 0
 
     def find(self, kind: str, amount: int, what: str, where: str = "") -> None:
         self.out.findings.append(Finding(kind, self.chain_id, self.asset, amount, what, where))
@@ -213,18 +229,40 @@ class _Replay:
             elif event.name == "Claimed":
                 self._claimed(event)
         if self.asset == ETH_ASSET:
+            unmatched = {tx: [e for e in same if e.name in ("ETHBridgeInitiated", "MessagePassed")]
+                         for tx, same in by_tx.items()}  # fmt: skip
             for event in events:
                 if event.name == "L1WithdrawalInitiated":
-                    route = L1_ROUTES.get(event.args["route"], f"route {event.args['route']}")
-                    self.in_flight += event.args["amount"]
-                    self.find(
-                        PENDING,
-                        event.args["amount"],
-                        f"in flight to {short(event.args['recipient'])} on L1 via the {route} "
-                        "(arrives once the withdrawal is proven and finalized on L1)",
-                        f"block {event.block}",
-                    )
+                    self._sent_to_l1(event, unmatched[event.tx_hash])
         self._close()
+
+    def _sent_to_l1(self, event: EventLog, path_events: list[EventLog]) -> None:
+        """An L1 withdrawal the splitter announced: in flight, and it must match one event of its
+        route's predeploy in the same transaction (payer this splitter, same payee and amount)."""
+        a = event.args
+        route = L1_ROUTES.get(a["route"], f"route {a['route']}")
+        self.in_flight += a["amount"]
+        where = f"block {event.block}"
+        self.find(
+            PENDING,
+            a["amount"],
+            f"in flight to {short(a['recipient'])} on L1 via the {route} "
+            "(arrives once the withdrawal is proven and finalized on L1)",
+            where,
+        )
+        predeploy, name, payer, payee, value = L1_PATH_FIELDS.get(a["route"], ("", "", "", "", ""))
+        for candidate in path_events:
+            if (candidate.address, candidate.name) == (predeploy, name) and (
+                candidate.args[payer],
+                candidate.args[payee],
+                candidate.args[value],
+            ) == (self.h.target.address, a["recipient"], a["amount"]):
+                path_events.remove(candidate)
+                self.l1_matched += a["amount"]
+                return
+        self.find(
+            UNEXPLAINED, a["amount"], f"announced for L1, but the {route} recorded no such withdrawal", where
+        )
 
     def _withdrawal(self, event: EventLog, vault_roles: dict[str, str]) -> None:
         value, to = event.args["value"], event.args["to"]
@@ -285,6 +323,7 @@ class _Replay:
                 self.find(
                     UNEXPLAINED, l1_cost - l1_in_tx, "L1 cost differs from the L1FeeVault withdrawal", where
                 )
+        sources = self._sources(a, same_tx, where) if self.asset == ETH_ASSET else None
         outside = gross - self.undisbursed
         if outside < 0:
             self.find(
@@ -320,10 +359,46 @@ class _Replay:
                 from_vaults=self.since_last_from_vaults,
                 outside_vaults=max(outside, 0),
                 deferred=deferred,
+                sources=sources,
             )
         )
         self.undisbursed = 0
         self.since_last_from_vaults = 0
+
+    def _sources(self, a: dict, same_tx: list[EventLog], where: str) -> RevenueSources | None:
+        """The disbursement's `RevenueSources`: it must add up to gross, its L1 fees must be the
+        L1 cost, and each vault's figure must be that vault's withdrawal in the same transaction."""
+        found = [
+            e
+            for e in same_tx
+            if e.name == "RevenueSources" and e.args["disbursementId"] == a["disbursementId"]
+        ]
+        if len(found) != 1:
+            self.find(
+                UNEXPLAINED, a["gross"], f"{len(found)} RevenueSources events for one disbursement", where
+            )
+            return None
+        f = found[0].args
+        sources = RevenueSources(
+            f["sequencerFees"], f["baseFees"], f["operatorFees"], f["l1Fees"], f["otherInflows"]
+        )
+        problems = []
+        if sources.gross != a["gross"] or sources.l1 != a["l1Cost"]:
+            problems.append("per-source figures do not add up to gross and L1 cost")
+        for field_name, role in SOURCE_FIELDS.items():
+            vault = self.h.vaults.get(role)
+            withdrawn = sum(
+                w.args["value"]
+                for w in same_tx
+                if w.name == "Withdrawal" and w.address == vault and w.args["to"] == self.h.target.address
+            )
+            if f[field_name] != withdrawn:
+                problems.append(f"{VAULT_LABELS[role]} figure {f[field_name]} but it paid {withdrawn}")
+        for problem in problems:
+            self.find(UNEXPLAINED, 0, f"RevenueSources: {problem}", where)
+        if not problems:
+            self.sources_ok += 1
+        return sources
 
     def _claimed(self, event: EventLog) -> None:
         recipient, amount = event.args["recipient"], event.args["amount"]
@@ -360,6 +435,17 @@ class _Replay:
                     "ETH: L1 cost = L1FeeVault withdrawals in the same tx",
                     self.l1_events,
                     self.l1_vault_in_txs,
+                )
+            )
+            checks.append(
+                Check(cid, "ETH: per-vault sources = each vault's withdrawal", self.sources_ok, self.count)
+            )
+            checks.append(
+                Check(
+                    cid,
+                    "ETH: sent to L1 = bridge/message-passer records in the same tx",
+                    self.in_flight,
+                    self.l1_matched,
                 )
             )
         owed_now = closing.total_owed.get(self.asset, 0)

@@ -52,11 +52,18 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+SOURCE_COLUMNS = ("sequencer_fees", "base_fees", "operator_fees", "l1_fees", "other_inflows")
+
+
 def _disbursement_dicts(report: Report) -> list[dict[str, Any]]:
-    return [
-        {**asdict(r), "net": r.net, "rule": r.rule, "by_gross": r.by_gross, "by_net": r.by_net}
-        for r in report.analysis.rows
-    ]
+    """One flat record per disbursement; the per-source columns are empty for tokens."""
+    out = []
+    for r in report.analysis.rows:
+        record = {k: v for k, v in asdict(r).items() if k != "sources"}
+        record.update(net=r.net, rule=r.rule, by_gross=r.by_gross, by_net=r.by_net)
+        record.update(zip(SOURCE_COLUMNS, r.sources or (None,) * len(SOURCE_COLUMNS), strict=True))
+        out.append(record)
+    return out
 
 
 def _period_dicts(report: Report, period: str) -> list[dict[str, Any]]:

@@ -1,8 +1,10 @@
 """Everything the report needs from the chain, collected once into plain data.
 
-For each splitter: its events (``Disbursed``, ``PayoutDeferred``, ``Claimed``) and its fee
-vaults' ``Withdrawal`` events over the block range, plus a snapshot of balances and counters at
-the block before the range and at its last block. The registry's term and address changes are
+For each splitter: its events (``Disbursed``, ``RevenueSources``, ``PayoutDeferred``,
+``Claimed``, ``L1WithdrawalInitiated``) and its fee vaults' ``Withdrawal`` events over the block
+range; for every transaction that sent ETH to L1, the L2StandardBridge's and L2ToL1MessagePasser's
+own events in it; and a snapshot of balances and counters at the block before the range and at
+its last block. The registry's term and address changes are
 read from its deployment on, so the terms in force at any block are known. The analysis
 (`revshare.report.analysis`) works on this data alone, which is also what the tests tamper with.
 """
@@ -16,9 +18,12 @@ from typing import Any
 
 from revshare.config import ETH_ASSET
 from revshare.report.reader import DEFAULT_PAGE_SIZE, ChainReader, EventDecoder, EventLog
+from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
 
-SPLITTER_EVENTS = ("Disbursed", "PayoutDeferred", "Claimed", "L1WithdrawalInitiated")
+SPLITTER_EVENTS = ("Disbursed", "RevenueSources", "PayoutDeferred", "Claimed", "L1WithdrawalInitiated")
 VAULT_EVENTS = ("Withdrawal",)
+# The withdrawal predeploys' own records of an ETH withdrawal started by the splitter.
+L1_PATH_EVENTS = {L2_STANDARD_BRIDGE: "ETHBridgeInitiated", L2_TO_L1_MESSAGE_PASSER: "MessagePassed"}
 REGISTRY_EVENTS = ("ChainRegistered", "TermsUpdated", "TreasuryUpdated", "CollectiveUpdated")
 # The splitter's immutable getter for each vault role.
 VAULT_GETTERS = {
@@ -58,7 +63,9 @@ class SplitterHistory:
     target: SplitterTarget
     registry: str
     vaults: dict[str, str]  # role -> vault address (roles without a vault are left out)
-    events: list[EventLog]  # the splitter's and its vaults' events, in chain order
+    # The splitter's and its vaults' events, and the bridge's and message passer's events in
+    # the splitter's L1-withdrawal transactions, in chain order.
+    events: list[EventLog]
     opening: Snapshot
     closing: Snapshot
 
@@ -97,6 +104,20 @@ def _snapshot(
         snap.vault_processed[vault] = reader.call_uint(vault, "totalProcessed()", [], [], block)
         snap.vault_balance[vault] = reader.balance(vault, block)
     return snap
+
+
+def _l1_path_events(reader: ChainReader, decoder: EventDecoder, own: list[EventLog]) -> list[EventLog]:
+    """The predeploys' events in the transactions where the splitter announced an L1 withdrawal,
+    read block by block (the predeploys serve every user of the chain: a range read could be huge)."""
+    sent = [e for e in own if e.name == "L1WithdrawalInitiated"]
+    txs = {e.tx_hash for e in sent}
+    found: list[EventLog] = []
+    for block in sorted({e.block for e in sent}):
+        for raw in reader.logs(list(L1_PATH_EVENTS), decoder.topics, block, block):
+            event = decoder.decode(raw)
+            if event is not None and event.tx_hash in txs and L1_PATH_EVENTS.get(event.address) == event.name:
+                found.append(event)
+    return found
 
 
 def collect_history(
@@ -157,6 +178,7 @@ def collect_history(
             if (e.address == target.address and e.name in SPLITTER_EVENTS)
             or (e.address in vaults.values() and e.name in VAULT_EVENTS)
         ]
+        own = sorted(own + _l1_path_events(reader, decoder, own), key=lambda e: e.position)
         assets = {ETH_ASSET} | {e.args["asset"] for e in own if "asset" in e.args}
         recipients = {e.args["recipient"] for e in own if "recipient" in e.args}
         opening = (

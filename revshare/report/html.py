@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 
 from revshare.report.model import Report, amount, asset_name, describe
-from revshare.report.text import PERIOD_HEADERS, period_cells
+from revshare.report.text import PERIOD_HEADERS, SOURCE_HEADERS, period_cells, source_rows
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
@@ -59,6 +59,10 @@ def render_html(report: Report, charts: list[Path]) -> str:
         for asset in sorted({r.asset for r in periods if r.chain_id == chain_id}):
             rows = [period_cells(r) for r in periods if (r.chain_id, r.asset) == (chain_id, asset)]
             parts.append(f"<p>{escape(asset_name(asset))}</p>" + _table(PERIOD_HEADERS, rows))
+    sources = source_rows(report)
+    if sources:
+        parts.append("<h2>ETH disbursed by source</h2><p>Share of gross in brackets.</p>")
+        parts.append(_table(SOURCE_HEADERS, sources))
     rows = [
         [str(r.chain_id), str(r.disbursement_id), str(r.block), r.tx_hash[:12] + "…"]
         + [amount(r.asset, v) for v in (r.gross, r.l1_cost, r.collective, r.chain)]

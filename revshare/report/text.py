@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from revshare.config import ETH_ASSET
+from revshare.model import RevenueSources
 from revshare.report.model import Report, amount, asset_name, describe, percent
 from revshare.report.periods import PeriodRow
 from revshare.table import render_table
@@ -65,6 +67,30 @@ def period_tables(report: Report) -> str:
     return "\n".join(out)
 
 
+SOURCE_HEADERS = ["chain", "sequencer fees", "base fees", "operator fees", "L1 data fees", "other", "gross"]
+
+
+def source_rows(report: Report) -> list[list[str]]:
+    """Per chain, the ETH disbursed over the range by where it came from (`RevenueSources`)."""
+    out = []
+    for chain_id in sorted(report.analysis.chains):
+        parts = [r.sources for r in report.analysis.rows if r.chain_id == chain_id and r.sources]
+        if not parts:
+            continue
+        totals = RevenueSources(*(sum(column) for column in zip(*parts, strict=True)))
+        gross = totals.gross
+        cells = [f"{amount(ETH_ASSET, v)} ({percent(v * 10_000 / gross)})" for v in totals]
+        out.append([str(chain_id), *cells, amount(ETH_ASSET, gross)])
+    return out
+
+
+def sources_text(report: Report) -> str:
+    rows = source_rows(report)
+    if not rows:
+        return ""
+    return "ETH disbursed by source (share of gross):\n" + render_table(SOURCE_HEADERS, rows) + "\n"
+
+
 def checks_text(report: Report) -> str:
     lines = ["Reconciliation:"]
     for check in report.analysis.checks:
@@ -91,6 +117,7 @@ def render_text(report: Report) -> str:
         report.title(),
         "",
         period_tables(report),
+        sources_text(report),
         checks_text(report),
         "",
         findings_text(report),

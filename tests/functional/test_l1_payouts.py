@@ -7,11 +7,13 @@ import ape
 import pytest
 from eth_abi import encode
 from eth_utils import keccak
+from hypothesis import given
+from hypothesis import strategies as st
 
 from revshare.deploy import create_address
 from revshare.model import RevenueSources, l1_payout, split_sources
 from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER, install_withdrawal_mocks
-from tests.conftest import CHAIN_ID, ETH, L2, MIN_WITHDRAWAL, ONE_DAY, SHARED_CHAINS
+from tests.conftest import CHAIN_ID, ETH, L2, MIN_WITHDRAWAL, ONE_DAY, SHARED_CHAINS, ZERO_HASH, restore_after
 
 BRIDGE = L2_STANDARD_BRIDGE
 PASSER = L2_TO_L1_MESSAGE_PASSER
@@ -232,6 +234,41 @@ def test_a_misconfigured_vault_is_refused_and_nothing_moves(
     with ape.reverts(wrong.VaultMisconfigured, vault=bad):
         wrong.disburse(sender=keeper)
     assert {a: chain.provider.get_balance(a) for a in held} == held
+
+
+@given(
+    route=st.sampled_from([BRIDGE_ROUTE, PASSER_ROUTE]),
+    minimum=st.one_of(st.just(0), st.integers(1, 3 * ETHER)),
+    # Each day: the treasury's payout, and whether the bridge rejects calls that day.
+    days=st.lists(st.tuples(st.integers(1, 2 * ETHER), st.booleans()), min_size=1, max_size=5),
+)
+def test_l1_payout_sequences_follow_the_model(
+    chain, registry, owner, keeper, splitter, treasury, predeploys, route, minimum, days
+):
+    bridge, _ = predeploys
+    target = BRIDGE if route == BRIDGE_ROUTE else PASSER
+    with restore_after(chain):
+        registry.updateTerms(CHAIN_ID, 0, 0, ZERO_HASH, sender=owner)  # the treasury gets everything
+        registry.setDestination(treasury, (route, L1_GAS, minimum), sender=owner)
+        start = chain.provider.get_balance(target)
+        credited = sent = 0
+        for amount, bridge_down in days:
+            if bridge_down != bridge.rejecting():
+                bridge.setRejecting(bridge_down, sender=owner)
+            keeper.transfer(splitter, amount)
+            chain.pending_timestamp += ONE_DAY
+            receipt = splitter.disburse(sender=keeper)
+            expected = l1_payout(amount, credited, minimum)
+            withdrawals = [e.amount for e in receipt.events.filter(splitter.L1WithdrawalInitiated)]
+            if expected.sent and not (bridge_down and route == BRIDGE_ROUTE):
+                assert withdrawals == [expected.sent]
+                credited, sent = expected.credited, sent + expected.sent
+            else:  # below the minimum, or the bridge refused: the amount joins the credit
+                assert withdrawals == []
+                credited += amount
+            assert splitter.owed(ETH, treasury) == splitter.totalOwed(ETH) == credited
+            assert chain.provider.get_balance(target) - start == sent
+        assert chain.provider.get_balance(splitter.address) == credited  # nothing lost
 
 
 # ---------------------------------------------------------------- the shared sequencer's claims

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from revshare.model import RevenueSources
 from revshare.report import Report, SplitterTarget, build_report, render_text, write_report
 from revshare.report.analysis import EXPLAINED, PENDING, UNEXPLAINED
 from revshare.report.files import REPORT_JSON, periods_csv
@@ -106,7 +107,17 @@ def test_disbursements_match_the_script(report: Report):
     assert [r.outside_vaults for r in rows] == [0, 500 * MILLI, 0]
     assert [r.from_vaults for r in rows] == [6 * ETHER, 10500 * MILLI, 3 * ETHER]
     assert [r.deferred for r in rows] == [0, 10725 * MILLI, 2760 * MILLI]
+    # Per vault (the operator fees stayed below the vault minimum); day 2's transfer is "other".
+    assert [r.sources for r in rows] == [
+        RevenueSources(3 * ETHER, 1 * ETHER, 0, 2 * ETHER, 0),
+        RevenueSources(1 * ETHER, 0, 0, 9500 * MILLI, 500 * MILLI),
+        RevenueSources(2 * ETHER, 0, 0, 1 * ETHER, 0),
+    ]
     assert report.ok, render_text(report)
+    text = render_text(report)
+    assert "ETH disbursed by source (share of gross):" in text
+    # 6 of the 20 ETH came from the sequencer fee vault: 30.00%.
+    assert "6.000000 (30.00%)" in text and "12.500000 (62.50%)" in text
 
 
 def test_periods_and_cumulative_totals(report: Report, scripted):
@@ -227,6 +238,29 @@ def test_an_extra_withdrawal_event_is_an_unexplained_gap(report: Report, form: s
     assert tampered.analysis.unexplained
 
 
+def test_per_vault_figures_that_disagree_with_the_vaults_are_an_unexplained_gap(report: Report):
+    def shift(events: list[EventLog]) -> list[EventLog]:
+        out = []
+        for e in events:
+            if e.name == "RevenueSources" and e.args["disbursementId"] == 0:  # 1 wei moved between vaults
+                args = {
+                    **e.args,
+                    "sequencerFees": e.args["sequencerFees"] - 1,
+                    "baseFees": e.args["baseFees"] + 1,
+                }
+                e = replace(e, args=args)
+            out.append(e)
+        return out
+
+    tampered = _tampered(report, shift)
+    assert [f.what for f in tampered.analysis.unexplained] == [
+        f"RevenueSources: SequencerFeeVault figure {3 * ETHER - 1} but it paid {3 * ETHER}",
+        f"RevenueSources: BaseFeeVault figure {ETHER + 1} but it paid {ETHER}",
+    ]
+    missing = _tampered(report, _without("RevenueSources"))
+    assert [f.what for f in missing.analysis.unexplained] == ["0 RevenueSources events for one disbursement"]
+
+
 def test_a_share_that_breaks_the_rule_is_an_unexplained_gap(report: Report):
     def overpay(events: list[EventLog]) -> list[EventLog]:
         out = []
@@ -270,6 +304,8 @@ def test_files_are_written_with_exact_figures(report: Report, tmp_path: Path):
     with (folder / "disbursements.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert [int(r["gross"]) for r in rows] == [6 * ETHER, 11 * ETHER, 3 * ETHER]
+    assert [int(r["l1_fees"]) for r in rows] == [2 * ETHER, 9500 * MILLI, 1 * ETHER]
+    assert [int(r["other_inflows"]) for r in rows] == [0, 500 * MILLI, 0]
     with (folder / periods_csv("week")).open() as handle:
         assert [int(r["collective"]) for r in csv.DictReader(handle)] == [875 * MILLI, 240 * MILLI]
     data = json.loads((folder / REPORT_JSON).read_text())

@@ -2,8 +2,9 @@
 
 Hypothesis drives random sequences of: fees into vaults, plain and forced ETH, token revenue,
 time passing, disbursements (ETH and token), term and treasury changes, a failing treasury,
-claims, pause/unpause, ownership hand-over, shared-sequencer epochs and chain claims, and
-outsiders trying governance calls. After every step the invariants are checked: conservation
+payout destinations on L1 (bridge or message passer, with minimums, a bridge that may reject),
+claims, pause/unpause, ownership hand-over, shared-sequencer epochs and claims, and outsiders
+trying governance calls. After every step the invariants are checked: conservation
 to the wei per asset, every credit and balance equal to the model. Each example starts from
 the same snapshot and restores it at the end.
 
@@ -23,12 +24,15 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
 
-from revshare.model import split, split_with_fee
+from revshare.model import l1_payout, split, split_with_fee
+from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER, Route, install_withdrawal_mocks
 from tests.conftest import (
     CHAIN_ID,
     ETH,
@@ -46,6 +50,10 @@ SHARED_IDS = sorted(SHARED_CHAINS)
 amounts = st.one_of(st.just(0), st.integers(1, MIN_WITHDRAWAL), st.integers(0, 5 * 10**18))
 # Valid basis points, with the boundaries drawn often (plain integers(0, 10_000) rarely hits 9,999).
 bps = st.one_of(st.sampled_from([0, 1, 9_999, 10_000]), st.integers(0, 10_000))
+# L1 minimums around typical shares (a few tenths of an ETH) and the edges.
+minimums = st.one_of(st.sampled_from([0, 1, 10**17, 10**18, 10 * 10**18]), st.integers(0, 2 * 10**18))
+PAYEES = ("collective", "treasury", "bad", "fee_recipient")
+PREDEPLOYS = {Route.L1_STANDARD_BRIDGE: L2_STANDARD_BRIDGE, Route.L1_MESSAGE_PASSER: L2_TO_L1_MESSAGE_PASSER}
 
 
 @dataclass
@@ -67,6 +75,9 @@ class Model:
     epoch: int = 0
     chain_claimable: dict[int, int] = field(default_factory=lambda: dict.fromkeys(SHARED_CHAINS, 0))
     shared_accounts: dict[str, int] = field(default_factory=dict)
+    destinations: dict[str, tuple[Route, int]] = field(default_factory=dict)  # address -> (route, min)
+    bridge_rejecting: bool = False
+    to_l1: dict[Route, int] = field(default_factory=lambda: dict.fromkeys(PREDEPLOYS, 0))
 
     def add(self, book: dict, key, amount: int) -> None:
         book[key] = book.get(key, 0) + amount
@@ -102,13 +113,49 @@ class SystemMachine(RuleBasedStateMachine):
         m.now = max(m.now, self.rpc.latest_timestamp() + 1)
         self.rpc.set_next_timestamp(m.now)
 
+    def route_of(self, asset: str, recipient: str) -> tuple[Route, int]:
+        """The registry destination of an ETH payout (tokens always go by L2 transfer)."""
+        if asset != ETH:
+            return Route.L2, 0
+        return self.model.destinations.get(recipient, (Route.L2, 0))
+
+    def l1_call_fails(self, route: Route) -> bool:
+        return route == Route.L1_STANDARD_BRIDGE and self.model.bridge_rejecting
+
     def pay(self, asset: str, recipient: str, amount: int) -> None:
         if amount == 0:
             return
+        m = self.model
+        route, minimum = self.route_of(asset, recipient)
+        if route != Route.L2:
+            payout = l1_payout(amount, m.owed.get((ETH, recipient), 0), minimum)
+            if payout.sent and not self.l1_call_fails(route):
+                m.owed[(ETH, recipient)] = 0
+                m.to_l1[route] += payout.sent
+            else:  # below the minimum, or the bridge call failed: credited
+                m.add(m.owed, (ETH, recipient), amount)
+            return
         # The reverting treasury rejects ETH only; token transfers to it succeed.
-        fails = asset == ETH and recipient == self.env["bad"].address and self.model.bad_rejecting
-        book = self.model.owed if fails else self.model.received
-        self.model.add(book, (asset, recipient), amount)
+        fails = asset == ETH and recipient == self.env["bad"].address and m.bad_rejecting
+        m.add(m.owed if fails else m.received, (asset, recipient), amount)
+
+    def claim_failure(self, asset: str, recipient: str, amount: int) -> tuple[str, dict] | None:
+        """Why a claim paying `amount` to `recipient` reverts (error name, arguments), or None;
+        the error names are shared by both splitters, the arguments of `ClaimFailed` differ."""
+        route, minimum = self.route_of(asset, recipient)
+        if route != Route.L2:
+            if amount < minimum:
+                return "BelowL1Minimum", {"recipient": recipient, "amount": amount, "minAmount": minimum}
+            return ("ClaimFailed", {}) if self.l1_call_fails(route) else None
+        rejects = asset == ETH and recipient == self.env["bad"].address and self.model.bad_rejecting
+        return ("ClaimFailed", {}) if rejects else None
+
+    def paid_by_claim(self, asset: str, recipient: str, amount: int) -> None:
+        route, _ = self.route_of(asset, recipient)
+        if route != Route.L2:
+            self.model.to_l1[route] += amount
+        else:
+            self.model.add(self.model.received, (asset, recipient), amount)
 
     def expected_failure(self, asset: str) -> tuple[str, dict] | None:
         m = self.model
@@ -209,6 +256,9 @@ class SystemMachine(RuleBasedStateMachine):
             self.settle(token, gross, 0, e["splitter"].transact("disburseToken", token, sender=e["keeper"]))
         self.steps += 1
 
+    # Claims are drawn only while something is claimable (the account drawn may still have
+    # nothing): otherwise nearly every claim would only meet `NothingToClaim`.
+    @precondition(lambda self: any(self.model.owed.values()))
     @rule(asset_is_token=st.booleans(), who=st.sampled_from(["collective", "treasury", "bad"]))
     def claim(self, asset_is_token, who):
         e, m = self.env, self.model
@@ -216,14 +266,18 @@ class SystemMachine(RuleBasedStateMachine):
         account = e["bad"].address if who == "bad" else e[who]
         owed = m.owed.get((asset, account), 0)
         splitter = e["splitter"]
+        failure = self.claim_failure(asset, account, owed)
         if owed == 0:
             splitter.expect_revert("NothingToClaim", "claim", asset, account, sender=e["stranger"])
-        elif who == "bad" and m.bad_rejecting and asset == ETH:
-            splitter.expect_revert("ClaimFailed", "claim", asset, account, sender=e["stranger"])
+        elif failure is not None:
+            error, values = failure
+            if error == "ClaimFailed":
+                values = {"asset": asset, "recipient": account}
+            splitter.expect_revert(error, "claim", asset, account, sender=e["stranger"], **values)
         else:
             splitter.transact("claim", asset, account, sender=e["stranger"])
             m.owed[(asset, account)] = 0
-            m.add(m.received, (asset, account), owed)
+            self.paid_by_claim(asset, account, owed)
         self.steps += 1
 
     # ------------------------------------------------------------ governance
@@ -272,6 +326,44 @@ class SystemMachine(RuleBasedStateMachine):
     def bad_treasury_mood(self, rejecting):
         self.env["bad"].transact("setRejecting", rejecting, sender=self.env["stranger"])
         self.model.bad_rejecting = rejecting
+        self.steps += 1
+
+    def route_payee(self, who: str, route: Route, minimum: int, l1_gas_limit: int) -> None:
+        e = self.env
+        recipient = e["bad"].address if who == "bad" else e[who]
+        if route == Route.L2:
+            minimum, l1_gas_limit = 0, 0
+        destination = (int(route), l1_gas_limit, minimum)
+        e["registry"].transact("setDestination", recipient, destination, sender=self.owner)
+        self.model.destinations[recipient] = (route, minimum)
+
+    # Every example starts with its own routing, so L1 routes are in play from the first step
+    # (one rule among twenty-odd would otherwise rarely route a payee before its claim).
+    @initialize(
+        routes=st.fixed_dictionaries(
+            {who: st.tuples(st.sampled_from(list(Route)), minimums) for who in PAYEES}
+        )
+    )
+    def initial_destinations(self, routes):
+        for who, (route, minimum) in routes.items():
+            if route != Route.L2:
+                self.route_payee(who, route, minimum, 200_000)
+        self.steps += 1
+
+    @rule(
+        who=st.sampled_from(PAYEES),
+        route=st.sampled_from(list(Route)),
+        minimum=minimums,
+        l1_gas_limit=st.sampled_from([21_000, 200_000]),
+    )
+    def set_destination(self, who, route, minimum, l1_gas_limit):
+        self.route_payee(who, route, minimum, l1_gas_limit)
+        self.steps += 1
+
+    @rule(rejecting=st.booleans())
+    def bridge_mood(self, rejecting):
+        self.env["bridge"].transact("setRejecting", rejecting, sender=self.env["stranger"])
+        self.model.bridge_rejecting = rejecting
         self.steps += 1
 
     @rule(pause=st.booleans())
@@ -369,20 +461,48 @@ class SystemMachine(RuleBasedStateMachine):
                 m.add(m.shared_accounts, e["fee_recipient"], part.operator_fee)
         self.steps += 1
 
+    def shared_balance_exists(self) -> bool:
+        return any(self.model.chain_claimable.values()) or any(self.model.shared_accounts.values())
+
+    @precondition(shared_balance_exists)
     @rule(chain_id=st.sampled_from(SHARED_IDS))
     def shared_claim_chain(self, chain_id):
         e, m = self.env, self.model
         shared = e["shared"]
         amount = m.chain_claimable[chain_id]
         treasury = self.treasury_address() if chain_id == CHAIN_ID else e["treasuries"][chain_id]
+        failure = self.claim_failure(ETH, treasury, amount)
         if amount == 0:
             shared.expect_revert("NothingToClaim", "claimChain", ETH, chain_id, sender=e["stranger"])
-        elif treasury == e["bad"].address and m.bad_rejecting:
-            shared.expect_revert("ClaimFailed", "claimChain", ETH, chain_id, sender=e["stranger"])
+        elif failure is not None:
+            error, values = failure
+            if error == "ClaimFailed":
+                values = {"recipient": treasury}
+            shared.expect_revert(error, "claimChain", ETH, chain_id, sender=e["stranger"], **values)
         else:
             shared.transact("claimChain", ETH, chain_id, sender=e["stranger"])
             m.chain_claimable[chain_id] = 0
-            m.add(m.received, (ETH, treasury), amount)
+            self.paid_by_claim(ETH, treasury, amount)
+        self.steps += 1
+
+    @precondition(shared_balance_exists)
+    @rule(who=st.sampled_from(["collective", "fee_recipient"]))
+    def shared_claim_account(self, who):
+        e, m = self.env, self.model
+        shared, account = e["shared"], e[who]
+        amount = m.shared_accounts.get(account, 0)
+        failure = self.claim_failure(ETH, account, amount)
+        if amount == 0:
+            shared.expect_revert("NothingToClaim", "claim", ETH, account, sender=e["stranger"])
+        elif failure is not None:
+            error, values = failure
+            if error == "ClaimFailed":
+                values = {"recipient": account}
+            shared.expect_revert(error, "claim", ETH, account, sender=e["stranger"], **values)
+        else:
+            shared.transact("claim", ETH, account, sender=e["stranger"])
+            m.shared_accounts[account] = 0
+            self.paid_by_claim(ETH, account, amount)
         self.steps += 1
 
     # ------------------------------------------------------------ invariants
@@ -397,6 +517,8 @@ class SystemMachine(RuleBasedStateMachine):
             e["splitter"].address,
             e["shared"].address,
             *(str(v.address) for v in e["vaults"].values()),
+            *PREDEPLOYS.values(),
+            e["fee_recipient"],
         ]
         eth, tokens, owed_eth, owed_tokens = e["lens"].call(
             "snapshot", e["splitter"].address, token, accounts, sender=e["stranger"]
@@ -419,7 +541,10 @@ class SystemMachine(RuleBasedStateMachine):
         )
         assert list(by_account) == [m.shared_accounts.get(p, 0) for p in parties]
         assert list(by_chain) == [m.chain_claimable[c] for c in SHARED_IDS]
-        assert list(eth[5:]) == [m.vaults[role] for role in e["vaults"]]
+        assert list(eth[5:9]) == [m.vaults[role] for role in e["vaults"]]
+        # Everything sent to L1, by route, sits in the bridge and message-passer mocks.
+        assert list(eth[9:11]) == [m.to_l1[route] for route in PREDEPLOYS]
+        assert eth[11] == m.received.get((ETH, e["fee_recipient"]), 0)
 
 
 def test_system_state_machine(
@@ -443,6 +568,7 @@ def test_system_state_machine(
     token = owner.deploy(project.TestToken)
     registry.setTokenAllowed(token, True, sender=owner)
     bad = owner.deploy(project.RevertingRecipient)
+    bridge, _ = install_withdrawal_mocks(project, owner)
     rpc = JsonRpc(chain.provider.web3.provider.endpoint_uri)
     steps: list[int] = []
     SystemMachine.env = {
@@ -460,6 +586,7 @@ def test_system_state_machine(
         "collective": str(collective),
         "treasury": str(treasury),
         "bad": Direct(rpc, bad),
+        "bridge": Direct(rpc, bridge),
         "shared": Direct(rpc, shared),
         "fee_recipient": str(operator_fee_recipient),
         "lens": Direct(rpc, owner.deploy(project.SystemLens)),

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IL2StandardBridge} from "../../interfaces/IL2WithdrawalPaths.sol";
+
 /// @title MockL2StandardBridge
 /// @notice TEST ONLY. Stands in for the OP Stack L2StandardBridge predeploy (installed at
 ///         0x4200…0010 with `anvil_setCode`): `bridgeETHTo` keeps the ETH and emits the events the
 ///         real bridge emits for an ETH withdrawal. `setRejecting(true)` makes it revert, to test
 ///         a failed bridge call.
-contract MockL2StandardBridge {
+contract MockL2StandardBridge is IL2StandardBridge {
     /// @notice The real bridge's legacy withdrawal event (l1Token = 0, l2Token = the legacy ETH token).
     event WithdrawalInitiated(
         address indexed l1Token, address indexed l2Token, address indexed from, address to, uint256 amount, bytes extraData
     );
-    /// @notice The real bridge's ETH bridging event.
-    event ETHBridgeInitiated(address indexed from, address indexed to, uint256 amount, bytes extraData);
     /// @notice What this mock records per call, for tests (the real bridge has no such event).
     event MinGasLimit(uint32 minGasLimit);
 

@@ -1,22 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IL2ToL1MessagePasser} from "../../interfaces/IL2WithdrawalPaths.sol";
+
 /// @title MockL2ToL1MessagePasser
 /// @notice TEST ONLY. Stands in for the OP Stack L2ToL1MessagePasser predeploy (installed at
 ///         0x4200…0016 with `anvil_setCode`): `initiateWithdrawal` keeps the ETH, records the
 ///         withdrawal hash and emits `MessagePassed` as the real one does (versioned nonce, version 1).
-contract MockL2ToL1MessagePasser {
-    /// @notice The real message passer's event.
-    event MessagePassed(
-        uint256 indexed nonce,
-        address indexed sender,
-        address indexed target,
-        uint256 value,
-        uint256 gasLimit,
-        bytes data,
-        bytes32 withdrawalHash
-    );
-
+contract MockL2ToL1MessagePasser is IL2ToL1MessagePasser {
     /// @notice The message version encoded in the top two bytes of every nonce.
     uint16 public constant MESSAGE_VERSION = 1;
 
