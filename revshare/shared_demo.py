@@ -39,6 +39,7 @@ class SharedDemoResult:
     operator_received: int
     left_in_contract: int
     report_gas: int
+    sent_to_l1: dict[str, int]  # lower-case address -> ETH its claims sent to L1
 
 
 def simulate_epoch(chain_ids: Sequence[int], seed: int = 7) -> list[ChainRevenue]:
@@ -102,6 +103,7 @@ def run_shared_demo(
         operator_received=received(OPERATOR_FEE_RECIPIENT),
         left_in_contract=balance(shared.address),
         report_gas=receipt.gas_used,
+        sent_to_l1=to_l1,
     )
 
 

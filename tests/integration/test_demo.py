@@ -7,7 +7,14 @@ from pathlib import Path
 from revshare.config import load_config
 from revshare.demo import disbursement_table, reconciliation, run_demo, simulate_fees
 from revshare.deploy import deploy
-from revshare.shared_demo import run_shared_demo, shared_reconciliation, shared_table, simulate_epoch
+from revshare.routes import install_withdrawal_mocks
+from revshare.shared_demo import (
+    OPERATOR_FEE_RECIPIENT,
+    run_shared_demo,
+    shared_reconciliation,
+    shared_table,
+    simulate_epoch,
+)
 from tests.integration.helpers import ROOT, ape_run
 
 
@@ -20,9 +27,10 @@ def test_simulated_fees_exercise_both_rules():
     assert any(f.direct for f in fees)
 
 
-def test_demo_reconciles(tmp_path: Path, accounts):
+def test_demo_reconciles(tmp_path: Path, accounts, project):
     config = load_config(ROOT / "config" / "demo.yaml")
     deployment = deploy(config, 8453, accounts[0], record_dir=tmp_path, log=lambda _: None)
+    install_withdrawal_mocks(project, accounts[0])
     result = run_demo(deployment, simulate_fees(days=6), accounts[1], log=lambda _: None)
 
     assert len(result.rows) == 6
@@ -46,6 +54,7 @@ def test_ape_run_demo(tmp_path: Path):
     # The treasury is paid on L1: per-vault sources, the L1 withdrawal, and the report's in-flight items.
     assert "day 3 by source: sequencer" in result.stdout
     assert "day 3 L1 withdrawal:" in result.stdout and "in flight to 0x7e7e" in result.stdout
+    assert "on L1 (L1 via L2ToL1MessagePasser)" in result.stdout  # the operator's fee claim
     assert "2.5% of gross" in result.stdout
     assert "15% of net" in result.stdout
     assert result.stdout.count("[ok]") == 10  # five checks per part
@@ -55,6 +64,7 @@ def test_ape_run_demo(tmp_path: Path):
 def test_shared_sequencer_demo_reconciles(tmp_path: Path, accounts, project):
     config = load_config(ROOT / "config" / "demo.yaml")
     deployment = deploy(config, 8453, accounts[0], record_dir=tmp_path, log=lambda _: None)
+    install_withdrawal_mocks(project, accounts[0])
     result = run_shared_demo(
         project, config, deployment.registry, accounts[0], accounts[2], log=lambda _: None
     )
@@ -63,6 +73,12 @@ def test_shared_sequencer_demo_reconciles(tmp_path: Path, accounts, project):
     assert {result.expected[r.chain_id].net_rule_applied for r in result.rows} == {True, False}
     for label, left, right in shared_reconciliation(result):
         assert left == right, label
+    # The config routes Demo Chain's treasury (bridge) and the operator (message passer) to L1.
+    demo_chain = next(r for r in result.rows if r.chain_id == 8453)
+    assert result.sent_to_l1 == {
+        config.chains[0].treasury.lower(): demo_chain.chain,
+        OPERATOR_FEE_RECIPIENT.lower(): sum(r.operator_fee for r in result.rows),
+    }
     table = shared_table(result, {c.chain_id: c.name for c in config.chains})
     assert "OP Mainnet" in table and "yes" in table and "NO" not in table
 
