@@ -186,8 +186,8 @@ def test_base_sepolia_deployment_with_a_new_timelock(tmp_path):
         # The treasury's ETH is routed to L1 through the bridge by the same path; until the config
         # says so too, a deploy run lists exactly that difference.
         treasury = changed["chains"][1]["treasury"]
-        route = ["--recipient", treasury, "--route", "l1-bridge", "--min-amount", "0.5 ether"]
-        folder = _propose(["set-destination", *route, *where], proposals)
+        to_l1 = ["set-destination", "--recipient", treasury, "--route", "l1-bridge"]
+        folder = _propose([*to_l1, "--min-amount", "0.5 ether", *where], proposals)
         text = (folder / "proposal.md").read_text()
         assert "| L2 transfer | L1 via L2StandardBridge, L1 gas 200,000, minimum 0.5 ETH |" in text
         assert "must be controlled on L1 at the same address" in text
@@ -214,32 +214,12 @@ def test_base_sepolia_deployment_with_a_new_timelock(tmp_path):
             ),
             (["set-treasury", "--chain-id", str(OP_SEPOLIA), "--treasury", "0x1234"], "is not an address"),
             (["register-chain", "--chain-id", str(OP_SEPOLIA), "--treasury", PROPOSER], "already registered"),
-            (
-                [
-                    "set-destination",
-                    "--recipient",
-                    treasury,
-                    "--route",
-                    "l1-bridge",
-                    "--min-amount",
-                    "0.5 ETH",
-                ],
-                "already has this destination",
-            ),
+            ([*to_l1, "--min-amount", "0.5 ETH"], "already has this destination"),
         ]:
             refused = ape_run("propose", *args, *where)
             assert refused.returncode == 1, refused.stdout + refused.stderr
             assert message in refused.stderr and "Traceback" not in refused.stderr
-        bad_gas = [
-            "set-destination",
-            "--recipient",
-            treasury,
-            "--route",
-            "l1-bridge",
-            "--l1-gas-limit",
-            "100",
-        ]
-        refused = ape_run("propose", *bad_gas, *where)
+        refused = ape_run("propose", *to_l1, "--l1-gas-limit", "100", *where)
         assert refused.returncode == 2, refused.stdout + refused.stderr
         assert "l1_gas_limit must be between 21,000" in refused.stderr and "Traceback" not in refused.stderr
         assert sorted(proposals.iterdir()) == before

@@ -150,12 +150,29 @@ class SystemMachine(RuleBasedStateMachine):
         rejects = asset == ETH and recipient == self.env["bad"].address and self.model.bad_rejecting
         return ("ClaimFailed", {}) if rejects else None
 
-    def paid_by_claim(self, asset: str, recipient: str, amount: int) -> None:
+    def attempt_claim(
+        self, contract, method: str, args: tuple, asset: str, recipient: str, amount: int, failed: dict
+    ) -> bool:
+        """A claim of `amount` for `recipient`: expected to revert (checked to the exact error;
+        `failed` holds this contract's `ClaimFailed` arguments) or to pay. True when it paid."""
+        sender = self.env["stranger"]
+        failure = self.claim_failure(asset, recipient, amount)
+        if amount == 0:
+            contract.expect_revert("NothingToClaim", method, *args, sender=sender)
+            return False
+        if failure is not None:
+            error, values = failure
+            contract.expect_revert(
+                error, method, *args, sender=sender, **(failed if error == "ClaimFailed" else values)
+            )
+            return False
+        contract.transact(method, *args, sender=sender)
         route, _ = self.route_of(asset, recipient)
         if route != Route.L2:
             self.model.to_l1[route] += amount
         else:
             self.model.add(self.model.received, (asset, recipient), amount)
+        return True
 
     def expected_failure(self, asset: str) -> tuple[str, dict] | None:
         m = self.model
@@ -265,19 +282,9 @@ class SystemMachine(RuleBasedStateMachine):
         asset = e["token"].address if asset_is_token else ETH
         account = e["bad"].address if who == "bad" else e[who]
         owed = m.owed.get((asset, account), 0)
-        splitter = e["splitter"]
-        failure = self.claim_failure(asset, account, owed)
-        if owed == 0:
-            splitter.expect_revert("NothingToClaim", "claim", asset, account, sender=e["stranger"])
-        elif failure is not None:
-            error, values = failure
-            if error == "ClaimFailed":
-                values = {"asset": asset, "recipient": account}
-            splitter.expect_revert(error, "claim", asset, account, sender=e["stranger"], **values)
-        else:
-            splitter.transact("claim", asset, account, sender=e["stranger"])
+        failed = {"asset": asset, "recipient": account}
+        if self.attempt_claim(e["splitter"], "claim", (asset, account), asset, account, owed, failed):
             m.owed[(asset, account)] = 0
-            self.paid_by_claim(asset, account, owed)
         self.steps += 1
 
     # ------------------------------------------------------------ governance
@@ -468,41 +475,22 @@ class SystemMachine(RuleBasedStateMachine):
     @rule(chain_id=st.sampled_from(SHARED_IDS))
     def shared_claim_chain(self, chain_id):
         e, m = self.env, self.model
-        shared = e["shared"]
         amount = m.chain_claimable[chain_id]
         treasury = self.treasury_address() if chain_id == CHAIN_ID else e["treasuries"][chain_id]
-        failure = self.claim_failure(ETH, treasury, amount)
-        if amount == 0:
-            shared.expect_revert("NothingToClaim", "claimChain", ETH, chain_id, sender=e["stranger"])
-        elif failure is not None:
-            error, values = failure
-            if error == "ClaimFailed":
-                values = {"recipient": treasury}
-            shared.expect_revert(error, "claimChain", ETH, chain_id, sender=e["stranger"], **values)
-        else:
-            shared.transact("claimChain", ETH, chain_id, sender=e["stranger"])
+        claim = (e["shared"], "claimChain", (ETH, chain_id), ETH, treasury, amount, {"recipient": treasury})
+        if self.attempt_claim(*claim):
             m.chain_claimable[chain_id] = 0
-            self.paid_by_claim(ETH, treasury, amount)
         self.steps += 1
 
     @precondition(shared_balance_exists)
     @rule(who=st.sampled_from(["collective", "fee_recipient"]))
     def shared_claim_account(self, who):
         e, m = self.env, self.model
-        shared, account = e["shared"], e[who]
+        account = e[who]
         amount = m.shared_accounts.get(account, 0)
-        failure = self.claim_failure(ETH, account, amount)
-        if amount == 0:
-            shared.expect_revert("NothingToClaim", "claim", ETH, account, sender=e["stranger"])
-        elif failure is not None:
-            error, values = failure
-            if error == "ClaimFailed":
-                values = {"recipient": account}
-            shared.expect_revert(error, "claim", ETH, account, sender=e["stranger"], **values)
-        else:
-            shared.transact("claim", ETH, account, sender=e["stranger"])
+        claim = (e["shared"], "claim", (ETH, account), ETH, account, amount, {"recipient": account})
+        if self.attempt_claim(*claim):
             m.shared_accounts[account] = 0
-            self.paid_by_claim(ETH, account, amount)
         self.steps += 1
 
     # ------------------------------------------------------------ invariants
