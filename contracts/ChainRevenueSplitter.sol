@@ -206,7 +206,9 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         emit Claimed(asset, recipient, msg.sender, amount);
         if (destination.route != IChainRegistry.Route.L2) {
             emit L1WithdrawalInitiated(recipient, amount, destination.route, destination.l1GasLimit);
-            if (!L2Withdrawals.initiate(recipient, amount, destination, gasleft())) revert ClaimFailed(asset, recipient);
+            if (!L2Withdrawals.initiate(recipient, amount, destination, gasleft())) {
+                revert ClaimFailed(asset, recipient);
+            }
         } else if (!_send(asset, recipient, amount, gasleft())) {
             revert ClaimFailed(asset, recipient);
         }
