@@ -13,7 +13,17 @@ from hypothesis import strategies as st
 from revshare.deploy import create_address
 from revshare.model import RevenueSources, l1_payout, split_sources
 from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER, install_withdrawal_mocks
-from tests.conftest import CHAIN_ID, ETH, L2, MIN_WITHDRAWAL, ONE_DAY, SHARED_CHAINS, ZERO_HASH, restore_after
+from tests.conftest import (
+    CHAIN_ID,
+    ETH,
+    L2,
+    MIN_WITHDRAWAL,
+    ONE_DAY,
+    SHARED_CHAINS,
+    VAULT_ROLES,
+    ZERO_HASH,
+    restore_after,
+)
 
 BRIDGE = L2_STANDARD_BRIDGE
 PASSER = L2_TO_L1_MESSAGE_PASSER
@@ -208,30 +218,32 @@ def test_revenue_sources_are_recorded_per_vault(chain, keeper, vaults, splitter)
     assert (disbursed.collectiveShare, disbursed.chainShare) == (expected.collective, expected.chain)
 
 
+@pytest.mark.parametrize("role", range(len(VAULT_ROLES)), ids=VAULT_ROLES)
 @pytest.mark.parametrize("fault", ["pays someone else", "pays on L1", "no vault code"])
 def test_a_misconfigured_vault_is_refused_and_nothing_moves(
-    project, chain, owner, keeper, stranger, registry, fault
+    project, chain, owner, keeper, stranger, registry, fault, role
 ):
-    splitter_address = create_address(owner.address, owner.nonce + 1)
+    # Nonces: the bad vault (or a plain transaction), a good vault, then the splitter.
+    splitter_address = create_address(owner.address, owner.nonce + 2)
     if fault == "pays someone else":
-        bad = owner.deploy(project.MockFeeVault, stranger, MIN_WITHDRAWAL, L2).address
+        bad = owner.deploy(project.MockFeeVault, stranger, MIN_WITHDRAWAL, L2)
+        assert (bad.RECIPIENT(), bad.WITHDRAWAL_NETWORK()) == (stranger.address, L2)
     elif fault == "pays on L1":
-        bad = owner.deploy(project.MockFeeVault, splitter_address, MIN_WITHDRAWAL, 0).address
+        bad = owner.deploy(project.MockFeeVault, splitter_address, MIN_WITHDRAWAL, 0)
+        assert (bad.RECIPIENT(), bad.WITHDRAWAL_NETWORK()) == (splitter_address, 0)
     else:
-        owner.transfer(owner, 0)  # keep the nonce arithmetic the same
-        bad = stranger.address
-    good = owner.deploy(
-        project.MockFeeVault, create_address(owner.address, owner.nonce + 1), MIN_WITHDRAWAL, L2
-    )
-    zero = ape.utils.ZERO_ADDRESS
-    wrong = owner.deploy(
-        project.ChainRevenueSplitter, registry, CHAIN_ID, [good.address, bad, zero, zero], ONE_DAY
-    )
-    assert good.RECIPIENT() == wrong.address
-    for funded in (good.address, bad, wrong.address):
+        owner.transfer(owner, 0)
+        bad = stranger
+    good = owner.deploy(project.MockFeeVault, splitter_address, MIN_WITHDRAWAL, L2)
+    vaults = [ape.utils.ZERO_ADDRESS] * len(VAULT_ROLES)
+    vaults[role] = bad.address  # the faulty vault in each role in turn, a good one beside it
+    vaults[(role + 1) % len(VAULT_ROLES)] = good.address
+    wrong = owner.deploy(project.ChainRevenueSplitter, registry, CHAIN_ID, vaults, ONE_DAY)
+    assert wrong.address == splitter_address
+    for funded in (good.address, bad.address, wrong.address):
         keeper.transfer(funded, ETHER)
-    held = {a: chain.provider.get_balance(a) for a in (good.address, wrong.address, bad)}
-    with ape.reverts(wrong.VaultMisconfigured, vault=bad):
+    held = {a: chain.provider.get_balance(a) for a in (good.address, wrong.address, bad.address)}
+    with ape.reverts(wrong.VaultMisconfigured, vault=bad.address):
         wrong.disburse(sender=keeper)
     assert {a: chain.provider.get_balance(a) for a in held} == held
 
