@@ -46,7 +46,9 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     uint32 public constant MIN_L1_GAS_LIMIT = 21_000;
 
     /// @notice ETH payouts to `recipient` now take `route` (L1 routes: gas limit on L1, minimum amount).
-    event DestinationSet(address indexed recipient, Route route, uint32 l1GasLimit, uint128 minAmount);
+    event DestinationSet(
+        address indexed recipient, Route route, address l1Recipient, uint32 l1GasLimit, uint128 minAmount
+    );
     /// @notice A chain was added.
     event ChainRegistered(
         uint256 indexed chainId, address indexed treasury, uint16 grossBps, uint16 netBps, bytes32 termsHash
@@ -205,17 +207,22 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
 
     /// @notice Choose how ETH payouts to `recipient` (the Collective, a treasury) are delivered.
     ///         Applies to every later payout and claim; credited balances wait for the minimum.
-    /// @param recipient The paid address (the same address receives on L1 for L1 routes).
-    /// @param destination The route; L2 must have a zero gas limit and minimum.
+    /// @param recipient The paid address (the Collective, a treasury, a sequencer operator).
+    /// @param destination The route; an L1 route names a non-zero L1 account and at least
+    ///        `MIN_L1_GAS_LIMIT`; the L2 route must leave the other fields zero.
     function setDestination(address recipient, Destination calldata destination) external onlyOwner {
         if (recipient == address(0)) revert ZeroAddress();
         if (destination.route == Route.L2) {
-            if (destination.l1GasLimit != 0 || destination.minAmount != 0) revert InvalidDestination();
-        } else if (destination.l1GasLimit < MIN_L1_GAS_LIMIT) {
+            if (destination.l1Recipient != address(0) || destination.l1GasLimit != 0 || destination.minAmount != 0) {
+                revert InvalidDestination();
+            }
+        } else if (destination.l1Recipient == address(0) || destination.l1GasLimit < MIN_L1_GAS_LIMIT) {
             revert InvalidDestination();
         }
         _destinations[recipient] = destination;
-        emit DestinationSet(recipient, destination.route, destination.l1GasLimit, destination.minAmount);
+        emit DestinationSet(
+            recipient, destination.route, destination.l1Recipient, destination.l1GasLimit, destination.minAmount
+        );
     }
 
     // ------------------------------------------------------------------ views

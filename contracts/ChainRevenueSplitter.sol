@@ -97,9 +97,14 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     );
     /// @notice A payout failed, or waits for its L1 route's minimum, and was credited to `recipient`.
     event PayoutDeferred(address indexed asset, address indexed recipient, uint256 amount);
-    /// @notice ETH left for `recipient` on L1 through `route` (in flight until finalized on L1).
+    /// @notice ETH owed to `recipient` left for its account `l1Recipient` on L1 through `route`
+    ///         (in flight until the withdrawal is proven and finalized on L1).
     event L1WithdrawalInitiated(
-        address indexed recipient, uint256 amount, IChainRegistry.Route route, uint32 l1GasLimit
+        address indexed recipient,
+        address l1Recipient,
+        uint256 amount,
+        IChainRegistry.Route route,
+        uint32 l1GasLimit
     );
     /// @notice A claimable balance was paid out to `recipient` (the call was made by `caller`).
     event Claimed(address indexed asset, address indexed recipient, address caller, uint256 amount);
@@ -205,8 +210,10 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         totalOwed[asset] -= amount;
         emit Claimed(asset, recipient, msg.sender, amount);
         if (destination.route != IChainRegistry.Route.L2) {
-            emit L1WithdrawalInitiated(recipient, amount, destination.route, destination.l1GasLimit);
-            if (!L2Withdrawals.initiate(recipient, amount, destination, gasleft())) {
+            emit L1WithdrawalInitiated(
+                recipient, destination.l1Recipient, amount, destination.route, destination.l1GasLimit
+            );
+            if (!L2Withdrawals.initiate(destination, amount, gasleft())) {
                 revert ClaimFailed(asset, recipient);
             }
         } else if (!_send(asset, recipient, amount, gasleft())) {
@@ -329,9 +336,11 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         }
         owed[ETH][recipient] = 0;
         totalOwed[ETH] -= credited;
-        if (L2Withdrawals.initiate(recipient, total, destination, L1_PAYOUT_GAS)) {
+        if (L2Withdrawals.initiate(destination, total, L1_PAYOUT_GAS)) {
             if (credited != 0) emit Claimed(ETH, recipient, msg.sender, credited);
-            emit L1WithdrawalInitiated(recipient, total, destination.route, destination.l1GasLimit);
+            emit L1WithdrawalInitiated(
+                recipient, destination.l1Recipient, total, destination.route, destination.l1GasLimit
+            );
         } else {
             // Nothing left for L1: the earlier credit is restored and the new amount joins it.
             owed[ETH][recipient] = credited;
@@ -342,7 +351,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
 
     /// @dev The registry's route for ETH to `recipient`; tokens are always paid on L2.
     function _destination(address asset, address recipient) private view returns (IChainRegistry.Destination memory) {
-        if (asset != ETH) return IChainRegistry.Destination(IChainRegistry.Route.L2, 0, 0);
+        if (asset != ETH) return IChainRegistry.Destination(IChainRegistry.Route.L2, address(0), 0, 0);
         return REGISTRY.destinationOf(recipient);
     }
 

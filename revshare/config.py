@@ -29,6 +29,7 @@ A config describes the Collective, the registry's governance owner, and the memb
       - recipient: "0x..."         #   a treasury, the Collective, a sequencer operator
         route: l1-bridge           #   l1-bridge (L2StandardBridge.bridgeETHTo),
                                    #   l1-message-passer (L2ToL1MessagePasser), or l2
+        l1_recipient: "0x..."      #   the account paid on L1; default: the recipient's address
         l1_gas_limit: 200000       #   gas for the call on L1, at least 21000 (default 200000)
         min_amount: "0.5 ether"    #   optional, default 0: smaller payouts wait, credited
     mock_vaults:                   # local networks only: mock vaults replace the predeploys
@@ -48,9 +49,8 @@ import yaml
 from eth_utils import is_hex_address, keccak, to_checksum_address
 
 from revshare.model import BPS_DENOMINATOR, DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
-from revshare.routes import DEFAULT_L1_GAS_LIMIT, ROUTE_NAMES, Destination, Route
+from revshare.routes import DEFAULT_L1_GAS_LIMIT, ROUTE_NAMES, ZERO_ADDRESS, Destination, Route
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 ETH_ASSET = ZERO_ADDRESS  # the contracts' asset key for native ETH
 ZERO_HASH = "0x" + "00" * 32
 DEFAULT_INTERVAL = 24 * 60 * 60
@@ -220,7 +220,7 @@ class _Checker:
 
 
 _TOP_KEYS = {"collective", "owner", "timelock", "guardian", "chains", "destinations", "mock_vaults"}
-_DESTINATION_KEYS = {"recipient", "route", "l1_gas_limit", "min_amount"}
+_DESTINATION_KEYS = {"recipient", "route", "l1_recipient", "l1_gas_limit", "min_amount"}
 _TIMELOCK_KEYS = {"proposers", "executors", "min_delay"}
 MAX_TIMELOCK_DELAY = 30 * 24 * 60 * 60
 _CHAIN_KEYS = {
@@ -337,17 +337,31 @@ def _parse_timelock(check: _Checker, raw: Any) -> TimelockConfig | None:
     return TimelockConfig(proposers=proposers, executors=executors, min_delay=delay)
 
 
-def parse_destination(route: Any, l1_gas_limit: Any = None, min_amount: Any = 0) -> Destination:
-    """A destination from config or command-line values; ValueError saying what is wrong.
-    L1 routes default to `DEFAULT_L1_GAS_LIMIT`; the minimum is an amount (wei or "0.5 ether")."""
+def parse_destination(
+    route: Any, recipient: str, l1_recipient: Any = None, l1_gas_limit: Any = None, min_amount: Any = 0
+) -> Destination:
+    """A destination for ``recipient`` from config or command-line values; ValueError saying what
+    is wrong. L1 routes pay ``l1_recipient`` (default: the recipient's own address on L1) with
+    `DEFAULT_L1_GAS_LIMIT` unless given; the minimum is an amount (wei or "0.5 ether")."""
     if route not in ROUTE_NAMES:
         raise ValueError(f"route {route!r} is not one of: {', '.join(ROUTE_NAMES)}")
     chosen = ROUTE_NAMES[route]
+    on_l2 = chosen == Route.L2
     if l1_gas_limit is None:
-        l1_gas_limit = 0 if chosen == Route.L2 else DEFAULT_L1_GAS_LIMIT
+        l1_gas_limit = 0 if on_l2 else DEFAULT_L1_GAS_LIMIT
     if isinstance(l1_gas_limit, bool) or not isinstance(l1_gas_limit, int):
         raise ValueError(f"l1_gas_limit {l1_gas_limit!r} is not a whole number")
-    destination = Destination(chosen, l1_gas_limit, parse_amount(min_amount))
+    addresses = {"recipient": recipient, "l1_recipient": recipient if l1_recipient is None else l1_recipient}
+    for name, value in addresses.items():
+        try:
+            addresses[name] = checked_address(value)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+    if l1_recipient is None:
+        l1_recipient = ZERO_ADDRESS if on_l2 else addresses["l1_recipient"]
+    else:
+        l1_recipient = addresses["l1_recipient"]
+    destination = Destination(chosen, l1_recipient, l1_gas_limit, parse_amount(min_amount))
     problem = destination.problem()
     if problem is not None:
         raise ValueError(problem)
@@ -358,7 +372,9 @@ def _parse_destinations(check: _Checker, raw: Any) -> dict[str, Destination]:
     if raw is None:
         return {}
     if not isinstance(raw, list):
-        check.fail("destinations", "must be a list of {recipient, route, l1_gas_limit, min_amount}")
+        check.fail(
+            "destinations", "must be a list of {recipient, route, l1_recipient, l1_gas_limit, min_amount}"
+        )
         return {}
     found: dict[str, Destination] = {}
     for index, entry in enumerate(raw):
@@ -368,14 +384,18 @@ def _parse_destinations(check: _Checker, raw: Any) -> dict[str, Destination]:
             continue
         check.unknown_keys(where, entry, _DESTINATION_KEYS)
         recipient = check.address(f"{where}.recipient", entry.get("recipient"))
+        if recipient is None:
+            continue
         try:
             destination = parse_destination(
-                entry.get("route"), entry.get("l1_gas_limit"), entry.get("min_amount", 0)
+                entry.get("route"),
+                recipient,
+                entry.get("l1_recipient"),
+                entry.get("l1_gas_limit"),
+                entry.get("min_amount", 0),
             )
         except ValueError as exc:
             check.fail(where, str(exc))
-            continue
-        if recipient is None:
             continue
         if any(known.lower() == recipient.lower() for known in found):
             check.fail(f"{where}.recipient", f"{recipient} already has a destination")

@@ -157,7 +157,8 @@ def run_demo(deployment: Deployment, fees: list[DayFees], funder: Any, log: Log 
             )
             for sent in sent_to_l1:
                 route = f"{Route(sent.route).label}, L1 gas limit {sent.l1GasLimit:,}"
-                log(f"  day {day} L1 withdrawal: {sent.amount} wei to {sent.recipient} ({route})")
+                payee = f"{sent.recipient} (paid on L1 to {sent.l1Recipient})"
+                log(f"  day {day} L1 withdrawal: {sent.amount} wei for {payee} ({route})")
 
     vaults = deployment.vaults.values()
     return DemoResult(

@@ -40,8 +40,8 @@ class RegistryState:
 
 def read_destination(registry: Any, recipient: str) -> Destination:
     """`registry.destinationOf(recipient)` as a `Destination`."""
-    route, gas_limit, min_amount = registry.destinationOf(recipient)
-    return Destination(Route(int(route)), int(gas_limit), int(min_amount))
+    route, l1_recipient, gas_limit, min_amount = registry.destinationOf(recipient)
+    return Destination(Route(int(route)), str(l1_recipient), int(gas_limit), int(min_amount))
 
 
 def read_registry(registry: Any, watch: Iterable[str] = ()) -> RegistryState:

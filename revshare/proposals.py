@@ -291,15 +291,21 @@ def _destination_effect(recipient: str, destination: Destination) -> list[str]:
             f"ETH payouts to {recipient} become plain L2 transfers again. Any amount credited to it "
             "while waiting for an L1 minimum can be claimed on L2 at once."
         ]
+    l1 = destination.l1_recipient
+    same = l1.lower() == recipient.lower()
     lines = [
         f"- ETH payouts to {recipient} leave through the {destination.route.label.removeprefix('L1 via ')} "
-        f"predeploy to the same address on L1, with {destination.l1_gas_limit:,} gas for the call "
-        "there. ERC-20 payouts stay on L2.",
+        f"predeploy to {'the same address' if same else l1} on L1, with {destination.l1_gas_limit:,} "
+        "gas for the call there. ERC-20 payouts stay on L2.",
         "- They arrive on L1 only after each withdrawal is proven and then finalized on L1 (two L1 "
         "transactions anyone may send, usually the recipient; at least 7 days on OP Mainnet); until "
         "then the report lists them as in flight.",
-        f"- **Check before approving:** {recipient} must be controlled on L1 at the same address. A "
-        "Safe deployed only on L2 does not exist on L1, and ETH sent there could not be moved.",
+        f"- **Check before approving:** {l1} must be an account the recipient controls on L1"
+        + (
+            ". A Safe deployed only on L2 does not exist on L1, and ETH sent there could not be moved."
+            if same
+            else "."
+        ),
     ]
     if destination.min_amount:
         minimum = destination.min_amount

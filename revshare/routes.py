@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any, NamedTuple
 
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
 L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
 MIN_L1_GAS_LIMIT = 21_000  # ChainRegistry.MIN_L1_GAS_LIMIT
@@ -44,28 +45,34 @@ class Destination(NamedTuple):
     """`IChainRegistry.Destination`; the default (all zero) is a plain L2 transfer."""
 
     route: Route = Route.L2
+    l1_recipient: str = ZERO_ADDRESS  # the account paid on L1 (L1 routes only)
     l1_gas_limit: int = 0
     min_amount: int = 0
 
     def problem(self) -> str | None:
         """Why the registry would refuse this destination, or None."""
         if self.route == Route.L2:
-            if self.l1_gas_limit or self.min_amount:
-                return "an L2 destination takes no l1_gas_limit or min_amount"
+            if int(self.l1_recipient, 16) or self.l1_gas_limit or self.min_amount:
+                return "an L2 destination takes no l1_recipient, l1_gas_limit or min_amount"
             return None
+        if not int(self.l1_recipient, 16):
+            return "an L1 destination needs a non-zero l1_recipient"
         if not MIN_L1_GAS_LIMIT <= self.l1_gas_limit <= MAX_L1_GAS_LIMIT:
             return f"l1_gas_limit must be between {MIN_L1_GAS_LIMIT:,} and {MAX_L1_GAS_LIMIT:,}"
         if not 0 <= self.min_amount <= MAX_MIN_AMOUNT:
             return "min_amount must be between 0 and 2^128 - 1 wei"
         return None
 
-    def as_tuple(self) -> tuple[int, int, int]:
-        return (int(self.route), self.l1_gas_limit, self.min_amount)
+    def as_tuple(self) -> tuple[int, str, int, int]:
+        return (int(self.route), self.l1_recipient, self.l1_gas_limit, self.min_amount)
 
     def describe(self) -> str:
         if self.route == Route.L2:
             return self.route.label
-        return f"{self.route.label}, L1 gas {self.l1_gas_limit:,}, minimum {exact_eth(self.min_amount)}"
+        return (
+            f"{self.route.label} to {self.l1_recipient}, L1 gas {self.l1_gas_limit:,}, "
+            f"minimum {exact_eth(self.min_amount)}"
+        )
 
 
 def exact_eth(wei: int) -> str:

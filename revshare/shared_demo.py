@@ -89,7 +89,8 @@ def run_shared_demo(
             key = str(sent.recipient).lower()
             to_l1[key] = to_l1.get(key, 0) + sent.amount
             route = Route(sent.route).label
-            log(f"  claim sent {format_eth(sent.amount)} ETH to {sent.recipient} on L1 ({route})")
+            payee = f"{sent.recipient} (to {sent.l1Recipient} on L1)"
+            log(f"  claim sent {format_eth(sent.amount)} ETH for {payee} ({route})")
 
     def received(address: str) -> int:  # on L2, plus what left for it on L1
         return balance(address) - before[address] + to_l1.get(address.lower(), 0)

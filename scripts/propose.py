@@ -146,6 +146,7 @@ def set_collective(collective, **where):
     type=click.Choice(list(ROUTE_NAMES)),
     help="l1-bridge: L2StandardBridge.bridgeETHTo; l1-message-passer: L2ToL1MessagePasser; l2: transfer",
 )
+@click.option("--l1-recipient", default=None, help="The account paid on L1 [default: the recipient]")
 @click.option(
     "--l1-gas-limit",
     type=click.IntRange(min=0),
@@ -154,10 +155,10 @@ def set_collective(collective, **where):
 )
 @click.option("--min-amount", default="0", show_default=True, help="Smaller payouts wait, e.g. '0.5 ether'")
 @common
-def set_destination(recipient, route, l1_gas_limit, min_amount, **where):
+def set_destination(recipient, route, l1_recipient, l1_gas_limit, min_amount, **where):
     """Deliver a recipient's ETH on L1 through the bridge or message passer (or on L2 again)."""
     try:
-        destination = parse_destination(route, l1_gas_limit, min_amount)
+        destination = parse_destination(route, recipient, l1_recipient, l1_gas_limit, min_amount)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     _run(lambda reg, st: p.propose_set_destination(reg, st, recipient, destination), **where)

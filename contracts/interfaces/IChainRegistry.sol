@@ -6,18 +6,20 @@ pragma solidity 0.8.28;
 interface IChainRegistry {
     /// @notice How an ETH payout reaches a recipient.
     /// @param L2 A plain transfer on this chain.
-    /// @param L1_STANDARD_BRIDGE `L2StandardBridge.bridgeETHTo` to the same address on L1.
-    /// @param L1_MESSAGE_PASSER `L2ToL1MessagePasser.initiateWithdrawal` to the same address on L1.
+    /// @param L1_STANDARD_BRIDGE `L2StandardBridge.bridgeETHTo` to the destination's L1 account.
+    /// @param L1_MESSAGE_PASSER `L2ToL1MessagePasser.initiateWithdrawal` to the destination's L1 account.
     enum Route {
         L2,
         L1_STANDARD_BRIDGE,
         L1_MESSAGE_PASSER
     }
 
-    /// @notice Where a recipient's ETH goes. L1 routes carry the gas limit of the call on L1 and a
-    ///         minimum: smaller amounts stay credited to the recipient until the minimum is reached.
+    /// @notice Where a recipient's ETH goes. L1 routes name the account paid on L1 (the
+    ///         recipient's own address, or another it controls there), the gas limit of the call on
+    ///         L1 and a minimum: smaller amounts stay credited to the recipient until it is reached.
     struct Destination {
         Route route;
+        address l1Recipient;
         uint32 l1GasLimit;
         uint128 minAmount;
     }

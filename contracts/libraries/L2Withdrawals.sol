@@ -13,15 +13,14 @@ library L2Withdrawals {
     /// @notice The OP Stack L2ToL1MessagePasser predeploy.
     address internal constant L2_TO_L1_MESSAGE_PASSER = 0x4200000000000000000000000000000000000016;
 
-    /// @notice Sends `amount` of ETH to `recipient` on L1 along `destination`'s route (an L1 route),
-    ///         forwarding at most `gasLimit` gas. Returns false when the call fails or the
+    /// @notice Sends `amount` of ETH to `destination.l1Recipient` on L1 along its route (an L1
+    ///         route), forwarding at most `gasLimit` gas. Returns false when the call fails or the
     ///         predeploy has no code (a chain without it), so ETH is never silently burnt.
-    function initiate(
-        address recipient,
-        uint256 amount,
-        IChainRegistry.Destination memory destination,
-        uint256 gasLimit
-    ) internal returns (bool success) {
+    function initiate(IChainRegistry.Destination memory destination, uint256 amount, uint256 gasLimit)
+        internal
+        returns (bool success)
+    {
+        address recipient = destination.l1Recipient;
         address target;
         bytes memory data;
         if (destination.route == IChainRegistry.Route.L1_STANDARD_BRIDGE) {

@@ -243,10 +243,11 @@ class _Replay:
         route = L1_ROUTES.get(a["route"], f"route {a['route']}")
         self.in_flight += a["amount"]
         where = f"block {event.block}"
+        owner = "" if a["l1Recipient"] == a["recipient"] else f" for {short(a['recipient'])}"
         self.find(
             PENDING,
             a["amount"],
-            f"in flight to {short(a['recipient'])} on L1 via the {route} "
+            f"in flight to {short(a['l1Recipient'])} on L1 via the {route}{owner} "
             "(arrives once the withdrawal is proven and finalized on L1)",
             where,
         )
@@ -256,7 +257,7 @@ class _Replay:
                 candidate.args[payer],
                 candidate.args[payee],
                 candidate.args[value],
-            ) == (self.h.target.address, a["recipient"], a["amount"]):
+            ) == (self.h.target.address, a["l1Recipient"], a["amount"]):
                 path_events.remove(candidate)
                 self.l1_matched += a["amount"]
                 return

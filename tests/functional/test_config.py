@@ -1,12 +1,14 @@
 """Config parsing details not covered by the deploy script's integration tests."""
 
 import pytest
+from eth_utils import to_checksum_address
 
 from revshare.config import PREDEPLOY_VAULTS, ConfigError, parse_amount, parse_config, terms_hash_of
 from revshare.routes import DEFAULT_L1_GAS_LIMIT, Destination, Route
 
 COLLECTIVE = "0xc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0"
 TREASURY = "0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e"
+L1_ACCOUNT = "0x1111111111111111111111111111111111111111"
 
 
 def config(**chain):
@@ -106,14 +108,17 @@ def test_destinations_default_and_explicit():
         {
             "recipient": operator,
             "route": "l1-message-passer",
+            "l1_recipient": L1_ACCOUNT,
             "l1_gas_limit": 21_000,
             "min_amount": "0.5 ether",
         },
     ]
     parsed = parse_config(data)
-    assert parsed.destination_of(TREASURY) == Destination(Route.L1_STANDARD_BRIDGE, DEFAULT_L1_GAS_LIMIT, 0)
+    assert parsed.destination_of(TREASURY) == Destination(
+        Route.L1_STANDARD_BRIDGE, to_checksum_address(TREASURY), DEFAULT_L1_GAS_LIMIT, 0
+    )  # paid to the same address on L1 by default
     assert parsed.destination_of(operator.upper().replace("0X", "0x")) == Destination(
-        Route.L1_MESSAGE_PASSER, 21_000, 5 * 10**17
+        Route.L1_MESSAGE_PASSER, to_checksum_address(L1_ACCOUNT), 21_000, 5 * 10**17
     )
     assert parsed.destination_of(COLLECTIVE) == Destination()  # not listed: plain L2 transfer
     assert parsed.destination_of(COLLECTIVE).describe() == "L2 transfer"
@@ -137,6 +142,11 @@ def test_destinations_default_and_explicit():
         ({"recipient": TREASURY, "route": "l2", "min_amount": 1}, "an L2 destination takes no"),
         ({"recipient": "0x1234", "route": "l2"}, "recipient: '0x1234' is not an address"),
         ({"recipient": TREASURY, "route": "l2", "gas": 1}, "unknown key 'gas'"),
+        (
+            {"recipient": TREASURY, "route": "l1-bridge", "l1_recipient": "0x12"},
+            "l1_recipient: '0x12' is not",
+        ),
+        ({"recipient": TREASURY, "route": "l2", "l1_recipient": L1_ACCOUNT}, "an L2 destination takes no"),
         ("treasury", "must be a mapping with recipient and route"),
     ],
 )

@@ -31,6 +31,7 @@ L2_ROUTE, BRIDGE_ROUTE, PASSER_ROUTE = 0, 1, 2
 ETHER = 10**18
 MILLI = 10**15
 L1_GAS = 200_000
+L1_ACCOUNT = "0x1111111111111111111111111111111111111111"  # a treasury's own account on L1
 
 
 @pytest.fixture(scope="module")
@@ -62,44 +63,55 @@ def test_model_of_l1_minimum():
 
 
 def test_destination_settings_are_checked_and_evented(registry, owner, stranger, treasury):
-    with ape.reverts(registry.InvalidDestination):
-        registry.setDestination(treasury, (BRIDGE_ROUTE, 20_999, 0), sender=owner)
-    with ape.reverts(registry.InvalidDestination):
-        registry.setDestination(treasury, (L2_ROUTE, L1_GAS, 0), sender=owner)
-    with ape.reverts(registry.InvalidDestination):
-        registry.setDestination(treasury, (L2_ROUTE, 0, 1), sender=owner)
+    zero = ape.utils.ZERO_ADDRESS
+    for invalid in (
+        (BRIDGE_ROUTE, treasury, 20_999, 0),  # L1 gas below 21,000
+        (BRIDGE_ROUTE, zero, L1_GAS, 0),  # no L1 account
+        (L2_ROUTE, zero, L1_GAS, 0),  # L2 takes no L1 fields
+        (L2_ROUTE, zero, 0, 1),
+        (L2_ROUTE, treasury, 0, 0),
+    ):
+        with ape.reverts(registry.InvalidDestination):
+            registry.setDestination(treasury, invalid, sender=owner)
     with ape.reverts(registry.ZeroAddress):
-        registry.setDestination(ape.utils.ZERO_ADDRESS, (BRIDGE_ROUTE, L1_GAS, 0), sender=owner)
+        registry.setDestination(zero, (BRIDGE_ROUTE, treasury, L1_GAS, 0), sender=owner)
     with ape.reverts():
-        registry.setDestination(treasury, (BRIDGE_ROUTE, L1_GAS, 0), sender=stranger)
-    receipt = registry.setDestination(treasury, (PASSER_ROUTE, L1_GAS, 5 * ETHER), sender=owner)
+        registry.setDestination(treasury, (BRIDGE_ROUTE, treasury, L1_GAS, 0), sender=stranger)
+    receipt = registry.setDestination(treasury, (PASSER_ROUTE, L1_ACCOUNT, L1_GAS, 5 * ETHER), sender=owner)
     (event,) = receipt.events.filter(registry.DestinationSet)
-    assert (event.recipient, event.route, event.l1GasLimit, event.minAmount) == (
+    assert (event.recipient, event.route, event.l1Recipient, event.l1GasLimit, event.minAmount) == (
         treasury,
         2,
+        L1_ACCOUNT,
         L1_GAS,
         5 * ETHER,
     )
-    assert tuple(registry.destinationOf(treasury)) == (PASSER_ROUTE, L1_GAS, 5 * ETHER)
+    assert tuple(registry.destinationOf(treasury)) == (PASSER_ROUTE, L1_ACCOUNT, L1_GAS, 5 * ETHER)
 
 
 def test_chain_share_bridged_to_l1(
     chain, registry, owner, keeper, vaults, splitter, treasury, collective, predeploys
 ):
     bridge, _ = predeploys
-    registry.setDestination(treasury, (BRIDGE_ROUTE, L1_GAS, 0), sender=owner)
+    registry.setDestination(treasury, (BRIDGE_ROUTE, L1_ACCOUNT, L1_GAS, 0), sender=owner)
     before = {a: chain.provider.get_balance(a) for a in (treasury, collective, BRIDGE)}
     receipt = fund_and_disburse(chain, keeper, vaults, splitter)
 
     (sent,) = receipt.events.filter(splitter.L1WithdrawalInitiated)
-    assert (sent.recipient, sent.amount, sent.route, sent.l1GasLimit) == (treasury, 4550 * MILLI, 1, L1_GAS)
+    assert (sent.recipient, sent.l1Recipient, sent.amount, sent.route, sent.l1GasLimit) == (
+        treasury,
+        L1_ACCOUNT,
+        4550 * MILLI,
+        1,
+        L1_GAS,
+    )
     (bridged,) = receipt.events.filter(bridge.ETHBridgeInitiated)
-    assert (bridged["from"], bridged.to, bridged.amount) == (splitter.address, treasury, 4550 * MILLI)
+    assert (bridged["from"], bridged.to, bridged.amount) == (splitter.address, L1_ACCOUNT, 4550 * MILLI)
     (legacy,) = receipt.events.filter(bridge.WithdrawalInitiated)
     assert (legacy.l1Token, legacy.l2Token, legacy.to) == (
         ape.utils.ZERO_ADDRESS,
         bridge.LEGACY_ERC20_ETH(),
-        treasury,
+        L1_ACCOUNT,
     )
     assert [e.minGasLimit for e in receipt.events.filter(bridge.MinGasLimit)] == [L1_GAS]
     assert chain.provider.get_balance(BRIDGE) - before[BRIDGE] == 4550 * MILLI
@@ -112,7 +124,7 @@ def test_collective_share_through_the_message_passer(
     chain, registry, owner, keeper, vaults, splitter, collective, predeploys
 ):
     _, passer = predeploys
-    registry.setDestination(collective, (PASSER_ROUTE, L1_GAS, 0), sender=owner)
+    registry.setDestination(collective, (PASSER_ROUTE, collective, L1_GAS, 0), sender=owner)
     nonce = passer.messageNonce()
     assert nonce == 1 << 240  # version 1, first message
     receipt = fund_and_disburse(chain, keeper, vaults, splitter)
@@ -137,7 +149,7 @@ def test_collective_share_through_the_message_passer(
 def test_amounts_below_the_minimum_wait_credited_then_leave_together(
     chain, registry, owner, keeper, vaults, splitter, collective, predeploys
 ):
-    registry.setDestination(collective, (BRIDGE_ROUTE, L1_GAS, 800 * MILLI), sender=owner)
+    registry.setDestination(collective, (BRIDGE_ROUTE, collective, L1_GAS, 800 * MILLI), sender=owner)
     first = fund_and_disburse(chain, keeper, vaults, splitter)
     assert [(e.recipient, e.amount) for e in first.events.filter(splitter.PayoutDeferred)] == [
         (collective, 450 * MILLI)
@@ -162,7 +174,7 @@ def test_a_failed_bridge_call_leaves_the_amount_credited(
 ):
     bridge, _ = predeploys
     bridge.setRejecting(True, sender=owner)
-    registry.setDestination(treasury, (BRIDGE_ROUTE, L1_GAS, 0), sender=owner)
+    registry.setDestination(treasury, (BRIDGE_ROUTE, treasury, L1_GAS, 0), sender=owner)
     receipt = fund_and_disburse(chain, keeper, vaults, splitter)
     assert [(e.recipient, e.amount) for e in receipt.events.filter(splitter.PayoutDeferred)] == [
         (treasury, 4550 * MILLI)
@@ -182,7 +194,7 @@ def test_a_failed_bridge_call_leaves_the_amount_credited(
 def test_a_chain_without_the_predeploy_credits_instead_of_burning(
     chain, registry, owner, keeper, vaults, splitter, treasury
 ):
-    registry.setDestination(treasury, (PASSER_ROUTE, L1_GAS, 0), sender=owner)
+    registry.setDestination(treasury, (PASSER_ROUTE, treasury, L1_GAS, 0), sender=owner)
     chain.provider.set_code(PASSER, b"")  # this chain has no message passer
     receipt = fund_and_disburse(chain, keeper, vaults, splitter)
     assert [e.amount for e in receipt.events.filter(splitter.PayoutDeferred)] == [4550 * MILLI]
@@ -261,7 +273,7 @@ def test_l1_payout_sequences_follow_the_model(
     target = BRIDGE if route == BRIDGE_ROUTE else PASSER
     with restore_after(chain):
         registry.updateTerms(CHAIN_ID, 0, 0, ZERO_HASH, sender=owner)  # the treasury gets everything
-        registry.setDestination(treasury, (route, L1_GAS, minimum), sender=owner)
+        registry.setDestination(treasury, (route, treasury, L1_GAS, minimum), sender=owner)
         start = chain.provider.get_balance(target)
         credited = sent = 0
         for amount, bridge_down in days:
@@ -297,7 +309,9 @@ def test_shared_operator_fee_claimed_to_l1(
     chain, registry, owner, reporter, stranger, shared, operator_fee_recipient, predeploys
 ):
     _, passer = predeploys
-    registry.setDestination(operator_fee_recipient, (PASSER_ROUTE, L1_GAS, 600 * MILLI), sender=owner)
+    registry.setDestination(
+        operator_fee_recipient, (PASSER_ROUTE, operator_fee_recipient, L1_GAS, 600 * MILLI), sender=owner
+    )
     settle_shared_epoch(shared, reporter)
     fee = shared.accountClaimable(ETH, operator_fee_recipient)
     assert fee == 500 * MILLI  # 5% of 10 ETH, below the 0.6 ETH minimum
@@ -306,7 +320,9 @@ def test_shared_operator_fee_claimed_to_l1(
     ):
         shared.claim(ETH, operator_fee_recipient, sender=stranger)
 
-    registry.setDestination(operator_fee_recipient, (PASSER_ROUTE, L1_GAS, 500 * MILLI), sender=owner)
+    registry.setDestination(
+        operator_fee_recipient, (PASSER_ROUTE, operator_fee_recipient, L1_GAS, 500 * MILLI), sender=owner
+    )
     before = chain.provider.get_balance(operator_fee_recipient)
     receipt = shared.claim(ETH, operator_fee_recipient, sender=stranger)
     (sent,) = receipt.events.filter(shared.L1WithdrawalInitiated)
@@ -329,7 +345,7 @@ def test_shared_chain_claim_bridged_and_kept_when_the_bridge_fails(
     bridge, _ = predeploys
     chain_id = settle_shared_epoch(shared, reporter)
     treasury = registry.getChain(chain_id).treasury
-    registry.setDestination(treasury, (BRIDGE_ROUTE, L1_GAS, 0), sender=owner)
+    registry.setDestination(treasury, (BRIDGE_ROUTE, treasury, L1_GAS, 0), sender=owner)
     owed = shared.chainClaimable(ETH, chain_id)
     bridge.setRejecting(True, sender=owner)
     with ape.reverts(shared.ClaimFailed, recipient=treasury):

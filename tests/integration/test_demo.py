@@ -53,8 +53,8 @@ def test_ape_run_demo(tmp_path: Path):
     assert (tmp_path / "report" / "index.html").exists()
     # The treasury is paid on L1: per-vault sources, the L1 withdrawal, and the report's in-flight items.
     assert "day 3 by source: sequencer" in result.stdout
-    assert "day 3 L1 withdrawal:" in result.stdout and "in flight to 0x7e7e" in result.stdout
-    assert "on L1 (L1 via L2ToL1MessagePasser)" in result.stdout  # the operator's fee claim
+    assert "day 3 L1 withdrawal:" in result.stdout and "in flight to 0x7E7e…0001" in result.stdout
+    assert "on L1) (L1 via L2ToL1MessagePasser)" in result.stdout  # the operator's fee claim
     assert "2.5% of gross" in result.stdout
     assert "15% of net" in result.stdout
     assert result.stdout.count("[ok]") == 10  # five checks per part

@@ -25,6 +25,7 @@ from revshare.proposals import (
 from revshare.propose import make_proposal
 from revshare.routes import Destination, Route
 
+L1_COLLECTIVE = to_checksum_address("0xc011ec717e000000000000000000000000000011")
 NEW_COLLECTIVE = to_checksum_address("0xc011ec717e000000000000000000000000000001")
 
 
@@ -110,7 +111,7 @@ def test_multisig_routes_the_collective_to_l1(tmp_path, governed, council):
     out = tmp_path / "proposals"
     execute_batch(propose(propose_accept_ownership, registry, records, out), multisig, council)
     before = read_registry(registry)
-    wanted = Destination(Route.L1_MESSAGE_PASSER, 150_000, 10**18)
+    wanted = Destination(Route.L1_MESSAGE_PASSER, L1_COLLECTIVE, 150_000, 10**18)
 
     def build(dest):
         return lambda reg, st: propose_set_destination(reg, st, before.collective, dest)
@@ -124,8 +125,10 @@ def test_multisig_routes_the_collective_to_l1(tmp_path, governed, council):
     ) in text
     (tx,) = json.loads((folder / "safe-batch.json").read_text())["transactions"]
     struct = tx["contractMethod"]["inputs"][1]
-    assert [c["type"] for c in struct["components"]] == ["uint8", "uint32", "uint128"]
-    assert "setDestination(address,(uint8,uint32,uint128))" in text
+    assert [c["type"] for c in struct["components"]] == ["uint8", "address", "uint32", "uint128"]
+    assert "setDestination(address,(uint8,address,uint32,uint128))" in text
+    assert f"predeploy to {L1_COLLECTIVE} on L1" in text
+    assert f"{L1_COLLECTIVE} must be an account the recipient controls on L1." in text
     execute_batch(folder, multisig, council)
 
     after = read_registry(registry)
@@ -134,4 +137,6 @@ def test_multisig_routes_the_collective_to_l1(tmp_path, governed, council):
     with pytest.raises(ProposalError, match="already has this destination"):
         propose(build(wanted), registry, records, out)
     with pytest.raises(ProposalError, match="between 21,000 and"):
-        propose(build(Destination(Route.L1_STANDARD_BRIDGE, 100, 0)), registry, records, out)
+        propose(build(Destination(Route.L1_STANDARD_BRIDGE, L1_COLLECTIVE, 100, 0)), registry, records, out)
+    with pytest.raises(ProposalError, match="needs a non-zero l1_recipient"):
+        propose(build(Destination(Route.L1_STANDARD_BRIDGE, l1_gas_limit=100_000)), registry, records, out)

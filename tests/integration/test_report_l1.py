@@ -17,6 +17,7 @@ from tests.conftest import CHAIN_ID, ONE_DAY, deploy_vaults_and_splitter
 
 ETHER = 10**18
 MILLI = 10**15
+L1_TREASURY = "0x2222222222222222222222222222222222222222"  # the treasury's account on L1
 SENT_TO_L1 = "ETH: sent to L1 = bridge/message-passer records in the same tx"
 
 
@@ -27,8 +28,8 @@ def l1_report(project, chain, owner, keeper, registry, collective, treasury) -> 
     start = chain.blocks.head.number + 1
     install_withdrawal_mocks(project, owner)
     vaults, splitter = deploy_vaults_and_splitter(project, owner, registry)
-    registry.setDestination(collective, (Route.L1_MESSAGE_PASSER, 100_000, 0), sender=owner)
-    registry.setDestination(treasury, (Route.L1_STANDARD_BRIDGE, 200_000, 0), sender=owner)
+    registry.setDestination(collective, (Route.L1_MESSAGE_PASSER, collective, 100_000, 0), sender=owner)
+    registry.setDestination(treasury, (Route.L1_STANDARD_BRIDGE, L1_TREASURY, 200_000, 0), sender=owner)
     keeper.transfer(vaults["sequencer_fee_vault"], 3 * ETHER)
     keeper.transfer(vaults["l1_fee_vault"], 2 * ETHER)
     chain.pending_timestamp += ONE_DAY
@@ -49,8 +50,15 @@ def test_l1_withdrawals_are_in_flight_and_matched(l1_report: Report, collective,
         (f.amount, f.what.split(" (")[0]) for f in l1_report.analysis.findings if f.kind == PENDING
     )
     assert pending == [
-        (450 * MILLI, f"in flight to {collective[:6]}…{collective[-4:]} on L1 via the L2ToL1MessagePasser"),
-        (4550 * MILLI, f"in flight to {treasury[:6]}…{treasury[-4:]} on L1 via the L2StandardBridge"),
+        (
+            450 * MILLI,
+            f"in flight to {collective[:6]}…{collective[-4:]} on L1 via the L2ToL1MessagePasser",
+        ),
+        (
+            4550 * MILLI,
+            f"in flight to {L1_TREASURY[:6]}…{L1_TREASURY[-4:]} on L1 via the L2StandardBridge "
+            f"for {treasury[:6]}…{treasury[-4:]}",
+        ),
     ]
     (check,) = [c for c in l1_report.analysis.checks if c.label == SENT_TO_L1]
     assert (check.left, check.right) == (5 * ETHER, 5 * ETHER)

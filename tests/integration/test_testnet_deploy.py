@@ -189,8 +189,11 @@ def test_base_sepolia_deployment_with_a_new_timelock(tmp_path):
         to_l1 = ["set-destination", "--recipient", treasury, "--route", "l1-bridge"]
         folder = _propose([*to_l1, "--min-amount", "0.5 ether", *where], proposals)
         text = (folder / "proposal.md").read_text()
-        assert "| L2 transfer | L1 via L2StandardBridge, L1 gas 200,000, minimum 0.5 ETH |" in text
-        assert "must be controlled on L1 at the same address" in text
+        assert (
+            f"| L2 transfer | L1 via L2StandardBridge to {treasury}, L1 gas 200,000, minimum 0.5 ETH |"
+            in text
+        )
+        assert f"{treasury} must be an account the recipient controls on L1. A Safe deployed only" in text
         _execute_through_timelock(node, folder, delay=3600)
         check = ape_run(*deploy_args(write_config(tmp_path, changed, "changed.yaml"), node, records))
         assert check.returncode == 3, check.stdout + check.stderr  # differs from the config

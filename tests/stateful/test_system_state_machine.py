@@ -32,7 +32,13 @@ from hypothesis.stateful import (
 )
 
 from revshare.model import l1_payout, split, split_with_fee
-from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER, Route, install_withdrawal_mocks
+from revshare.routes import (
+    L2_STANDARD_BRIDGE,
+    L2_TO_L1_MESSAGE_PASSER,
+    ZERO_ADDRESS,
+    Route,
+    install_withdrawal_mocks,
+)
 from tests.conftest import (
     CHAIN_ID,
     ETH,
@@ -338,9 +344,10 @@ class SystemMachine(RuleBasedStateMachine):
     def route_payee(self, who: str, route: Route, minimum: int, l1_gas_limit: int) -> None:
         e = self.env
         recipient = e["bad"].address if who == "bad" else e[who]
+        l1_account = recipient  # the payee's own address on L1
         if route == Route.L2:
-            minimum, l1_gas_limit = 0, 0
-        destination = (int(route), l1_gas_limit, minimum)
+            l1_account, minimum, l1_gas_limit = ZERO_ADDRESS, 0, 0
+        destination = (int(route), l1_account, l1_gas_limit, minimum)
         e["registry"].transact("setDestination", recipient, destination, sender=self.owner)
         self.model.destinations[recipient] = (route, minimum)
 
