@@ -215,8 +215,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "shared-ignore-l1-failure",
         SHARED,
-        "success = L2Withdrawals.initiate(to, amount, destination, gasleft());",
-        "L2Withdrawals.initiate(to, amount, destination, gasleft());\n            success = true;",
+        "success = L2Withdrawals.initiate(destination, amount, gasleft());",
+        "L2Withdrawals.initiate(destination, amount, gasleft());\n            success = true;",
         "a failed bridge call still clears the claimed balance",
         tuple(L1_TESTS),
     ),
