@@ -97,15 +97,6 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     );
     /// @notice A payout failed, or waits for its L1 route's minimum, and was credited to `recipient`.
     event PayoutDeferred(address indexed asset, address indexed recipient, uint256 amount);
-    /// @notice ETH owed to `recipient` left for its account `l1Recipient` on L1 through `route`
-    ///         (in flight until the withdrawal is proven and finalized on L1).
-    event L1WithdrawalInitiated(
-        address indexed recipient,
-        address l1Recipient,
-        uint256 amount,
-        IChainRegistry.Route route,
-        uint32 l1GasLimit
-    );
     /// @notice A claimable balance was paid out to `recipient` (the call was made by `caller`).
     event Claimed(address indexed asset, address indexed recipient, address caller, uint256 amount);
 
@@ -210,7 +201,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         totalOwed[asset] -= amount;
         emit Claimed(asset, recipient, msg.sender, amount);
         if (destination.route != IChainRegistry.Route.L2) {
-            emit L1WithdrawalInitiated(
+            emit L2Withdrawals.L1WithdrawalInitiated(
                 recipient, destination.l1Recipient, amount, destination.route, destination.l1GasLimit
             );
             if (!L2Withdrawals.initiate(destination, amount, gasleft())) {
@@ -338,7 +329,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         totalOwed[ETH] -= credited;
         if (L2Withdrawals.initiate(destination, total, L1_PAYOUT_GAS)) {
             if (credited != 0) emit Claimed(ETH, recipient, msg.sender, credited);
-            emit L1WithdrawalInitiated(
+            emit L2Withdrawals.L1WithdrawalInitiated(
                 recipient, destination.l1Recipient, total, destination.route, destination.l1GasLimit
             );
         } else {

@@ -90,15 +90,6 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     event ChainClaimed(address indexed asset, uint256 indexed chainId, address treasury, address caller, uint256 amount);
     /// @notice An account's balance was paid.
     event AccountClaimed(address indexed asset, address indexed account, address caller, uint256 amount);
-    /// @notice A claim's ETH for `recipient` left for its account `l1Recipient` on L1 through `route`
-    ///         (in flight until the withdrawal is proven and finalized on L1).
-    event L1WithdrawalInitiated(
-        address indexed recipient,
-        address l1Recipient,
-        uint256 amount,
-        IChainRegistry.Route route,
-        uint32 l1GasLimit
-    );
     /// @notice The reporter changed.
     event ReporterUpdated(address indexed previousReporter, address indexed newReporter);
     /// @notice The operator fee or its recipient changed.
@@ -390,7 +381,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
             }
         } else {
             if (amount < destination.minAmount) revert BelowL1Minimum(to, amount, destination.minAmount);
-            emit L1WithdrawalInitiated(
+            emit L2Withdrawals.L1WithdrawalInitiated(
                 to, destination.l1Recipient, amount, destination.route, destination.l1GasLimit
             );
             success = L2Withdrawals.initiate(destination, amount, gasleft());

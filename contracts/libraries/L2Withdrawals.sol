@@ -13,6 +13,17 @@ library L2Withdrawals {
     /// @notice The OP Stack L2ToL1MessagePasser predeploy.
     address internal constant L2_TO_L1_MESSAGE_PASSER = 0x4200000000000000000000000000000000000016;
 
+    /// @notice ETH owed to `recipient` left for its account `l1Recipient` on L1 through `route`
+    ///         (in flight until the withdrawal is proven and finalized on L1). Emitted by both
+    ///         splitters, so the report reads one event.
+    event L1WithdrawalInitiated(
+        address indexed recipient,
+        address l1Recipient,
+        uint256 amount,
+        IChainRegistry.Route route,
+        uint32 l1GasLimit
+    );
+
     /// @notice Sends `amount` of ETH to `destination.l1Recipient` on L1 along its route (an L1
     ///         route), forwarding at most `gasLimit` gas. Returns false when the call fails or the
     ///         predeploy has no code (a chain without it), so ETH is never silently burnt.
