@@ -61,6 +61,7 @@ bps = st.one_of(st.sampled_from([0, 1, 9_999, 10_000]), st.integers(0, 10_000))
 # L1 minimums around typical shares (a few tenths of an ETH) and the edges.
 minimums = st.one_of(st.sampled_from([0, 1, 10**17, 10**18, 10 * 10**18]), st.integers(0, 2 * 10**18))
 PAYEES = ("collective", "treasury", "bad", "fee_recipient")
+CLAIM_HOLD_PERIOD = 7 * ONE_DAY  # the registry's default
 PREDEPLOYS = {Route.L1_STANDARD_BRIDGE: L2_STANDARD_BRIDGE, Route.L1_MESSAGE_PASSER: L2_TO_L1_MESSAGE_PASSER}
 
 
@@ -88,9 +89,15 @@ class Model:
     destinations: dict[str, tuple[Route, int]] = field(default_factory=dict)  # address -> (route, min)
     bridge_rejecting: bool = False
     to_l1: dict[Route, int] = field(default_factory=lambda: dict.fromkeys(PREDEPLOYS, 0))
+    held_until: dict[int, int] = field(default_factory=dict)  # chain id -> end of its claim hold
+    next_hold_at: dict[int, int] = field(default_factory=dict)
 
     def add(self, book: dict, key, amount: int) -> None:
         book[key] = book.get(key, 0) + amount
+
+    def held(self, chain_id: int) -> bool:
+        """Whether the chain's claims are held at the model's time."""
+        return self.now < self.held_until.get(chain_id, 0)
 
 
 class SystemMachine(RuleBasedStateMachine):
@@ -161,19 +168,38 @@ class SystemMachine(RuleBasedStateMachine):
         return ("ClaimFailed", {}) if rejects else None
 
     def attempt_claim(
-        self, contract, method: str, args: tuple, asset: str, recipient: str, amount: int, failed: dict
+        self,
+        contract,
+        method: str,
+        args: tuple,
+        asset: str,
+        recipient: str,
+        amount: int,
+        failed: dict,
+        held_chain: int | None = None,
     ) -> bool:
         """A claim of `amount` for `recipient`: expected to revert (checked to the exact error;
-        `failed` holds this contract's `ClaimFailed` arguments) or to pay. True when it paid."""
+        `failed` holds this contract's `ClaimFailed` arguments) or to pay. True when it paid.
+        `held_chain`: the chain whose claim hold, if active, stops this claim."""
         sender = self.env["stranger"]
+        self.tx_at_model_time()
+        at = self.model.now
         failure = self.claim_failure(asset, recipient, amount)
         if amount == 0:
-            contract.expect_revert("NothingToClaim", method, *args, sender=sender)
+            contract.expect_revert("NothingToClaim", method, *args, sender=sender, at_time=at)
+            return False
+        if held_chain is not None and self.model.held(held_chain):
+            contract.expect_revert("ClaimsHeld", method, *args, sender=sender, at_time=at, chainId=held_chain)
             return False
         if failure is not None:
             error, values = failure
             contract.expect_revert(
-                error, method, *args, sender=sender, **(failed if error == "ClaimFailed" else values)
+                error,
+                method,
+                *args,
+                sender=sender,
+                at_time=at,
+                **(failed if error == "ClaimFailed" else values),
             )
             return False
         contract.transact(method, *args, sender=sender)
@@ -211,7 +237,10 @@ class SystemMachine(RuleBasedStateMachine):
         m.undisbursed[asset] = 0
         m.last_time[asset] = m.now
         self.pay(asset, self.env["collective"], expected.collective)
-        self.pay(asset, self.treasury_address(), expected.chain)
+        if m.held(CHAIN_ID) and expected.chain:  # held: the treasury's share waits, credited
+            m.add(m.owed, (asset, self.treasury_address()), expected.chain)
+        else:
+            self.pay(asset, self.treasury_address(), expected.chain)
 
     # ------------------------------------------------------------ revenue in
     @rule(role=st.sampled_from(VAULTS), amount=amounts)
@@ -252,7 +281,7 @@ class SystemMachine(RuleBasedStateMachine):
         self.model.add(self.model.undisbursed, e["token"].address, amount)
         self.steps += 1
 
-    @rule(seconds=st.sampled_from([0, 1, 3_600, ONE_DAY - 1, ONE_DAY, 2 * ONE_DAY]))
+    @rule(seconds=st.sampled_from([0, 1, 3_600, ONE_DAY - 1, ONE_DAY, 2 * ONE_DAY, CLAIM_HOLD_PERIOD]))
     def time_passes(self, seconds):
         self.model.now += seconds
         self.steps += 1
@@ -311,7 +340,8 @@ class SystemMachine(RuleBasedStateMachine):
         account = e["bad"].address if who == "bad" else e[who]
         owed = m.owed.get((asset, account), 0)
         failed = {"asset": asset, "recipient": account}
-        if self.attempt_claim(e["splitter"], "claim", (asset, account), asset, account, owed, failed):
+        held = None if account == e["collective"] else CHAIN_ID  # a hold never stops the Collective
+        if self.attempt_claim(e["splitter"], "claim", (asset, account), asset, account, owed, failed, held):
             m.owed[(asset, account)] = 0
         self.steps += 1
 
@@ -415,6 +445,41 @@ class SystemMachine(RuleBasedStateMachine):
         m.paused = pause
         self.steps += 1
 
+    @rule(chain_id=st.sampled_from(SHARED_IDS), by_owner=st.booleans())
+    def hold_claims(self, chain_id, by_owner):
+        e, m = self.env, self.model
+        sender = self.owner if by_owner else e["guardian"]
+        self.tx_at_model_time()
+        next_hold_at = m.next_hold_at.get(chain_id, 0)
+        if m.now < next_hold_at:
+            e["registry"].expect_revert(
+                "ClaimHoldUnavailable",
+                "holdClaims",
+                chain_id,
+                sender=sender,
+                at_time=m.now,
+                chainId=chain_id,
+                nextHoldAt=next_hold_at,
+            )
+        else:
+            e["registry"].transact("holdClaims", chain_id, sender=sender)
+            m.held_until[chain_id] = m.now + CLAIM_HOLD_PERIOD
+            m.next_hold_at[chain_id] = m.now + 2 * CLAIM_HOLD_PERIOD
+        self.steps += 1
+
+    @rule(chain_id=st.sampled_from(SHARED_IDS))
+    def release_claims(self, chain_id):
+        e, m = self.env, self.model
+        self.tx_at_model_time()
+        if m.held(chain_id):
+            e["registry"].transact("releaseClaims", chain_id, sender=self.owner)
+            m.held_until[chain_id] = m.now
+        else:
+            e["registry"].expect_revert(
+                "ClaimsNotHeld", "releaseClaims", chain_id, sender=self.owner, at_time=m.now, chainId=chain_id
+            )
+        self.steps += 1
+
     @rule()
     def hand_over_ownership(self):
         e, m = self.env, self.model
@@ -427,7 +492,19 @@ class SystemMachine(RuleBasedStateMachine):
 
     @rule(
         call=st.sampled_from(
-            ["updateTerms", "setTreasury", "setActive", "setCollective", "pause", "unpause", "fee"]
+            [
+                "updateTerms",
+                "setTreasury",
+                "setActive",
+                "setCollective",
+                "pause",
+                "unpause",
+                "fee",
+                "holdClaims",
+                "releaseClaims",
+                "moveCredit",
+                "renounce",
+            ]
         )
     )
     def outsider_tries_governance(self, call):
@@ -441,9 +518,14 @@ class SystemMachine(RuleBasedStateMachine):
             "pause": (registry, "pause"),
             "unpause": (registry, "unpause"),
             "fee": (e["shared"], "setOperatorFee", stranger.address, 0),
+            "holdClaims": (registry, "holdClaims", CHAIN_ID),
+            "releaseClaims": (registry, "releaseClaims", CHAIN_ID),
+            "moveCredit": (e["splitter"], "moveCredit", ETH, e["collective"]),
+            "renounce": (registry, "renounceOwnership"),
         }
         target, method, *args = attempts[call]
-        errors = {"fee": "NotGovernance", "pause": "NotGuardian"}
+        errors = {"fee": "NotGovernance", "pause": "NotGuardian", "holdClaims": "NotGuardian"}
+        errors["moveCredit"] = "NotGovernance"
         target.expect_revert(errors.get(call, "OwnableUnauthorizedAccount"), method, *args, sender=stranger)
         self.steps += 1
 
@@ -507,7 +589,7 @@ class SystemMachine(RuleBasedStateMachine):
         amount = m.chain_claimable[chain_id]
         treasury = self.treasury_address() if chain_id == CHAIN_ID else e["treasuries"][chain_id]
         claim = (e["shared"], "claimChain", (ETH, chain_id), ETH, treasury, amount, {"recipient": treasury})
-        if self.attempt_claim(*claim):
+        if self.attempt_claim(*claim, held_chain=chain_id):
             m.chain_claimable[chain_id] = 0
         self.steps += 1
 
