@@ -111,6 +111,9 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     event PayoutDeferred(address indexed asset, address indexed recipient, uint256 amount);
     /// @notice A claimable balance was paid out to `recipient` (the call was made by `caller`).
     event Claimed(address indexed asset, address indexed recipient, address caller, uint256 amount);
+    /// @notice A configured fee vault paid this splitter (counted as that vault's revenue at the
+    ///         next disbursement, whoever triggered the withdrawal).
+    event VaultRevenueReceived(address indexed vault, uint256 amount);
     /// @notice Governance moved the credit of a former Collective or treasury address to its successor.
     event CreditMoved(address indexed asset, address indexed from, address indexed to, uint256 amount);
 
@@ -186,6 +189,8 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         else if (sender == BASE_FEE_VAULT) pendingVaultRevenue.baseFees += msg.value;
         else if (sender == L1_FEE_VAULT) pendingVaultRevenue.l1Fees += msg.value;
         else if (sender == OPERATOR_FEE_VAULT) pendingVaultRevenue.operatorFees += msg.value;
+        else return;
+        emit VaultRevenueReceived(sender, msg.value);
     }
 
     /// @notice Withdraw the fee vaults and split all undisbursed ETH between the Collective and the chain.
@@ -274,9 +279,11 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         if (msg.sender != REGISTRY.owner()) revert NotGovernance(msg.sender);
         address collective = REGISTRY.collective();
         address treasury = REGISTRY.getChain(CHAIN_ID).treasury;
-        if (from != collective && REGISTRY.wasCollective(from)) {
+        // A current holder of either role keeps its credit, whatever it was before.
+        if (from == collective || from == treasury) revert NoSuccessor(from);
+        if (REGISTRY.wasCollective(from)) {
             to = collective;
-        } else if (from != treasury && REGISTRY.wasTreasury(CHAIN_ID, from)) {
+        } else if (REGISTRY.wasTreasury(CHAIN_ID, from)) {
             to = treasury;
         } else {
             revert NoSuccessor(from);

@@ -275,9 +275,11 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         returns (address to, uint256 amount)
     {
         address collective = REGISTRY.collective();
-        if (from != collective && REGISTRY.wasCollective(from)) {
+        // A current holder of either role keeps its balance, whatever it was before.
+        if (from == collective || from == operatorFeeRecipient) revert NoSuccessor(from);
+        if (REGISTRY.wasCollective(from)) {
             to = collective;
-        } else if (from != operatorFeeRecipient && wasOperatorFeeRecipient[from]) {
+        } else if (wasOperatorFeeRecipient[from]) {
             to = operatorFeeRecipient;
         } else {
             revert NoSuccessor(from);

@@ -401,6 +401,29 @@ def test_credit_of_a_former_treasury_moves_to_the_current_treasury(
     assert blocklist_token.balanceOf(new_treasury) == credit
 
 
+def test_a_current_treasury_that_once_was_the_collective_keeps_its_credit(
+    owner, registry, splitter, keeper, collective, blocklist_token
+):
+    """Only former holders lose a credit to a successor: an address now holding a role keeps it."""
+    registry.setCollective("0x" + "c1" * 20, sender=owner)
+    registry.setTreasury(CHAIN_ID, collective, sender=owner)  # the former Collective, now the treasury
+    blocklist_token.setBlocked(collective, True, sender=owner)
+    blocklist_token.mint(splitter, TOKENS, sender=keeper)
+    splitter.disburseToken(blocklist_token, sender=keeper)
+    assert splitter.owed(blocklist_token, collective) > 0
+    with ape.reverts(splitter.NoSuccessor, account=collective):
+        splitter.moveCredit(blocklist_token, collective, sender=owner)
+
+
+def test_vault_payments_are_evented(project, owner, registry, keeper, stranger):
+    vaults, splitter = real_system(project, owner, registry)
+    keeper.transfer(vaults["l1_fee_vault"], ETH)
+    receipt = vaults["l1_fee_vault"].withdraw(sender=stranger)
+    events = receipt.events.filter(splitter.VaultRevenueReceived)
+    assert [(e.vault, e.amount) for e in events] == [(vaults["l1_fee_vault"].address, ETH)]
+    assert not keeper.transfer(splitter, 1).events.filter(splitter.VaultRevenueReceived)
+
+
 def test_shared_balance_of_a_former_operator_fee_recipient_moves_to_the_current_one(
     chain, owner, stranger, registry, shared, reporter, operator_fee_recipient, collective
 ):
