@@ -121,9 +121,10 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     error ZeroAddress();
     /// @notice Two vault roles were given the same address.
     error DuplicateVault(address vault);
-    /// @notice A configured vault holds fees below its minimum withdrawal amount, so withdrawing
-    ///         every vault together is not possible yet (see `disburse`).
-    error VaultBelowMinimum(address vault, uint256 balance, uint256 minimum);
+    /// @notice A configured vault has a non-zero minimum withdrawal amount: it could not always be
+    ///         withdrawn together with the others, so its L1 cost or revenue could land in another
+    ///         disbursement than the rest of its period (see `disburse`). Set it to 0.
+    error VaultMinimumNotZero(address vault, uint256 minimum);
     /// @notice The chain's claims are held in the registry; only the Collective may claim meanwhile.
     error ClaimsHeld(uint256 chainId);
     /// @notice Only governance (the registry's owner) may do this.
@@ -195,10 +196,12 @@ contract ChainRevenueSplitter is ReentrancyGuard {
 
     /// @notice Withdraw the fee vaults and split all undisbursed ETH between the Collective and the chain.
     /// @dev Callable by anyone, at most once per `DISBURSEMENT_INTERVAL`, unless paused or the chain is
-    ///      inactive. Every configured vault must pay this splitter on L2, and none may hold fees
-    ///      below its minimum withdrawal amount (`VaultBelowMinimum`): all vaults are withdrawn
-    ///      together, so the L1 cost and the revenue of one period are always split together. The
-    ///      L1 cost is everything the L1FeeVault paid since the last disbursement, whoever withdrew it.
+    ///      inactive. Every configured vault must pay this splitter on L2 with a minimum withdrawal
+    ///      amount of 0 (`VaultMinimumNotZero`, as OP's own FeeSplitter requires): every vault
+    ///      holding fees is withdrawn, so the L1 cost and the revenue of one period are always split
+    ///      together, and nobody can hold a disbursement back by leaving a vault just below a
+    ///      minimum. The L1 cost is everything the L1FeeVault paid since the last disbursement,
+    ///      whoever withdrew it.
     /// @return collectiveShare Amount assigned to the Collective.
     /// @return chainShare Amount assigned to the chain's treasury.
     function disburse() external nonReentrant returns (uint256 collectiveShare, uint256 chainShare) {
@@ -263,8 +266,11 @@ contract ChainRevenueSplitter is ReentrancyGuard {
             if (!L2Withdrawals.initiate(destination, amount, gasleft())) {
                 revert ClaimFailed(asset, recipient);
             }
-        } else if (!_send(asset, recipient, amount, gasleft())) {
-            revert ClaimFailed(asset, recipient);
+        } else {
+            uint256 paid = _send(asset, recipient, amount, gasleft());
+            if (paid == 0) revert ClaimFailed(asset, recipient);
+            // A token that delivered only part (the recipient sent some back): the rest stays credited.
+            if (paid < amount) _credit(asset, recipient, amount - paid);
         }
     }
 
@@ -272,9 +278,9 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     ///         former treasury of this chain to its current treasury (for instance when the old
     ///         address can no longer receive a token). Governance only; to the successor and no one else.
     /// @param asset `ETH` (address(0)) or a token.
-    /// @param from A former Collective or treasury address with a credit.
+    /// @param from A former Collective or treasury address (with or without a credit).
     /// @return to The successor credited.
-    /// @return amount The amount moved.
+    /// @return amount The amount moved (0 when there was none).
     function moveCredit(address asset, address from) external nonReentrant returns (address to, uint256 amount) {
         if (msg.sender != REGISTRY.owner()) revert NotGovernance(msg.sender);
         address collective = REGISTRY.collective();
@@ -289,7 +295,8 @@ contract ChainRevenueSplitter is ReentrancyGuard {
             revert NoSuccessor(from);
         }
         amount = owed[asset][from];
-        if (amount == 0) revert NothingToClaim(asset, from);
+        // Nothing to move is not an error, so a treasury-change proposal can always include it.
+        if (amount == 0) return (to, 0);
         owed[asset][from] = 0;
         owed[asset][to] += amount;
         emit CreditMoved(asset, from, to, amount);
@@ -364,22 +371,40 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         else _pay(asset, chain.treasury, chainShare);
     }
 
-    /// @dev Refuses a configured vault that would not pay this splitter on L2, or that holds fees
-    ///      below its minimum (checked before any withdrawal, so nothing moves when one is wrong).
-    ///      Returns whether the vault has anything to withdraw.
+    /// @dev Refuses a configured vault that would not pay this splitter on L2, or whose minimum
+    ///      withdrawal amount is not 0 (checked before any withdrawal, so nothing moves when one is
+    ///      wrong). Returns whether the vault has anything to withdraw.
     function _checkVault(address vault) private view returns (bool withdrawNow) {
         if (vault == address(0)) return false;
-        (bool okRecipient, bytes memory recipient) = vault.staticcall(abi.encodeCall(IFeeVault.RECIPIENT, ()));
-        (bool okNetwork, bytes memory network) = vault.staticcall(abi.encodeCall(IFeeVault.WITHDRAWAL_NETWORK, ()));
+        (bool okRecipient, uint256 recipient) =
+            _vaultSetting(vault, IFeeVault.recipient.selector, IFeeVault.RECIPIENT.selector);
+        (bool okNetwork, uint256 network) =
+            _vaultSetting(vault, IFeeVault.withdrawalNetwork.selector, IFeeVault.WITHDRAWAL_NETWORK.selector);
+        (bool okMinimum, uint256 minimum) =
+            _vaultSetting(vault, IFeeVault.minWithdrawalAmount.selector, IFeeVault.MIN_WITHDRAWAL_AMOUNT.selector);
         if (
-            !okRecipient || !okNetwork || recipient.length != 32 || network.length != 32
-                || abi.decode(recipient, (address)) != address(this) || abi.decode(network, (uint256)) != VAULT_PAYS_ON_L2
+            !okRecipient || !okNetwork || !okMinimum || recipient != uint256(uint160(address(this)))
+                || network != VAULT_PAYS_ON_L2
         ) revert VaultMisconfigured(vault);
-        uint256 held = vault.balance;
-        if (held == 0) return false;
-        uint256 minimum = IFeeVault(vault).MIN_WITHDRAWAL_AMOUNT();
-        if (held < minimum) revert VaultBelowMinimum(vault, held, minimum);
-        return true;
+        if (minimum != 0) revert VaultMinimumNotZero(vault, minimum);
+        return vault.balance != 0;
+    }
+
+    /// @dev One vault setting: from the lowercase getter where the vault has it (1.5.0+, where it
+    ///      reads the stored value that `set*` changes), else from the uppercase one (older vaults).
+    function _vaultSetting(address vault, bytes4 current, bytes4 legacy) private view returns (bool ok, uint256 value) {
+        (ok, value) = _readWord(vault, current);
+        if (!ok) (ok, value) = _readWord(vault, legacy);
+    }
+
+    /// @dev Static call of a getter without arguments that must return exactly one word.
+    function _readWord(address target, bytes4 selector) private view returns (bool ok, uint256 value) {
+        assembly ("memory-safe") {
+            mstore(0, selector)
+            ok := staticcall(gas(), target, 0, 4, 0, 0x20)
+            ok := and(ok, eq(returndatasize(), 0x20))
+            value := mload(0)
+        }
     }
 
     /// @dev Pays with bounded gas; a failure becomes a claimable credit, never a revert. ETH for an
@@ -393,8 +418,9 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         if (gasleft() < (gasForPayout * 64) / 63 + 40_000) revert InsufficientGas();
         if (destination.route != IChainRegistry.Route.L2) {
             _payL1(recipient, amount, destination);
-        } else if (!_send(asset, recipient, amount, PAYOUT_GAS)) {
-            _credit(asset, recipient, amount);
+        } else {
+            uint256 paid = _send(asset, recipient, amount, PAYOUT_GAS);
+            if (paid < amount) _credit(asset, recipient, amount - paid);
         }
     }
 
@@ -434,14 +460,18 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         emit PayoutDeferred(asset, recipient, amount);
     }
 
-    /// @dev Sends ETH or tokens with at most `gasLimit` gas. Copies at most 32 bytes of return data,
-    ///      so a recipient or token returning huge data cannot make the call expensive.
-    function _send(address asset, address to, uint256 amount, uint256 gasLimit) private returns (bool success) {
+    /// @dev Sends ETH or tokens with at most `gasLimit` gas and returns what left this splitter:
+    ///      `amount` or 0 for ETH; for a token, what its balance here fell by (less than `amount`
+    ///      when the transfer failed, moved nothing, or the recipient sent some back). Copies at most
+    ///      32 bytes of return data, so a recipient or token returning huge data cannot make the
+    ///      call expensive.
+    function _send(address asset, address to, uint256 amount, uint256 gasLimit) private returns (uint256 paid) {
+        bool success;
         if (asset == ETH) {
             assembly ("memory-safe") {
                 success := call(gasLimit, to, amount, 0, 0, 0, 0)
             }
-            return success;
+            return success ? amount : 0;
         }
         uint256 heldBefore = IERC20(asset).balanceOf(address(this));
         bytes memory data = abi.encodeCall(IERC20.transfer, (to, amount));
@@ -454,12 +484,12 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         }
         // Tokens that return nothing (USDT-style) succeed when the call does; others must return true.
         success = success && (returnSize == 0 ? asset.code.length > 0 : (returnSize >= 32 && returnValue == 1));
-        // Check what left this splitter, never what the recipient holds afterwards: a recipient
+        // Count what left this splitter, never what the recipient holds afterwards: a recipient
         // called back by the token (ERC-777 / ERC-1363 style) may move its tokens on, or send
         // some back here, without blocking anyone. Only the token itself can take more than
         // `amount` (a fee charged to the sender), or move tokens while reporting failure.
         uint256 heldAfter = IERC20(asset).balanceOf(address(this));
-        uint256 left = heldBefore > heldAfter ? heldBefore - heldAfter : 0;
-        if (success ? left > amount : left != 0) revert UnsupportedToken(asset);
+        paid = heldBefore > heldAfter ? heldBefore - heldAfter : 0;
+        if (success ? paid > amount : paid != 0) revert UnsupportedToken(asset);
     }
 }

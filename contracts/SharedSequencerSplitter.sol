@@ -285,7 +285,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
             revert NoSuccessor(from);
         }
         amount = accountClaimable[asset][from];
-        if (amount == 0) revert NothingToClaim();
+        if (amount == 0) return (to, 0); // nothing to move: not an error, so proposals can include it
         accountClaimable[asset][from] = 0;
         accountClaimable[asset][to] += amount;
         emit CreditMoved(asset, from, to, amount);

@@ -136,9 +136,9 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-vault-minimum",
         SPLITTER,
-        "if (held < minimum) revert VaultBelowMinimum(vault, held, minimum);",
-        "if (held <= minimum) revert VaultBelowMinimum(vault, held, minimum);",
-        "refuse vaults exactly at their minimum",
+        "if (minimum != 0) revert VaultMinimumNotZero(vault, minimum);",
+        "",
+        "a vault with a minimum is accepted (its fees may then be split apart from their period)",
         tuple(SPLITTER_TESTS),
     ),
     Mutant(
@@ -200,7 +200,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-token-overdraw-unchecked",
         SPLITTER,
-        "if (success ? left > amount : left != 0) revert UnsupportedToken(asset);",
+        "if (success ? paid > amount : paid != 0) revert UnsupportedToken(asset);",
         "",
         "a token taking more than sent from the splitter goes unnoticed",
         ("tests/functional/test_token_revenue.py", *REVIEW_TESTS),

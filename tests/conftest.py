@@ -38,7 +38,7 @@ settings.load_profile(os.environ.get("REVSHARE_HYPOTHESIS_PROFILE", "ci"))
 
 CHAIN_ID = 8453
 ONE_DAY = 86_400
-MIN_WITHDRAWAL = 10**16  # 0.01 ETH
+MIN_WITHDRAWAL = 10**16  # 0.01 ETH: a mock vault's minimum where a test needs one (splitters refuse them)
 VAULT_ROLES = ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault", "operator_fee_vault")
 ZERO_HASH = b"\x00" * 32
 TERMS_HASH = bytes.fromhex("ab" * 32)
@@ -123,11 +123,10 @@ def registry(project, owner, collective, treasury, guardian):
 def deploy_vaults_and_splitter(
     project: Any, owner: Any, registry: Any, *, chain_id: int = CHAIN_ID, interval: int = ONE_DAY
 ) -> tuple[dict[str, Any], Any]:
-    """Four mock vaults paying a splitter deployed right after them (address predicted)."""
+    """Four mock vaults (minimum 0, as splitters require) paying a splitter deployed right after
+    them (address predicted)."""
     splitter_address = create_address(owner.address, owner.nonce + len(VAULT_ROLES))
-    vaults = {
-        role: owner.deploy(project.MockFeeVault, splitter_address, MIN_WITHDRAWAL, L2) for role in VAULT_ROLES
-    }
+    vaults = {role: owner.deploy(project.MockFeeVault, splitter_address, 0, L2) for role in VAULT_ROLES}
     splitter = owner.deploy(
         project.ChainRevenueSplitter,
         registry,

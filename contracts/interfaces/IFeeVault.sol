@@ -26,6 +26,15 @@ interface IFeeVault {
     /// @notice The network a withdrawal pays out on.
     function WITHDRAWAL_NETWORK() external view returns (WithdrawalNetwork);
 
+    /// @notice The recipient as stored (vaults 1.5.0 and later; older vaults lack it).
+    function recipient() external view returns (address);
+
+    /// @notice The minimum as stored (vaults 1.5.0 and later; older vaults lack it).
+    function minWithdrawalAmount() external view returns (uint256);
+
+    /// @notice The network as stored (vaults 1.5.0 and later; older vaults lack it).
+    function withdrawalNetwork() external view returns (WithdrawalNetwork);
+
     /// @notice Total amount ever withdrawn from the vault.
     function totalProcessed() external view returns (uint256);
 

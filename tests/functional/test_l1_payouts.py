@@ -17,7 +17,6 @@ from tests.conftest import (
     CHAIN_ID,
     ETH,
     L2,
-    MIN_WITHDRAWAL,
     ONE_DAY,
     SHARED_CHAINS,
     VAULT_ROLES,
@@ -238,15 +237,15 @@ def test_a_misconfigured_vault_is_refused_and_nothing_moves(
     # Nonces: the bad vault (or a plain transaction), a good vault, then the splitter.
     splitter_address = create_address(owner.address, owner.nonce + 2)
     if fault == "pays someone else":
-        bad = owner.deploy(project.MockFeeVault, stranger, MIN_WITHDRAWAL, L2)
+        bad = owner.deploy(project.MockFeeVault, stranger, 0, L2)
         assert (bad.RECIPIENT(), bad.WITHDRAWAL_NETWORK()) == (stranger.address, L2)
     elif fault == "pays on L1":
-        bad = owner.deploy(project.MockFeeVault, splitter_address, MIN_WITHDRAWAL, 0)
+        bad = owner.deploy(project.MockFeeVault, splitter_address, 0, 0)
         assert (bad.RECIPIENT(), bad.WITHDRAWAL_NETWORK()) == (splitter_address, 0)
     else:
         owner.transfer(owner, 0)
         bad = stranger
-    good = owner.deploy(project.MockFeeVault, splitter_address, MIN_WITHDRAWAL, L2)
+    good = owner.deploy(project.MockFeeVault, splitter_address, 0, L2)
     vaults = [ape.utils.ZERO_ADDRESS] * len(VAULT_ROLES)
     vaults[role] = bad.address  # the faulty vault in each role in turn, a good one beside it
     vaults[(role + 1) % len(VAULT_ROLES)] = good.address

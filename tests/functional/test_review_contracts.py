@@ -116,61 +116,61 @@ def test_plain_transfer_stays_cheap(project, owner, registry, keeper):
 # ------------------------------------------------------------------ 2. vault minimums
 
 
-def test_vault_below_its_minimum_stops_the_disbursement(project, owner, registry, keeper):
+def test_vault_with_a_minimum_is_refused_before_anything_moves(chain, project, owner, registry, keeper):
     """Finding 2: a vault below its minimum was skipped, so its L1 cost landed in a later
-    disbursement than the revenue it belongs to. Now nothing moves until it can be withdrawn."""
+    disbursement than the revenue it belongs to. Holding the disbursement until every vault
+    reaches its minimum would let anyone block it with 1 wei (the adversarial review): so a
+    vault with a non-zero minimum is refused outright, as OP's own FeeSplitter requires."""
     vaults, splitter = real_system(project, owner, registry, l1_minimum=2 * ETH)
-    keeper.transfer(vaults["sequencer_fee_vault"], 5 * ETH)
-    keeper.transfer(vaults["l1_fee_vault"], ETH)
     l1 = vaults["l1_fee_vault"]
-    with ape.reverts(splitter.VaultBelowMinimum, vault=l1.address, balance=ETH, minimum=2 * ETH):
-        splitter.disburse(sender=keeper)
-    keeper.transfer(l1, ETH)  # exactly the minimum: withdrawable
-    receipt = splitter.disburse(sender=keeper)
-    event = receipt.events.filter(splitter.Disbursed)[0]
-    assert (event.gross, event.l1Cost) == (7 * ETH, 2 * ETH)
+    keeper.transfer(vaults["sequencer_fee_vault"], 5 * ETH)
+    for funded in (0, ETH, ETH):  # empty, below, at its minimum: refused every time
+        if funded:
+            keeper.transfer(l1, funded)
+        with ape.reverts(splitter.VaultMinimumNotZero, vault=l1.address, minimum=2 * ETH):
+            splitter.disburse(sender=keeper)
+    assert balance(chain, splitter) == 0
+    assert balance(chain, vaults["sequencer_fee_vault"]) == 5 * ETH
 
 
-def test_ten_days_with_an_l1_vault_minimum_split_like_aligned_periods(
-    chain, project, owner, registry, keeper, collective
+def test_ten_days_split_does_not_depend_on_when_vaults_are_withdrawn(
+    chain, project, owner, registry, keeper, stranger, collective
 ):
-    """Finding 2, the reviewer's scenario: ten days, the L1FeeVault's minimum above one day's
-    L1 fees. Skipping that vault overpaid the Collective (+40.9% in the review). Now every
-    disbursement covers one window with all of its revenue and all of its L1 cost, so the
-    Collective gets exactly the rule applied to those windows, and never more than with daily
-    disbursements and no minimum."""
+    """Finding 2, the reviewer's scenario: ten days whose L1 fees reach the L1FeeVault's
+    minimum only every second day. Skipping that vault overpaid the Collective (+27.8% here,
+    +40.9% in the review). Now such a splitter never disburses; with minimum 0, whoever
+    withdraws which vault when, each day is split with exactly its own revenue and L1 cost."""
     # L1 fees above 5/6 of gross: the gross rule applies on a normal day.
     daily_revenue, daily_l1, l1_minimum = ETH // 2, 4 * ETH, 5 * ETH
-    vaults, splitter = real_system(project, owner, registry, l1_minimum=l1_minimum)
-    windows: list[tuple[int, int]] = []
-    pending_gross = pending_cost = 0
-    for _ in range(10):
-        keeper.transfer(vaults["sequencer_fee_vault"], daily_revenue)
-        keeper.transfer(vaults["l1_fee_vault"], daily_l1)
-        pending_gross += daily_revenue + daily_l1
-        pending_cost += daily_l1
-        l1_held = balance(chain, vaults["l1_fee_vault"])
-        if l1_held < l1_minimum:
-            with ape.reverts(splitter.VaultBelowMinimum):
-                splitter.disburse(sender=keeper)
-        else:
-            event = splitter.disburse(sender=keeper).events.filter(splitter.Disbursed)[0]
-            assert (event.gross, event.l1Cost) == (pending_gross, pending_cost)
-            windows.append((pending_gross, pending_cost))
-            pending_gross = pending_cost = 0
-        next_day(chain)
-
-    assert len(windows) == 5  # every second day
-    paid = balance(chain, collective)
-    aligned = sum(split(g, c).collective for g, c in windows)
-    daily_no_minimum = 10 * split(daily_revenue + daily_l1, daily_l1).collective
-    # What skipping the vault paid: day 1 revenue alone, day 2 revenue plus both days' L1 cost.
     skipped = 5 * (
         split(daily_revenue, 0).collective + split(daily_revenue + 2 * daily_l1, 2 * daily_l1).collective
     )
-    assert paid == aligned
-    assert paid <= daily_no_minimum
-    assert skipped > daily_no_minimum * 5 // 4  # the old deviation this scenario exposes (+27.8%)
+    daily = 10 * split(daily_revenue + daily_l1, daily_l1).collective
+    assert skipped > daily * 5 // 4  # what the old rule paid in this scenario
+
+    vaults, splitter = real_system(project, owner, registry, l1_minimum=l1_minimum)
+    for _ in range(10):
+        keeper.transfer(vaults["sequencer_fee_vault"], daily_revenue)
+        keeper.transfer(vaults["l1_fee_vault"], daily_l1)
+        with ape.reverts(splitter.VaultMinimumNotZero):
+            splitter.disburse(sender=keeper)
+        next_day(chain)
+    assert balance(chain, collective) == 0  # no skewed split was ever made
+
+    vaults, splitter = real_system(project, owner, registry)
+    for day in range(10):
+        keeper.transfer(vaults["sequencer_fee_vault"], daily_revenue // 2)
+        keeper.transfer(vaults["l1_fee_vault"], daily_l1 // 2)
+        if day % 3:  # someone withdraws the vaults mid-period on some days
+            vaults["l1_fee_vault"].withdraw(sender=stranger)
+        if day % 2:
+            vaults["sequencer_fee_vault"].withdraw(sender=stranger)
+        keeper.transfer(vaults["sequencer_fee_vault"], daily_revenue // 2)
+        keeper.transfer(vaults["l1_fee_vault"], daily_l1 // 2)
+        event = splitter.disburse(sender=keeper).events.filter(splitter.Disbursed)[0]
+        assert (event.gross, event.l1Cost) == (daily_revenue + daily_l1, daily_l1)
+        next_day(chain)
+    assert balance(chain, collective) == daily
 
 
 # ------------------------------------------------------------------ 3. hook tokens

@@ -5,8 +5,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from revshare.deploy import create_address
 from revshare.model import split
-from tests.conftest import CHAIN_ID, MIN_WITHDRAWAL, ONE_DAY, deploy_vaults_and_splitter, restore_after
+from tests.conftest import (
+    CHAIN_ID,
+    MIN_WITHDRAWAL,
+    ONE_DAY,
+    VAULT_ROLES,
+    deploy_vaults_and_splitter,
+    restore_after,
+)
 from tests.conftest import ETH as ETH_KEY
 from tests.strategies import uint256, valid_bps
 
@@ -89,24 +97,27 @@ def test_gross_rule_applies_when_l1_cost_dominates(splitter, vaults, keeper):
     assert not event.netRuleApplied
 
 
-def test_vault_below_minimum_stops_the_disbursement_until_reached(chain, splitter, vaults, keeper):
-    """All vaults are withdrawn together or not at all (see test_review_contracts.py, finding 2)."""
-    operator = vaults["operator_fee_vault"]
-    fund(keeper, vaults, sequencer_fee_vault=ETH, operator_fee_vault=MIN_WITHDRAWAL - 1)
-    with ape.reverts(splitter.VaultBelowMinimum, vault=operator.address, balance=MIN_WITHDRAWAL - 1):
-        splitter.disburse(sender=keeper)
-    assert balance(chain, operator) == MIN_WITHDRAWAL - 1
-    fund(keeper, vaults, operator_fee_vault=1)
-    assert disbursed_event(splitter, splitter.disburse(sender=keeper)).gross == ETH + MIN_WITHDRAWAL
-
-
-def test_l1_vault_below_minimum_keeps_cost_with_its_revenue(chain, splitter, vaults, keeper):
-    fund(keeper, vaults, sequencer_fee_vault=ETH, l1_fee_vault=MIN_WITHDRAWAL // 2)
-    with ape.reverts(splitter.VaultBelowMinimum, minimum=MIN_WITHDRAWAL):
-        splitter.disburse(sender=keeper)
-    fund(keeper, vaults, sequencer_fee_vault=ETH, l1_fee_vault=MIN_WITHDRAWAL // 2)
-    event = disbursed_event(splitter, splitter.disburse(sender=keeper))
-    assert (event.gross, event.l1Cost) == (2 * ETH + MIN_WITHDRAWAL, MIN_WITHDRAWAL)
+@pytest.mark.parametrize("role", ["operator_fee_vault", "l1_fee_vault"])
+def test_a_vault_with_a_minimum_is_refused_and_nothing_moves(chain, project, owner, registry, keeper, role):
+    """Vaults are withdrawn together whenever they hold fees, so their minimum must be 0 (see
+    test_review_contracts.py, finding 2): even an empty vault with a minimum is refused."""
+    splitter_address = create_address(owner.address, owner.nonce + len(VAULT_ROLES))
+    vaults = {
+        r: owner.deploy(project.MockFeeVault, splitter_address, MIN_WITHDRAWAL if r == role else 0, 1)
+        for r in VAULT_ROLES
+    }
+    splitter = owner.deploy(
+        project.ChainRevenueSplitter, registry, CHAIN_ID, [vaults[r] for r in VAULT_ROLES], ONE_DAY
+    )
+    fund(keeper, vaults, sequencer_fee_vault=ETH)
+    keeper.transfer(splitter, ETH)
+    for funded in (0, MIN_WITHDRAWAL):
+        if funded:
+            keeper.transfer(vaults[role], funded)
+        with ape.reverts(splitter.VaultMinimumNotZero, vault=vaults[role].address, minimum=MIN_WITHDRAWAL):
+            splitter.disburse(sender=keeper)
+    assert balance(chain, splitter) == ETH
+    assert balance(chain, vaults["sequencer_fee_vault"]) == ETH
 
 
 def test_plain_and_forced_eth_count_as_revenue(project, splitter, vaults, keeper):
@@ -237,14 +248,7 @@ def test_disbursement_conserves_value(
         if direct:
             chain.provider.set_balance(keeper.address, 10**24)  # more than a test account holds
             keeper.transfer(splitter, direct)
-        # Checked in this order; the first vault holding less than its minimum stops everything.
-        check_order = ("sequencer_fee_vault", "base_fee_vault", "operator_fee_vault", "l1_fee_vault")
-        short = [r for r in check_order if 0 < vault_amounts.get(r, 0) < MIN_WITHDRAWAL]
-        if short:
-            with ape.reverts(splitter.VaultBelowMinimum, vault=vaults[short[0]].address):
-                splitter.disburse(sender=keeper)
-            return
-        withdrawn = vault_amounts
+        withdrawn = vault_amounts  # every vault holding fees is withdrawn (minimums are 0)
         gross = sum(withdrawn.values()) + direct
         if gross == 0:
             with ape.reverts(splitter.NothingToDisburse, asset=ETH_KEY):
