@@ -66,6 +66,7 @@ class DeploymentRecord:
                 "(or use another --records folder)"
             )
         record.config = config
+        record.network = network  # also replaces an RPC URL an older version recorded
         return record
 
     def address(self, name: str) -> str | None:
