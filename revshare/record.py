@@ -66,7 +66,9 @@ class DeploymentRecord:
                 "(or use another --records folder)"
             )
         record.config = config
-        record.network = network  # also replaces an RPC URL an older version recorded
+        if record.network != network:  # an older version recorded the RPC URL, secrets and all
+            record.network = network
+            record.save()
         return record
 
     def address(self, name: str) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 
 from revshare.routes import exact_eth
 from revshare.table import Log
@@ -39,6 +39,7 @@ def vault_findings(provider: Any, vaults: dict[str, str | None], network: str) -
     for role, address in vaults.items():
         if address is None:
             continue
+        address = to_checksum_address(address)
         if not len(provider.get_code(address)):
             findings.append(f"{role} {address} has no code on {network}: there is no vault to withdraw from")
             continue
