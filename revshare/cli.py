@@ -1,14 +1,105 @@
 """Shared click options for the `ape run` scripts: configs are validated while the command
-line is parsed, before any node is started, and bad input becomes a one-line click error."""
+line is parsed, before any node is started, and bad input becomes a one-line click error.
+`NodeCommand` turns a node that cannot be reached into one line too."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import click
+from ape.cli import ConnectedProviderCommand
 
 from revshare.config import ConfigError, DeployConfig, load_config
+from revshare.network import provider_url, public_network, scrub, unreachable_reason
+from revshare.values import parse_address, parse_chain_id, parse_hash32, quoted
+
+
+class UserError(click.ClickException):
+    """A mistake the user can fix (a wrong URL, an unfunded account): one line, exit status 2."""
+
+    exit_code = 2
+
+
+class _ParsedValue(click.ParamType):
+    """A click type from one of `revshare.values`' parsers (the config uses the same ones)."""
+
+    def __init__(self, name: str, parse: Any):
+        self.name = name
+        self._parse = parse
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return self._parse(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+ADDRESS = _ParsedValue("address", parse_address)
+HASH32 = _ParsedValue("hash", parse_hash32)
+
+
+class _ChainIdType(click.ParamType):
+    name = "chain id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            return parse_chain_id(value if isinstance(value, int) else int(str(value).strip()))
+        except ValueError as exc:
+            message = str(exc) if "chain id" in str(exc) else f"{quoted(value)} is not a whole number"
+            self.fail(message, param, ctx)
+
+
+CHAIN_ID = _ChainIdType()
+
+
+class NodeCommand(ConnectedProviderCommand):
+    """ape's connected command, with a node that cannot be reached reported in one line (exit
+    status 2) that names the network, never its URL."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ape.cli.commands import parse_network
+
+        if self.callback is None:
+            return None
+        network_ctx = parse_network(ctx)
+        if network_ctx is None:
+            return self._invoke(ctx)
+        with ExitStack() as stack:
+            try:
+                provider = stack.enter_context(network_ctx)
+            except Exception as exc:  # ape, web3 and requests each raise their own on a bad node
+                raise _unreachable(getattr(network_ctx, "_provider", None), exc) from None
+            return self._invoke(ctx, provider=provider)
+
+
+def _unreachable(provider: Any, exc: BaseException) -> UserError:
+    try:
+        label = f"{provider.network.ecosystem.name}:{provider.network.name}"
+    except Exception:
+        label = "the chosen network"
+    url = provider_url(provider)
+    if url is None:
+        detail = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, url)
+        return UserError(f"cannot connect to {label}: {detail}")
+    reason = unreachable_reason(url)
+    return UserError(
+        f"cannot reach the node at {label} ({reason}): check the RPC URL and that the node is up"
+    )
+
+
+def network_label() -> str:
+    """The connected network as it may be published: ecosystem:network, never a URL."""
+    from ape import networks
+
+    return public_network(networks.provider.network_choice)
+
+
+def current_url() -> str | None:
+    from ape import networks
+
+    return provider_url(networks.provider) if networks.active_provider else None
 
 
 def _load(ctx: click.Context, param: click.Parameter, value: Path | None) -> DeployConfig | None:
@@ -76,8 +167,10 @@ def account_for(account: Any) -> Any:
 
 
 def interrupted(exc: BaseException, record: Path | None) -> click.ClickException:
-    """A one-line error for a run stopped by the node or a transaction, saying what was kept."""
+    """A one-line error for a run stopped by the node or a transaction, saying what was kept
+    (the node's URL, should the message quote it, is hidden)."""
     message = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
+    message = scrub(message, current_url())[:300]
     where = f" Progress is saved in {record}; run the same command again to continue." if record else ""
     return click.ClickException(f"{type(exc).__name__}: {message}.{where}")
 

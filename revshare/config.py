@@ -13,7 +13,7 @@ A config describes the Collective, the registry's governance owner, and the memb
       min_delay: 172800            #   seconds between scheduling and execution
     guardian: "0x..."              # optional: may pause disbursements
     chains:
-      - chain_id: 8453
+      - chain_id: 8453             # an EIP-155 chain id, 1..9223372036854775771
         name: Base
         treasury: "0x..."
         gross_bps: 250             # optional, default 250 (2.5% of gross)
@@ -30,31 +30,51 @@ A config describes the Collective, the registry's governance owner, and the memb
         route: l1-bridge           #   l1-bridge (L2StandardBridge.bridgeETHTo),
                                    #   l1-message-passer (L2ToL1MessagePasser), or l2
         l1_recipient: "0x..."      #   the account paid on L1; default: the recipient's address
-        l1_gas_limit: 200000       #   gas for the call on L1, at least 21000 (default 200000)
-        min_amount: "0.5 ether"    #   optional, default 0: smaller payouts wait, credited
+        l1_gas_limit: 200000       #   gas for the call on L1, 21000..5000000 (default 200000)
+        min_amount: "0.5 ether"    #   optional, default 0, at most 10000 ether: smaller payouts
+                                   #   wait, credited
     mock_vaults:                   # local networks only: mock vaults replace the predeploys
       min_withdrawal: "0.01 ether"
+
+Addresses are 0x and 40 hex digits; mixed case must be a correct EIP-55 checksum. Amounts are
+exact (a fraction of a wei, NaN or infinity is refused). A key given twice in one mapping, and
+YAML anchors and aliases, are refused.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-from eth_utils import is_hex_address, keccak, to_checksum_address
+from eth_utils import keccak
 
 from revshare.model import BPS_DENOMINATOR, DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
-from revshare.routes import DEFAULT_L1_GAS_LIMIT, ROUTE_NAMES, ZERO_ADDRESS, Destination, Route
+from revshare.routes import (
+    DEFAULT_L1_GAS_LIMIT,
+    MAX_L1_GAS_LIMIT,
+    MAX_MIN_AMOUNT,
+    ROUTE_NAMES,
+    ZERO_ADDRESS,
+    Destination,
+    Route,
+)
+from revshare.strict_yaml import StrictYamlError, load_yaml_file
+from revshare.values import (
+    parse_address,
+    parse_amount,
+    parse_chain_id,
+    parse_hash32,
+    quoted,
+)
 
 ETH_ASSET = ZERO_ADDRESS  # the contracts' asset key for native ETH
 ZERO_HASH = "0x" + "00" * 32
 DEFAULT_INTERVAL = 24 * 60 * 60
-UINT256_MAX = 2**256 - 1
+# An error report lists at most this many problems, each cut to this many characters.
+MAX_PROBLEMS_SHOWN = 25
+MAX_PROBLEM_CHARS = 300
 
 # OP Stack fee vault predeploys.
 PREDEPLOY_VAULTS: dict[str, str | None] = {
@@ -65,18 +85,21 @@ PREDEPLOY_VAULTS: dict[str, str | None] = {
 }
 VAULT_ROLES = tuple(PREDEPLOY_VAULTS)
 
-_UNITS = {"wei": 0, "gwei": 9, "ether": 18, "eth": 18}
-_HASH_RE = re.compile(r"^0x[0-9a-fA-F]{64}$")
-
 
 class ConfigError(ValueError):
     """A configuration file that cannot be used; ``problems`` lists every mistake found."""
 
     def __init__(self, source: str, problems: list[str]):
         self.source = source
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"invalid config {source}:\n{lines}")
+        self.problems = [_shorten(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            self.problems.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"invalid config {_shorten(source)}:\n{lines}")
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_PROBLEM_CHARS else text[: MAX_PROBLEM_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -139,41 +162,14 @@ class DeployConfig:
         raise ConfigError(self.source, [f"unknown chain {chain_id}: the config has {ids}"])
 
 
-def parse_amount(value: Any) -> int:
-    """An amount in wei from an integer or a string such as ``"1.5 ether"`` or ``"20 gwei"``."""
-    if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not an amount")
-    if isinstance(value, int):
-        if value < 0:
-            raise ValueError(f"{value} is negative")
-        return value
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not an amount (use wei or e.g. '1.5 ether')")
-    parts = value.strip().split()
-    unit = parts[1].lower() if len(parts) == 2 else "wei"
-    if len(parts) not in (1, 2) or unit not in _UNITS:
-        raise ValueError(f"{value!r} is not an amount (use wei or e.g. '1.5 ether')")
-    try:
-        number = Decimal(parts[0]) * (Decimal(10) ** _UNITS[unit])
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not an amount (use wei or e.g. '1.5 ether')") from None
-    if number < 0 or number != number.to_integral_value():
-        raise ValueError(f"{value!r} is not a whole, non-negative number of wei")
-    return int(number)
-
-
 def terms_hash_of(document: Path) -> str:
     """keccak256 of a terms document's bytes, as 0x-prefixed hex."""
     return "0x" + keccak(document.read_bytes()).hex()
 
 
 def checked_address(value: Any) -> str:
-    """A non-zero address in checksum form; ValueError saying what is wrong otherwise."""
-    if not isinstance(value, str) or not is_hex_address(value):
-        raise ValueError(f"{value!r} is not an address (0x followed by 40 hex digits)")
-    if int(value, 16) == 0:
-        raise ValueError("must not be the zero address")
-    return to_checksum_address(value)
+    """A non-zero address in checksum form (`revshare.values.parse_address`); ValueError otherwise."""
+    return parse_address(value)
 
 
 class _Checker:
@@ -198,7 +194,7 @@ class _Checker:
 
     def integer(self, where: str, value: Any, *, low: int, high: int) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(where, f"{value!r} is not a whole number")
+            self.fail(where, f"{quoted(value)} is not a whole number")
             return None
         if not low <= value <= high:
             self.fail(where, f"{value} is outside {low}..{high}")
@@ -207,7 +203,7 @@ class _Checker:
 
     def bps(self, where: str, value: Any) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(where, f"{value!r} is not a whole number of basis points")
+            self.fail(where, f"{quoted(value)} is not a whole number of basis points")
             return None
         if not 0 <= value <= BPS_DENOMINATOR:
             self.fail(where, f"{value} bps is outside 0..{BPS_DENOMINATOR} (0% to 100%)")
@@ -215,8 +211,16 @@ class _Checker:
         return value
 
     def unknown_keys(self, where: str, data: Mapping[str, Any], known: set[str]) -> None:
-        for key in sorted(set(data) - known):
-            self.fail(where, f"unknown key {key!r} (expected one of: {', '.join(sorted(known))})")
+        for key in sorted(str(k) for k in set(data) - known)[:5]:
+            self.fail(where, f"unknown key {quoted(key)} (expected one of: {', '.join(sorted(known))})")
+
+    def parsed(self, where: str, parse: Any, value: Any) -> Any:
+        """``parse(value)``, or None with the problem noted."""
+        try:
+            return parse(value)
+        except ValueError as exc:
+            self.fail(where, str(exc))
+            return None
 
 
 _TOP_KEYS = {"collective", "owner", "timelock", "guardian", "chains", "destinations", "mock_vaults"}
@@ -241,7 +245,7 @@ def _parse_chain(check: _Checker, where: str, raw: Any, base_dir: Path) -> Chain
         check.fail(where, "must be a mapping with chain_id, treasury, ...")
         return None
     check.unknown_keys(where, raw, _CHAIN_KEYS)
-    chain_id = check.integer(f"{where}.chain_id", raw.get("chain_id"), low=1, high=UINT256_MAX)
+    chain_id = check.parsed(f"{where}.chain_id", parse_chain_id, raw.get("chain_id"))
     treasury = check.address(f"{where}.treasury", raw.get("treasury"))
     gross_bps = check.bps(f"{where}.gross_bps", raw.get("gross_bps", DEFAULT_GROSS_BPS))
     net_bps = check.bps(f"{where}.net_bps", raw.get("net_bps", DEFAULT_NET_BPS))
@@ -254,8 +258,8 @@ def _parse_chain(check: _Checker, where: str, raw: Any, base_dir: Path) -> Chain
     terms_hash = _parse_terms(check, where, raw, base_dir)
     vaults = _parse_vaults(check, f"{where}.vaults", raw.get("vaults"))
     name = raw.get("name", f"chain {chain_id}")
-    if not isinstance(name, str) or not name.strip():
-        check.fail(f"{where}.name", f"{name!r} is not a name")
+    if not isinstance(name, str) or not name.strip() or len(name) > 100:
+        check.fail(f"{where}.name", f"{quoted(name)} is not a name (1 to 100 characters)")
     if None in (chain_id, treasury, gross_bps, net_bps, interval, terms_hash, vaults):
         return None
     return ChainConfig(
@@ -275,16 +279,19 @@ def _parse_terms(check: _Checker, where: str, raw: Mapping[str, Any], base_dir: 
         check.fail(where, "give terms_hash or terms_document, not both")
         return None
     if "terms_document" in raw:
-        path = base_dir / str(raw["terms_document"])
-        if not path.is_file():
-            check.fail(f"{where}.terms_document", f"file not found: {path}")
+        name = raw["terms_document"]
+        if not isinstance(name, str) or not name or "\0" in name:
+            check.fail(f"{where}.terms_document", f"{quoted(name)} is not a file name")
             return None
-        return terms_hash_of(path)
-    value = raw.get("terms_hash", ZERO_HASH)
-    if not isinstance(value, str) or not _HASH_RE.match(value):
-        check.fail(f"{where}.terms_hash", f"{value!r} is not a 32-byte hex hash")
+        path = base_dir / name
+        try:
+            return terms_hash_of(path)
+        except FileNotFoundError:
+            check.fail(f"{where}.terms_document", f"file not found: {quoted(str(path), 200)}")
+        except OSError as exc:
+            check.fail(f"{where}.terms_document", f"cannot read {quoted(str(path), 200)}: {exc.strerror}")
         return None
-    return value.lower()
+    return check.parsed(f"{where}.terms_hash", parse_hash32, raw.get("terms_hash", ZERO_HASH))
 
 
 def _parse_vaults(check: _Checker, where: str, raw: Any) -> dict[str, str | None] | None:
@@ -343,14 +350,16 @@ def parse_destination(
     """A destination for ``recipient`` from config or command-line values; ValueError saying what
     is wrong. L1 routes pay ``l1_recipient`` (default: the recipient's own address on L1) with
     `DEFAULT_L1_GAS_LIMIT` unless given; the minimum is an amount (wei or "0.5 ether")."""
-    if route not in ROUTE_NAMES:
-        raise ValueError(f"route {route!r} is not one of: {', '.join(ROUTE_NAMES)}")
+    if not isinstance(route, str) or route not in ROUTE_NAMES:
+        raise ValueError(f"route {quoted(route)} is not one of: {', '.join(ROUTE_NAMES)}")
     chosen = ROUTE_NAMES[route]
     on_l2 = chosen == Route.L2
     if l1_gas_limit is None:
         l1_gas_limit = 0 if on_l2 else DEFAULT_L1_GAS_LIMIT
     if isinstance(l1_gas_limit, bool) or not isinstance(l1_gas_limit, int):
-        raise ValueError(f"l1_gas_limit {l1_gas_limit!r} is not a whole number")
+        raise ValueError(f"l1_gas_limit {quoted(l1_gas_limit)} is not a whole number")
+    if l1_gas_limit > MAX_L1_GAS_LIMIT:
+        raise ValueError(f"l1_gas_limit must be between 21,000 and {MAX_L1_GAS_LIMIT:,}")
     addresses = {"recipient": recipient, "l1_recipient": recipient if l1_recipient is None else l1_recipient}
     for name, value in addresses.items():
         try:
@@ -361,7 +370,11 @@ def parse_destination(
         l1_recipient = ZERO_ADDRESS if on_l2 else addresses["l1_recipient"]
     else:
         l1_recipient = addresses["l1_recipient"]
-    destination = Destination(chosen, l1_recipient, l1_gas_limit, parse_amount(min_amount))
+    try:
+        minimum = parse_amount(min_amount, maximum=MAX_MIN_AMOUNT)
+    except ValueError as exc:
+        raise ValueError(f"min_amount: {exc}") from None
+    destination = Destination(chosen, l1_recipient, l1_gas_limit, minimum)
     problem = destination.problem()
     if problem is not None:
         raise ValueError(problem)
@@ -495,7 +508,7 @@ def load_config(path: str | Path) -> DeployConfig:
     if not path.is_file():
         raise ConfigError(str(path), ["file not found"])
     try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise ConfigError(str(path), [f"not valid YAML: {exc}"]) from None
+        data = load_yaml_file(path)
+    except StrictYamlError as exc:
+        raise ConfigError(str(path), [str(exc)]) from None
     return parse_config(data, source=str(path), base_dir=path.parent)

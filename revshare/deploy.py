@@ -22,19 +22,32 @@ import rlp
 from eth_utils import keccak, to_canonical_address, to_checksum_address
 
 from revshare.config import VAULT_ROLES, ZERO_ADDRESS, ChainConfig, DeployConfig
+from revshare.network import public_network
 from revshare.onchain import Difference, diff_config, read_destination, read_registry
 from revshare.record import DeploymentRecord, record_path
 from revshare.table import Log
+from revshare.vaults import check_vault_minimums
 from revshare.verification import write_artifacts
 
 LOCAL_CHAIN_IDS = {1337, 31337}
 WITHDRAWAL_NETWORK_L2 = 1
 # How long to wait for an interrupted run's transaction that used its nonce but shows no code yet.
 ADOPT_WAIT_SECONDS = 60
+# Gas estimates for the funding check (measured: ~210-220 gas per byte of creation code; a
+# registration ~98,000, an ownership offer ~48,000), rounded up.
+GAS_PER_CREATION_BYTE = 250
+GAS_PER_CREATION = 100_000
+GAS_PER_CALL = 150_000
+# Node messages that mean the sender cannot pay for a transaction.
+_NO_FUNDS_MARKERS = ("insufficient funds", "exceeds allowance", "gas required exceeds")
 
 
 class DeployError(RuntimeError):
     """A deployment step that cannot go on; the record keeps everything done so far."""
+
+
+class NotEnoughFunds(DeployError):
+    """The sending account cannot pay for the rest of the deployment (a user mistake)."""
 
 
 @dataclass
@@ -49,6 +62,8 @@ class Deployment:
     timelock: Any = None
     # Config settings that differ from the chain (only for an already complete deployment).
     differences: list[Difference] = field(default_factory=list)
+    # Fee vaults that delay disbursements (a non-zero minimum) or that are not there at all.
+    vault_warnings: list[str] = field(default_factory=list)
 
 
 def create_address(sender: str, nonce: int) -> str:
@@ -190,7 +205,7 @@ def deploy(
     from ape import networks, project
 
     provider = networks.provider
-    network_choice = provider.network_choice
+    network_choice = public_network(provider.network_choice)  # never the node's URL
     node_chain_id = provider.chain_id
     target = config.chain(chain_id, node_chain_id=node_chain_id)
     local = is_local(provider.network.name, node_chain_id)
@@ -209,6 +224,8 @@ def deploy(
     log(f"{verb} on {network_choice} (chain id {node_chain_id}) from {sender.address}")
     steps = Steps(record, sender, log)
 
+    if not record.completed:
+        check_funds(sender, gas_needed(config, record, local, project), network_choice, node_chain_id)
     registry_args = [sender.address, config.collective, config.guardian or ZERO_ADDRESS]
     registry = steps.contract("ChainRegistry", project.ChainRegistry, registry_args)
     if record.completed:
@@ -283,6 +300,7 @@ def deploy(
         chain=target,
         record=record,
         timelock=timelock,
+        vault_warnings=check_vault_minimums(vault_addresses, network_choice, log),
     )
 
 
@@ -300,6 +318,7 @@ def _existing(
         )
     timelock_address = record.address("RevenueShareTimelock")
     write_artifacts(record, project, log)
+    vault_warnings = check_vault_minimums(dict(target.vaults), record.network, log)
     differences = diff_config(config, read_registry(registry, watch=config.destinations))
     if differences:
         log("The deployment is complete; the config differs from the chain:")
@@ -316,4 +335,63 @@ def _existing(
         record=record,
         timelock=project.RevenueShareTimelock.at(timelock_address) if timelock_address else None,
         differences=differences,
+        vault_warnings=vault_warnings,
+    )
+
+
+def creation_gas(container: Any) -> int:
+    """A generous estimate of the gas to deploy ``container`` (from its creation code's size)."""
+    code = str(container.contract_type.deployment_bytecode.bytecode or "0x")
+    return GAS_PER_CREATION + GAS_PER_CREATION_BYTE * (len(code.removeprefix("0x")) // 2)
+
+
+def gas_needed(config: DeployConfig, record: DeploymentRecord, local: bool, project: Any) -> int:
+    """Estimated gas for what the deployment has still to send."""
+    contracts = [("ChainRegistry", project.ChainRegistry)]
+    if local:
+        contracts += [(f"MockFeeVault:{role}", project.MockFeeVault) for role in VAULT_ROLES]
+    contracts += [(f"ChainRevenueSplitter:{c.chain_id}", project.ChainRevenueSplitter) for c in config.chains]
+    if config.timelock is not None:
+        contracts.append(("RevenueShareTimelock", project.RevenueShareTimelock))
+    # One splitter is deployed, but which one may not be known yet: count the largest once.
+    splitters = [c for c in contracts if c[0].startswith("ChainRevenueSplitter:")]
+    others = [c for c in contracts if not c[0].startswith("ChainRevenueSplitter:")]
+    gas = sum(creation_gas(container) for name, container in others if record.address(name) is None)
+    if not any(record.address(name) for name, _ in splitters):
+        gas += creation_gas(project.ChainRevenueSplitter)
+    calls = len(config.chains) + len(config.destinations) + 1 - len(record.actions)
+    return gas + GAS_PER_CALL * max(calls, 0)
+
+
+def _eth(wei: int) -> str:
+    return f"{wei / 10**18:.6g} ETH"
+
+
+def check_funds(sender: Any, gas: int, network: str, chain_id: int) -> None:
+    """NotEnoughFunds when ``sender`` cannot pay ``gas`` at the node's current gas price."""
+    from ape import networks
+
+    balance = int(sender.balance)
+    needed = gas * int(networks.provider.gas_price)
+    if balance < needed:
+        raise NotEnoughFunds(
+            f"account {sender.address} has {_eth(balance)} on {network} (chain id {chain_id}): fund it "
+            f"with at least ~{_eth(needed - balance)} more (about {gas:,} gas at the current price), "
+            "then run the same command again"
+        )
+
+
+def funds_problem(exc: BaseException, sender: Any, record: Path | None) -> str | None:
+    """A one-line message when ``exc`` is a node refusing a transaction the sender cannot pay for."""
+    from ape import networks
+
+    if not any(marker in str(exc).lower() for marker in _NO_FUNDS_MARKERS):
+        return None
+    provider = networks.provider
+    saved = f"; progress is saved in {record}" if record else ""
+    network = public_network(provider.network_choice)
+    return (
+        f"account {sender.address} has {_eth(int(sender.balance))} on {network} "
+        f"(chain id {provider.chain_id}): not enough for the next transaction; fund it, then run the same "
+        f"command again{saved}"
     )

@@ -461,17 +461,14 @@ class Context:
     timelock: Any = None  # ape contract when governance_kind == "timelock"
     timelock_delay: int = 0
     safe: str = ""  # the multisig that submits (the owner, or the timelock's proposer)
+    warnings: list[str] = field(default_factory=list)  # shown first, in the terminal and the text
 
 
 def render_markdown(proposal: Proposal, ctx: Context, operation: dict[str, Any] | None) -> str:
-    lines = [
-        f"# {proposal.title}",
-        "",
-        proposal.summary,
-        "",
-        f"Network: `{ctx.network}` (chain id {ctx.chain_id})",
-        "",
-    ]
+    lines = [f"# {proposal.title}", ""]
+    for warning in ctx.warnings:
+        lines += [f"> **WARNING:** {warning}", ""]
+    lines += [proposal.summary, "", f"Network: `{ctx.network}` (chain id {ctx.chain_id})", ""]
     lines += [
         "## Contracts",
         "",

@@ -11,9 +11,11 @@ from typing import Any
 
 from eth_utils import keccak
 
+from revshare.network import public_network
 from revshare.onchain import RegistryState, read_registry
 from revshare.proposals import Context, Proposal, ProposalError, write_proposal
 from revshare.record import load_record, record_path
+from revshare.routes import ZERO_ADDRESS
 from revshare.table import Log
 
 
@@ -21,24 +23,84 @@ def find_registry(registry_address: str | None, record_dir: Path) -> tuple[Any, 
     """The registry (given, or from this network's deployment record) and the record, if any."""
     from ape import networks, project
 
+    network = public_network(networks.provider.network_choice)
     path = record_path(record_dir, networks.provider.network_choice)
     record = load_record(path) if path.exists() else {}
     address = registry_address or record.get("contracts", {}).get("ChainRegistry", {}).get("address")
     if address is None:
         raise ProposalError(f"no deployment record at {path}: pass --registry ADDRESS")
     if not networks.provider.get_code(address):
-        raise ProposalError(f"no contract at {address} on {networks.provider.network_choice}")
+        raise ProposalError(f"no contract at {address} on {network}")
     return project.ChainRegistry.at(address), record
 
 
-def governance_context(registry: Any, record: dict[str, Any], acting: str, safe: str | None) -> Context:
+def _has_code(provider: Any, address: str) -> bool:
+    return len(provider.get_code(address)) > 0
+
+
+def _check_proposer(timelock: Any, safe: str, given: bool) -> None:
+    """The Safe that schedules on a timelock must hold its PROPOSER_ROLE (and, when named with
+    --safe, be a contract: an account with no code is not a Safe)."""
+    from ape import networks
+
+    where = "--safe" if given else "the record's proposer"
+    if given and not _has_code(networks.provider, safe):
+        raise ProposalError(f"{where} {safe} has no code on this network: it is not a Safe")
+    if not timelock.hasRole(timelock.PROPOSER_ROLE(), safe):
+        hint = "" if given else ": pass --safe (a Safe holding the role)"
+        raise ProposalError(
+            f"{where} {safe} does not hold the PROPOSER_ROLE of the timelock {timelock.address}: "
+            f"its schedule call would revert{hint}"
+        )
+
+
+def _submitter(kind: str, acting: str, timelock: Any, safe: str | None, record: dict[str, Any]) -> str:
+    """The multisig that submits the batch, checked against the chain."""
+    if kind == "timelock":
+        given = safe is not None
+        if safe is None:
+            proposers = record.get("governance", {}).get("proposers") or []
+            if not proposers:
+                raise ProposalError(
+                    "the owner is a timelock: pass --safe (the Safe holding its PROPOSER_ROLE)"
+                )
+            safe = proposers[0]
+        _check_proposer(timelock, safe, given)
+        return safe
+    if safe is not None and safe.lower() != acting.lower():
+        if kind == "multisig":
+            raise ProposalError(f"--safe {safe} is not the registry's owner {acting}, the multisig that acts")
+        raise ProposalError(f"--safe: the acting owner {acting} is an account, not a Safe; drop --safe")
+    return acting if kind == "multisig" else ""
+
+
+def ownership_warnings(state: RegistryState, acting: str, kind: str) -> list[str]:
+    """Loud notes for a registry governance does not control yet."""
+    warnings = []
+    if state.pending_owner.lower() != ZERO_ADDRESS and acting.lower() != state.pending_owner.lower():
+        warnings.append(
+            f"Ownership of the registry was offered to {state.pending_owner} but not accepted: "
+            f"{state.owner} still owns it. Governance cannot make these calls until it accepts "
+            "(`ape run propose accept-ownership`)."
+        )
+    if kind == "account":
+        warnings.append(
+            f"The acting owner {acting} is an account (no code), not governance: these calls take effect "
+            "only if that account sends them itself."
+        )
+    return warnings
+
+
+def governance_context(
+    registry: Any, record: dict[str, Any], acting: str, safe: str | None, state: RegistryState | None = None
+) -> Context:
     from ape import networks, project
 
     provider = networks.provider
     contracts = {name: entry["address"] for name, entry in record.get("contracts", {}).items()}
     contracts.setdefault("ChainRegistry", str(registry.address))
     kind, timelock, delay = "account", None, 0
-    if len(provider.get_code(acting)) > 0:
+    if _has_code(provider, acting):
         candidate = project.RevenueShareTimelock.at(acting)
         try:
             delay = int(candidate.getMinDelay())
@@ -47,14 +109,12 @@ def governance_context(registry: Any, record: dict[str, Any], acting: str, safe:
             kind = "multisig"
         if acting.lower() not in {address.lower() for address in contracts.values()}:
             contracts["Governance"] = acting
-    if kind == "timelock" and safe is None:
-        proposers = record.get("governance", {}).get("proposers") or []
-        safe = proposers[0] if proposers else ""
+    submitter = _submitter(kind, acting, timelock, safe, record)
     hashes = {
         name: "0x" + keccak(bytes(provider.get_code(address))).hex() for name, address in contracts.items()
     }
     return Context(
-        network=provider.network_choice,
+        network=public_network(provider.network_choice),
         chain_id=provider.chain_id,
         contracts=contracts,
         code_hashes=hashes,
@@ -62,7 +122,8 @@ def governance_context(registry: Any, record: dict[str, Any], acting: str, safe:
         governance=acting,
         timelock=timelock,
         timelock_delay=delay,
-        safe=safe if kind == "timelock" else (acting if kind == "multisig" else (safe or "")),
+        safe=submitter,
+        warnings=ownership_warnings(state, acting, kind) if state is not None else [],
     )
 
 
@@ -79,7 +140,7 @@ def make_proposal(
     registry, record = find_registry(registry_address, record_dir)
     state = read_registry(registry)
     proposal = build(registry, state)
-    ctx = governance_context(registry, record, proposal.acting, safe)
+    ctx = governance_context(registry, record, proposal.acting, safe, state)
     now = datetime.now(timezone.utc)
     folder = write_proposal(
         proposal,
@@ -88,6 +149,8 @@ def make_proposal(
         created_ms=int(time.time() * 1000),
         stamp=now.strftime("%Y%m%d-%H%M%S"),
     )
+    for warning in ctx.warnings:
+        log(f"WARNING: {warning}")
     log(f"{proposal.title}")
     log(f"  governance: {ctx.governance_kind} {ctx.governance}")
     for name in sorted(p.name for p in folder.iterdir()):

@@ -66,6 +66,9 @@ class DeploymentRecord:
                 "(or use another --records folder)"
             )
         record.config = config
+        if record.network != network:  # an older version recorded the RPC URL, secrets and all
+            record.network = network
+            record.save()
         return record
 
     def address(self, name: str) -> str | None:

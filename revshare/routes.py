@@ -12,8 +12,8 @@ L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
 MIN_L1_GAS_LIMIT = 21_000  # ChainRegistry.MIN_L1_GAS_LIMIT
 # Gas for the L1 call when none is given: ample for an EOA or a Safe's receive on L1.
 DEFAULT_L1_GAS_LIMIT = 200_000
-MAX_L1_GAS_LIMIT = 2**32 - 1  # uint32
-MAX_MIN_AMOUNT = 2**128 - 1  # uint128
+MAX_L1_GAS_LIMIT = 5_000_000  # ChainRegistry.MAX_L1_GAS_LIMIT
+MAX_MIN_AMOUNT = 10_000 * 10**18  # ChainRegistry.MAX_L1_MIN_AMOUNT (10,000 ether)
 
 
 class Route(IntEnum):
@@ -60,7 +60,7 @@ class Destination(NamedTuple):
         if not MIN_L1_GAS_LIMIT <= self.l1_gas_limit <= MAX_L1_GAS_LIMIT:
             return f"l1_gas_limit must be between {MIN_L1_GAS_LIMIT:,} and {MAX_L1_GAS_LIMIT:,}"
         if not 0 <= self.min_amount <= MAX_MIN_AMOUNT:
-            return "min_amount must be between 0 and 2^128 - 1 wei"
+            return f"min_amount must be between 0 and {exact_eth(MAX_MIN_AMOUNT)}"
         return None
 
     def as_tuple(self) -> tuple[int, str, int, int]:

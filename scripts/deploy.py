@@ -11,9 +11,10 @@ from __future__ import annotations
 import sys
 
 import click
-from ape.cli import ConnectedProviderCommand
 
 from revshare.cli import (
+    NodeCommand,
+    UserError,
     account_for,
     account_option,
     chain_id_option,
@@ -22,11 +23,11 @@ from revshare.cli import (
     records_option,
 )
 from revshare.config import ConfigError
-from revshare.deploy import DeployError, deploy
+from revshare.deploy import DeployError, NotEnoughFunds, deploy, funds_problem
 from revshare.record import RecordError, record_path
 
 
-@click.command(cls=ConnectedProviderCommand, short_help="Deploy the registry and a chain's splitter")
+@click.command(cls=NodeCommand, short_help="Deploy the registry and a chain's splitter")
 @config_option()
 @chain_id_option()
 @account_option()
@@ -43,9 +44,14 @@ def cli(config, chain_id, account, record_dir):
         deployment = deploy(config, chain_id, sender, record_dir=record_dir, log=click.echo)
     except ConfigError as exc:
         raise click.UsageError("; ".join(exc.problems)) from None
+    except NotEnoughFunds as exc:
+        raise UserError(str(exc)) from None
     except (DeployError, RecordError) as exc:
         raise click.ClickException(str(exc)) from None
     except (ApeException, Web3Exception, RequestException, OSError) as exc:
-        raise interrupted(exc, record if record.exists() else None) from None
+        saved = record if record.exists() else None
+        if (problem := funds_problem(exc, sender, saved)) is not None:
+            raise UserError(problem) from None
+        raise interrupted(exc, saved) from None
     if deployment.differences:
         sys.exit(3)

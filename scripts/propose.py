@@ -12,10 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from ape.cli import ConnectedProviderCommand
 
 from revshare import proposals as p
-from revshare.cli import records_option
+from revshare.cli import ADDRESS, CHAIN_ID, HASH32, NodeCommand, interrupted, records_option
 from revshare.config import ZERO_HASH, ConfigError, parse_destination, terms_hash_of
 from revshare.proposals import ProposalError
 from revshare.propose import make_proposal
@@ -26,7 +25,11 @@ BPS = click.IntRange(0, 10_000)
 
 def common(func):
     func = click.option(
-        "--registry", "registry_address", default=None, help="Registry address (default: from the record)"
+        "--registry",
+        "registry_address",
+        type=ADDRESS,
+        default=None,
+        help="Registry address (default: from the record)",
     )(func)
     func = records_option()(func)
     func = click.option(
@@ -38,15 +41,18 @@ def common(func):
         help="Folder for proposals",
     )(func)
     func = click.option(
-        "--safe", default=None, help="The Safe that submits (default: owner, or timelock proposer)"
+        "--safe",
+        type=ADDRESS,
+        default=None,
+        help="The Safe that submits (default: owner, or timelock proposer); checked on-chain",
     )(func)
     return func
 
 
 def terms_option(func):
-    func = click.option("--terms-hash", default=None, help="0x-prefixed 32-byte hash of the terms document")(
-        func
-    )
+    func = click.option(
+        "--terms-hash", type=HASH32, default=None, help="0x and 64 hex digits: the terms document's hash"
+    )(func)
     func = click.option(
         "--terms-document",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -61,20 +67,14 @@ def _terms(document: Path | None, terms_hash: str | None, default: str | None) -
         raise click.UsageError("give --terms-document or --terms-hash, not both")
     if document is not None:
         return terms_hash_of(document)
-    if terms_hash is not None:
-        if len(terms_hash) != 66 or not terms_hash.startswith("0x"):
-            raise click.BadParameter("must be 0x followed by 64 hex digits", param_hint="--terms-hash")
-        try:
-            bytes.fromhex(terms_hash[2:])
-        except ValueError:
-            raise click.BadParameter(
-                "must be 0x followed by 64 hex digits", param_hint="--terms-hash"
-            ) from None
-        return terms_hash.lower()
-    return default
+    return terms_hash if terms_hash is not None else default
 
 
 def _run(build, registry_address, record_dir, out_dir, safe):
+    from ape.exceptions import ApeException
+    from requests.exceptions import RequestException
+    from web3.exceptions import Web3Exception
+
     try:
         make_proposal(
             build,
@@ -86,6 +86,8 @@ def _run(build, registry_address, record_dir, out_dir, safe):
         )
     except (ProposalError, ConfigError) as exc:
         raise click.ClickException(f"refused: {exc}") from None
+    except (ApeException, Web3Exception, RequestException, OSError) as exc:
+        raise interrupted(exc, None) from None
 
 
 @click.group(short_help="Write a governance proposal for a registry change")
@@ -93,9 +95,9 @@ def cli():
     """Turn a registry change into a Safe batch, timelock calldata and a proposal text."""
 
 
-@cli.command("register-chain", cls=ConnectedProviderCommand)
-@click.option("--chain-id", required=True, type=click.IntRange(min=1))
-@click.option("--treasury", required=True)
+@cli.command("register-chain", cls=NodeCommand)
+@click.option("--chain-id", required=True, type=CHAIN_ID)
+@click.option("--treasury", required=True, type=ADDRESS)
 @click.option("--gross-bps", type=BPS, default=250, show_default=True)
 @click.option("--net-bps", type=BPS, default=1500, show_default=True)
 @terms_option
@@ -109,8 +111,8 @@ def register_chain(chain_id, treasury, gross_bps, net_bps, terms_document, terms
     )
 
 
-@cli.command("set-terms", cls=ConnectedProviderCommand)
-@click.option("--chain-id", required=True, type=click.IntRange(min=1))
+@cli.command("set-terms", cls=NodeCommand)
+@click.option("--chain-id", required=True, type=CHAIN_ID)
 @click.option("--gross-bps", type=BPS, required=True)
 @click.option("--net-bps", type=BPS, required=True)
 @terms_option
@@ -121,39 +123,51 @@ def set_terms(chain_id, gross_bps, net_bps, terms_document, terms_hash, **where)
     _run(lambda reg, st: p.propose_set_terms(reg, st, chain_id, gross_bps, net_bps, hash_), **where)
 
 
-@cli.command("set-treasury", cls=ConnectedProviderCommand)
-@click.option("--chain-id", required=True, type=click.IntRange(min=1))
-@click.option("--treasury", required=True)
+@cli.command("set-treasury", cls=NodeCommand)
+@click.option("--chain-id", required=True, type=CHAIN_ID)
+@click.option("--treasury", required=True, type=ADDRESS)
 @common
 def set_treasury(chain_id, treasury, **where):
     """Change where a chain's share is paid."""
     _run(lambda reg, st: p.propose_set_treasury(reg, st, chain_id, treasury), **where)
 
 
-@cli.command("set-collective", cls=ConnectedProviderCommand)
-@click.option("--collective", required=True)
+@cli.command("set-collective", cls=NodeCommand)
+@click.option("--collective", required=True, type=ADDRESS)
 @common
 def set_collective(collective, **where):
     """Change the Collective's receiving address."""
     _run(lambda reg, st: p.propose_set_collective(reg, st, collective), **where)
 
 
-@cli.command("set-destination", cls=ConnectedProviderCommand)
-@click.option("--recipient", required=True, help="The paid address: a treasury, the Collective, an operator")
+@cli.command("set-destination", cls=NodeCommand)
+@click.option(
+    "--recipient",
+    required=True,
+    type=ADDRESS,
+    help="The paid address: a treasury, the Collective, an operator",
+)
 @click.option(
     "--route",
     required=True,
     type=click.Choice(list(ROUTE_NAMES)),
     help="l1-bridge: L2StandardBridge.bridgeETHTo; l1-message-passer: L2ToL1MessagePasser; l2: transfer",
 )
-@click.option("--l1-recipient", default=None, help="The account paid on L1 [default: the recipient]")
+@click.option(
+    "--l1-recipient", type=ADDRESS, default=None, help="The account paid on L1 [default: the recipient]"
+)
 @click.option(
     "--l1-gas-limit",
     type=click.IntRange(min=0),
     default=None,
-    help="Gas for the L1 call [default: 200000]",
+    help="Gas for the L1 call, 21000..5000000 [default: 200000]",
 )
-@click.option("--min-amount", default="0", show_default=True, help="Smaller payouts wait, e.g. '0.5 ether'")
+@click.option(
+    "--min-amount",
+    default="0",
+    show_default=True,
+    help="Smaller payouts wait, e.g. '0.5 ether' (at most 10000 ether)",
+)
 @common
 def set_destination(recipient, route, l1_recipient, l1_gas_limit, min_amount, **where):
     """Deliver a recipient's ETH on L1 through the bridge or message passer (or on L2 again)."""
@@ -164,14 +178,14 @@ def set_destination(recipient, route, l1_recipient, l1_gas_limit, min_amount, **
     _run(lambda reg, st: p.propose_set_destination(reg, st, recipient, destination), **where)
 
 
-@cli.command("pause", cls=ConnectedProviderCommand)
+@cli.command("pause", cls=NodeCommand)
 @common
 def pause(**where):
     """Pause disbursements (claims keep working)."""
     _run(p.propose_pause, **where)
 
 
-@cli.command("accept-ownership", cls=ConnectedProviderCommand)
+@cli.command("accept-ownership", cls=NodeCommand)
 @common
 def accept_ownership(**where):
     """Complete the ownership hand-over started by the deployment."""

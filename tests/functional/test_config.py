@@ -1,9 +1,18 @@
 """Config parsing details not covered by the deploy script's integration tests."""
 
+import time
+
 import pytest
 from eth_utils import to_checksum_address
 
-from revshare.config import PREDEPLOY_VAULTS, ConfigError, parse_amount, parse_config, terms_hash_of
+from revshare.config import (
+    PREDEPLOY_VAULTS,
+    ConfigError,
+    load_config,
+    parse_amount,
+    parse_config,
+    terms_hash_of,
+)
 from revshare.routes import DEFAULT_L1_GAS_LIMIT, Destination, Route
 
 COLLECTIVE = "0xc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0"
@@ -138,7 +147,10 @@ def test_destinations_default_and_explicit():
             {"recipient": TREASURY, "route": "l1-bridge", "min_amount": "-1 ether"},
             "not a whole, non-negative",
         ),
-        ({"recipient": TREASURY, "route": "l1-bridge", "min_amount": 2**128}, "between 0 and 2^128 - 1"),
+        (
+            {"recipient": TREASURY, "route": "l1-bridge", "min_amount": 2**128},
+            "above the maximum of 10,000 ETH",
+        ),
         ({"recipient": TREASURY, "route": "l2", "min_amount": 1}, "an L2 destination takes no"),
         ({"recipient": "0x1234", "route": "l2"}, "recipient: '0x1234' is not an address"),
         ({"recipient": TREASURY, "route": "l2", "gas": 1}, "unknown key 'gas'"),
@@ -166,3 +178,143 @@ def test_a_recipient_has_one_destination():
     ]
     with pytest.raises(ConfigError, match=r"destinations\[1\].recipient: .* already has a destination"):
         parse_config(data)
+
+
+# ---------------------------------------------------------------- review #14: inputs refused clearly
+MAX_CHAIN_ID = 9_223_372_036_854_775_771  # floor((2**64 - 1) / 2) - 36, EIP-155
+# A checksummed address with one letter's case flipped: a typo a wallet would refuse.
+GOOD_CHECKSUM = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+BAD_CHECKSUM = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"
+
+
+def destination_config(**entry):
+    data = config()
+    data["destinations"] = [{"recipient": TREASURY, "route": "l1-bridge", **entry}]
+    return data
+
+
+def problems_of(data) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        parse_config(data)
+    return info.value.problems
+
+
+@pytest.mark.parametrize(
+    "text", ["NaN", "nan ether", "sNaN", "inf", "-inf", "Infinity ether", "1e999999999 ether"]
+)
+def test_non_finite_or_absurd_amounts_are_config_errors(text):
+    for data in (destination_config(min_amount=text), {**config(), "mock_vaults": {"min_withdrawal": text}}):
+        (problem,) = problems_of(data)
+        assert "min_amount" in problem or "mock_vaults.min_withdrawal" in problem
+        assert len(problem) < 200
+
+
+@pytest.mark.parametrize(
+    "text", ["0.5 wei", "1e-30 ether", "1.0000000000000000000000000001 ether", "0.0000000001 gwei"]
+)
+def test_amounts_below_one_wei_are_refused_not_rounded(text):
+    for data in (destination_config(min_amount=text), {**config(), "mock_vaults": {"min_withdrawal": text}}):
+        (problem,) = problems_of(data)
+        assert "not a whole, non-negative number of wei" in problem
+
+
+def test_amounts_are_exact_at_any_size():
+    assert parse_amount("123456789012345678901234567891 wei") == 123456789012345678901234567891
+    assert parse_amount("1.000000000000000001 ether") == 10**18 + 1
+    assert parse_amount("1e-18 ether") == 1
+
+
+def test_l1_minimum_and_gas_limit_mirror_the_registry_bounds():
+    assert parse_config(destination_config(min_amount="10000 ether", l1_gas_limit=5_000_000))
+    (problem,) = problems_of(destination_config(min_amount="10000.000000000000000001 ether"))
+    assert "above the maximum of 10,000 ETH" in problem
+    (problem,) = problems_of(destination_config(l1_gas_limit=5_000_001))
+    assert "between 21,000 and 5,000,000" in problem
+
+
+def test_chain_ids_must_be_eip155_ids():
+    assert parse_config(config(chain_id=MAX_CHAIN_ID)).chains[0].chain_id == MAX_CHAIN_ID
+    for bad in (0, -1, MAX_CHAIN_ID + 1, 2**256):
+        (problem,) = problems_of(config(chain_id=bad))
+        assert problem.startswith("chains[0].chain_id:") and "EIP-155" in problem
+
+
+def _every_address_field(address: str) -> list[dict]:
+    vaults = {"sequencer_fee_vault": address}
+    return [
+        {**config(), "collective": address},
+        {**config(), "owner": address},
+        {**config(), "guardian": address},
+        {**config(), "timelock": {"proposers": [address], "min_delay": 0}},
+        {**config(), "timelock": {"proposers": [L1_ACCOUNT], "executors": [address], "min_delay": 0}},
+        config(treasury=address),
+        config(vaults=vaults),
+        {**config(), "destinations": [{"recipient": address, "route": "l2"}]},
+        destination_config(l1_recipient=address),
+    ]
+
+
+def test_mixed_case_addresses_with_a_wrong_checksum_are_refused():
+    for data in _every_address_field(BAD_CHECKSUM):
+        problems = problems_of(data)
+        assert any("fails its EIP-55 checksum" in p for p in problems), problems
+
+
+def test_lower_upper_and_checksummed_addresses_are_accepted():
+    for address in (GOOD_CHECKSUM, GOOD_CHECKSUM.lower(), "0x" + GOOD_CHECKSUM[2:].upper()):
+        for data in _every_address_field(address):
+            parse_config(data)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [" 0x" + "ab" * 32, "0x" + "ab" * 32 + " ", "0x" + "ab" * 32 + "\n", "0X" + "ab" * 32, "0x" + "ab" * 31],
+)
+def test_terms_hash_is_exactly_0x_and_64_hex_digits(value):
+    (problem,) = problems_of(config(terms_hash=value))
+    assert "chains[0].terms_hash" in problem and "exactly 64 hex digits" in problem
+
+
+def write_yaml(tmp_path, text: str):
+    path = tmp_path / "config.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_duplicate_yaml_keys_are_refused_at_any_level(tmp_path):
+    top = f"collective: '{COLLECTIVE}'\ncollective: '{TREASURY}'\nchains: []\n"
+    nested = (
+        f"collective: '{COLLECTIVE}'\n"
+        "chains:\n"
+        "  - chain_id: 10\n"
+        f"    treasury: '{TREASURY}'\n"
+        f"    treasury: '{L1_ACCOUNT}'\n"
+    )
+    for text, line in ((top, 2), (nested, 5)):
+        with pytest.raises(ConfigError) as info:
+            load_config(write_yaml(tmp_path, text))
+        (problem,) = info.value.problems
+        assert f"line {line}: duplicate key" in problem
+
+
+def test_a_yaml_alias_bomb_is_refused_fast_with_a_short_message(tmp_path):
+    levels = ["a: &a ['lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol']"]
+    for index in range(1, 9):
+        prev, name = chr(ord("a") + index - 1), chr(ord("a") + index)
+        levels.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    text = "\n".join(levels) + "\ncollective: *i\n"
+    started = time.monotonic()
+    with pytest.raises(ConfigError) as info:
+        load_config(write_yaml(tmp_path, text))
+    assert time.monotonic() - started < 2
+    assert len(str(info.value)) < 500
+    assert "anchors" in str(info.value)
+
+
+def test_errors_stay_short_for_huge_values(tmp_path):
+    huge = "0x" + "ab" * 500_000
+    data = config(treasury=huge, name=huge, terms_hash=huge)
+    data["chains"] += [{"chain_id": 11 + i, "treasury": huge} for i in range(200)]
+    with pytest.raises(ConfigError) as info:
+        parse_config(data)
+    assert len(str(info.value)) < 10_000

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import threading
 import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -95,11 +98,12 @@ class FakeTestnet:
     def call(self, to: str, data: str) -> str:
         return str(self.rpc.request("eth_call", [{"to": to, "data": data}, "latest"]))
 
-    def install_fee_vaults(self, project: Any, recipient: str, sender: str) -> None:
-        """Put MockFeeVault code paying `recipient` (no minimum) at the four fee-vault predeploys.
-        anvil's OP mode credits base fees to the BaseFeeVault address but has no vault code there."""
+    def install_fee_vaults(self, project: Any, recipient: str, sender: str, min_withdrawal: int = 0) -> None:
+        """Put MockFeeVault code paying `recipient` (no minimum unless given) at the four fee-vault
+        predeploys. anvil's OP mode credits base fees to the BaseFeeVault address but has no vault
+        code there."""
         model = deploy_direct(
-            self.rpc, project.MockFeeVault, recipient, 0, WITHDRAWAL_NETWORK_L2, sender=sender
+            self.rpc, project.MockFeeVault, recipient, min_withdrawal, WITHDRAWAL_NETWORK_L2, sender=sender
         )
         code = self.code(model)
         for vault in PREDEPLOY_VAULTS.values():
@@ -108,3 +112,49 @@ class FakeTestnet:
     def increase_time(self, seconds: int) -> None:
         self.rpc.request("evm_increaseTime", [seconds])
         self.rpc.request("evm_mine", [])
+
+
+class SecretUrlProxy:
+    """An RPC URL carrying secrets the way hosted nodes' URLs do (credentials, an API key as a
+    path segment and in the query string), forwarding JSON-RPC to a node that serves only "/"
+    (anvil). Tests check that no secret reaches a written file or the terminal."""
+
+    SECRETS = ("secretpw", "SECRETKEY", "SECRET2")
+    PATH = "/v2/SECRETKEY?apikey=SECRET2"
+
+    def __init__(self, target: str):
+        self.target = target
+        self.requests = 0
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                if self.path != SecretUrlProxy.PATH:
+                    self.send_error(404)
+                    return
+                proxy.requests += 1
+                request = urllib.request.Request(
+                    proxy.target, data=body, headers={"content-type": "application/json"}
+                )
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    data = response.read()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://user:secretpw@127.0.0.1:{self.server.server_address[1]}{self.PATH}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

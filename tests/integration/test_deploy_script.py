@@ -78,6 +78,17 @@ def test_deploy_function_builds_a_working_system(tmp_path, chain, owner, keeper,
     assert chain.provider.get_balance(TREASURY) == 10**18 - 12 * 10**16  # 12% of net
 
 
+def test_deploying_flags_fee_vault_minimums(tmp_path, owner):
+    lines: list[str] = []
+    deployment = deploy(
+        load_config(write(tmp_path, valid_config())), 8453, owner, record_dir=tmp_path / "r", log=lines.append
+    )
+    assert len(deployment.vault_warnings) == 4
+    for role, vault in deployment.vaults.items():
+        expected = f"WARNING: {role} {vault.address} has a minimum withdrawal of 0.5 ETH: disbursements wait"
+        assert any(expected in line for line in lines), lines
+
+
 def test_ape_run_deploy_end_to_end(tmp_path):
     records = tmp_path / "records"
     result = ape_run(

@@ -140,3 +140,28 @@ def test_multisig_routes_the_collective_to_l1(tmp_path, governed, council):
         propose(build(Destination(Route.L1_STANDARD_BRIDGE, L1_COLLECTIVE, 100, 0)), registry, records, out)
     with pytest.raises(ProposalError, match="needs a non-zero l1_recipient"):
         propose(build(Destination(Route.L1_STANDARD_BRIDGE, l1_gas_limit=100_000)), registry, records, out)
+
+
+def test_safe_must_be_the_owning_multisig(tmp_path, governed, council):
+    registry, multisig, records = governed
+    out = tmp_path / "proposals"
+    execute_batch(propose(propose_accept_ownership, registry, records, out), multisig, council)
+    other = council[0].address
+    with pytest.raises(ProposalError, match=f"--safe {other} is not the registry's owner {multisig.address}"):
+        make_proposal(
+            propose_pause,
+            registry_address=None,
+            record_dir=records,
+            out_dir=out,
+            safe=other,
+            log=lambda _: None,
+        )
+    folder = make_proposal(
+        propose_pause,
+        registry_address=None,
+        record_dir=records,
+        out_dir=out,
+        safe=multisig.address,
+        log=print,
+    )
+    assert "WARNING" not in (folder / "proposal.md").read_text()

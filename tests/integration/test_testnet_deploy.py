@@ -215,7 +215,6 @@ def test_base_sepolia_deployment_with_a_new_timelock(tmp_path):
                 ["set-terms", "--chain-id", str(BASE_SEPOLIA), "--gross-bps", "300", "--net-bps", "1200"],
                 "already has these terms",
             ),
-            (["set-treasury", "--chain-id", str(OP_SEPOLIA), "--treasury", "0x1234"], "is not an address"),
             (["register-chain", "--chain-id", str(OP_SEPOLIA), "--treasury", PROPOSER], "already registered"),
             ([*to_l1, "--min-amount", "0.5 ETH"], "already has this destination"),
         ]:
@@ -225,6 +224,12 @@ def test_base_sepolia_deployment_with_a_new_timelock(tmp_path):
         refused = ape_run("propose", *to_l1, "--l1-gas-limit", "100", *where)
         assert refused.returncode == 2, refused.stdout + refused.stderr
         assert "l1_gas_limit must be between 21,000" in refused.stderr and "Traceback" not in refused.stderr
+        # A malformed address is a usage mistake, refused while the command line is read.
+        refused = ape_run(
+            "propose", "set-treasury", "--chain-id", str(OP_SEPOLIA), "--treasury", "0x1234", *where
+        )
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "is not an address" in refused.stderr and "Traceback" not in refused.stderr
         assert sorted(proposals.iterdir()) == before
     finally:
         node.stop()

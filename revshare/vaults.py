@@ -1,0 +1,66 @@
+"""Reading a chain's fee vaults before relying on them: a vault with a non-zero minimum
+withdrawal amount holds fees below it, and the splitter does not disburse while a vault holds
+fees below its minimum, so such a minimum delays disbursements (OP's own FeeSplitter requires
+minimums of 0). A vault address without code is no vault at all on that network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_utils import keccak, to_checksum_address
+
+from revshare.routes import exact_eth
+from revshare.table import Log
+
+# Vaults from 1.5.0 answer the lower-case getter (the stored value); older ones only the
+# upper-case one (see DESIGN.md, "Fee vaults").
+MINIMUM_GETTERS = ("minWithdrawalAmount()", "MIN_WITHDRAWAL_AMOUNT()")
+
+
+def _selector(signature: str) -> str:
+    return "0x" + keccak(text=signature)[:4].hex()
+
+
+def read_minimum(provider: Any, address: str) -> int | None:
+    """The vault's minimum withdrawal amount, or None when it answers neither getter."""
+    for signature in MINIMUM_GETTERS:
+        try:
+            raw = bytes(provider.web3.eth.call({"to": address, "data": _selector(signature)}))
+        except Exception:  # a revert (no such function): try the other getter
+            continue
+        if len(raw) == 32:
+            return int.from_bytes(raw, "big")
+    return None
+
+
+def vault_findings(provider: Any, vaults: dict[str, str | None], network: str) -> list[str]:
+    """One line per vault that delays disbursements, is missing, or does not look like a vault."""
+    findings: list[str] = []
+    for role, address in vaults.items():
+        if address is None:
+            continue
+        address = to_checksum_address(address)
+        if not len(provider.get_code(address)):
+            findings.append(f"{role} {address} has no code on {network}: there is no vault to withdraw from")
+            continue
+        minimum = read_minimum(provider, address)
+        if minimum is None:
+            findings.append(f"{role} {address} answers no MIN_WITHDRAWAL_AMOUNT(): is it a fee vault?")
+        elif minimum > 0:
+            findings.append(
+                f"{role} {address} has a minimum withdrawal of {exact_eth(minimum)}: disbursements wait "
+                "while it holds less; set it to 0 (OP's FeeSplitter requires 0)"
+            )
+    return findings
+
+
+def check_vault_minimums(vaults: dict[str, str | None], network: str, log: Log) -> list[str]:
+    """Read every configured vault's minimum and log a warning line for each finding."""
+    from ape import networks
+
+    findings = vault_findings(networks.provider, vaults, network)
+    for finding in findings:
+        log(f"  WARNING: {finding}")
+    if not findings:
+        log("  fee vaults: every configured vault has code and a minimum withdrawal of 0")
+    return findings
