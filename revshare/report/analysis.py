@@ -143,19 +143,26 @@ class Analysis:
         return not self.unexplained and all(c.ok for c in self.checks)
 
 
-def _terms_timeline(events: list[EventLog]) -> dict[int, list[tuple[tuple[int, int], int, int]]]:
-    """chain id -> [(position, gross bps, net bps)] in chain order."""
-    timeline: dict[int, list[tuple[tuple[int, int], int, int]]] = defaultdict(list)
-    for event in events:
-        if event.name in ("ChainRegistered", "TermsUpdated"):
-            a = event.args
-            timeline[a["chainId"]].append((event.position, a["grossBps"], a["netBps"]))
+Terms = list[tuple[tuple[int, int], int, int]]
+
+
+def _terms_timeline(history: History, splitter: SplitterHistory) -> Terms:
+    """[(position, gross bps, net bps)] of the splitter's chain in its own registry, in chain
+    order: the terms in force when the range starts, then each change inside the range."""
+    chain_id, start = splitter.target.chain_id, splitter.registry_at_start
+    timeline: Terms = [((-1, -1), start.gross_bps, start.net_bps)] if start.registered else []
+    for event in history.registry_events:
+        a = event.args
+        if (
+            event.address == splitter.registry
+            and event.name in ("ChainRegistered", "TermsUpdated")
+            and a["chainId"] == chain_id
+        ):
+            timeline.append((event.position, a["grossBps"], a["netBps"]))
     return timeline
 
 
-def _terms_at(
-    timeline: list[tuple[tuple[int, int], int, int]], position: tuple[int, int]
-) -> tuple[int, int] | None:
+def _terms_at(timeline: Terms, position: tuple[int, int]) -> tuple[int, int] | None:
     current = None
     for where, gross_bps, net_bps in timeline:
         if where >= position:
@@ -185,7 +192,7 @@ class _Replay:
     """Replays one splitter's events for one asset."""
 
     def __init__(
-        self, history: SplitterHistory, asset: str, terms: dict, timestamps: dict[int, int], out: Analysis
+        self, history: SplitterHistory, asset: str, terms: Terms, timestamps: dict[int, int], out: Analysis
     ):
         self.h, self.asset, self.terms, self.timestamps, self.out = history, asset, terms, timestamps, out
         self.chain_id = history.target.chain_id
@@ -301,7 +308,7 @@ class _Replay:
             self.find(
                 UNEXPLAINED, collective - expected.collective, "Collective share differs from the rule", where
             )
-        in_force = _terms_at(self.terms.get(self.chain_id, []), event.position)
+        in_force = _terms_at(self.terms, event.position)
         if in_force == (a["grossBps"], a["netBps"]):
             self.terms_ok += 1
         else:
@@ -548,8 +555,8 @@ def _check_vaults(history: SplitterHistory, events: list[EventLog], out: Analysi
 def analyze(history: History) -> Analysis:
     """Rows, checks and findings for every splitter in the history."""
     out = Analysis(rows=[], checks=[], findings=[], chains={})
-    terms = _terms_timeline(history.registry_events)
     for splitter in history.splitters:
+        terms = _terms_timeline(history, splitter)
         target = splitter.target
         out.chains[target.chain_id] = ChainSummary(
             target.chain_id, target.name, target.address, dict(splitter.vaults)

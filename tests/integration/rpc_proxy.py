@@ -28,7 +28,14 @@ SERVER_ERROR = "http-503"
 DROPPED = "dropped"
 FAILURES = (RATE_LIMIT_HTTP, RATE_LIMIT_RPC, SERVER_ERROR, DROPPED)
 # Methods the proxy may fail (the reads of the report; ape's own start-up calls pass).
-READS = ("eth_getLogs", "eth_call", "eth_getBalance", "eth_getCode", "eth_getBlockByNumber", "eth_blockNumber")
+READS = (
+    "eth_getLogs",
+    "eth_call",
+    "eth_getBalance",
+    "eth_getCode",
+    "eth_getBlockByNumber",
+    "eth_blockNumber",
+)
 RANGE_REFUSAL = {"code": -32005, "message": "query exceeds max block range 16"}
 MAX_BODY = 10_000_000
 
@@ -39,8 +46,9 @@ class RpcProxy:
     """Forwards JSON-RPC over HTTP to ``upstream``; see the module docstring for the knobs.
 
     ``fail_rate``: share of read requests answered with one of ``failures`` (seeded);
-    ``always_fail``: every read fails that way; ``max_log_range``: `eth_getLogs` over more
-    blocks is refused; ``drop_log``: logs it returns True for are left out of `eth_getLogs`.
+    ``always_fail``: every read fails that way; ``user_agent``: only requests from that client
+    fail (ape's own start-up requests pass); ``max_log_range``: `eth_getLogs` over more blocks is
+    refused; ``drop_log``: logs it returns True for are left out of `eth_getLogs`.
     """
 
     def __init__(
@@ -51,6 +59,7 @@ class RpcProxy:
         failures: tuple[str, ...] = FAILURES,
         always_fail: str | None = None,
         seed: int = 0,
+        user_agent: str | None = None,
         max_log_range: int | None = None,
         drop_log: LogFilter | None = None,
     ):
@@ -59,7 +68,7 @@ class RpcProxy:
             raise ValueError(f"the proxy forwards to a local node only, got {upstream!r}")
         self._upstream = (parsed.hostname, parsed.port, parsed.path or "/")
         self.fail_rate, self.failures, self.always_fail = fail_rate, failures, always_fail
-        self.max_log_range, self.drop_log = max_log_range, drop_log
+        self.user_agent, self.max_log_range, self.drop_log = user_agent, max_log_range, drop_log
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self.methods: Counter[str] = Counter()
@@ -90,8 +99,8 @@ class RpcProxy:
 
     # ------------------------------------------------------------------ behaviour
 
-    def _failure_for(self, method: str) -> str | None:
-        if method not in READS:
+    def _failure_for(self, method: str, user_agent: str) -> str | None:
+        if method not in READS or (self.user_agent and not user_agent.startswith(self.user_agent)):
             return None
         with self._lock:
             if self.always_fail:
@@ -153,7 +162,7 @@ class RpcProxy:
                 method = request.get("method", "")
                 with proxy._lock:
                     proxy.methods[method] += 1
-                failure = proxy._failure_for(method)
+                failure = proxy._failure_for(method, self.headers.get("User-Agent", ""))
                 if failure == DROPPED:
                     self.close_connection = True
                     self.connection.close()

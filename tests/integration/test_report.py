@@ -90,7 +90,6 @@ def report(scripted, chain) -> Report:
         [scripted["target"]],
         network="test",
         from_block=scripted["start"],
-        registry_from_block=0,
         request=chain.provider.make_request,
         page_size=7,  # many pages, to exercise paging
     )
@@ -331,13 +330,35 @@ def test_files_are_written_with_exact_figures(report: Report, tmp_path: Path):
     assert "every wei accounted for" in html and "Scripted Chain" in html
     assert "<script" not in html and "http" not in html.split("<body>")[1]  # nothing to fetch
 
-    # Writing again replaces the folder whole; a failure leaves the old one.
-    (folder / "stale.txt").write_text("old")
-    write_report(report, folder)
-    assert not (folder / "stale.txt").exists()
+    # Writing again replaces the report's files; a failure leaves the old ones.
+    before = (folder / "index.html").read_text()
     with pytest.raises(ZeroDivisionError):
         write_report(_Broken(report), folder)
-    assert (folder / "index.html").exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert (folder / "index.html").read_text() == before
+    assert not [p for p in folder.iterdir() if p.name.startswith(".report-")]  # no staging left
+
+
+def test_writing_the_report_leaves_other_files_alone(report: Report, tmp_path: Path):
+    """`--out docs` must not delete the user's files: only the report's own are replaced, and
+    an earlier run's file that this run does not write is removed."""
+    folder = tmp_path / "docs"
+    (folder / "notes").mkdir(parents=True)
+    (folder / "notes" / "draft.md").write_text("mine")
+    (folder / "README.md").write_text("mine too")
+    (folder / "index.html").write_text("an old page")
+    write_report(report, folder)
+    assert (folder / "README.md").read_text() == "mine too"
+    assert (folder / "notes" / "draft.md").read_text() == "mine"
+    assert "every wei accounted for" in (folder / "index.html").read_text()
+    # An earlier run wrote charts; this one has none (no disbursement): they go, nothing else.
+    (folder / ".revshare-report").write_text("revenue.png\nREADME.md\n../outside.txt\n")
+    (tmp_path / "outside.txt").write_text("not in the folder")
+    no_disbursement = _tampered(report, lambda events: [e for e in events if e.name != "Disbursed"])
+    names = {p.name for p in write_report(no_disbursement, folder)}
+    assert "revenue.png" not in names and not (folder / "revenue.png").exists()
+    assert (folder / "collective-share.png").exists()  # not in the earlier run's list: kept
+    assert (folder / "README.md").read_text() == "mine too"
+    assert (tmp_path / "outside.txt").exists()
 
 
 class _Broken(Report):
