@@ -293,6 +293,18 @@ def test_a_share_that_breaks_the_rule_is_an_unexplained_gap(report: Report):
     assert [f.what for f in tampered.analysis.unexplained] == ["Collective share differs from the rule"]
 
 
+def test_terms_of_another_registry_do_not_count(report: Report):
+    """Another registry's term change for the same chain id is not this splitter's terms (the
+    report mixed every registry's events by chain id)."""
+    history = copy.deepcopy(report.history)
+    real = next(e for e in history.registry_events if e.name == "TermsUpdated")
+    other = "0x" + "ab" * 20
+    disbursed = next(e for e in history.splitters[0].events if e.name == "Disbursed")
+    fake = replace(real, address=other, block=disbursed.block, log_index=0, args={**real.args, "grossBps": 1})
+    history.registry_events = sorted([*history.registry_events, fake], key=lambda e: e.position)
+    assert Report.of(history).ok
+
+
 def test_the_untampered_report_has_no_unexplained_finding(report: Report):
     assert UNEXPLAINED not in _kinds(report)
 
