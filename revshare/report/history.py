@@ -35,7 +35,14 @@ from revshare.report.reader import (
 )
 from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
 
-SPLITTER_EVENTS = ("Disbursed", "RevenueSources", "PayoutDeferred", "Claimed", "L1WithdrawalInitiated")
+SPLITTER_EVENTS = (
+    "Disbursed",
+    "RevenueSources",
+    "PayoutDeferred",
+    "Claimed",
+    "L1WithdrawalInitiated",
+    "CreditMoved",
+)
 VAULT_EVENTS = ("Withdrawal",)
 # The withdrawal predeploys' own records of an ETH withdrawal started by the splitter.
 L1_PATH_EVENTS = {L2_STANDARD_BRIDGE: "ETHBridgeInitiated", L2_TO_L1_MESSAGE_PASSER: "MessagePassed"}
@@ -130,6 +137,8 @@ class SplitterHistory:
     closing: Snapshot
     # The registry's settings for this chain at the block before the range (`from_block` - 1).
     registry_at_start: RegistryState = field(default_factory=lambda: RegistryState(block=-1))
+    # Each vault's minimum withdrawal amount at the range's last block.
+    vault_minimums: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -195,6 +204,19 @@ def _registry_state(reader: ChainReader, registry: str, chain_id: int, block: in
         collective=collective,
         destinations=destinations,
     )
+
+
+def vault_minimum(reader: ChainReader, vault: str, block: int) -> int:
+    """A fee vault's minimum withdrawal amount: the lowercase getter where the vault has it
+    (1.5.0 on), else the uppercase one every version has."""
+    for getter in ("minWithdrawalAmount()", "MIN_WITHDRAWAL_AMOUNT()"):
+        try:
+            raw = reader.call(vault, getter, [], [], block)
+        except CallReverted:
+            continue
+        if len(raw) >= 32:
+            return int.from_bytes(raw[:32], "big")
+    raise ChainMismatch(f"{vault} has no MIN_WITHDRAWAL_AMOUNT() at block {block}: is it a fee vault?")
 
 
 def check_range(from_block: int, to_block: int | None, latest: int) -> int:
@@ -312,7 +334,9 @@ def collect_history(
         ]
         own = sorted(own + _l1_path_events(reader, decoder, own), key=lambda e: e.position)
         assets = {ETH_ASSET} | {e.args["asset"] for e in own if "asset" in e.args}
-        recipients = {e.args["recipient"] for e in own if "recipient" in e.args}
+        recipients = {e.args["recipient"] for e in own if "recipient" in e.args} | {
+            e.args[side] for e in own if e.name == "CreditMoved" for side in ("from", "to")
+        }
         opening = (
             _snapshot(reader, target.address, vaults.values(), assets, recipients, from_block - 1)
             if from_block > 0
@@ -323,7 +347,8 @@ def collect_history(
             if e.name == "Disbursed":
                 timestamps[e.block] = reader.timestamp(e.block)
         at_start = _registry_state(reader, registry, target.chain_id, from_block - 1)
-        splitters.append(SplitterHistory(target, registry, vaults, own, opening, closing, at_start))
+        minimums = {vault: vault_minimum(reader, vault, last) for vault in vaults.values()}
+        splitters.append(SplitterHistory(target, registry, vaults, own, opening, closing, at_start, minimums))
 
     return History(
         network=network,

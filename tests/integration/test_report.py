@@ -161,6 +161,16 @@ def test_findings_list_every_detour_and_what_is_on_its_way(report: Report, scrip
         (PENDING, 2760 * MILLI, f"credited to {treasury[:6]}…{treasury[-4:]}, not claimed yet"),
         (PENDING, 100 * MILLI, "received outside vault withdrawals, not yet disbursed"),
         (PENDING, 5 * MILLI, "in the OperatorFeeVault, not withdrawn yet"),
+        # Every vault has a 0.01 ETH minimum: the splitter refuses to disburse below it (#14 item 2).
+        *(
+            (
+                EXPLAINED,
+                10 * MILLI,
+                f"is the {vault}'s minimum withdrawal amount: while the vault holds less, "
+                "the splitter refuses to disburse",
+            )
+            for vault in ("SequencerFeeVault", "BaseFeeVault", "OperatorFeeVault", "L1FeeVault")
+        ),
     }
     summary = report.analysis.chains[CHAIN_ID]
     assert summary.claimable[ETH] == 2760 * MILLI
@@ -253,14 +263,15 @@ def test_per_vault_figures_that_disagree_with_the_vaults_are_an_unexplained_gap(
 
     tampered = _tampered(report, shift)
     assert [f.what for f in tampered.analysis.unexplained] == [
-        f"RevenueSources: BaseFeeVault figure {ETHER + 1} but it paid {ETHER}",
-        "RevenueSources: vault withdrawals exceed the per-vault figures by 1, "
-        "more than the other inflows (0)",
+        f"RevenueSources: SequencerFeeVault figure {3 * ETHER - 1} but it paid {3 * ETHER} "
+        "since the previous disbursement",
+        f"RevenueSources: BaseFeeVault figure {ETHER + 1} but it paid {ETHER} "
+        "since the previous disbursement",
     ]
 
-    # A vault withdrawn by someone else earlier in the same transaction: its ETH arrived before
-    # `disburse` ran, so the splitter counts it as another inflow. That is consistent.
-    def withdrawn_first(events: list[EventLog]) -> list[EventLog]:
+    # Revenue is classified by the vault that paid it: a vault's withdrawal counted as another
+    # inflow is a gap (#14 item 1).
+    def counted_as_other(events: list[EventLog]) -> list[EventLog]:
         return [
             replace(e, args={**e.args, "sequencerFees": 0, "otherInflows": e.args["sequencerFees"]})
             if e.name == "RevenueSources" and e.args["disbursementId"] == 0
@@ -268,9 +279,73 @@ def test_per_vault_figures_that_disagree_with_the_vaults_are_an_unexplained_gap(
             for e in events
         ]
 
-    assert _tampered(report, withdrawn_first).ok
+    assert [f.what for f in _tampered(report, counted_as_other).analysis.unexplained] == [
+        f"RevenueSources: SequencerFeeVault figure 0 but it paid {3 * ETHER} since the previous disbursement"
+    ]
     missing = _tampered(report, _without("RevenueSources"))
     assert [f.what for f in missing.analysis.unexplained] == ["0 RevenueSources events for one disbursement"]
+
+
+def test_a_vault_withdrawn_by_someone_else_before_the_disbursement_is_still_its_revenue(report: Report):
+    """Someone calls `L1FeeVault.withdraw()` in an earlier transaction: the ETH is the L1FeeVault's,
+    its figure and the L1 cost count it (#14 item 1). Moved to just after the previous
+    disbursement, the withdrawal still belongs to the next one; moved before it, it does not."""
+
+    def withdrawn_earlier(block: int, first_index: int):
+        def change(events: list[EventLog]) -> list[EventLog]:
+            l1_vault = report.history.splitters[0].vaults["l1_fee_vault"]
+            second = next(e for e in events if e.name == "Disbursed" and e.args["disbursementId"] == 1)
+            moved = [
+                replace(e, block=block, log_index=first_index + e.log_index, tx_hash="0xe")
+                if e.name == "Withdrawal" and e.address == l1_vault and e.tx_hash == second.tx_hash
+                else e
+                for e in events
+            ]
+            return sorted(moved, key=lambda e: e.position)
+
+        return change
+
+    events = report.history.splitters[0].events
+    first = next(e for e in events if e.name == "Disbursed" and e.args["disbursementId"] == 0)
+    earlier = _tampered(report, withdrawn_earlier(first.block, first.log_index + 100))
+    assert earlier.ok, render_text(earlier)
+    assert earlier.analysis.rows[1].l1_cost == 9500 * MILLI
+    assert earlier.analysis.rows[1].sources.l1 == 9500 * MILLI
+    too_early = _tampered(report, withdrawn_earlier(first.block - 1, 0))
+    assert not too_early.ok
+    assert "L1 cost differs from the L1FeeVault's withdrawals since the previous disbursement" in {
+        f.what for f in too_early.analysis.unexplained
+    }
+
+
+@pytest.mark.parametrize("moved", [2760 * MILLI, 2760 * MILLI + 1])
+def test_a_credit_moved_by_governance_is_reconciled_per_recipient(report: Report, scripted, moved: int):
+    """`CreditMoved`: the old treasury's unclaimed credit now belongs to its successor; the total
+    owed is unchanged (#14 item 1). Moving more than was credited is a gap."""
+    old, successor = scripted["rejecting"], "0x" + "5e" * 20
+    history = copy.deepcopy(report.history)
+    splitter = history.splitters[0]
+    last = splitter.events[-1]
+    move = EventLog(
+        "CreditMoved", last.address, last.block + 1, "0xmove", 0,
+        {"asset": ETH, "from": old, "to": successor, "amount": moved},
+    )  # fmt: skip
+    splitter.events = [*splitter.events, move]
+    splitter.closing.owed[(ETH, old)] = 2760 * MILLI - min(moved, 2760 * MILLI)
+    splitter.closing.owed[(ETH, successor)] = moved
+    result = Report.of(history)
+    explained = [f for f in result.analysis.findings if f.what.startswith("credit of")]
+    assert [(f.kind, f.amount) for f in explained] == [(EXPLAINED, moved)]
+    if moved == 2760 * MILLI:
+        assert result.ok, render_text(result)
+        assert (PENDING, moved, f"credited to {successor[:6]}…{successor[-4:]}, not claimed yet") in {
+            (f.kind, f.amount, f.what) for f in result.analysis.findings
+        }
+    else:
+        assert not result.ok
+        assert f"moved more of {old[:6]}…{old[-4:]}'s credit than it had" in {
+            f.what for f in result.analysis.unexplained
+        }
 
 
 def test_a_share_that_breaks_the_rule_is_an_unexplained_gap(report: Report):
