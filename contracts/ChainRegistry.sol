@@ -41,9 +41,31 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     uint256[] private _chainIds;
     mapping(address token => bool) private _allowedTokens;
     mapping(address recipient => Destination) private _destinations;
+    mapping(uint256 chainId => ClaimHold) private _claimHolds;
+    mapping(address account => bool) private _wasCollective;
+    mapping(uint256 chainId => mapping(address account => bool)) private _wasTreasury;
+
+    /// @notice A chain's claim hold: held until `heldUntil`; no new hold before `nextHoldAt`.
+    struct ClaimHold {
+        uint64 heldUntil;
+        uint64 nextHoldAt;
+    }
 
     /// @notice Smallest L1 gas limit accepted for an L1 route (an L1 transfer to an EOA or a Safe).
     uint32 public constant MIN_L1_GAS_LIMIT = 21_000;
+    /// @notice Largest L1 gas limit accepted for an L1 route: far above what a transfer to a Safe
+    ///         needs, far below an L1 block, so a withdrawal can always be finalized.
+    uint32 public constant MAX_L1_GAS_LIMIT = 5_000_000;
+    /// @notice Largest minimum amount of an L1 route (10,000 ETH): above it payouts could wait forever.
+    uint128 public constant MAX_L1_MIN_AMOUNT = 10_000 ether;
+    /// @notice Largest chain id EIP-155 signatures can carry: floor((2^64 - 1) / 2) - 36.
+    uint256 public constant MAX_CHAIN_ID = 9_223_372_036_854_775_771;
+    /// @notice Longest claim hold governance may configure.
+    uint32 public constant MAX_CLAIM_HOLD_PERIOD = 30 days;
+
+    /// @notice How long one claim hold lasts; a chain can be held again only one period after a
+    ///         hold ends, so holds cover at most half of any stretch of time.
+    uint32 public claimHoldPeriod = 7 days;
 
     /// @notice ETH payouts to `recipient` now take `route` (L1 routes: gas limit on L1, minimum amount).
     event DestinationSet(
@@ -69,13 +91,20 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     event Unpaused(address indexed account);
     /// @notice An ERC-20 was allowed or disallowed as revenue.
     event TokenAllowedSet(address indexed token, bool allowed);
+    /// @notice Claims and treasury payouts of `chainId` are held until `heldUntil` (placed by `account`).
+    event ClaimsHeld(uint256 indexed chainId, uint256 heldUntil, address indexed account);
+    /// @notice A claim hold on `chainId` was lifted early by governance.
+    event ClaimsReleased(uint256 indexed chainId, address indexed account);
+    /// @notice The length of a claim hold changed.
+    event ClaimHoldPeriodUpdated(uint32 period);
 
     /// @notice An address argument was zero.
     error ZeroAddress();
-    /// @notice An L2 route with L1 settings, or an L1 route with a gas limit below `MIN_L1_GAS_LIMIT`.
+    /// @notice An L2 route with L1 settings, or an L1 route with a zero L1 account, a gas limit
+    ///         outside [`MIN_L1_GAS_LIMIT`, `MAX_L1_GAS_LIMIT`] or a minimum above `MAX_L1_MIN_AMOUNT`.
     error InvalidDestination();
-    /// @notice Chain id 0 is not a chain.
-    error InvalidChainId();
+    /// @notice Not an EIP-155 chain id (zero, or above `MAX_CHAIN_ID`).
+    error InvalidChainId(uint256 chainId);
     /// @notice A rate above 10,000 bps.
     error InvalidBps(uint256 bps);
     /// @notice The chain is already registered.
@@ -88,6 +117,14 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     error PauseUnchanged(bool paused);
     /// @notice The token address has no code.
     error NotAContract(address token);
+    /// @notice Ownership can only be handed on (two-step), never renounced.
+    error RenounceDisabled();
+    /// @notice The chain's claims cannot be held before `nextHoldAt` (a hold is active or just ended).
+    error ClaimHoldUnavailable(uint256 chainId, uint256 nextHoldAt);
+    /// @notice The chain's claims are not held.
+    error ClaimsNotHeld(uint256 chainId);
+    /// @notice A claim hold period of zero or above `MAX_CLAIM_HOLD_PERIOD`.
+    error InvalidClaimHoldPeriod(uint256 period);
 
     /// @param initialOwner Governance (or the deployer, who hands over to governance later).
     /// @param initialCollective The Collective's receiving address.
@@ -112,7 +149,7 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         external
         onlyOwner
     {
-        if (chainId == 0) revert InvalidChainId();
+        if (chainId == 0 || chainId > MAX_CHAIN_ID) revert InvalidChainId(chainId);
         if (_chains[chainId].registered) revert ChainAlreadyRegistered(chainId);
         if (treasury == address(0)) revert ZeroAddress();
         _checkBps(grossBps);
@@ -126,6 +163,7 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
             termsHash: termsHash
         });
         _chainIds.push(chainId);
+        _wasTreasury[chainId][treasury] = true;
         emit ChainRegistered(chainId, treasury, grossBps, netBps, termsHash);
     }
 
@@ -153,6 +191,7 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         if (treasury == address(0)) revert ZeroAddress();
         address previous = chain.treasury;
         chain.treasury = treasury;
+        _wasTreasury[chainId][treasury] = true;
         emit TreasuryUpdated(chainId, previous, treasury);
     }
 
@@ -182,7 +221,7 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     /// @notice Pause every splitter's disbursements. Funds stay where they are; credited balances
     ///         can still be claimed. Callable by the guardian or the owner.
     function pause() external {
-        if (msg.sender != guardian && msg.sender != owner()) revert NotGuardian(msg.sender);
+        _onlyGuardianOrOwner();
         if (paused) revert PauseUnchanged(true);
         paused = true;
         emit Paused(msg.sender);
@@ -216,7 +255,10 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
             if (destination.l1Recipient != address(0) || destination.l1GasLimit != 0 || destination.minAmount != 0) {
                 revert InvalidDestination();
             }
-        } else if (destination.l1Recipient == address(0) || destination.l1GasLimit < MIN_L1_GAS_LIMIT) {
+        } else if (
+            destination.l1Recipient == address(0) || destination.l1GasLimit < MIN_L1_GAS_LIMIT
+                || destination.l1GasLimit > MAX_L1_GAS_LIMIT || destination.minAmount > MAX_L1_MIN_AMOUNT
+        ) {
             revert InvalidDestination();
         }
         _destinations[recipient] = destination;
@@ -225,7 +267,68 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         );
     }
 
+    /// @notice Hold one chain's claims and treasury payouts for `claimHoldPeriod` (nothing else:
+    ///         its revenue is still split and credited, every other chain and the Collective are
+    ///         paid as usual). Meant for the time a treasury change waits in the timelock. Callable
+    ///         by the guardian or the owner; a chain can be held again only one period after a hold ends.
+    /// @param chainId A registered chain.
+    function holdClaims(uint256 chainId) external {
+        _onlyGuardianOrOwner();
+        _registered(chainId);
+        ClaimHold storage hold = _claimHolds[chainId];
+        if (block.timestamp < hold.nextHoldAt) revert ClaimHoldUnavailable(chainId, hold.nextHoldAt);
+        uint64 heldUntil = uint64(block.timestamp) + claimHoldPeriod;
+        hold.heldUntil = heldUntil;
+        hold.nextHoldAt = heldUntil + claimHoldPeriod;
+        emit ClaimsHeld(chainId, heldUntil, msg.sender);
+    }
+
+    /// @notice Lift a chain's claim hold before it expires. Owner only.
+    /// @param chainId A chain whose claims are held.
+    function releaseClaims(uint256 chainId) external onlyOwner {
+        ClaimHold storage hold = _claimHolds[chainId];
+        if (block.timestamp >= hold.heldUntil) revert ClaimsNotHeld(chainId);
+        hold.heldUntil = uint64(block.timestamp);
+        emit ClaimsReleased(chainId, msg.sender);
+    }
+
+    /// @notice Change how long a claim hold lasts (applies to later holds). Owner only.
+    /// @param period Seconds, from 1 to `MAX_CLAIM_HOLD_PERIOD`.
+    function setClaimHoldPeriod(uint32 period) external onlyOwner {
+        if (period == 0 || period > MAX_CLAIM_HOLD_PERIOD) revert InvalidClaimHoldPeriod(period);
+        claimHoldPeriod = period;
+        emit ClaimHoldPeriodUpdated(period);
+    }
+
+    /// @notice Disabled: renouncing would leave the registry without governance for good. Hand
+    ///         ownership on with `transferOwnership` + `acceptOwnership` instead.
+    function renounceOwnership() public view override onlyOwner {
+        revert RenounceDisabled();
+    }
+
     // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IChainRegistry
+    function claimsHeld(uint256 chainId) external view returns (bool) {
+        return block.timestamp < _claimHolds[chainId].heldUntil;
+    }
+
+    /// @notice When the chain's current (or last) claim hold ends, and when it may be held again.
+    /// @param chainId Any chain id.
+    function claimHoldOf(uint256 chainId) external view returns (uint256 heldUntil, uint256 nextHoldAt) {
+        ClaimHold memory hold = _claimHolds[chainId];
+        return (hold.heldUntil, hold.nextHoldAt);
+    }
+
+    /// @inheritdoc IChainRegistry
+    function wasCollective(address account) external view returns (bool) {
+        return _wasCollective[account];
+    }
+
+    /// @inheritdoc IChainRegistry
+    function wasTreasury(uint256 chainId, address account) external view returns (bool) {
+        return _wasTreasury[chainId][account];
+    }
 
     /// @inheritdoc IChainRegistry
     function destinationOf(address recipient) external view returns (Destination memory) {
@@ -270,6 +373,10 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         if (!chain.registered) revert UnknownChain(chainId);
     }
 
+    function _onlyGuardianOrOwner() private view {
+        if (msg.sender != guardian && msg.sender != owner()) revert NotGuardian(msg.sender);
+    }
+
     function _checkBps(uint16 bps) private pure {
         if (bps > MAX_BPS) revert InvalidBps(bps);
     }
@@ -278,6 +385,7 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         if (newCollective == address(0)) revert ZeroAddress();
         address previous = collective;
         collective = newCollective;
+        _wasCollective[newCollective] = true;
         emit CollectiveUpdated(previous, newCollective);
     }
 }

@@ -70,6 +70,17 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     mapping(address asset => uint256 amount) public totalOwed;
     /// @notice Claimable balance per asset and recipient (failed payouts).
     mapping(address asset => mapping(address recipient => uint256 amount)) public owed;
+    /// @notice ETH each configured vault has paid this splitter since the last ETH disbursement,
+    ///         whoever triggered the vault's (permissionless) withdrawal. Recorded by `receive()`.
+    VaultRevenue public pendingVaultRevenue;
+
+    /// @notice ETH received from each vault, by role.
+    struct VaultRevenue {
+        uint256 sequencerFees;
+        uint256 baseFees;
+        uint256 operatorFees;
+        uint256 l1Fees;
+    }
 
     /// @notice One disbursement: what came in, the L1 cost, the terms applied and both shares.
     event Disbursed(
@@ -84,8 +95,9 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         uint16 netBps,
         bool netRuleApplied
     );
-    /// @notice Where one ETH disbursement's gross came from: each vault's withdrawal and other
-    ///         inflows (plain transfers, forced ETH, withdrawals made outside `disburse`).
+    /// @notice Where one ETH disbursement's gross came from: what each vault paid this splitter
+    ///         since the previous ETH disbursement (by `disburse` or by anyone else calling the
+    ///         vault's `withdraw()`), and other inflows (plain transfers, forced ETH).
     ///         gross = all five; the L1 cost is `l1Fees`; net = gross - l1Fees.
     event RevenueSources(
         uint256 indexed disbursementId,
@@ -99,9 +111,22 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     event PayoutDeferred(address indexed asset, address indexed recipient, uint256 amount);
     /// @notice A claimable balance was paid out to `recipient` (the call was made by `caller`).
     event Claimed(address indexed asset, address indexed recipient, address caller, uint256 amount);
+    /// @notice Governance moved the credit of a former Collective or treasury address to its successor.
+    event CreditMoved(address indexed asset, address indexed from, address indexed to, uint256 amount);
 
     /// @notice A constructor address argument was zero.
     error ZeroAddress();
+    /// @notice Two vault roles were given the same address.
+    error DuplicateVault(address vault);
+    /// @notice A configured vault holds fees below its minimum withdrawal amount, so withdrawing
+    ///         every vault together is not possible yet (see `disburse`).
+    error VaultBelowMinimum(address vault, uint256 balance, uint256 minimum);
+    /// @notice The chain's claims are held in the registry; only the Collective may claim meanwhile.
+    error ClaimsHeld(uint256 chainId);
+    /// @notice Only governance (the registry's owner) may do this.
+    error NotGovernance(address account);
+    /// @notice `account` is not a former Collective or treasury address of this chain.
+    error NoSuccessor(address account);
     /// @notice The registry does not know the chain.
     error UnknownChain(uint256 chainId);
     /// @notice The asset's last disbursement was less than `DISBURSEMENT_INTERVAL` ago.
@@ -134,6 +159,13 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     constructor(IChainRegistry registry, uint256 chainId, FeeVaults memory vaults, uint256 disbursementInterval) {
         if (address(registry) == address(0)) revert ZeroAddress();
         if (!registry.isRegistered(chainId)) revert UnknownChain(chainId);
+        address[4] memory configured =
+            [vaults.sequencerFeeVault, vaults.baseFeeVault, vaults.l1FeeVault, vaults.operatorFeeVault];
+        for (uint256 i; i < 4; ++i) {
+            for (uint256 j = i + 1; j < 4; ++j) {
+                if (configured[i] != address(0) && configured[i] == configured[j]) revert DuplicateVault(configured[i]);
+            }
+        }
         REGISTRY = registry;
         CHAIN_ID = chainId;
         DISBURSEMENT_INTERVAL = disbursementInterval;
@@ -143,30 +175,48 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         OPERATOR_FEE_VAULT = vaults.operatorFeeVault;
     }
 
-    /// @notice Accepts ETH from fee vaults and anyone else; never reverts. Counted at the next disbursement.
-    receive() external payable {}
+    /// @notice Accepts ETH from anyone; never reverts. ETH from a configured vault is recorded as
+    ///         that vault's revenue (so it is classified by where it came from, whoever triggered
+    ///         the withdrawal); everything is counted at the next disbursement.
+    /// @dev The fee vaults pay with a plain call carrying all remaining gas, so recording costs
+    ///      them nothing that can fail; other senders pay only the address comparisons.
+    receive() external payable {
+        address sender = msg.sender;
+        if (sender == SEQUENCER_FEE_VAULT) pendingVaultRevenue.sequencerFees += msg.value;
+        else if (sender == BASE_FEE_VAULT) pendingVaultRevenue.baseFees += msg.value;
+        else if (sender == L1_FEE_VAULT) pendingVaultRevenue.l1Fees += msg.value;
+        else if (sender == OPERATOR_FEE_VAULT) pendingVaultRevenue.operatorFees += msg.value;
+    }
 
     /// @notice Withdraw the fee vaults and split all undisbursed ETH between the Collective and the chain.
     /// @dev Callable by anyone, at most once per `DISBURSEMENT_INTERVAL`, unless paused or the chain is
-    ///      inactive. Vaults below their minimum withdrawal amount are left for next time.
+    ///      inactive. Every configured vault must pay this splitter on L2, and none may hold fees
+    ///      below its minimum withdrawal amount (`VaultBelowMinimum`): all vaults are withdrawn
+    ///      together, so the L1 cost and the revenue of one period are always split together. The
+    ///      L1 cost is everything the L1FeeVault paid since the last disbursement, whoever withdrew it.
     /// @return collectiveShare Amount assigned to the Collective.
     /// @return chainShare Amount assigned to the chain's treasury.
     function disburse() external nonReentrant returns (uint256 collectiveShare, uint256 chainShare) {
         (IChainRegistry.Chain memory chain, address collective, uint256 id) = _startDisbursement(ETH);
-        _checkVault(SEQUENCER_FEE_VAULT);
-        _checkVault(BASE_FEE_VAULT);
-        _checkVault(OPERATOR_FEE_VAULT);
-        _checkVault(L1_FEE_VAULT);
+        bool withdrawSequencer = _checkVault(SEQUENCER_FEE_VAULT);
+        bool withdrawBase = _checkVault(BASE_FEE_VAULT);
+        bool withdrawOperator = _checkVault(OPERATOR_FEE_VAULT);
+        bool withdrawL1 = _checkVault(L1_FEE_VAULT);
+        if (withdrawSequencer) IFeeVault(SEQUENCER_FEE_VAULT).withdraw();
+        if (withdrawBase) IFeeVault(BASE_FEE_VAULT).withdraw();
+        if (withdrawOperator) IFeeVault(OPERATOR_FEE_VAULT).withdraw();
+        if (withdrawL1) IFeeVault(L1_FEE_VAULT).withdraw();
 
-        uint256 other = address(this).balance - totalOwed[ETH];
-        uint256 sequencerFees = _withdrawVault(SEQUENCER_FEE_VAULT);
-        uint256 baseFees = _withdrawVault(BASE_FEE_VAULT);
-        uint256 operatorFees = _withdrawVault(OPERATOR_FEE_VAULT);
-        uint256 l1Fees = _withdrawVault(L1_FEE_VAULT);
-        emit RevenueSources(id, sequencerFees, baseFees, operatorFees, l1Fees, other);
-
+        VaultRevenue memory fromVaults = pendingVaultRevenue;
+        delete pendingVaultRevenue;
         uint256 gross = address(this).balance - totalOwed[ETH];
-        return _split(ETH, id, chain, collective, gross, l1Fees);
+        // Vault receipts are held until disbursed, so they never exceed gross.
+        uint256 other = gross - fromVaults.sequencerFees - fromVaults.baseFees - fromVaults.operatorFees
+            - fromVaults.l1Fees;
+        emit RevenueSources(
+            id, fromVaults.sequencerFees, fromVaults.baseFees, fromVaults.operatorFees, fromVaults.l1Fees, other
+        );
+        return _split(ETH, id, chain, collective, gross, fromVaults.l1Fees);
     }
 
     /// @notice Split the undisbursed balance of an allowed ERC-20 between the Collective and the chain.
@@ -193,6 +243,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     function claim(address asset, address recipient) external nonReentrant returns (uint256 amount) {
         amount = owed[asset][recipient];
         if (amount == 0) revert NothingToClaim(asset, recipient);
+        if (REGISTRY.claimsHeld(CHAIN_ID) && recipient != REGISTRY.collective()) revert ClaimsHeld(CHAIN_ID);
         IChainRegistry.Destination memory destination = _destination(asset, recipient);
         if (destination.route != IChainRegistry.Route.L2 && amount < destination.minAmount) {
             revert BelowL1Minimum(recipient, amount, destination.minAmount);
@@ -210,6 +261,31 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         } else if (!_send(asset, recipient, amount, gasleft())) {
             revert ClaimFailed(asset, recipient);
         }
+    }
+
+    /// @notice Move the credit of a former Collective address to the current Collective, or of a
+    ///         former treasury of this chain to its current treasury (for instance when the old
+    ///         address can no longer receive a token). Governance only; to the successor and no one else.
+    /// @param asset `ETH` (address(0)) or a token.
+    /// @param from A former Collective or treasury address with a credit.
+    /// @return to The successor credited.
+    /// @return amount The amount moved.
+    function moveCredit(address asset, address from) external nonReentrant returns (address to, uint256 amount) {
+        if (msg.sender != REGISTRY.owner()) revert NotGovernance(msg.sender);
+        address collective = REGISTRY.collective();
+        address treasury = REGISTRY.getChain(CHAIN_ID).treasury;
+        if (from != collective && REGISTRY.wasCollective(from)) {
+            to = collective;
+        } else if (from != treasury && REGISTRY.wasTreasury(CHAIN_ID, from)) {
+            to = treasury;
+        } else {
+            revert NoSuccessor(from);
+        }
+        amount = owed[asset][from];
+        if (amount == 0) revert NothingToClaim(asset, from);
+        owed[asset][from] = 0;
+        owed[asset][to] += amount;
+        emit CreditMoved(asset, from, to, amount);
     }
 
     /// @notice The split `disburse()` would make of `gross` with `l1Cost` under the chain's current terms.
@@ -275,29 +351,28 @@ contract ChainRevenueSplitter is ReentrancyGuard {
             CHAIN_ID, asset, id, gross, l1Cost, collectiveShare, chainShare, chain.grossBps, chain.netBps, netRuleApplied
         );
         _pay(asset, collective, collectiveShare);
-        _pay(asset, chain.treasury, chainShare);
+        // While the chain's claims are held (a treasury change waiting in the timelock, say), its
+        // share is credited to the treasury instead of sent.
+        if (chainShare != 0 && REGISTRY.claimsHeld(CHAIN_ID)) _credit(asset, chain.treasury, chainShare);
+        else _pay(asset, chain.treasury, chainShare);
     }
 
-    /// @dev Refuses a configured vault that would not pay this splitter on L2 (checked before any
-    ///      withdrawal, so nothing moves when one is wrong).
-    function _checkVault(address vault) private view {
-        if (vault == address(0)) return;
+    /// @dev Refuses a configured vault that would not pay this splitter on L2, or that holds fees
+    ///      below its minimum (checked before any withdrawal, so nothing moves when one is wrong).
+    ///      Returns whether the vault has anything to withdraw.
+    function _checkVault(address vault) private view returns (bool withdrawNow) {
+        if (vault == address(0)) return false;
         (bool okRecipient, bytes memory recipient) = vault.staticcall(abi.encodeCall(IFeeVault.RECIPIENT, ()));
         (bool okNetwork, bytes memory network) = vault.staticcall(abi.encodeCall(IFeeVault.WITHDRAWAL_NETWORK, ()));
         if (
             !okRecipient || !okNetwork || recipient.length != 32 || network.length != 32
                 || abi.decode(recipient, (address)) != address(this) || abi.decode(network, (uint256)) != VAULT_PAYS_ON_L2
         ) revert VaultMisconfigured(vault);
-    }
-
-    /// @dev Withdraws a vault (if it holds its minimum) and returns what this splitter received.
-    function _withdrawVault(address vault) private returns (uint256 received) {
-        if (vault == address(0)) return 0;
         uint256 held = vault.balance;
-        if (held == 0 || held < IFeeVault(vault).MIN_WITHDRAWAL_AMOUNT()) return 0;
-        uint256 before = address(this).balance;
-        IFeeVault(vault).withdraw();
-        received = address(this).balance - before;
+        if (held == 0) return false;
+        uint256 minimum = IFeeVault(vault).MIN_WITHDRAWAL_AMOUNT();
+        if (held < minimum) revert VaultBelowMinimum(vault, held, minimum);
+        return true;
     }
 
     /// @dev Pays with bounded gas; a failure becomes a claimable credit, never a revert. ETH for an
@@ -361,7 +436,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
             }
             return success;
         }
-        uint256 balanceBefore = IERC20(asset).balanceOf(to);
+        uint256 heldBefore = IERC20(asset).balanceOf(address(this));
         bytes memory data = abi.encodeCall(IERC20.transfer, (to, amount));
         uint256 returnSize;
         uint256 returnValue;
@@ -372,11 +447,12 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         }
         // Tokens that return nothing (USDT-style) succeed when the call does; others must return true.
         success = success && (returnSize == 0 ? asset.code.length > 0 : (returnSize >= 32 && returnValue == 1));
-        if (success) {
-            uint256 balanceAfter = IERC20(asset).balanceOf(to);
-            if (balanceAfter < balanceBefore || balanceAfter - balanceBefore != amount) {
-                revert UnsupportedToken(asset);
-            }
-        }
+        // Check what left this splitter, never what the recipient holds afterwards: a recipient
+        // called back by the token (ERC-777 / ERC-1363 style) may move its tokens on, or send
+        // some back here, without blocking anyone. Only the token itself can take more than
+        // `amount` (a fee charged to the sender), or move tokens while reporting failure.
+        uint256 heldAfter = IERC20(asset).balanceOf(address(this));
+        uint256 left = heldBefore > heldAfter ? heldBefore - heldAfter : 0;
+        if (success ? left > amount : left != 0) revert UnsupportedToken(asset);
     }
 }

@@ -54,8 +54,10 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     address public operatorFeeRecipient;
     /// @notice The operator fee, in bps of each chain's gross.
     uint16 public operatorFeeBps;
-    /// @notice The last epoch reported (epoch ids increase across all assets).
+    /// @notice The last epoch reported; the next report must be `lastEpoch + 1` (across all assets).
     uint256 public lastEpoch;
+    /// @notice Whether `account` has ever been the operator fee recipient.
+    mapping(address account => bool) public wasOperatorFeeRecipient;
     /// @notice Sum of every claimable balance in the asset.
     mapping(address asset => uint256 amount) public totalClaimable;
     /// @notice Claimable balances of accounts (the Collective, the operator fee recipient).
@@ -96,6 +98,8 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     event OperatorFeeUpdated(address indexed recipient, uint16 feeBps);
     /// @notice Unattributed funds (forced ETH, stray tokens) were credited to the Collective.
     event SurplusCredited(address indexed asset, address indexed collective, uint256 amount);
+    /// @notice Governance moved the balance of a former Collective or operator fee recipient to its successor.
+    event CreditMoved(address indexed asset, address indexed from, address indexed to, uint256 amount);
 
     /// @notice Only governance (the registry's owner) may do this.
     error NotGovernance(address account);
@@ -107,8 +111,8 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     error InvalidFee(uint256 feeBps);
     /// @notice The registry's guardian or owner has paused disbursements.
     error DisbursementsPaused();
-    /// @notice Epoch ids must increase.
-    error EpochNotAfter(uint256 epoch, uint256 lastEpoch);
+    /// @notice Epoch ids go up by one: each report must be `lastEpoch + 1`.
+    error EpochNotNext(uint256 epoch, uint256 expected);
     /// @notice A report must name at least one chain.
     error EmptyReport();
     /// @notice Chain ids must be strictly increasing (which also rules out duplicates and id 0).
@@ -129,6 +133,10 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     error ClaimFailed(address recipient);
     /// @notice A claim to an L1 destination is below the route's minimum amount; it stays claimable.
     error BelowL1Minimum(address recipient, uint256 amount, uint256 minAmount);
+    /// @notice The chain's claims are held in the registry (a treasury change pending, say).
+    error ClaimsHeld(uint256 chainId);
+    /// @notice `account` is not a former Collective or operator fee recipient.
+    error NoSuccessor(address account);
 
     modifier onlyGovernance() {
         if (msg.sender != REGISTRY.owner()) revert NotGovernance(msg.sender);
@@ -148,6 +156,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         reporter = initialReporter;
         operatorFeeRecipient = initialFeeRecipient;
         operatorFeeBps = initialFeeBps;
+        wasOperatorFeeRecipient[initialFeeRecipient] = true;
         emit ReporterUpdated(address(0), initialReporter);
         emit OperatorFeeUpdated(initialFeeRecipient, initialFeeBps);
     }
@@ -155,7 +164,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     // ------------------------------------------------------------------ reporting
 
     /// @notice Report an epoch of ETH revenue; `msg.value` must equal the sum of the chains' gross.
-    /// @param epoch The epoch id, greater than `lastEpoch`.
+    /// @param epoch The epoch id: `lastEpoch + 1`.
     /// @param revenues Per chain (sorted by chain id, no duplicates): gross revenue and L1 cost.
     function reportEpoch(uint256 epoch, ChainRevenue[] calldata revenues) external payable nonReentrant {
         _settle(ETH, epoch, revenues, msg.value);
@@ -164,7 +173,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     /// @notice Report an epoch of revenue in an allowed ERC-20; `amount` is pulled from the reporter
     ///         (approve it first) and must equal the sum of the chains' gross.
     /// @param token A token the registry allows.
-    /// @param epoch The epoch id, greater than `lastEpoch`.
+    /// @param epoch The epoch id: `lastEpoch + 1`.
     /// @param revenues Per chain (sorted by chain id, no duplicates): gross revenue and L1 cost.
     /// @param amount The amount paid in.
     function reportEpochToken(address token, uint256 epoch, ChainRevenue[] calldata revenues, uint256 amount)
@@ -182,7 +191,9 @@ contract SharedSequencerSplitter is ReentrancyGuard {
 
     /// @notice Pay a chain's balance to its treasury as recorded in the registry now. Anyone may call.
     ///         ETH goes to the treasury's registry destination: on L2, or to L1 through the bridge
-    ///         or message passer when the balance reaches the route's minimum.
+    ///         or message passer when the balance reaches the route's minimum. A treasury change
+    ///         therefore also redirects the balance not yet claimed (governance's power, behind the
+    ///         timelock); while the registry holds the chain's claims, this reverts.
     /// @param asset `ETH` (address(0)) or a token.
     /// @param chainId A chain with a balance.
     /// @return amount The amount paid.
@@ -190,6 +201,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         uint256 packed = _chainSlots[asset][chainId];
         amount = packed >> _TERMS_BITS;
         if (amount == 0) revert NothingToClaim();
+        if (REGISTRY.claimsHeld(chainId)) revert ClaimsHeld(chainId);
         _chainSlots[asset][chainId] = packed & _TERMS_MASK;
         totalClaimable[asset] -= amount;
         address treasury = REGISTRY.getChain(chainId).treasury;
@@ -212,10 +224,13 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     }
 
     /// @notice Credit funds held beyond all claimable balances (forced ETH, stray token transfers)
-    ///         to the Collective, so nothing stays unassigned. Anyone may call.
-    /// @param asset `ETH` (address(0)) or a token.
+    ///         to the Collective, so nothing stays unassigned. Anyone may call, for ETH or a token
+    ///         the registry allows: a token reachable at a second address over the same balances
+    ///         would otherwise show every credited balance as surplus there.
+    /// @param asset `ETH` (address(0)) or an allowed token.
     /// @return amount The amount credited.
     function creditSurplus(address asset) external nonReentrant returns (uint256 amount) {
+        if (asset != ETH && !REGISTRY.isTokenAllowed(asset)) revert TokenNotAllowed(asset);
         amount = surplus(asset);
         if (amount == 0) revert NothingToClaim();
         address collective = REGISTRY.collective();
@@ -242,7 +257,36 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         if (feeBps > MAX_OPERATOR_FEE_BPS) revert InvalidFee(feeBps);
         operatorFeeRecipient = recipient;
         operatorFeeBps = feeBps;
+        wasOperatorFeeRecipient[recipient] = true;
         emit OperatorFeeUpdated(recipient, feeBps);
+    }
+
+    /// @notice Move the balance of a former Collective address to the current Collective, or of a
+    ///         former operator fee recipient to the current one (for instance when the old address
+    ///         can no longer receive a token). Governance only; to the successor and no one else.
+    /// @param asset `ETH` (address(0)) or a token.
+    /// @param from A former Collective or operator fee recipient with a balance.
+    /// @return to The successor credited.
+    /// @return amount The amount moved.
+    function moveCredit(address asset, address from)
+        external
+        onlyGovernance
+        nonReentrant
+        returns (address to, uint256 amount)
+    {
+        address collective = REGISTRY.collective();
+        if (from != collective && REGISTRY.wasCollective(from)) {
+            to = collective;
+        } else if (from != operatorFeeRecipient && wasOperatorFeeRecipient[from]) {
+            to = operatorFeeRecipient;
+        } else {
+            revert NoSuccessor(from);
+        }
+        amount = accountClaimable[asset][from];
+        if (amount == 0) revert NothingToClaim();
+        accountClaimable[asset][from] = 0;
+        accountClaimable[asset][to] += amount;
+        emit CreditMoved(asset, from, to, amount);
     }
 
     // ------------------------------------------------------------------ views
@@ -274,7 +318,8 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     function _settle(address asset, uint256 epoch, ChainRevenue[] calldata revenues, uint256 paid) private {
         if (msg.sender != reporter) revert NotReporter(msg.sender);
         if (REGISTRY.paused()) revert DisbursementsPaused();
-        if (epoch <= lastEpoch) revert EpochNotAfter(epoch, lastEpoch);
+        // One at a time: an arbitrary jump (to 2^256 - 1, say) would end all later reports.
+        if (epoch != lastEpoch + 1) revert EpochNotNext(epoch, lastEpoch + 1);
         if (revenues.length == 0) revert EmptyReport();
         lastEpoch = epoch;
 

@@ -45,6 +45,7 @@ SPLITTER_TESTS = [
 ]
 SHARED_TESTS = ["tests/functional/test_shared_sequencer.py", "-k", "not 256"]
 L1_TESTS = ["tests/functional/test_l1_payouts.py"]
+REVIEW_TESTS = ["tests/functional/test_review_contracts.py"]
 
 
 @dataclass(frozen=True)
@@ -135,9 +136,9 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-vault-minimum",
         SPLITTER,
-        "held < IFeeVault(vault).MIN_WITHDRAWAL_AMOUNT()",
-        "held <= IFeeVault(vault).MIN_WITHDRAWAL_AMOUNT()",
-        "skip vaults exactly at their minimum",
+        "if (held < minimum) revert VaultBelowMinimum(vault, held, minimum);",
+        "if (held <= minimum) revert VaultBelowMinimum(vault, held, minimum);",
+        "refuse vaults exactly at their minimum",
         tuple(SPLITTER_TESTS),
     ),
     Mutant(
@@ -175,10 +176,83 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-skip-vault-check",
         SPLITTER,
-        "_checkVault(L1_FEE_VAULT);",
-        "",
+        "bool withdrawL1 = _checkVault(L1_FEE_VAULT);",
+        "bool withdrawL1 = L1_FEE_VAULT != address(0) && L1_FEE_VAULT.balance != 0;",
         "a misconfigured L1FeeVault is withdrawn anyway",
         tuple(SPLITTER_TESTS),
+    ),
+    Mutant(
+        "splitter-classify-by-arrival",
+        SPLITTER,
+        "else if (sender == L1_FEE_VAULT) pendingVaultRevenue.l1Fees += msg.value;",
+        "",
+        "L1FeeVault payments count as other inflows, not as L1 cost",
+        (*SPLITTER_TESTS, *REVIEW_TESTS),
+    ),
+    Mutant(
+        "splitter-keep-vault-receipts",
+        SPLITTER,
+        "delete pendingVaultRevenue;",
+        "",
+        "vault receipts are counted again at the next disbursement",
+        (*SPLITTER_TESTS, *REVIEW_TESTS),
+    ),
+    Mutant(
+        "splitter-token-overdraw-unchecked",
+        SPLITTER,
+        "if (success ? left > amount : left != 0) revert UnsupportedToken(asset);",
+        "",
+        "a token taking more than sent from the splitter goes unnoticed",
+        ("tests/functional/test_token_revenue.py", *REVIEW_TESTS),
+    ),
+    Mutant(
+        "splitter-hold-ignored",
+        SPLITTER,
+        "if (chainShare != 0 && REGISTRY.claimsHeld(CHAIN_ID))",
+        "if (chainShare != 0 && false)",
+        "a held chain's treasury is still paid at disbursement",
+        tuple(REVIEW_TESTS),
+    ),
+    Mutant(
+        "splitter-move-credit-from-anyone",
+        SPLITTER,
+        "if (from != collective && REGISTRY.wasCollective(from)) {",
+        "if (from != collective) {",
+        "governance may move any credit (a treasury's) to the Collective",
+        tuple(REVIEW_TESTS),
+    ),
+    Mutant(
+        "registry-hold-renewable",
+        REGISTRY,
+        "if (block.timestamp < hold.nextHoldAt) revert ClaimHoldUnavailable(chainId, hold.nextHoldAt);",
+        "",
+        "the guardian may hold a chain's claims back to back, forever",
+        tuple(REVIEW_TESTS),
+    ),
+    Mutant(
+        "shared-epoch-any-increase",
+        SHARED,
+        "if (epoch != lastEpoch + 1) revert EpochNotNext(epoch, lastEpoch + 1);",
+        "if (epoch <= lastEpoch) revert EpochNotNext(epoch, lastEpoch + 1);",
+        "any later epoch id is accepted (2^256 - 1 ends all reports)",
+        (*SHARED_TESTS[:1], *REVIEW_TESTS),
+    ),
+    Mutant(
+        "shared-surplus-any-token",
+        SHARED,
+        "if (asset != ETH && !REGISTRY.isTokenAllowed(asset)) revert TokenNotAllowed(asset);\n"
+        "        amount = surplus",
+        "amount = surplus",
+        "surplus of a token's second address takes credited balances",
+        tuple(REVIEW_TESTS),
+    ),
+    Mutant(
+        "shared-claims-ignore-hold",
+        SHARED,
+        "if (REGISTRY.claimsHeld(chainId)) revert ClaimsHeld(chainId);",
+        "",
+        "a held chain's balance can still be claimed",
+        tuple(REVIEW_TESTS),
     ),
     Mutant(
         "shared-drop-sum-check",

@@ -64,4 +64,14 @@ interface IChainRegistry {
 
     /// @notice Whether splitters may disburse revenue held in `token` (an ERC-20).
     function isTokenAllowed(address token) external view returns (bool);
+
+    /// @notice Whether claims and treasury payouts of `chainId` are on hold (a time-limited hold
+    ///         placed by the guardian or governance, e.g. while a treasury change waits in the timelock).
+    function claimsHeld(uint256 chainId) external view returns (bool);
+
+    /// @notice Whether `account` is or has ever been the Collective's receiving address.
+    function wasCollective(address account) external view returns (bool);
+
+    /// @notice Whether `account` is or has ever been the treasury of `chainId`.
+    function wasTreasury(uint256 chainId, address account) external view returns (bool);
 }

@@ -134,11 +134,12 @@ def test_unknown_and_inactive_chains_are_refused(shared, registry, owner, report
         shared.reportEpoch(1, [(10, 1, 0), (34443, 100, 0)], value=101, sender=reporter)
 
 
-def test_epochs_must_increase(shared, reporter):
-    report(shared, reporter, 5, sample_revenues())
-    with ape.reverts(shared.EpochNotAfter, epoch=5, lastEpoch=5):
-        report(shared, reporter, 5, sample_revenues())
-    report(shared, reporter, 6, sample_revenues())
+def test_epochs_go_up_by_one(shared, reporter):
+    report(shared, reporter, 1, sample_revenues())
+    for wrong in (1, 3, 2**256 - 1):
+        with ape.reverts(shared.EpochNotNext, epoch=wrong, expected=2):
+            report(shared, reporter, wrong, sample_revenues())
+    report(shared, reporter, 2, sample_revenues())
 
 
 def test_terms_change_applies_to_the_next_epoch(shared, registry, owner, reporter):

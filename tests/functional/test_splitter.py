@@ -51,7 +51,7 @@ def test_constructor_rejects_unknown_chain_and_zero_registry(project, owner, reg
 
 def test_receive_accepts_plain_eth_cheaply(splitter, keeper):
     receipt = keeper.transfer(splitter, 12_345)
-    assert receipt.gas_used <= 21_100  # a plain transfer plus the empty receive()
+    assert receipt.gas_used <= 21_300  # a plain transfer plus receive()'s four vault comparisons
     assert splitter.undisbursed(ETH_KEY) == 12_345
 
 
@@ -89,22 +89,24 @@ def test_gross_rule_applies_when_l1_cost_dominates(splitter, vaults, keeper):
     assert not event.netRuleApplied
 
 
-def test_vault_below_minimum_is_left_for_later(chain, splitter, vaults, keeper):
+def test_vault_below_minimum_stops_the_disbursement_until_reached(chain, splitter, vaults, keeper):
+    """All vaults are withdrawn together or not at all (see test_review_contracts.py, finding 2)."""
+    operator = vaults["operator_fee_vault"]
     fund(keeper, vaults, sequencer_fee_vault=ETH, operator_fee_vault=MIN_WITHDRAWAL - 1)
-    event = disbursed_event(splitter, splitter.disburse(sender=keeper))
-    assert event.gross == ETH
-    assert balance(chain, vaults["operator_fee_vault"]) == MIN_WITHDRAWAL - 1
+    with ape.reverts(splitter.VaultBelowMinimum, vault=operator.address, balance=MIN_WITHDRAWAL - 1):
+        splitter.disburse(sender=keeper)
+    assert balance(chain, operator) == MIN_WITHDRAWAL - 1
     fund(keeper, vaults, operator_fee_vault=1)
-    chain.pending_timestamp += ONE_DAY
-    assert disbursed_event(splitter, splitter.disburse(sender=keeper)).gross == MIN_WITHDRAWAL
+    assert disbursed_event(splitter, splitter.disburse(sender=keeper)).gross == ETH + MIN_WITHDRAWAL
 
 
-def test_l1_vault_below_minimum_counts_as_cost_later(chain, splitter, vaults, keeper):
+def test_l1_vault_below_minimum_keeps_cost_with_its_revenue(chain, splitter, vaults, keeper):
     fund(keeper, vaults, sequencer_fee_vault=ETH, l1_fee_vault=MIN_WITHDRAWAL // 2)
-    assert disbursed_event(splitter, splitter.disburse(sender=keeper)).l1Cost == 0
+    with ape.reverts(splitter.VaultBelowMinimum, minimum=MIN_WITHDRAWAL):
+        splitter.disburse(sender=keeper)
     fund(keeper, vaults, sequencer_fee_vault=ETH, l1_fee_vault=MIN_WITHDRAWAL // 2)
-    chain.pending_timestamp += ONE_DAY
-    assert disbursed_event(splitter, splitter.disburse(sender=keeper)).l1Cost == MIN_WITHDRAWAL
+    event = disbursed_event(splitter, splitter.disburse(sender=keeper))
+    assert (event.gross, event.l1Cost) == (2 * ETH + MIN_WITHDRAWAL, MIN_WITHDRAWAL)
 
 
 def test_plain_and_forced_eth_count_as_revenue(project, splitter, vaults, keeper):
@@ -235,7 +237,14 @@ def test_disbursement_conserves_value(
         if direct:
             chain.provider.set_balance(keeper.address, 10**24)  # more than a test account holds
             keeper.transfer(splitter, direct)
-        withdrawn = {r: a for r, a in vault_amounts.items() if a >= MIN_WITHDRAWAL}
+        # Checked in this order; the first vault holding less than its minimum stops everything.
+        check_order = ("sequencer_fee_vault", "base_fee_vault", "operator_fee_vault", "l1_fee_vault")
+        short = [r for r in check_order if 0 < vault_amounts.get(r, 0) < MIN_WITHDRAWAL]
+        if short:
+            with ape.reverts(splitter.VaultBelowMinimum, vault=vaults[short[0]].address):
+                splitter.disburse(sender=keeper)
+            return
+        withdrawn = vault_amounts
         gross = sum(withdrawn.values()) + direct
         if gross == 0:
             with ape.reverts(splitter.NothingToDisburse, asset=ETH_KEY):

@@ -1,0 +1,47 @@
+"""The real OP Stack contracts, from the npm package `@eth-optimism/contracts-bedrock` (0.17.3:
+forge artifacts of the 1.4.1 "legacy" fee vaults, whose config is immutable and whose
+`withdraw()` pays an L2 recipient with a plain call carrying all remaining gas).
+
+Tests use these instead of `MockFeeVault` wherever the package has the contract. It has no
+OperatorFeeVault (that vault came later), so the operator role keeps the mock.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).resolve().parents[1] / "node_modules/@eth-optimism/contracts-bedrock"
+ARTIFACTS = PACKAGE / "forge-artifacts"
+# Vault roles the package has real code for, and the contract that plays each.
+REAL_VAULTS = {
+    "sequencer_fee_vault": "SequencerFeeVault",
+    "base_fee_vault": "BaseFeeVault",
+    "l1_fee_vault": "L1FeeVault",
+}
+WITHDRAWAL_NETWORK_L2 = 1
+
+
+@cache
+def container(name: str) -> Any:
+    """An ape ContractContainer for the bedrock contract `name` (e.g. "L1FeeVault")."""
+    from ape.contracts import ContractContainer
+    from ethpm_types import ContractType
+
+    artifact = json.loads((ARTIFACTS / f"{name}.sol" / f"{name}.json").read_text())
+    contract_type = ContractType.model_validate(
+        {
+            "contractName": name,
+            "abi": artifact["abi"],
+            "deploymentBytecode": {"bytecode": artifact["bytecode"]["object"]},
+            "runtimeBytecode": {"bytecode": artifact["deployedBytecode"]["object"]},
+        }
+    )
+    return ContractContainer(contract_type)
+
+
+def deploy_vault(sender: Any, role: str, recipient: str, minimum: int = 0) -> Any:
+    """Deploy the real (legacy, 1.4.1) fee vault of `role` paying `recipient` on L2."""
+    return sender.deploy(container(REAL_VAULTS[role]), recipient, minimum, WITHDRAWAL_NETWORK_L2)
