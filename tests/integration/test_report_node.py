@@ -35,16 +35,19 @@ DISBURSED = (
 
 
 @pytest.fixture(scope="module")
-def deployed(project, chain, owner, keeper, registry) -> dict[str, Any]:
+def deployed(project, chain, owner, keeper, stranger, registry) -> dict[str, Any]:
     """The chain was registered before the splitter existed (as in the demo). Three
     disbursements; the terms change between the first and the second; `mid` is a block after
-    that change. Then 70 empty blocks, so that the history is wider than a 64-block log page."""
+    that change; before the third, someone else withdraws the L1FeeVault. Then 70 empty blocks,
+    so that the history is wider than a 64-block log page."""
     start = chain.blocks.head.number + 1
     vaults, splitter = deploy_vaults_and_splitter(project, owner, registry)
 
-    def day(sequencer: int, l1: int) -> None:
+    def day(sequencer: int, l1: int, withdrawn_first: bool = False) -> None:
         keeper.transfer(vaults["sequencer_fee_vault"], sequencer)
         keeper.transfer(vaults["l1_fee_vault"], l1)
+        if withdrawn_first:  # anyone may withdraw a vault: the ETH is still the L1FeeVault's
+            vaults["l1_fee_vault"].withdraw(sender=stranger)
         chain.pending_timestamp += ONE_DAY
         splitter.disburse(sender=keeper)
 
@@ -52,7 +55,7 @@ def deployed(project, chain, owner, keeper, registry) -> dict[str, Any]:
     registry.updateTerms(CHAIN_ID, 300, 1200, ZERO_HASH, sender=owner)
     mid = chain.blocks.head.number + 1
     day(2 * ETHER, 500 * MILLI)
-    day(1 * ETHER, 900 * MILLI)
+    day(1 * ETHER, 900 * MILLI, withdrawn_first=True)
     chain.mine(70)
     return {
         "splitter": splitter.address,
@@ -102,6 +105,10 @@ def test_documented_usage_from_the_deployment_block_is_clean(clean):
     assert "unexplained" not in result.stdout and "no terms" not in result.stdout
     data = clean["data"]
     assert data["ok"] is True and len(data["disbursements"]) == 3
+    # The L1FeeVault withdrawn by someone else before the third disbursement: still its L1 cost.
+    assert [d["l1_cost"] for d in data["disbursements"]] == [str(ETHER), str(500 * MILLI), str(900 * MILLI)]
+    assert [d["l1_fees"] for d in data["disbursements"]] == [str(ETHER), str(500 * MILLI), str(900 * MILLI)]
+    assert [d["other_inflows"] for d in data["disbursements"]] == ["0", "0", "0"]
     assert [(d["gross_bps"], d["net_bps"]) for d in data["disbursements"]] == [
         ("250", "1500"),
         ("300", "1200"),
