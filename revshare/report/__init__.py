@@ -1,7 +1,7 @@
 """Transparency report built from chain data alone (`ape run report`, or from Python):
 
     from revshare.report import build_report, write_report
-    report = build_report(targets, network="ethereum:local", from_block=0)
+    report = build_report(targets, network="ethereum:local", from_block=0)  # no RPC URL in it
     print(render_text(report)); write_report(report, Path("reports/local"))
 
 `reader` talks to the node, `history` collects events and snapshots, `analysis` replays and
@@ -14,13 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from revshare.redact import public_network
 from revshare.report.files import write_report
-from revshare.report.history import History, SplitterTarget, SweepProgress, collect_history
+from revshare.report.history import ChainMismatch, History, SplitterTarget, SweepProgress, collect_history
 from revshare.report.model import Report
-from revshare.report.reader import DEFAULT_PAGE_SIZE, ChainReader, ReadError, Request
+from revshare.report.reader import DEFAULT_BACKOFF, DEFAULT_PAGE_SIZE, ChainReader, ReadError
+from revshare.report.rpc import Backoff, Request, provider_request
 from revshare.report.text import render_text
 
 __all__ = [
+    "Backoff",
+    "ChainMismatch",
     "ChainReader",
     "History",
     "ReadError",
@@ -55,25 +59,25 @@ def build_report(
     network: str,
     from_block: int,
     to_block: int | None = None,
-    registry_from_block: int = 0,
     period: str = "day",
     page_size: int = DEFAULT_PAGE_SIZE,
     progress: SweepProgress | None = None,
     request: Request | None = None,
+    backoff: Backoff = DEFAULT_BACKOFF,
 ) -> Report:
-    """Read and analyse; ``request`` defaults to the connected ape provider's JSON-RPC."""
+    """Read and analyse; ``request`` defaults to JSON-RPC to the connected ape provider's node.
+    ``network`` is published as ``ecosystem:network`` only (any RPC URL in it is dropped)."""
     if request is None:
         from ape import networks
 
-        request = networks.provider.make_request
+        request = provider_request(networks.provider)
     history = collect_history(
-        ChainReader(request),
+        ChainReader(request, backoff),
         event_abis(),
         list(targets),
-        network=network,
+        network=public_network(network),
         from_block=from_block,
         to_block=to_block,
-        registry_from_block=registry_from_block,
         page_size=page_size,
         progress=progress,
     )

@@ -3,7 +3,10 @@
 For each splitter and asset the events are replayed in chain order, keeping what the splitter
 must hold: revenue received but not yet shared, and each recipient's claimable credit. Every
 disbursement is checked against the reference model, the terms the registry had at that block,
-and (for ETH) the L1FeeVault withdrawal in the same transaction. At the end the replayed
+and (for ETH) where its revenue came from: revenue is classified by the vault that paid it, not
+by when it arrived, so each vault's figure in `RevenueSources` (and the L1 cost, the L1FeeVault's)
+must equal that vault's withdrawals to the splitter since the previous ETH disbursement, whoever
+called the vault's `withdraw()`. At the end the replayed
 balances are compared with the contract's own counters and balances, and each vault's
 ``Withdrawal`` events with the growth of its ``totalProcessed``.
 
@@ -143,19 +146,26 @@ class Analysis:
         return not self.unexplained and all(c.ok for c in self.checks)
 
 
-def _terms_timeline(events: list[EventLog]) -> dict[int, list[tuple[tuple[int, int], int, int]]]:
-    """chain id -> [(position, gross bps, net bps)] in chain order."""
-    timeline: dict[int, list[tuple[tuple[int, int], int, int]]] = defaultdict(list)
-    for event in events:
-        if event.name in ("ChainRegistered", "TermsUpdated"):
-            a = event.args
-            timeline[a["chainId"]].append((event.position, a["grossBps"], a["netBps"]))
+Terms = list[tuple[tuple[int, int], int, int]]
+
+
+def _terms_timeline(history: History, splitter: SplitterHistory) -> Terms:
+    """[(position, gross bps, net bps)] of the splitter's chain in its own registry, in chain
+    order: the terms in force when the range starts, then each change inside the range."""
+    chain_id, start = splitter.target.chain_id, splitter.registry_at_start
+    timeline: Terms = [((-1, -1), start.gross_bps, start.net_bps)] if start.registered else []
+    for event in history.registry_events:
+        a = event.args
+        if (
+            event.address == splitter.registry
+            and event.name in ("ChainRegistered", "TermsUpdated")
+            and a["chainId"] == chain_id
+        ):
+            timeline.append((event.position, a["grossBps"], a["netBps"]))
     return timeline
 
 
-def _terms_at(
-    timeline: list[tuple[tuple[int, int], int, int]], position: tuple[int, int]
-) -> tuple[int, int] | None:
+def _terms_at(timeline: Terms, position: tuple[int, int]) -> tuple[int, int] | None:
     current = None
     for where, gross_bps, net_bps in timeline:
         if where >= position:
@@ -185,7 +195,7 @@ class _Replay:
     """Replays one splitter's events for one asset."""
 
     def __init__(
-        self, history: SplitterHistory, asset: str, terms: dict, timestamps: dict[int, int], out: Analysis
+        self, history: SplitterHistory, asset: str, terms: Terms, timestamps: dict[int, int], out: Analysis
     ):
         self.h, self.asset, self.terms, self.timestamps, self.out = history, asset, terms, timestamps, out
         self.chain_id = history.target.chain_id
@@ -194,6 +204,10 @@ class _Replay:
         self.owed = {r: v for (a, r), v in opening.owed.items() if a == asset}
         self.total_owed = opening.total_owed.get(asset, 0)
         self.since_last_from_vaults = 0
+        self.since_last_by_vault: dict[str, int] = defaultdict(int)
+        # ETH withdrawn before the range and not yet disbursed may be in the first disbursement's
+        # per-vault figures without a withdrawal event in the range.
+        self.before_range = max(self.undisbursed, 0) if asset == ETH_ASSET else 0
         self.model_ok = self.terms_ok = self.shares_ok = 0
         self.count = 0
         self.l1_events = self.l1_vault_in_txs = 0
@@ -228,6 +242,8 @@ class _Replay:
                 )
             elif event.name == "Claimed":
                 self._claimed(event)
+            elif event.name == "CreditMoved":
+                self._credit_moved(event)
         if self.asset == ETH_ASSET:
             path_names = set(L1_PATH_EVENTS.values())
             unmatched = {tx: [e for e in same if e.name in path_names] for tx, same in by_tx.items()}
@@ -270,6 +286,7 @@ class _Replay:
         if to == self.h.target.address:
             self.undisbursed += value
             self.since_last_from_vaults += value
+            self.since_last_by_vault[event.address] += value
         else:
             label = VAULT_LABELS[vault_roles[event.address]]
             self.find(
@@ -301,7 +318,7 @@ class _Replay:
             self.find(
                 UNEXPLAINED, collective - expected.collective, "Collective share differs from the rule", where
             )
-        in_force = _terms_at(self.terms.get(self.chain_id, []), event.position)
+        in_force = _terms_at(self.terms, event.position)
         if in_force == (a["grossBps"], a["netBps"]):
             self.terms_ok += 1
         else:
@@ -312,17 +329,15 @@ class _Replay:
                 where,
             )
         if self.asset == ETH_ASSET:
-            l1_vault = self.h.vaults.get("l1_fee_vault")
-            l1_in_tx = sum(
-                w.args["value"]
-                for w in same_tx  # already one event per withdrawal (see `analyze`)
-                if w.name == "Withdrawal" and w.address == l1_vault and w.args["to"] == self.h.target.address
-            )
+            l1_paid = self.since_last_by_vault.get(self.h.vaults.get("l1_fee_vault", ""), 0)
             self.l1_events += l1_cost
-            self.l1_vault_in_txs += l1_in_tx
-            if l1_in_tx != l1_cost:
+            self.l1_vault_in_txs += l1_paid
+            if l1_paid != l1_cost and not self.before_range:
                 self.find(
-                    UNEXPLAINED, l1_cost - l1_in_tx, "L1 cost differs from the L1FeeVault withdrawal", where
+                    UNEXPLAINED,
+                    l1_cost - l1_paid,
+                    "L1 cost differs from the L1FeeVault's withdrawals since the previous disbursement",
+                    where,
                 )
         sources = self._sources(a, same_tx, where) if self.asset == ETH_ASSET else None
         outside = gross - self.undisbursed
@@ -365,10 +380,13 @@ class _Replay:
         )
         self.undisbursed = 0
         self.since_last_from_vaults = 0
+        self.since_last_by_vault.clear()
+        self.before_range = 0
 
     def _sources(self, a: dict, same_tx: list[EventLog], where: str) -> RevenueSources | None:
         """The disbursement's `RevenueSources`: it must add up to gross, its L1 fees must be the
-        L1 cost, and each vault's figure must be that vault's withdrawal in the same transaction."""
+        L1 cost, and each vault's figure must be what that vault paid the splitter since the
+        previous ETH disbursement (``otherInflows`` is then the rest: non-vault ETH only)."""
         found = [
             e
             for e in same_tx
@@ -386,23 +404,21 @@ class _Replay:
         problems = []
         if sources.gross != a["gross"] or sources.l1 != a["l1Cost"]:
             problems.append("per-source figures do not add up to gross and L1 cost")
-        # A vault withdrawn by someone else earlier in the same transaction pays the splitter
-        # before `disburse` runs: its amount is then in `otherInflows`, not in the vault's figure.
-        unattributed = 0
+        # Each vault's figure is everything it paid the splitter since the previous ETH
+        # disbursement; what was withdrawn before the range may add to the first one's.
+        excess = 0
         for field_name, role in SOURCE_FIELDS.items():
-            vault = self.h.vaults.get(role)
-            withdrawn = sum(
-                w.args["value"]
-                for w in same_tx
-                if w.name == "Withdrawal" and w.address == vault and w.args["to"] == self.h.target.address
-            )
-            if f[field_name] > withdrawn:
-                problems.append(f"{VAULT_LABELS[role]} figure {f[field_name]} but it paid {withdrawn}")
-            unattributed += max(withdrawn - f[field_name], 0)
-        if unattributed > sources.other:
+            paid = self.since_last_by_vault.get(self.h.vaults.get(role, ""), 0)
+            if f[field_name] < paid or (f[field_name] > paid and not self.before_range):
+                problems.append(
+                    f"{VAULT_LABELS[role]} figure {f[field_name]} but it paid {paid} "
+                    "since the previous disbursement"
+                )
+            excess += max(f[field_name] - paid, 0)
+        if self.before_range and excess > self.before_range:
             problems.append(
-                f"vault withdrawals exceed the per-vault figures by {unattributed}, "
-                f"more than the other inflows ({sources.other})"
+                f"per-vault figures exceed the vaults' withdrawals by {excess}, more than the "
+                f"{self.before_range} received before the range"
             )
         for problem in problems:
             self.find(UNEXPLAINED, 0, f"RevenueSources: {problem}", where)
@@ -423,6 +439,18 @@ class _Replay:
         self.owed[recipient] = had - amount
         self.total_owed -= amount
 
+    def _credit_moved(self, event: EventLog) -> None:
+        """Governance moved a stranded credit to its owner's successor: the total owed is
+        unchanged, one recipient's credit becomes another's."""
+        source, to, amount = event.args["from"], event.args["to"], event.args["amount"]
+        where = f"block {event.block}"
+        had = self.owed.get(source, 0)
+        if amount > had:
+            self.find(UNEXPLAINED, amount - had, f"moved more of {short(source)}'s credit than it had", where)
+        self.owed[source] = had - amount
+        self.owed[to] = self.owed.get(to, 0) + amount
+        self.find(EXPLAINED, amount, f"credit of {short(source)} moved to {short(to)} by governance", where)
+
     def _close(self) -> None:
         closing, cid = self.h.closing, self.chain_id
         checks = self.out.checks
@@ -442,13 +470,18 @@ class _Replay:
             checks.append(
                 Check(
                     cid,
-                    "ETH: L1 cost = L1FeeVault withdrawals in the same tx",
+                    "ETH: L1 cost = L1FeeVault withdrawals since the previous disbursement",
                     self.l1_events,
                     self.l1_vault_in_txs,
                 )
             )
             checks.append(
-                Check(cid, "ETH: per-vault sources = each vault's withdrawal", self.sources_ok, self.count)
+                Check(
+                    cid,
+                    "ETH: per-vault sources = each vault's withdrawals since the previous disbursement",
+                    self.sources_ok,
+                    self.count,
+                )
             )
             checks.append(
                 Check(
@@ -539,6 +572,18 @@ def _check_vaults(history: SplitterHistory, events: list[EventLog], out: Analysi
                     f"{label} totalProcessed grew by {grew}, events show {evented}",
                 )
             )
+        minimum = history.vault_minimums.get(vault, 0)
+        if minimum:
+            out.findings.append(
+                Finding(
+                    EXPLAINED,
+                    cid,
+                    ETH_ASSET,
+                    minimum,
+                    f"is the {label}'s minimum withdrawal amount: while the vault holds less, the "
+                    "splitter refuses to disburse (VaultBelowMinimum), delaying disbursements; set it to 0",
+                )
+            )
         left = history.closing.vault_balance.get(vault, 0)
         out.chains[cid].in_vaults += left
         if left:
@@ -548,8 +593,8 @@ def _check_vaults(history: SplitterHistory, events: list[EventLog], out: Analysi
 def analyze(history: History) -> Analysis:
     """Rows, checks and findings for every splitter in the history."""
     out = Analysis(rows=[], checks=[], findings=[], chains={})
-    terms = _terms_timeline(history.registry_events)
     for splitter in history.splitters:
+        terms = _terms_timeline(history, splitter)
         target = splitter.target
         out.chains[target.chain_id] = ChainSummary(
             target.chain_id, target.name, target.address, dict(splitter.vaults)

@@ -1,19 +1,76 @@
 """The report's command-line side, shared by `ape run report` and `ape run demo`: options, a
-progress bar over the log pages, the terminal output and the list of files written."""
+progress bar over the log pages, the terminal output and the list of files written, and every
+failure said in one line (exit 1 when the node fails, 2 when the chain does not hold what the
+report was asked to read), never as a traceback and never with the node's URL."""
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+from ape.cli import ConnectedProviderCommand
 
+from revshare.redact import node_of, public_network
 from revshare.report import build_report, render_text, write_report
+from revshare.report.history import ChainMismatch
 from revshare.report.model import Report
 from revshare.report.periods import PERIODS
 from revshare.report.reader import DEFAULT_PAGE_SIZE, ReadError
+from revshare.report.rpc import one_line
 from revshare.report.targets import Targets
+
+CONNECTED = "revshare.connected"
+
+
+class InputError(click.ClickException):
+    """One line, exit status 2: what the user asked for is not on the chain."""
+
+    exit_code = 2
+
+
+class ReportCommand(ConnectedProviderCommand):
+    """ape's connected command, with a node that cannot be reached said in one line (ape prints
+    a traceback, or the URL with its query)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        callback = self.callback
+        if callback is not None:
+
+            @functools.wraps(callback)
+            def connected(*call_args: Any, **call_kwargs: Any) -> Any:
+                click.get_current_context().meta[CONNECTED] = True
+                return callback(*call_args, **call_kwargs)
+
+            self.callback = connected
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.meta.get(CONNECTED):
+                raise
+            choice = _network_argument(sys.argv)
+            raise click.ClickException(
+                f"cannot connect to the node for {public_network(choice)} ({node_of(choice)}): "
+                f"{one_line(exc, 160)}. Check the --network URL and that the node is up."
+            ) from None
+
+
+def _network_argument(args: list[str]) -> str:
+    """The ``--network`` value on the command line (ape has not parsed it when connecting fails)."""
+    for index, arg in enumerate(args):
+        if arg == "--network" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--network="):
+            return arg.partition("=")[2]
+    return "the default network"
 
 
 def report_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,16 +131,17 @@ def run_report(
     try:
         report = build_report(
             targets.splitters,
-            network=network,
+            network=public_network(network),
             from_block=start,
             to_block=to_block,
-            registry_from_block=targets.registry_block,
             period=period,
             page_size=page_size,
             progress=bar,
         )
-    except (ReadError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except ChainMismatch as exc:
+        raise InputError(str(exc)) from None
+    except ReadError as exc:
+        raise click.ClickException(f"reading the chain failed: {exc}") from None
     finally:
         bar.close()
     click.echo(render_text(report))

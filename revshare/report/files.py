@@ -1,21 +1,24 @@
 """Writing the report folder: text, CSV, JSON, PNG charts and a self-contained HTML page.
 
 Amounts in CSV and JSON are exact wei as decimal integers (strings in JSON, which JavaScript
-would otherwise round). The folder is built next to its final place and swapped in at the end,
-so a failed run never leaves half a report over a good one.
+would otherwise round). The files are written in a hidden staging folder and moved into place at
+the end, so a failed run never leaves half a report over a good one. The report owns only the
+files it writes: other files in the folder (``--out docs``) are left alone, and of an earlier
+run's files (listed in ``.revshare-report``) only those this run no longer writes are removed.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from revshare.report.charts import write_charts
+from revshare.report.charts import COLLECTIVE_PNG, REVENUE_PNG, write_charts
 from revshare.report.html import render_html
 from revshare.report.model import Report
 from revshare.report.periods import PERIODS
@@ -27,6 +30,7 @@ FINDINGS_CSV = "findings.csv"
 CHECKS_CSV = "checks.csv"
 REPORT_JSON = "report.json"
 INDEX_HTML = "index.html"
+MANIFEST = ".revshare-report"  # the names of the files the last run wrote, one a line
 
 
 def periods_csv(period: str) -> str:
@@ -91,41 +95,61 @@ def report_data(report: Report) -> dict[str, Any]:
             "periods": {p: _period_dicts(report, p) for p in PERIODS},
             "checks": [{**asdict(c), "ok": c.ok} for c in report.analysis.checks],
             "findings": [asdict(f) for f in report.analysis.findings],
+            "registry_at_start": {s.target.chain_id: asdict(s.registry_at_start) for s in h.splitters},
         }
     )
 
 
-def write_report(report: Report, folder: Path) -> list[Path]:
-    """Write every report file into ``folder`` (replacing an earlier report there)."""
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
+def _write_files(report: Report, folder: Path) -> None:
+    (folder / SUMMARY_TXT).write_text(render_text(report) + "\n")
+    rows = _disbursement_dicts(report)
+    if rows:
+        _csv(folder / DISBURSEMENTS_CSV, rows, list(rows[0]))
+    else:
+        (folder / DISBURSEMENTS_CSV).write_text("")
+    for period in PERIODS:
+        period_rows = _period_dicts(report, period)
+        headers = list(period_rows[0]) if period_rows else ["period"]
+        _csv(folder / periods_csv(period), period_rows, headers)
+    _csv(folder / CHECKS_CSV, [{**asdict(c), "ok": c.ok} for c in report.analysis.checks],
+         ["chain_id", "label", "left", "right", "ok"])  # fmt: skip
+    _csv(folder / FINDINGS_CSV, [asdict(f) for f in report.analysis.findings],
+         ["kind", "chain_id", "asset", "amount", "what", "where"])  # fmt: skip
+    (folder / REPORT_JSON).write_text(json.dumps(report_data(report), indent=2) + "\n")
+    charts = write_charts(report, folder)
+    (folder / INDEX_HTML).write_text(render_html(report, charts))
+
+
+def report_names() -> set[str]:
+    """Every name a report file can have."""
+    fixed = {SUMMARY_TXT, DISBURSEMENTS_CSV, FINDINGS_CSV, CHECKS_CSV, REPORT_JSON, INDEX_HTML}
+    return fixed | {periods_csv(p) for p in PERIODS} | {REVENUE_PNG, COLLECTIVE_PNG}
+
+
+def _earlier_run(folder: Path) -> set[str]:
+    """The report files an earlier run wrote into ``folder`` (by its list, and only names a
+    report file can have)."""
     try:
-        (staging / SUMMARY_TXT).write_text(render_text(report) + "\n")
-        rows = _disbursement_dicts(report)
-        if rows:
-            _csv(staging / DISBURSEMENTS_CSV, rows, list(rows[0]))
-        else:
-            (staging / DISBURSEMENTS_CSV).write_text("")
-        for period in PERIODS:
-            period_rows = _period_dicts(report, period)
-            headers = list(period_rows[0]) if period_rows else ["period"]
-            _csv(staging / periods_csv(period), period_rows, headers)
-        _csv(staging / CHECKS_CSV, [{**asdict(c), "ok": c.ok} for c in report.analysis.checks],
-             ["chain_id", "label", "left", "right", "ok"])  # fmt: skip
-        _csv(staging / FINDINGS_CSV, [asdict(f) for f in report.analysis.findings],
-             ["kind", "chain_id", "asset", "amount", "what", "where"])  # fmt: skip
-        (staging / REPORT_JSON).write_text(json.dumps(report_data(report), indent=2) + "\n")
-        charts = write_charts(report, staging)
-        (staging / INDEX_HTML).write_text(render_html(report, charts))
-        if folder.exists():
-            retired = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-old-"))
-            folder.rename(retired / folder.name)
-            staging.rename(folder)
-            shutil.rmtree(retired)
-        else:
-            staging.rename(folder)
-    except BaseException:
+        lines = (folder / MANIFEST).read_text().splitlines()
+    except OSError:
+        return set()
+    return set(lines) & report_names()
+
+
+def write_report(report: Report, folder: Path) -> list[Path]:
+    """Write every report file into ``folder`` and return their paths. Files of the same names
+    are replaced; any other file there is left alone."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".report-"))
+    try:
+        _write_files(report, staging)
+        names = sorted(p.name for p in staging.iterdir())
+        for stale in sorted(_earlier_run(folder) - set(names)):
+            (folder / stale).unlink(missing_ok=True)
+        for name in names:
+            os.replace(staging / name, folder / name)
+        (folder / MANIFEST).write_text("".join(f"{name}\n" for name in names))
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return sorted(folder.iterdir())
+    return [folder / name for name in names]

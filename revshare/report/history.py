@@ -4,9 +4,15 @@ For each splitter: its events (``Disbursed``, ``RevenueSources``, ``PayoutDeferr
 ``Claimed``, ``L1WithdrawalInitiated``) and its fee vaults' ``Withdrawal`` events over the block
 range; for every transaction that sent ETH to L1, the L2StandardBridge's and L2ToL1MessagePasser's
 own events in it; and a snapshot of balances and counters at the block before the range and at
-its last block. The registry's term and address changes are
-read from its deployment on, so the terms in force at any block are known. The analysis
-(`revshare.report.analysis`) works on this data alone, which is also what the tests tamper with.
+its last block. What the registry had in force for each chain when the range starts (terms,
+treasury, active flag, Collective, destinations) is read from its state at the block before the
+range, and its changes from the events inside the range, so the terms in force at any block are
+known. The analysis (`revshare.report.analysis`) works on this data alone, which is also what the
+tests tamper with.
+
+Before reading, the targets are checked against the chain: a contract at the splitter, its
+registry and each configured vault, the splitter's own `CHAIN_ID()` equal to the chain id it was
+given, a block range the node has. Anything else is a `ChainMismatch`, never an empty all-clear.
 """
 
 from __future__ import annotations
@@ -16,15 +22,38 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from eth_abi import decode
+from eth_utils import to_checksum_address as to_checksum
+
 from revshare.config import ETH_ASSET
-from revshare.report.reader import DEFAULT_PAGE_SIZE, ChainReader, EventDecoder, EventLog
+from revshare.report.reader import (
+    DEFAULT_PAGE_SIZE,
+    CallReverted,
+    ChainReader,
+    EventDecoder,
+    EventLog,
+)
 from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
 
-SPLITTER_EVENTS = ("Disbursed", "RevenueSources", "PayoutDeferred", "Claimed", "L1WithdrawalInitiated")
+SPLITTER_EVENTS = (
+    "Disbursed",
+    "RevenueSources",
+    "PayoutDeferred",
+    "Claimed",
+    "L1WithdrawalInitiated",
+    "CreditMoved",
+)
 VAULT_EVENTS = ("Withdrawal",)
 # The withdrawal predeploys' own records of an ETH withdrawal started by the splitter.
 L1_PATH_EVENTS = {L2_STANDARD_BRIDGE: "ETHBridgeInitiated", L2_TO_L1_MESSAGE_PASSER: "MessagePassed"}
-REGISTRY_EVENTS = ("ChainRegistered", "TermsUpdated", "TreasuryUpdated", "CollectiveUpdated")
+REGISTRY_EVENTS = (
+    "ChainRegistered",
+    "TermsUpdated",
+    "TreasuryUpdated",
+    "CollectiveUpdated",
+    "ChainActiveSet",
+    "DestinationSet",
+)
 # The splitter's immutable getter for each vault role.
 VAULT_GETTERS = {
     "sequencer_fee_vault": "SEQUENCER_FEE_VAULT()",
@@ -32,8 +61,20 @@ VAULT_GETTERS = {
     "operator_fee_vault": "OPERATOR_FEE_VAULT()",
     "l1_fee_vault": "L1_FEE_VAULT()",
 }
+VAULT_NAMES = {
+    "sequencer_fee_vault": "SequencerFeeVault",
+    "base_fee_vault": "BaseFeeVault",
+    "operator_fee_vault": "OperatorFeeVault",
+    "l1_fee_vault": "L1FeeVault",
+}
 # (what is being read, blocks done, blocks in all)
 SweepProgress = Callable[[str, int, int], None]
+ZERO_ADDRESS = "0x" + "00" * 20
+
+
+class ChainMismatch(ValueError):
+    """The chain does not hold what the report was asked to read: no contract where one is
+    expected, a splitter of another chain, or a block range the node does not have."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +99,32 @@ class Snapshot:
     vault_balance: dict[str, int] = field(default_factory=dict)  # vault -> ETH held
 
 
+@dataclass(frozen=True)
+class Destination:
+    """A recipient's payout route in the registry (0 = L2; otherwise an L1 route)."""
+
+    route: int
+    l1_recipient: str
+    l1_gas_limit: int
+    min_amount: int
+
+
+@dataclass(frozen=True)
+class RegistryState:
+    """What the registry had in force for one chain at one block (``registered`` False before
+    the chain or the registry existed)."""
+
+    block: int
+    registered: bool = False
+    treasury: str = ZERO_ADDRESS
+    gross_bps: int = 0
+    net_bps: int = 0
+    active: bool = False
+    terms_hash: str = ""
+    collective: str = ZERO_ADDRESS
+    destinations: dict[str, Destination] = field(default_factory=dict)  # treasury and Collective
+
+
 @dataclass
 class SplitterHistory:
     target: SplitterTarget
@@ -68,6 +135,10 @@ class SplitterHistory:
     events: list[EventLog]
     opening: Snapshot
     closing: Snapshot
+    # The registry's settings for this chain at the block before the range (`from_block` - 1).
+    registry_at_start: RegistryState = field(default_factory=lambda: RegistryState(block=-1))
+    # Each vault's minimum withdrawal amount at the range's last block.
+    vault_minimums: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,7 +150,7 @@ class History:
     from_block: int
     to_block: int
     splitters: list[SplitterHistory]
-    registry_events: list[EventLog]  # from each registry's deployment to `to_block`
+    registry_events: list[EventLog]  # the registries' changes from `from_block` to `to_block`
     timestamps: dict[int, int]  # block -> timestamp, for blocks with a disbursement
     read_at: str = ""
 
@@ -106,6 +177,101 @@ def _snapshot(
     return snap
 
 
+def _registry_state(reader: ChainReader, registry: str, chain_id: int, block: int) -> RegistryState:
+    """The registry's settings for ``chain_id`` at ``block`` (nothing before it was deployed)."""
+    if block < 0 or reader.code_size(registry, block) == 0:
+        return RegistryState(block=block)
+    collective = reader.call_address(registry, "collective()", block)
+    if not reader.call_uint(registry, "isRegistered(uint256)", ["uint256"], [chain_id], block):
+        return RegistryState(block=block, collective=collective)
+    raw = reader.call(registry, "getChain(uint256)", ["uint256"], [chain_id], block)
+    treasury, gross_bps, net_bps, active, _, terms_hash = decode(
+        ["address", "uint16", "uint16", "bool", "bool", "bytes32"], raw
+    )
+    destinations = {}
+    for recipient in dict.fromkeys((to_checksum(treasury), collective)):
+        raw = reader.call(registry, "destinationOf(address)", ["address"], [recipient], block)
+        route, l1_recipient, gas, minimum = decode(["uint8", "address", "uint32", "uint128"], raw)
+        destinations[recipient] = Destination(route, to_checksum(l1_recipient), gas, minimum)
+    return RegistryState(
+        block=block,
+        registered=True,
+        treasury=to_checksum(treasury),
+        gross_bps=gross_bps,
+        net_bps=net_bps,
+        active=active,
+        terms_hash="0x" + terms_hash.hex(),
+        collective=collective,
+        destinations=destinations,
+    )
+
+
+def vault_minimum(reader: ChainReader, vault: str, block: int) -> int:
+    """A fee vault's minimum withdrawal amount: the lowercase getter where the vault has it
+    (1.5.0 on), else the uppercase one every version has."""
+    for getter in ("minWithdrawalAmount()", "MIN_WITHDRAWAL_AMOUNT()"):
+        try:
+            raw = reader.call(vault, getter, [], [], block)
+        except CallReverted:
+            continue
+        if len(raw) >= 32:
+            return int.from_bytes(raw[:32], "big")
+    raise ChainMismatch(f"{vault} has no MIN_WITHDRAWAL_AMOUNT() at block {block}: is it a fee vault?")
+
+
+def check_range(from_block: int, to_block: int | None, latest: int) -> int:
+    """The range's last block; a range the node does not have is a `ChainMismatch`."""
+    if from_block > latest:
+        raise ChainMismatch(
+            f"the range starts at block {from_block}, after the node's latest block {latest}: "
+            "check --from-block and that the node is synced and on the right network"
+        )
+    if to_block is not None and to_block > latest:
+        raise ChainMismatch(
+            f"the range ends at block {to_block}, after the node's latest block {latest}: "
+            "check --to-block and that the node is synced"
+        )
+    last = latest if to_block is None else to_block
+    if from_block > last:
+        raise ChainMismatch(f"the range starts at block {from_block}, after its end at block {last}")
+    return last
+
+
+def splitter_setup(reader: ChainReader, target: SplitterTarget, block: int) -> tuple[str, dict[str, str]]:
+    """The splitter's registry and vaults at ``block``, once the chain shows that the target is
+    a ChainRevenueSplitter of the chain it was given, with a registry and vaults that exist."""
+    where = f"at block {block}"
+    if reader.code_size(target.address, block) == 0:
+        raise ChainMismatch(
+            f"no contract at {target.address} {where}: is it the splitter's address, on this network?"
+        )
+    try:
+        registry = reader.call_address(target.address, "REGISTRY()", block)
+        served = reader.call_uint(target.address, "CHAIN_ID()", [], [], block)
+        vaults = {
+            role: reader.call_address(target.address, getter, block) for role, getter in VAULT_GETTERS.items()
+        }
+    except CallReverted:
+        raise ChainMismatch(
+            f"{target.address} is not a ChainRevenueSplitter (it has no REGISTRY(), CHAIN_ID() and "
+            "vault getters): pass the splitter's address"
+        ) from None
+    if served != target.chain_id:
+        raise ChainMismatch(
+            f"the splitter at {target.address} serves chain {served}, not {target.chain_id}: "
+            f"use --splitter {served}={target.address}"
+        )
+    if reader.code_size(registry, block) == 0:
+        raise ChainMismatch(f"the splitter's registry {registry} has no code {where}")
+    vaults = {role: vault for role, vault in vaults.items() if int(vault, 16)}
+    for role, vault in vaults.items():
+        if reader.code_size(vault, block) == 0:
+            raise ChainMismatch(
+                f"the splitter's {VAULT_NAMES[role]} {vault} has no code {where}: no vault can pay from there"
+            )
+    return registry, vaults
+
+
 def _l1_path_events(reader: ChainReader, decoder: EventDecoder, own: list[EventLog]) -> list[EventLog]:
     """The predeploys' events in the transactions where the splitter announced an L1 withdrawal,
     read block by block (the predeploys serve every user of the chain: a range read could be huge)."""
@@ -128,15 +294,14 @@ def collect_history(
     network: str,
     from_block: int,
     to_block: int | None = None,
-    registry_from_block: int = 0,
     page_size: int = DEFAULT_PAGE_SIZE,
     progress: SweepProgress | None = None,
 ) -> History:
     """Read the events and snapshots of ``targets`` over ``from_block``..``to_block`` (latest)."""
     decoder = EventDecoder(event_abis)
-    last = reader.latest_block() if to_block is None else to_block
-    if from_block < 0 or last < from_block:
-        raise ValueError(f"empty block range {from_block}..{last}")
+    if from_block < 0:
+        raise ChainMismatch(f"the range starts at block {from_block}: blocks start at 0")
+    last = check_range(from_block, to_block, reader.latest_block())
 
     def sweep(label: str, addresses: list[str], start: int) -> list[EventLog]:
         def step(done: int, total: int) -> None:
@@ -150,21 +315,10 @@ def collect_history(
         decoded = (decoder.decode(entry) for entry in raw)
         return sorted((e for e in decoded if e is not None), key=lambda e: e.position)
 
-    setups = []
-    for target in targets:
-        registry = reader.call_address(target.address, "REGISTRY()", last)
-        vaults = {}
-        for role, getter in VAULT_GETTERS.items():
-            vault = reader.call_address(target.address, getter, last)
-            if int(vault, 16):
-                vaults[role] = vault
-        setups.append((target, registry, vaults))
-
+    setups = [(target, *splitter_setup(reader, target, last)) for target in targets]
     registries = sorted({registry for _, registry, _ in setups})
     registry_events = [
-        e
-        for e in sweep("registry events", registries, min(registry_from_block, last))
-        if e.name in REGISTRY_EVENTS
+        e for e in sweep("registry events", registries, from_block) if e.name in REGISTRY_EVENTS
     ]
     watched = [t.address for t, _, _ in setups] + [v for _, _, vaults in setups for v in vaults.values()]
     events = sweep("splitter and vault events", watched, from_block)
@@ -180,7 +334,9 @@ def collect_history(
         ]
         own = sorted(own + _l1_path_events(reader, decoder, own), key=lambda e: e.position)
         assets = {ETH_ASSET} | {e.args["asset"] for e in own if "asset" in e.args}
-        recipients = {e.args["recipient"] for e in own if "recipient" in e.args}
+        recipients = {e.args["recipient"] for e in own if "recipient" in e.args} | {
+            e.args[side] for e in own if e.name == "CreditMoved" for side in ("from", "to")
+        }
         opening = (
             _snapshot(reader, target.address, vaults.values(), assets, recipients, from_block - 1)
             if from_block > 0
@@ -190,7 +346,9 @@ def collect_history(
         for e in own:
             if e.name == "Disbursed":
                 timestamps[e.block] = reader.timestamp(e.block)
-        splitters.append(SplitterHistory(target, registry, vaults, own, opening, closing))
+        at_start = _registry_state(reader, registry, target.chain_id, from_block - 1)
+        minimums = {vault: vault_minimum(reader, vault, last) for vault in vaults.values()}
+        splitters.append(SplitterHistory(target, registry, vaults, own, opening, closing, at_start, minimums))
 
     return History(
         network=network,

@@ -2,12 +2,15 @@
 
 Everything goes through one ``request(method, params)`` function (ape's
 ``networks.provider.make_request`` in scripts), and answers are the node's raw JSON, so the same
-code reads anvil, an OP Stack node or an archive RPC. Log pages shrink by half when the node
-refuses a range (many public RPCs cap the blocks or results of one ``eth_getLogs``).
+code reads anvil, an OP Stack node or an archive RPC. Transient failures (rate limits, timeouts,
+dropped connections, 5xx answers) are retried with bounded exponential backoff; log pages shrink
+by half when the node refuses a range (many public RPCs cap the blocks or results of one
+``eth_getLogs``). Only a failure that persists ends the read, as one `ReadError` line.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,16 +19,21 @@ from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
 
 from revshare.config import ETH_ASSET
+from revshare.report.rpc import Backoff, Request, is_revert, is_transient, one_line
 
-Request = Callable[[str, list[Any]], Any]
 # Called after each page of logs with (blocks done, blocks in all).
 Progress = Callable[[int, int], None]
 
 DEFAULT_PAGE_SIZE = 2_000
+DEFAULT_BACKOFF = Backoff()
 
 
 class ReadError(RuntimeError):
     """The node could not answer a read the report needs."""
+
+
+class CallReverted(ReadError):
+    """An ``eth_call`` reverted (no such function, or no contract at the address)."""
 
 
 @dataclass(frozen=True)
@@ -105,17 +113,50 @@ def _plain(value: Any) -> Any:
 
 
 class ChainReader:
-    """Raw JSON-RPC reads with a per-block timestamp cache."""
+    """Raw JSON-RPC reads, retried while the failure is transient, with a per-block timestamp
+    cache. ``sleep`` is there for tests."""
 
-    def __init__(self, request: Request):
+    def __init__(
+        self,
+        request: Request,
+        backoff: Backoff = DEFAULT_BACKOFF,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self._request = request
+        self._backoff = backoff
+        self._sleep = sleep
         self._timestamps: dict[int, int] = {}
+        self.retries = 0  # transient failures retried so far
+
+    def _retrying(self, method: str, params: list[Any]) -> Any:
+        """The answer, trying again after each transient failure while the backoff allows;
+        the last failure (or a non-transient one) is raised as it is."""
+        delays = self._backoff.delays()
+        while True:
+            try:
+                return self._request(method, params)
+            except Exception as exc:
+                delay = next(delays, None) if is_transient(exc) else None
+                if delay is None:
+                    raise
+                self.retries += 1
+                self._sleep(delay)
 
     def _ask(self, method: str, params: list[Any]) -> Any:
         try:
-            return self._request(method, params)
+            return self._retrying(method, params)
         except Exception as exc:  # any provider error becomes one readable message
-            raise ReadError(f"{method} failed: {str(exc).strip() or type(exc).__name__}") from exc
+            if method == "eth_call" and is_revert(exc):
+                raise CallReverted(f"{method} reverted: {one_line(exc)}") from exc
+            raise ReadError(self._failure(method, exc)) from exc
+
+    def _failure(self, method: str, exc: BaseException) -> str:
+        text = one_line(exc)
+        if not text.startswith(method):
+            text = f"{method} failed: {text}"
+        if is_transient(exc):
+            text += f" (still failing after {self._backoff.attempts} attempts)"
+        return text
 
     def chain_id(self) -> int:
         return int(self._ask("eth_chainId", []), 16)
@@ -161,7 +202,7 @@ class ChainReader:
     def call_address(self, to: str, signature: str, block: int) -> str:
         raw = self.call(to, signature, [], [], block)
         if len(raw) < 32:
-            raise ReadError(f"{to} has no {signature} at block {block}: is it the right contract?")
+            raise CallReverted(f"{to} has no {signature} at block {block}: is it the right contract?")
         return to_checksum_address(raw[12:32])
 
     def logs(
@@ -190,10 +231,10 @@ class ChainReader:
                 "toBlock": hex(last),
             }
             try:
-                page = self._request("eth_getLogs", [query])
+                page = self._retrying("eth_getLogs", [query])
             except Exception as exc:  # nodes refuse wide ranges in many ways
-                if size == 1:
-                    raise ReadError(f"eth_getLogs failed at block {block}: {exc}") from exc
+                if size == 1 or is_transient(exc):
+                    raise ReadError(f"{self._failure('eth_getLogs', exc)} at block {block}") from exc
                 size = max(1, size // 2)
                 continue
             found.extend(page)

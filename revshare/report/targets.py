@@ -21,7 +21,6 @@ class TargetError(ValueError):
 @dataclass(frozen=True)
 class Targets:
     splitters: list[SplitterTarget]
-    registry_block: int  # where the registry's history starts (0 when unknown)
 
     @property
     def first_block(self) -> int:
@@ -57,8 +56,7 @@ def targets_from_record(path: Path) -> Targets:
             splitters.append(SplitterTarget(chain_id, entry["address"], names.get(chain_id, ""), block))
     if not splitters:
         raise TargetError(f"{path} records no ChainRevenueSplitter")
-    registry_block = int(contracts.get("ChainRegistry", {}).get("block") or 0)
-    return Targets(splitters, registry_block)
+    return Targets(splitters)
 
 
 def parse_splitter(value: str) -> SplitterTarget:

@@ -49,14 +49,8 @@ def scripted(project, chain, owner, keeper, registry):
         chain.pending_timestamp = timestamp
         splitter.disburse(sender=keeper)
 
-    # Day 1 (Monday): gross 6, L1 2, net 4 -> net rule 15% = 0.6 ETH. 0.005 ETH stays in the
-    # OperatorFeeVault (below its 0.01 ETH minimum) until the end.
-    fund(
-        sequencer_fee_vault=3 * ETHER,
-        base_fee_vault=1 * ETHER,
-        l1_fee_vault=2 * ETHER,
-        operator_fee_vault=5 * MILLI,
-    )
+    # Day 1 (Monday): gross 6, L1 2, net 4 -> net rule 15% = 0.6 ETH.
+    fund(sequencer_fee_vault=3 * ETHER, base_fee_vault=1 * ETHER, l1_fee_vault=2 * ETHER)
     disburse_at(base)
     # Day 2: 0.5 ETH sent straight to the splitter; gross 11, L1 9.5, net 1.5 -> gross rule
     # 2.5% = 0.275. The treasury rejects ETH: its 10.725 is credited, then claimed.
@@ -72,8 +66,10 @@ def scripted(project, chain, owner, keeper, registry):
     rejecting.setRejecting(True, sender=owner)
     fund(sequencer_fee_vault=2 * ETHER, l1_fee_vault=1 * ETHER)
     disburse_at(base + 8 * DAY)
-    # After the last disbursement: 0.1 ETH sent to the splitter, not yet shared.
+    # After the last disbursement: 0.1 ETH sent to the splitter, not yet shared, and 0.005 ETH
+    # in the OperatorFeeVault (below its 0.01 ETH minimum: a disbursement now would be refused).
     keeper.transfer(splitter, 100 * MILLI)
+    fund(operator_fee_vault=5 * MILLI)
     target = SplitterTarget(CHAIN_ID, splitter.address, "Scripted Chain", start_block)
     return {
         "target": target,
@@ -90,7 +86,6 @@ def report(scripted, chain) -> Report:
         [scripted["target"]],
         network="test",
         from_block=scripted["start"],
-        registry_from_block=0,
         request=chain.provider.make_request,
         page_size=7,  # many pages, to exercise paging
     )
@@ -107,7 +102,7 @@ def test_disbursements_match_the_script(report: Report):
     assert [r.outside_vaults for r in rows] == [0, 500 * MILLI, 0]
     assert [r.from_vaults for r in rows] == [6 * ETHER, 10500 * MILLI, 3 * ETHER]
     assert [r.deferred for r in rows] == [0, 10725 * MILLI, 2760 * MILLI]
-    # Per vault (the operator fees stayed below the vault minimum); day 2's transfer is "other".
+    # Per vault (no operator fees were disbursed); day 2's transfer is "other".
     assert [r.sources for r in rows] == [
         RevenueSources(3 * ETHER, 1 * ETHER, 0, 2 * ETHER, 0),
         RevenueSources(1 * ETHER, 0, 0, 9500 * MILLI, 500 * MILLI),
@@ -162,6 +157,16 @@ def test_findings_list_every_detour_and_what_is_on_its_way(report: Report, scrip
         (PENDING, 2760 * MILLI, f"credited to {treasury[:6]}…{treasury[-4:]}, not claimed yet"),
         (PENDING, 100 * MILLI, "received outside vault withdrawals, not yet disbursed"),
         (PENDING, 5 * MILLI, "in the OperatorFeeVault, not withdrawn yet"),
+        # Every vault has a 0.01 ETH minimum: the splitter refuses to disburse below it (#14 item 2).
+        *(
+            (
+                EXPLAINED,
+                10 * MILLI,
+                f"is the {vault}'s minimum withdrawal amount: while the vault holds less, "
+                "the splitter refuses to disburse",
+            )
+            for vault in ("SequencerFeeVault", "BaseFeeVault", "OperatorFeeVault", "L1FeeVault")
+        ),
     }
     summary = report.analysis.chains[CHAIN_ID]
     assert summary.claimable[ETH] == 2760 * MILLI
@@ -254,14 +259,15 @@ def test_per_vault_figures_that_disagree_with_the_vaults_are_an_unexplained_gap(
 
     tampered = _tampered(report, shift)
     assert [f.what for f in tampered.analysis.unexplained] == [
-        f"RevenueSources: BaseFeeVault figure {ETHER + 1} but it paid {ETHER}",
-        "RevenueSources: vault withdrawals exceed the per-vault figures by 1, "
-        "more than the other inflows (0)",
+        f"RevenueSources: SequencerFeeVault figure {3 * ETHER - 1} but it paid {3 * ETHER} "
+        "since the previous disbursement",
+        f"RevenueSources: BaseFeeVault figure {ETHER + 1} but it paid {ETHER} "
+        "since the previous disbursement",
     ]
 
-    # A vault withdrawn by someone else earlier in the same transaction: its ETH arrived before
-    # `disburse` ran, so the splitter counts it as another inflow. That is consistent.
-    def withdrawn_first(events: list[EventLog]) -> list[EventLog]:
+    # Revenue is classified by the vault that paid it: a vault's withdrawal counted as another
+    # inflow is a gap (#14 item 1).
+    def counted_as_other(events: list[EventLog]) -> list[EventLog]:
         return [
             replace(e, args={**e.args, "sequencerFees": 0, "otherInflows": e.args["sequencerFees"]})
             if e.name == "RevenueSources" and e.args["disbursementId"] == 0
@@ -269,9 +275,73 @@ def test_per_vault_figures_that_disagree_with_the_vaults_are_an_unexplained_gap(
             for e in events
         ]
 
-    assert _tampered(report, withdrawn_first).ok
+    assert [f.what for f in _tampered(report, counted_as_other).analysis.unexplained] == [
+        f"RevenueSources: SequencerFeeVault figure 0 but it paid {3 * ETHER} since the previous disbursement"
+    ]
     missing = _tampered(report, _without("RevenueSources"))
     assert [f.what for f in missing.analysis.unexplained] == ["0 RevenueSources events for one disbursement"]
+
+
+def test_a_vault_withdrawn_by_someone_else_before_the_disbursement_is_still_its_revenue(report: Report):
+    """Someone calls `L1FeeVault.withdraw()` in an earlier transaction: the ETH is the L1FeeVault's,
+    its figure and the L1 cost count it (#14 item 1). Moved to just after the previous
+    disbursement, the withdrawal still belongs to the next one; moved before it, it does not."""
+
+    def withdrawn_earlier(block: int, first_index: int):
+        def change(events: list[EventLog]) -> list[EventLog]:
+            l1_vault = report.history.splitters[0].vaults["l1_fee_vault"]
+            second = next(e for e in events if e.name == "Disbursed" and e.args["disbursementId"] == 1)
+            moved = [
+                replace(e, block=block, log_index=first_index + e.log_index, tx_hash="0xe")
+                if e.name == "Withdrawal" and e.address == l1_vault and e.tx_hash == second.tx_hash
+                else e
+                for e in events
+            ]
+            return sorted(moved, key=lambda e: e.position)
+
+        return change
+
+    events = report.history.splitters[0].events
+    first = next(e for e in events if e.name == "Disbursed" and e.args["disbursementId"] == 0)
+    earlier = _tampered(report, withdrawn_earlier(first.block, first.log_index + 100))
+    assert earlier.ok, render_text(earlier)
+    assert earlier.analysis.rows[1].l1_cost == 9500 * MILLI
+    assert earlier.analysis.rows[1].sources.l1 == 9500 * MILLI
+    too_early = _tampered(report, withdrawn_earlier(first.block - 1, 0))
+    assert not too_early.ok
+    assert "L1 cost differs from the L1FeeVault's withdrawals since the previous disbursement" in {
+        f.what for f in too_early.analysis.unexplained
+    }
+
+
+@pytest.mark.parametrize("moved", [2760 * MILLI, 2760 * MILLI + 1])
+def test_a_credit_moved_by_governance_is_reconciled_per_recipient(report: Report, scripted, moved: int):
+    """`CreditMoved`: the old treasury's unclaimed credit now belongs to its successor; the total
+    owed is unchanged (#14 item 1). Moving more than was credited is a gap."""
+    old, successor = scripted["rejecting"], "0x" + "5e" * 20
+    history = copy.deepcopy(report.history)
+    splitter = history.splitters[0]
+    last = splitter.events[-1]
+    move = EventLog(
+        "CreditMoved", last.address, last.block + 1, "0xmove", 0,
+        {"asset": ETH, "from": old, "to": successor, "amount": moved},
+    )  # fmt: skip
+    splitter.events = [*splitter.events, move]
+    splitter.closing.owed[(ETH, old)] = 2760 * MILLI - min(moved, 2760 * MILLI)
+    splitter.closing.owed[(ETH, successor)] = moved
+    result = Report.of(history)
+    explained = [f for f in result.analysis.findings if f.what.startswith("credit of")]
+    assert [(f.kind, f.amount) for f in explained] == [(EXPLAINED, moved)]
+    if moved == 2760 * MILLI:
+        assert result.ok, render_text(result)
+        assert (PENDING, moved, f"credited to {successor[:6]}…{successor[-4:]}, not claimed yet") in {
+            (f.kind, f.amount, f.what) for f in result.analysis.findings
+        }
+    else:
+        assert not result.ok
+        assert f"moved more of {old[:6]}…{old[-4:]}'s credit than it had" in {
+            f.what for f in result.analysis.unexplained
+        }
 
 
 def test_a_share_that_breaks_the_rule_is_an_unexplained_gap(report: Report):
@@ -292,6 +362,18 @@ def test_a_share_that_breaks_the_rule_is_an_unexplained_gap(report: Report):
 
     tampered = _tampered(report, overpay)
     assert [f.what for f in tampered.analysis.unexplained] == ["Collective share differs from the rule"]
+
+
+def test_terms_of_another_registry_do_not_count(report: Report):
+    """Another registry's term change for the same chain id is not this splitter's terms (the
+    report mixed every registry's events by chain id)."""
+    history = copy.deepcopy(report.history)
+    real = next(e for e in history.registry_events if e.name == "TermsUpdated")
+    other = "0x" + "ab" * 20
+    disbursed = next(e for e in history.splitters[0].events if e.name == "Disbursed")
+    fake = replace(real, address=other, block=disbursed.block, log_index=0, args={**real.args, "grossBps": 1})
+    history.registry_events = sorted([*history.registry_events, fake], key=lambda e: e.position)
+    assert Report.of(history).ok
 
 
 def test_the_untampered_report_has_no_unexplained_finding(report: Report):
@@ -331,13 +413,35 @@ def test_files_are_written_with_exact_figures(report: Report, tmp_path: Path):
     assert "every wei accounted for" in html and "Scripted Chain" in html
     assert "<script" not in html and "http" not in html.split("<body>")[1]  # nothing to fetch
 
-    # Writing again replaces the folder whole; a failure leaves the old one.
-    (folder / "stale.txt").write_text("old")
-    write_report(report, folder)
-    assert not (folder / "stale.txt").exists()
+    # Writing again replaces the report's files; a failure leaves the old ones.
+    before = (folder / "index.html").read_text()
     with pytest.raises(ZeroDivisionError):
         write_report(_Broken(report), folder)
-    assert (folder / "index.html").exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert (folder / "index.html").read_text() == before
+    assert not [p for p in folder.iterdir() if p.name.startswith(".report-")]  # no staging left
+
+
+def test_writing_the_report_leaves_other_files_alone(report: Report, tmp_path: Path):
+    """`--out docs` must not delete the user's files: only the report's own are replaced, and
+    an earlier run's file that this run does not write is removed."""
+    folder = tmp_path / "docs"
+    (folder / "notes").mkdir(parents=True)
+    (folder / "notes" / "draft.md").write_text("mine")
+    (folder / "README.md").write_text("mine too")
+    (folder / "index.html").write_text("an old page")
+    write_report(report, folder)
+    assert (folder / "README.md").read_text() == "mine too"
+    assert (folder / "notes" / "draft.md").read_text() == "mine"
+    assert "every wei accounted for" in (folder / "index.html").read_text()
+    # An earlier run wrote charts; this one has none (no disbursement): they go, nothing else.
+    (folder / ".revshare-report").write_text("revenue.png\nREADME.md\n../outside.txt\n")
+    (tmp_path / "outside.txt").write_text("not in the folder")
+    no_disbursement = _tampered(report, lambda events: [e for e in events if e.name != "Disbursed"])
+    names = {p.name for p in write_report(no_disbursement, folder)}
+    assert "revenue.png" not in names and not (folder / "revenue.png").exists()
+    assert (folder / "collective-share.png").exists()  # not in the earlier run's list: kept
+    assert (folder / "README.md").read_text() == "mine too"
+    assert (tmp_path / "outside.txt").exists()
 
 
 class _Broken(Report):
