@@ -4,7 +4,9 @@ An ape network choice may carry an RPC URL, and RPC URLs carry secrets (credenti
 a path segment or the query string). Files meant to be published (deployment records,
 verification artifacts, proposals) and terminal messages name the network by `public_network`
 (ecosystem:network, and the provider's name when it is a plain name, never a URL) with its chain
-id; `scrub` removes a URL's secret parts from any text (an error message from a library, say).
+id; `scrub` removes a URL's secret parts from any text (an error message from a library, say);
+terminal messages may name the node by scheme, host and port (`redact_url`, `redact_urls`,
+`node_of`), never by its path, query or credentials, where providers put keys.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+URL_PATTERN = re.compile(r"\b(?:https?|wss?)://[^\s'\"<>,)\]]+", re.IGNORECASE)
 HIDDEN = "[hidden]"
 # Path segments and query values shorter than this are too common to hide everywhere ("v1").
 _MIN_SECRET = 4
@@ -21,7 +24,10 @@ _MIN_SECRET = 4
 
 def public_network(choice: str) -> str:
     """``optimism:sepolia:https://user:key@host/v2/KEY`` -> ``optimism:sepolia``;
-    ``ethereum:local:foundry`` stays as it is (a provider name is no secret)."""
+    ``ethereum:local:foundry`` stays as it is (a provider name is no secret); a bare URL is
+    ``custom``."""
+    if URL_PATTERN.match(str(choice)):
+        return "custom"
     ecosystem, _, rest = str(choice).partition(":")
     network, _, provider = rest.partition(":")
     label = f"{ecosystem}:{network}" if network else ecosystem
@@ -105,3 +111,28 @@ def unreachable_reason(url: str | None, timeout: float = 5.0) -> str:
     except (ValueError, KeyError, TypeError):
         return "not a JSON-RPC node"
     return "the node answers, but ape could not connect to it"
+
+
+def redact_url(url: str) -> str:
+    """``https://host:port`` for a node URL: no credentials, path or query."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "?"
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<node URL>"
+    return f"{parts.scheme}://{host}{port}"
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with every URL in it cut down to its scheme, host and port."""
+    return URL_PATTERN.sub(lambda match: redact_url(match.group(0)), text)
+
+
+def node_of(choice: str) -> str:
+    """The redacted node URL in a network choice, or the choice's provider name."""
+    match = URL_PATTERN.search(choice)
+    if match:
+        return redact_url(match.group(0))
+    parts = choice.split(":")
+    return parts[2] if len(parts) > 2 and parts[2] else "the default provider"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from revshare.redact import public_network
+from revshare.network import public_network
 from revshare.report.files import write_report
 from revshare.report.history import ChainMismatch, History, SplitterTarget, SweepProgress, collect_history
 from revshare.report.model import Report

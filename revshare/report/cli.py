@@ -14,7 +14,7 @@ from typing import Any
 import click
 from ape.cli import ConnectedProviderCommand
 
-from revshare.redact import node_of, public_network
+from revshare.network import node_of, public_network
 from revshare.report import build_report, render_text, write_report
 from revshare.report.history import ChainMismatch
 from revshare.report.model import Report

@@ -17,7 +17,7 @@ from typing import Any
 
 import requests
 
-from revshare.redact import redact_urls
+from revshare.network import redact_urls
 
 Request = Callable[[str, list[Any]], Any]
 USER_AGENT = "revshare-report"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from revshare.redact import node_of, public_network, redact_urls
+from revshare.network import node_of, public_network, redact_urls
 from revshare.report.reader import CallReverted, ChainReader, ReadError
 from revshare.report.rpc import Backoff, NodeError, is_transient
 
@@ -122,7 +122,7 @@ def test_failure_classes():
 
 def test_urls_lose_their_secrets():
     assert public_network(f"optimism:sepolia:{SECRET_URL}") == "optimism:sepolia"
-    assert public_network("ethereum:local:foundry") == "ethereum:local"
+    assert public_network("ethereum:local:foundry") == "ethereum:local:foundry"  # a name, no secret
     assert public_network("ethereum:local") == "ethereum:local"
     assert public_network(SECRET_URL) == "custom"
     assert node_of(f"optimism:sepolia:{SECRET_URL}") == "https://opt-mainnet.example.com:8443"
