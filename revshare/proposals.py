@@ -27,7 +27,7 @@ from typing import Any
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
-from revshare.config import ZERO_ADDRESS, checked_address
+from revshare.config import ETH_ASSET, ZERO_ADDRESS, checked_address
 from revshare.model import BPS_DENOMINATOR, l1_payout, split
 from revshare.onchain import ChainState, RegistryState, read_destination
 from revshare.routes import Destination, Route
@@ -207,23 +207,38 @@ def propose_set_terms(
     )
 
 
-def propose_set_treasury(registry: Any, state: RegistryState, chain_id: int, treasury: str) -> Proposal:
+def propose_set_treasury(
+    registry: Any, state: RegistryState, chain_id: int, treasury: str, splitter: Any | None = None
+) -> Proposal:
+    """Change a chain's treasury; with the chain's `splitter`, the same execution moves the old
+    treasury's ETH credit there to the new one (a claim hold credits the treasury's share to the
+    old address while the change waits in the timelock: it must not be paid out to it after)."""
     current = _chain(state, chain_id)
     treasury = _check_address("treasury", treasury)
     if treasury.lower() == current.treasury.lower():
         raise ProposalError(f"{treasury} is already chain {chain_id}'s treasury")
     if treasury.lower() == state.collective.lower():
         raise ProposalError("the treasury must not be the Collective's address")
+    calls = [contract_call(registry, "setTreasury", chain_id, treasury)]
+    effect = [
+        "The split itself is unchanged; the chain's share of every later disbursement and its "
+        "not-yet-claimed shared-sequencer balance are paid to the new treasury."
+    ]
+    if splitter is not None:
+        calls.append(contract_call(splitter, "moveCredit", ETH_ASSET, current.treasury))
+        effect.append(
+            f"In the same execution, the ETH the splitter {splitter.address} holds credited to the old "
+            f"treasury {current.treasury} (failed payouts, or shares credited during a claim hold) moves "
+            "to the new treasury (`moveCredit`; nothing happens when there is none). Token credits, if "
+            "any, need one `moveCredit(token, old treasury)` each."
+        )
     return Proposal(
         title=f"Change chain {chain_id}'s treasury",
         slug=f"set-treasury-{chain_id}",
         summary=f"Chain {chain_id}'s share goes to {treasury} instead of {current.treasury}.",
-        calls=[contract_call(registry, "setTreasury", chain_id, treasury)],
+        calls=calls,
         settings=[(f"chain {chain_id} treasury", current.treasury, treasury)],
-        effect=[
-            "The split itself is unchanged; the chain's share of every later disbursement and its "
-            "not-yet-claimed shared-sequencer balance are paid to the new treasury."
-        ],
+        effect=effect,
         acting=state.owner,
     )
 

@@ -19,13 +19,31 @@ from revshare.routes import ZERO_ADDRESS
 from revshare.table import Log
 
 
+def _network_record(record_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """This network's deployment record file and its content ({} when there is none)."""
+    from ape import networks
+
+    path = record_path(record_dir, networks.provider.network_choice)
+    return path, (load_record(path) if path.exists() else {})
+
+
+def recorded_splitter(record_dir: Path, chain_id: int) -> Any | None:
+    """The ChainRevenueSplitter of `chain_id` in this network's deployment record, if deployed."""
+    from ape import networks, project
+
+    _, record = _network_record(record_dir)
+    address = record.get("contracts", {}).get(f"ChainRevenueSplitter:{chain_id}", {}).get("address")
+    if address is None or not _has_code(networks.provider, address):
+        return None
+    return project.ChainRevenueSplitter.at(address)
+
+
 def find_registry(registry_address: str | None, record_dir: Path) -> tuple[Any, dict[str, Any]]:
     """The registry (given, or from this network's deployment record) and the record, if any."""
     from ape import networks, project
 
     network = public_network(networks.provider.network_choice)
-    path = record_path(record_dir, networks.provider.network_choice)
-    record = load_record(path) if path.exists() else {}
+    path, record = _network_record(record_dir)
     address = registry_address or record.get("contracts", {}).get("ChainRegistry", {}).get("address")
     if address is None:
         raise ProposalError(f"no deployment record at {path}: pass --registry ADDRESS")

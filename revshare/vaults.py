@@ -1,7 +1,8 @@
-"""Reading a chain's fee vaults before relying on them: a vault with a non-zero minimum
-withdrawal amount holds fees below it, and the splitter does not disburse while a vault holds
-fees below its minimum, so such a minimum delays disbursements (OP's own FeeSplitter requires
-minimums of 0). A vault address without code is no vault at all on that network."""
+"""Reading a chain's fee vaults before relying on them: the splitter refuses to disburse while a
+configured vault has a non-zero minimum withdrawal amount (`VaultMinimumNotZero`: otherwise a
+vault's fees could be split apart from the rest of their period, or anyone could hold a
+disbursement back), as OP's own FeeSplitter requires minimums of 0. A vault address without
+code is no vault at all on that network."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def read_minimum(provider: Any, address: str) -> int | None:
 
 
 def vault_findings(provider: Any, vaults: dict[str, str | None], network: str) -> list[str]:
-    """One line per vault that delays disbursements, is missing, or does not look like a vault."""
+    """One line per vault that stops disbursements, is missing, or does not look like a vault."""
     findings: list[str] = []
     for role, address in vaults.items():
         if address is None:
@@ -48,8 +49,8 @@ def vault_findings(provider: Any, vaults: dict[str, str | None], network: str) -
             findings.append(f"{role} {address} answers no MIN_WITHDRAWAL_AMOUNT(): is it a fee vault?")
         elif minimum > 0:
             findings.append(
-                f"{role} {address} has a minimum withdrawal of {exact_eth(minimum)}: disbursements wait "
-                "while it holds less; set it to 0 (OP's FeeSplitter requires 0)"
+                f"{role} {address} has a minimum withdrawal of {exact_eth(minimum)}: the splitter refuses "
+                "to disburse until it is 0 (OP's FeeSplitter requires 0 too)"
             )
     return findings
 

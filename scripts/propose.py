@@ -17,7 +17,7 @@ from revshare import proposals as p
 from revshare.cli import ADDRESS, CHAIN_ID, HASH32, NodeCommand, interrupted, records_option
 from revshare.config import ZERO_HASH, ConfigError, parse_destination, terms_hash_of
 from revshare.proposals import ProposalError
-from revshare.propose import make_proposal
+from revshare.propose import make_proposal, recorded_splitter
 from revshare.routes import ROUTE_NAMES
 
 BPS = click.IntRange(0, 10_000)
@@ -128,8 +128,10 @@ def set_terms(chain_id, gross_bps, net_bps, terms_document, terms_hash, **where)
 @click.option("--treasury", required=True, type=ADDRESS)
 @common
 def set_treasury(chain_id, treasury, **where):
-    """Change where a chain's share is paid."""
-    _run(lambda reg, st: p.propose_set_treasury(reg, st, chain_id, treasury), **where)
+    """Change where a chain's share is paid (and move the old treasury's ETH credit on the chain's
+    recorded splitter to the new one, in the same execution)."""
+    splitter = lambda: recorded_splitter(where["record_dir"], chain_id)  # noqa: E731
+    _run(lambda reg, st: p.propose_set_treasury(reg, st, chain_id, treasury, splitter()), **where)
 
 
 @cli.command("set-collective", cls=NodeCommand)

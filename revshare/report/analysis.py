@@ -580,8 +580,8 @@ def _check_vaults(history: SplitterHistory, events: list[EventLog], out: Analysi
                     cid,
                     ETH_ASSET,
                     minimum,
-                    f"is the {label}'s minimum withdrawal amount: while the vault holds less, the "
-                    "splitter refuses to disburse (VaultBelowMinimum), delaying disbursements; set it to 0",
+                    f"is the {label}'s minimum withdrawal amount: the splitter refuses every "
+                    "disbursement (VaultMinimumNotZero) until it is set to 0",
                 )
             )
         left = history.closing.vault_balance.get(vault, 0)

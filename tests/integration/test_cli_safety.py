@@ -249,7 +249,7 @@ def test_fee_vault_minimums_are_flagged(deployed, project):
     deployed.node.install_fee_vaults(project, splitter, DEPLOYER, min_withdrawal=10**16)
     again = ape_run(*deployed.deploy_args)  # a complete deployment: nothing sent, vaults read
     assert again.returncode == 0, again.stdout + again.stderr
-    assert again.stdout.count("has a minimum withdrawal of 0.01 ETH: disbursements wait") == 4, again.stdout
+    assert again.stdout.count("has a minimum withdrawal of 0.01 ETH: the splitter refuses") == 4, again.stdout
     deployed.node.install_fee_vaults(project, splitter, DEPLOYER)
     clean = ape_run(*deployed.deploy_args)
     assert "every configured vault has code and a minimum withdrawal of 0" in clean.stdout, clean.stdout

@@ -43,7 +43,9 @@ def write(tmp_path, data) -> str:
 
 
 def test_deploy_function_builds_a_working_system(tmp_path, chain, owner, keeper, project):
-    config = load_config(write(tmp_path, valid_config()))
+    data = valid_config()
+    data["mock_vaults"]["min_withdrawal"] = "0 ether"  # splitters refuse vaults with a minimum
+    config = load_config(write(tmp_path, data))
     deployment = deploy(config, 8453, owner, record_dir=tmp_path / "records", log=lambda _: None)
     registry, splitter = deployment.registry, deployment.splitter
 
@@ -63,7 +65,7 @@ def test_deploy_function_builds_a_working_system(tmp_path, chain, owner, keeper,
     assert splitter.DISBURSEMENT_INTERVAL() == 3600
     for role, vault in deployment.vaults.items():
         assert vault.RECIPIENT() == splitter.address, role
-        assert vault.MIN_WITHDRAWAL_AMOUNT() == 5 * 10**17
+        assert vault.MIN_WITHDRAWAL_AMOUNT() == 0
     assert splitter.L1_FEE_VAULT() == deployment.vaults["l1_fee_vault"].address
 
     record = json.loads(deployment.record.path.read_text())
@@ -85,7 +87,9 @@ def test_deploying_flags_fee_vault_minimums(tmp_path, owner):
     )
     assert len(deployment.vault_warnings) == 4
     for role, vault in deployment.vaults.items():
-        expected = f"WARNING: {role} {vault.address} has a minimum withdrawal of 0.5 ETH: disbursements wait"
+        expected = (
+            f"WARNING: {role} {vault.address} has a minimum withdrawal of 0.5 ETH: the splitter refuses"
+        )
         assert any(expected in line for line in lines), lines
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from revshare.deploy import create_address
 from revshare.model import RevenueSources
 from revshare.report import Report, SplitterTarget, build_report, render_text, write_report
 from revshare.report.analysis import EXPLAINED, PENDING, UNEXPLAINED
@@ -24,6 +25,7 @@ from tests.integration.helpers import ape_run
 
 ETHER = 10**18
 MILLI = 10**15
+NO_VAULT = "0x" + "00" * 20
 DAY = 86_400
 
 
@@ -157,22 +159,36 @@ def test_findings_list_every_detour_and_what_is_on_its_way(report: Report, scrip
         (PENDING, 2760 * MILLI, f"credited to {treasury[:6]}…{treasury[-4:]}, not claimed yet"),
         (PENDING, 100 * MILLI, "received outside vault withdrawals, not yet disbursed"),
         (PENDING, 5 * MILLI, "in the OperatorFeeVault, not withdrawn yet"),
-        # Every vault has a 0.01 ETH minimum: the splitter refuses to disburse below it (#14 item 2).
-        *(
-            (
-                EXPLAINED,
-                10 * MILLI,
-                f"is the {vault}'s minimum withdrawal amount: while the vault holds less, "
-                "the splitter refuses to disburse",
-            )
-            for vault in ("SequencerFeeVault", "BaseFeeVault", "OperatorFeeVault", "L1FeeVault")
-        ),
     }
     summary = report.analysis.chains[CHAIN_ID]
     assert summary.claimable[ETH] == 2760 * MILLI
     assert summary.undisbursed[ETH] == 100 * MILLI
     assert summary.in_vaults == 5 * MILLI
     assert all(check.ok for check in report.analysis.checks)
+
+
+def test_a_vault_with_a_minimum_is_flagged(project, chain, owner, registry):
+    """#14 item 2: the splitter refuses to disburse while a vault has a non-zero minimum; the
+    report says which vault and why, though no disbursement has happened."""
+    start = chain.blocks.head.number + 1
+    splitter_address = create_address(owner.address, owner.nonce + 2)
+    vault = owner.deploy(project.MockFeeVault, splitter_address, 10 * MILLI, 1)
+    empty = owner.deploy(project.MockFeeVault, splitter_address, 0, 1)
+    splitter = owner.deploy(
+        project.ChainRevenueSplitter, registry, CHAIN_ID, [empty, NO_VAULT, vault, NO_VAULT], DAY
+    )
+    built = build_report(
+        [SplitterTarget(CHAIN_ID, splitter.address, "Chain", start)],
+        network="test",
+        from_block=start,
+        request=chain.provider.make_request,
+    )
+    found = [(f.kind, f.amount, f.what.split(" (")[0]) for f in built.analysis.findings]
+    assert (
+        EXPLAINED,
+        10 * MILLI,
+        "is the L1FeeVault's minimum withdrawal amount: the splitter refuses every disbursement",
+    ) in found
 
 
 def _tampered(report: Report, change) -> Report:
