@@ -494,3 +494,14 @@ def test_a_vault_cannot_play_two_roles(project, owner, registry):
     vault = owner.deploy(project.MockFeeVault, owner, 0, 1)
     with ape.reverts(project.ChainRevenueSplitter.DuplicateVault, vault=vault.address):
         owner.deploy(project.ChainRevenueSplitter, registry, CHAIN_ID, [vault, ZERO, vault, ZERO], ONE_DAY)
+
+
+def test_python_bounds_are_the_registrys(registry):
+    """Config and `propose` refuse what the registry would refuse, with the same numbers."""
+    from revshare.routes import MAX_L1_GAS_LIMIT, MAX_MIN_AMOUNT, MIN_L1_GAS_LIMIT
+    from revshare.values import MAX_CHAIN_ID as PYTHON_MAX_CHAIN_ID
+
+    assert registry.MIN_L1_GAS_LIMIT() == MIN_L1_GAS_LIMIT
+    assert registry.MAX_L1_GAS_LIMIT() == MAX_L1_GAS_LIMIT
+    assert registry.MAX_L1_MIN_AMOUNT() == MAX_MIN_AMOUNT
+    assert registry.MAX_CHAIN_ID() == PYTHON_MAX_CHAIN_ID == MAX_CHAIN_ID
