@@ -88,6 +88,48 @@ def _quiet_revert_traces():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _strict_custom_errors():
+    """`ape.reverts(contract.SomeError)` in eth-ape 0.8.51 checks the error only when the revert
+    decodes as *some* custom error: a plain revert, an out-of-gas or a panic passes it silently.
+    Make it strict: a named error must be the one raised (same selector; its inputs are still
+    checked by ape). Expecting a revert without data is spelled `reverts_without_data()`."""
+    from ape.exceptions import CustomError
+    from ape.pytest.contextmanagers import RevertsContextManager
+
+    original = RevertsContextManager.__exit__
+
+    def strict_exit(self, exc_type, exc_value, traceback):
+        handled = original(self, exc_type, exc_value, traceback)
+        expected = self.expected_message
+        if isinstance(expected, type) and issubclass(expected, CustomError):
+            want = expected.abi.selector
+            got = getattr(getattr(exc_value, "abi", None), "selector", None)
+            if not isinstance(exc_value, expected) and got != want:
+                raised = type(exc_value).__name__ if got else f"a revert without that error ({exc_value!r})"
+                raise AssertionError(f"expected the custom error {expected.abi.signature}, but got {raised}")
+        return handled
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(RevertsContextManager, "__exit__", strict_exit)
+        yield
+
+
+@contextmanager
+def reverts_without_data() -> Iterator[None]:
+    """A revert that carries no data at all (e.g. plain ETH sent to a contract with no receive
+    function): not a custom error, not a panic, not a reason string."""
+    from ape.exceptions import ContractLogicError, CustomError
+
+    try:
+        yield
+    except ContractLogicError as error:
+        assert not isinstance(error, CustomError), f"expected no revert data, got {error!r}"
+        assert error.revert_message == "Transaction failed.", f"expected no revert data, got {error!r}"
+    else:
+        raise AssertionError("Transaction did not revert.")
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _roles_first(owner, keeper, stranger, guardian, reporter):
     """Create the session-scoped role fixtures before any module fixture (ape's isolation order)."""
 

@@ -75,7 +75,7 @@ def test_destination_settings_are_checked_and_evented(registry, owner, stranger,
             registry.setDestination(treasury, invalid, sender=owner)
     with ape.reverts(registry.ZeroAddress):
         registry.setDestination(zero, (BRIDGE_ROUTE, treasury, L1_GAS, 0), sender=owner)
-    with ape.reverts():
+    with ape.reverts(registry.OwnableUnauthorizedAccount, account=stranger.address):
         registry.setDestination(treasury, (BRIDGE_ROUTE, treasury, L1_GAS, 0), sender=stranger)
     receipt = registry.setDestination(treasury, (PASSER_ROUTE, L1_ACCOUNT, L1_GAS, 5 * ETHER), sender=owner)
     (event,) = receipt.events.filter(registry.DestinationSet)
