@@ -169,6 +169,87 @@ def test_amounts_below_the_minimum_wait_credited_then_leave_together(
     assert chain.provider.get_balance(BRIDGE) == 900 * MILLI  # nothing lost
 
 
+# ---------------------------------------------------------------- exactly the L1 minimum
+MINIMUM = 700 * MILLI  # an L1 destination's minAmount M in the exact-boundary tests below
+
+
+def pay_treasury(chain, keeper, splitter, amount):
+    """One disbursement paying `amount` to the treasury (terms 0/0: it gets everything)."""
+    keeper.transfer(splitter, amount)
+    chain.pending_timestamp += ONE_DAY
+    return splitter.disburse(sender=keeper)
+
+
+@pytest.fixture
+def treasury_on_l1(registry, owner, treasury, predeploys):
+    """The treasury takes the whole split and is paid on L1 through the bridge, minimum M."""
+    registry.updateTerms(CHAIN_ID, 0, 0, ZERO_HASH, sender=owner)
+    registry.setDestination(treasury, (BRIDGE_ROUTE, L1_ACCOUNT, L1_GAS, MINIMUM), sender=owner)
+    return predeploys[0]
+
+
+def test_a_payout_of_exactly_the_minimum_goes_to_l1(chain, keeper, splitter, treasury, treasury_on_l1):
+    receipt = pay_treasury(chain, keeper, splitter, MINIMUM)
+    assert [(e.recipient, e.amount) for e in receipt.events.filter(splitter.L1WithdrawalInitiated)] == [
+        (treasury, MINIMUM)
+    ]
+    assert not receipt.events.filter(splitter.PayoutDeferred)
+    assert splitter.owed(ETH, treasury) == splitter.totalOwed(ETH) == 0
+    assert chain.provider.get_balance(BRIDGE) == MINIMUM
+
+
+def test_a_payout_one_wei_below_the_minimum_is_credited(chain, keeper, splitter, treasury, treasury_on_l1):
+    receipt = pay_treasury(chain, keeper, splitter, MINIMUM - 1)
+    assert not receipt.events.filter(splitter.L1WithdrawalInitiated)
+    assert [(e.recipient, e.amount) for e in receipt.events.filter(splitter.PayoutDeferred)] == [
+        (treasury, MINIMUM - 1)
+    ]
+    assert splitter.owed(ETH, treasury) == splitter.totalOwed(ETH) == MINIMUM - 1
+    assert chain.provider.get_balance(BRIDGE) == 0
+
+
+@pytest.mark.parametrize("credit", [1, MINIMUM // 2, MINIMUM - 1])
+def test_credit_plus_payout_of_exactly_the_minimum_leave_together(
+    chain, keeper, splitter, treasury, treasury_on_l1, credit
+):
+    pay_treasury(chain, keeper, splitter, credit)
+    assert splitter.owed(ETH, treasury) == credit
+    # One wei short of the minimum together: still waiting.
+    if credit < MINIMUM - 1:
+        short = pay_treasury(chain, keeper, splitter, MINIMUM - credit - 1)
+        assert not short.events.filter(splitter.L1WithdrawalInitiated)
+        assert splitter.owed(ETH, treasury) == MINIMUM - 1
+        credit = MINIMUM - 1
+    receipt = pay_treasury(chain, keeper, splitter, MINIMUM - credit)
+    assert [e.amount for e in receipt.events.filter(splitter.L1WithdrawalInitiated)] == [MINIMUM]
+    assert [(e.recipient, e.amount) for e in receipt.events.filter(splitter.Claimed)] == [(treasury, credit)]
+    assert splitter.owed(ETH, treasury) == splitter.totalOwed(ETH) == 0
+    assert chain.provider.get_balance(BRIDGE) == MINIMUM
+
+
+def test_claim_of_exactly_the_minimum_goes_to_l1(
+    chain, owner, keeper, stranger, splitter, treasury, treasury_on_l1
+):
+    bridge = treasury_on_l1
+    bridge.setRejecting(True, sender=owner)  # the bridge refuses: exactly M is credited
+    pay_treasury(chain, keeper, splitter, MINIMUM)
+    assert splitter.owed(ETH, treasury) == MINIMUM
+    bridge.setRejecting(False, sender=owner)
+    receipt = splitter.claim(ETH, treasury, sender=stranger)
+    assert [(e.recipient, e.amount) for e in receipt.events.filter(splitter.L1WithdrawalInitiated)] == [
+        (treasury, MINIMUM)
+    ]
+    assert splitter.owed(ETH, treasury) == splitter.totalOwed(ETH) == 0
+    assert chain.provider.get_balance(BRIDGE) == MINIMUM
+
+
+def test_claim_one_wei_below_the_minimum_reverts(chain, stranger, keeper, splitter, treasury, treasury_on_l1):
+    pay_treasury(chain, keeper, splitter, MINIMUM - 1)
+    with ape.reverts(splitter.BelowL1Minimum, recipient=treasury, amount=MINIMUM - 1, minAmount=MINIMUM):
+        splitter.claim(ETH, treasury, sender=stranger)
+    assert splitter.owed(ETH, treasury) == MINIMUM - 1
+
+
 def test_a_failed_bridge_call_leaves_the_amount_credited(
     chain, registry, owner, keeper, vaults, splitter, treasury, predeploys
 ):
@@ -337,6 +418,49 @@ def test_shared_operator_fee_claimed_to_l1(
     assert chain.provider.get_balance(operator_fee_recipient) == before  # nothing on L2
     assert shared.accountClaimable(ETH, operator_fee_recipient) == 0
     assert shared.totalClaimable(ETH) == chain.provider.get_balance(shared.address)
+
+
+@pytest.mark.parametrize("below", [True, False], ids=["one wei below", "exactly"])
+def test_shared_account_claim_at_the_exact_minimum(
+    chain, registry, owner, reporter, stranger, shared, operator_fee_recipient, predeploys, below
+):
+    settle_shared_epoch(shared, reporter)
+    fee = shared.accountClaimable(ETH, operator_fee_recipient)
+    minimum = fee + 1 if below else fee
+    registry.setDestination(
+        operator_fee_recipient, (BRIDGE_ROUTE, operator_fee_recipient, L1_GAS, minimum), sender=owner
+    )
+    if below:
+        with ape.reverts(
+            shared.BelowL1Minimum, recipient=operator_fee_recipient, amount=fee, minAmount=minimum
+        ):
+            shared.claim(ETH, operator_fee_recipient, sender=stranger)
+        assert shared.accountClaimable(ETH, operator_fee_recipient) == fee
+        return
+    receipt = shared.claim(ETH, operator_fee_recipient, sender=stranger)
+    assert [e.amount for e in receipt.events.filter(shared.L1WithdrawalInitiated)] == [fee]
+    assert shared.accountClaimable(ETH, operator_fee_recipient) == 0
+    assert chain.provider.get_balance(BRIDGE) == fee
+
+
+@pytest.mark.parametrize("below", [True, False], ids=["one wei below", "exactly"])
+def test_shared_chain_claim_at_the_exact_minimum(
+    chain, registry, owner, reporter, stranger, shared, predeploys, below
+):
+    chain_id = settle_shared_epoch(shared, reporter)
+    treasury = registry.getChain(chain_id).treasury
+    owed = shared.chainClaimable(ETH, chain_id)
+    minimum = owed + 1 if below else owed
+    registry.setDestination(treasury, (PASSER_ROUTE, treasury, L1_GAS, minimum), sender=owner)
+    if below:
+        with ape.reverts(shared.BelowL1Minimum, recipient=treasury, amount=owed, minAmount=minimum):
+            shared.claimChain(ETH, chain_id, sender=stranger)
+        assert shared.chainClaimable(ETH, chain_id) == owed
+        return
+    receipt = shared.claimChain(ETH, chain_id, sender=stranger)
+    assert [e.amount for e in receipt.events.filter(shared.L1WithdrawalInitiated)] == [owed]
+    assert shared.chainClaimable(ETH, chain_id) == 0
+    assert chain.provider.get_balance(PASSER) == owed
 
 
 def test_shared_chain_claim_bridged_and_kept_when_the_bridge_fails(
