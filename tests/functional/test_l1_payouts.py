@@ -341,15 +341,22 @@ def test_a_misconfigured_vault_is_refused_and_nothing_moves(
     assert {a: chain.provider.get_balance(a) for a in held} == held
 
 
-@given(
-    route=st.sampled_from([BRIDGE_ROUTE, PASSER_ROUTE]),
-    minimum=st.one_of(st.just(0), st.integers(1, 3 * ETHER)),
-    # Each day: the treasury's payout, and whether the bridge rejects calls that day.
-    days=st.lists(st.tuples(st.integers(1, 2 * ETHER), st.booleans()), min_size=1, max_size=5),
-)
+@st.composite
+def l1_minimum_and_days(draw):
+    """A destination minimum, and per day the treasury's payout and whether the bridge rejects
+    calls that day; payouts of exactly the minimum, one wei either side, and 1 wei (which tops
+    up a credit of minimum - 1 to exactly the minimum) are drawn often."""
+    minimum = draw(st.one_of(st.sampled_from([0, 1, ETHER]), st.integers(1, 3 * ETHER)))
+    near = sorted({1, *(m for m in (minimum - 1, minimum, minimum + 1) if m >= 1)})
+    payout = st.one_of(st.sampled_from(near), st.integers(1, 2 * ETHER))
+    return minimum, draw(st.lists(st.tuples(payout, st.booleans()), min_size=1, max_size=5))
+
+
+@given(route=st.sampled_from([BRIDGE_ROUTE, PASSER_ROUTE]), scenario=l1_minimum_and_days())
 def test_l1_payout_sequences_follow_the_model(
-    chain, registry, owner, keeper, splitter, treasury, predeploys, route, minimum, days
+    chain, registry, owner, keeper, splitter, treasury, predeploys, route, scenario
 ):
+    minimum, days = scenario
     bridge, _ = predeploys
     target = BRIDGE if route == BRIDGE_ROUTE else PASSER
     with restore_after(chain):
