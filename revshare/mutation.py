@@ -295,12 +295,23 @@ def _status(result: subprocess.CompletedProcess[str]) -> str:
     raise SystemExit(f"the test run itself broke (pytest exit {result.returncode}):\n{tail}")
 
 
+def _run_tests(args: list[str], project: Path) -> str:
+    """`ape test ARGS` as "killed" or "survived". A run that breaks (pytest exit other than 0 or
+    1: the node did not start in time on a loaded machine, a collection error) is run once more;
+    breaking twice stops the check, never counts as a kill."""
+    result = _run(["test", *args], project)
+    if result.returncode not in (0, 1):
+        print("(the test run broke; running it again)", end=" ", flush=True)
+        result = _run(["test", *args], project)
+    return _status(result)
+
+
 def check_baseline(project: Path, suites: list[tuple[str, ...]]) -> None:
     """The unmutated copy must compile and pass every test list used, or no kill means anything."""
     if _run(["compile", "--force"], project).returncode != 0:
         raise SystemExit("the unmutated project does not compile")
     for tests in suites:
-        if _status(_run(["test", *tests, "-q", "-p", "no:cacheprovider"], project)) != "survived":
+        if _run_tests([*tests, "-q", "-p", "no:cacheprovider"], project) != "survived":
             raise SystemExit(f"the unmutated project fails {' '.join(tests)}: fix that first")
 
 
@@ -315,8 +326,7 @@ def run_mutant(mutant: Mutant, project: Path, tests: tuple[str, ...]) -> Outcome
         if _run(["compile", "--force"], project).returncode != 0:
             status = "invalid"
         else:
-            result = _run(["test", *tests, "-x", "-q", "-p", "no:cacheprovider"], project)
-            status = _status(result)
+            status = _run_tests([*tests, "-x", "-q", "-p", "no:cacheprovider"], project)
     finally:
         path.write_text(original)
     return Outcome(

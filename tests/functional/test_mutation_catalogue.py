@@ -1,6 +1,9 @@
 """The mutation check's catalogue stays in step with the contracts (the check itself runs with
 `make mutation`, outside `make test`)."""
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from revshare import mutation
@@ -74,3 +77,18 @@ def test_a_broken_baseline_fails_the_check(monkeypatch, tmp_path):
     with pytest.raises(SystemExit) as stopped:
         mutation.main(["--only", MUTANTS[0].id])
     assert stopped.value.code != 0  # a message: exit status 1
+
+
+def test_a_broken_test_run_is_retried_once_then_stops_the_check(monkeypatch):
+    codes = iter([3, 1, 4, 4])
+    calls = []
+
+    def fake_run(args, cwd):
+        calls.append(args)
+        return subprocess.CompletedProcess(args, next(codes), "", "INTERNALERROR> node did not start")
+
+    monkeypatch.setattr(mutation, "_run", fake_run)
+    assert mutation._run_tests(["tests/x.py"], Path(".")) == "killed"  # broke, then a real failure
+    with pytest.raises(SystemExit, match="the test run itself broke"):
+        mutation._run_tests(["tests/x.py"], Path("."))  # broke twice: never a kill
+    assert len(calls) == 4
