@@ -1,5 +1,5 @@
-"""The mutation check's catalogue stays in step with the contracts (the check itself runs with
-`make mutation`, outside `make test`)."""
+"""The mutation check's catalogue stays in step with the contracts, and its exit status is an
+honest gate (the check itself runs with `make mutation`, in CI right after `make test`)."""
 
 import subprocess
 from pathlib import Path
