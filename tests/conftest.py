@@ -8,12 +8,13 @@ swallows failed asserts in eth-ape 0.8.51).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from eth_utils import to_checksum_address
+from eth_utils import keccak, to_checksum_address
 from hypothesis import HealthCheck, Phase, settings
 
 from revshare.config import ETH_ASSET
@@ -85,6 +86,82 @@ def _quiet_revert_traces():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ape_ethereum.trace.Trace, "show", lambda self, *args, **kwargs: None)
         yield
+
+
+def _revert_data(error: Exception) -> bytes | None:
+    """The raw revert data of an error ape did not decode (a reverted deployment or eth_call)."""
+    base = getattr(error, "base_err", None)
+    for candidate in (getattr(base, "data", None), getattr(error, "revert_message", None)):
+        if isinstance(candidate, str) and re.fullmatch(r"0x(?:[0-9a-fA-F]{2})+", candidate):
+            return bytes.fromhex(candidate[2:])
+    # An eth_call's revert, as anvil words it: "custom error 0x<selector>: <arguments>", the
+    # arguments as text when they are valid UTF-8 and in hex otherwise.
+    message = str(getattr(base, "args", [""])[0] if base is not None else "")
+    if found := re.search(r"custom error 0x([0-9a-fA-F]{8})(?:: (.*))?$", message, re.DOTALL):
+        selector, arguments = bytes.fromhex(found[1]), found[2] or ""
+        if re.fullmatch(r"(?:[0-9a-fA-F]{2})*", arguments):
+            return selector + bytes.fromhex(arguments)
+        return selector + arguments.encode()
+    return None
+
+
+def _same_value(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, str) and actual.startswith("0x") and len(actual) == 42:
+        return actual.lower() == str(getattr(expected, "address", expected)).lower()
+    return actual == expected
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _strict_custom_errors():
+    """`ape.reverts(contract.SomeError, arg=...)` in eth-ape 0.8.51 checks the error only when the
+    revert decodes as *some* custom error of the called contract: a plain revert, a panic, another
+    error or a reverted deployment (never decoded) passes it silently, arguments unchecked. Make it
+    strict: the revert data must carry that error's selector, and the named arguments must match
+    (ape checks them when it decoded the error; they are decoded here when it did not). Expecting
+    a revert without data is spelled `reverts_without_data()`."""
+    from ape.exceptions import CustomError
+    from ape.pytest.contextmanagers import RevertsContextManager
+    from eth_abi import decode
+
+    original = RevertsContextManager.__exit__
+
+    def strict_exit(self, exc_type, exc_value, traceback):
+        handled = original(self, exc_type, exc_value, traceback)
+        expected = self.expected_message
+        if not (isinstance(expected, type) and issubclass(expected, CustomError)):
+            return handled
+        if isinstance(exc_value, CustomError):
+            if not isinstance(exc_value, expected) and exc_value.abi.selector != expected.abi.selector:
+                raise AssertionError(f"expected {expected.abi.signature}, got {exc_value.abi.signature}")
+            return handled  # ape compared the arguments
+        data = _revert_data(exc_value)
+        if data is None or data[:4] != keccak(text=expected.abi.selector)[:4]:
+            raise AssertionError(f"expected {expected.abi.signature}, got the revert {exc_value!r}")
+        types = [i.canonical_type for i in expected.abi.inputs]
+        decoded = dict(zip([i.name for i in expected.abi.inputs], decode(types, data[4:]), strict=True))
+        for name, value in self.error_inputs.items():
+            if name not in decoded or not _same_value(decoded[name], value):
+                raise AssertionError(f"{expected.abi.signature}: expected {name}={value}, got {decoded}")
+        return handled
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(RevertsContextManager, "__exit__", strict_exit)
+        yield
+
+
+@contextmanager
+def reverts_without_data() -> Iterator[None]:
+    """A revert that carries no data at all (e.g. plain ETH sent to a contract with no receive
+    function): not a custom error, not a panic, not a reason string."""
+    from ape.exceptions import ContractLogicError, CustomError
+
+    try:
+        yield
+    except ContractLogicError as error:
+        assert not isinstance(error, CustomError), f"expected no revert data, got {error!r}"
+        assert error.revert_message == "Transaction failed.", f"expected no revert data, got {error!r}"
+    else:
+        raise AssertionError("Transaction did not revert.")
 
 
 @pytest.fixture(scope="session", autouse=True)

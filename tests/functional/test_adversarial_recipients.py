@@ -72,7 +72,7 @@ def test_gas_burner_cannot_claim_but_keeps_its_credit(owner, keeper, project, re
     keeper.transfer(vaults["base_fee_vault"], ETH)
     splitter.disburse(sender=keeper)
     owed = splitter.owed(ETH_KEY, burner)
-    with ape.reverts():
+    with ape.reverts(splitter.ClaimFailed, asset=ETH_KEY, recipient=burner.address):
         splitter.claim(ETH_KEY, burner, sender=keeper, gas_limit=2_000_000)
     assert splitter.owed(ETH_KEY, burner) == owed  # a failed claim changes nothing
 

@@ -74,7 +74,7 @@ def test_destination_settings_are_checked_and_evented(registry, owner, stranger,
             registry.setDestination(treasury, invalid, sender=owner)
     with ape.reverts(registry.ZeroAddress):
         registry.setDestination(zero, (BRIDGE_ROUTE, treasury, L1_GAS, 0), sender=owner)
-    with ape.reverts():
+    with ape.reverts(registry.OwnableUnauthorizedAccount, account=stranger.address):
         registry.setDestination(treasury, (BRIDGE_ROUTE, treasury, L1_GAS, 0), sender=stranger)
     receipt = registry.setDestination(treasury, (PASSER_ROUTE, L1_ACCOUNT, L1_GAS, 5 * ETHER), sender=owner)
     (event,) = receipt.events.filter(registry.DestinationSet)
@@ -168,6 +168,87 @@ def test_amounts_below_the_minimum_wait_credited_then_leave_together(
     assert chain.provider.get_balance(BRIDGE) == 900 * MILLI  # nothing lost
 
 
+# ---------------------------------------------------------------- exactly the L1 minimum
+MINIMUM = 700 * MILLI  # an L1 destination's minAmount M in the exact-boundary tests below
+
+
+def pay_treasury(chain, keeper, splitter, amount):
+    """One disbursement paying `amount` to the treasury (terms 0/0: it gets everything)."""
+    keeper.transfer(splitter, amount)
+    chain.pending_timestamp += ONE_DAY
+    return splitter.disburse(sender=keeper)
+
+
+@pytest.fixture
+def treasury_on_l1(registry, owner, treasury, predeploys):
+    """The treasury takes the whole split and is paid on L1 through the bridge, minimum M."""
+    registry.updateTerms(CHAIN_ID, 0, 0, ZERO_HASH, sender=owner)
+    registry.setDestination(treasury, (BRIDGE_ROUTE, L1_ACCOUNT, L1_GAS, MINIMUM), sender=owner)
+    return predeploys[0]
+
+
+def test_a_payout_of_exactly_the_minimum_goes_to_l1(chain, keeper, splitter, treasury, treasury_on_l1):
+    receipt = pay_treasury(chain, keeper, splitter, MINIMUM)
+    assert [(e.recipient, e.amount) for e in receipt.events.filter(splitter.L1WithdrawalInitiated)] == [
+        (treasury, MINIMUM)
+    ]
+    assert not receipt.events.filter(splitter.PayoutDeferred)
+    assert splitter.owed(ETH, treasury) == splitter.totalOwed(ETH) == 0
+    assert chain.provider.get_balance(BRIDGE) == MINIMUM
+
+
+def test_a_payout_one_wei_below_the_minimum_is_credited(chain, keeper, splitter, treasury, treasury_on_l1):
+    receipt = pay_treasury(chain, keeper, splitter, MINIMUM - 1)
+    assert not receipt.events.filter(splitter.L1WithdrawalInitiated)
+    assert [(e.recipient, e.amount) for e in receipt.events.filter(splitter.PayoutDeferred)] == [
+        (treasury, MINIMUM - 1)
+    ]
+    assert splitter.owed(ETH, treasury) == splitter.totalOwed(ETH) == MINIMUM - 1
+    assert chain.provider.get_balance(BRIDGE) == 0
+
+
+@pytest.mark.parametrize("credit", [1, MINIMUM // 2, MINIMUM - 1])
+def test_credit_plus_payout_of_exactly_the_minimum_leave_together(
+    chain, keeper, splitter, treasury, treasury_on_l1, credit
+):
+    pay_treasury(chain, keeper, splitter, credit)
+    assert splitter.owed(ETH, treasury) == credit
+    # One wei short of the minimum together: still waiting.
+    if credit < MINIMUM - 1:
+        short = pay_treasury(chain, keeper, splitter, MINIMUM - credit - 1)
+        assert not short.events.filter(splitter.L1WithdrawalInitiated)
+        assert splitter.owed(ETH, treasury) == MINIMUM - 1
+        credit = MINIMUM - 1
+    receipt = pay_treasury(chain, keeper, splitter, MINIMUM - credit)
+    assert [e.amount for e in receipt.events.filter(splitter.L1WithdrawalInitiated)] == [MINIMUM]
+    assert [(e.recipient, e.amount) for e in receipt.events.filter(splitter.Claimed)] == [(treasury, credit)]
+    assert splitter.owed(ETH, treasury) == splitter.totalOwed(ETH) == 0
+    assert chain.provider.get_balance(BRIDGE) == MINIMUM
+
+
+def test_claim_of_exactly_the_minimum_goes_to_l1(
+    chain, owner, keeper, stranger, splitter, treasury, treasury_on_l1
+):
+    bridge = treasury_on_l1
+    bridge.setRejecting(True, sender=owner)  # the bridge refuses: exactly M is credited
+    pay_treasury(chain, keeper, splitter, MINIMUM)
+    assert splitter.owed(ETH, treasury) == MINIMUM
+    bridge.setRejecting(False, sender=owner)
+    receipt = splitter.claim(ETH, treasury, sender=stranger)
+    assert [(e.recipient, e.amount) for e in receipt.events.filter(splitter.L1WithdrawalInitiated)] == [
+        (treasury, MINIMUM)
+    ]
+    assert splitter.owed(ETH, treasury) == splitter.totalOwed(ETH) == 0
+    assert chain.provider.get_balance(BRIDGE) == MINIMUM
+
+
+def test_claim_one_wei_below_the_minimum_reverts(chain, stranger, keeper, splitter, treasury, treasury_on_l1):
+    pay_treasury(chain, keeper, splitter, MINIMUM - 1)
+    with ape.reverts(splitter.BelowL1Minimum, recipient=treasury, amount=MINIMUM - 1, minAmount=MINIMUM):
+        splitter.claim(ETH, treasury, sender=stranger)
+    assert splitter.owed(ETH, treasury) == MINIMUM - 1
+
+
 def test_a_failed_bridge_call_leaves_the_amount_credited(
     chain, registry, owner, keeper, vaults, splitter, treasury, predeploys
 ):
@@ -259,41 +340,6 @@ def test_a_misconfigured_vault_is_refused_and_nothing_moves(
     assert {a: chain.provider.get_balance(a) for a in held} == held
 
 
-@given(
-    route=st.sampled_from([BRIDGE_ROUTE, PASSER_ROUTE]),
-    minimum=st.one_of(st.just(0), st.integers(1, 3 * ETHER)),
-    # Each day: the treasury's payout, and whether the bridge rejects calls that day.
-    days=st.lists(st.tuples(st.integers(1, 2 * ETHER), st.booleans()), min_size=1, max_size=5),
-)
-def test_l1_payout_sequences_follow_the_model(
-    chain, registry, owner, keeper, splitter, treasury, predeploys, route, minimum, days
-):
-    bridge, _ = predeploys
-    target = BRIDGE if route == BRIDGE_ROUTE else PASSER
-    with restore_after(chain):
-        registry.updateTerms(CHAIN_ID, 0, 0, ZERO_HASH, sender=owner)  # the treasury gets everything
-        registry.setDestination(treasury, (route, treasury, L1_GAS, minimum), sender=owner)
-        start = chain.provider.get_balance(target)
-        credited = sent = 0
-        for amount, bridge_down in days:
-            if bridge_down != bridge.rejecting():
-                bridge.setRejecting(bridge_down, sender=owner)
-            keeper.transfer(splitter, amount)
-            chain.pending_timestamp += ONE_DAY
-            receipt = splitter.disburse(sender=keeper)
-            expected = l1_payout(amount, credited, minimum)
-            withdrawals = [e.amount for e in receipt.events.filter(splitter.L1WithdrawalInitiated)]
-            if expected.sent and not (bridge_down and route == BRIDGE_ROUTE):
-                assert withdrawals == [expected.sent]
-                credited, sent = expected.credited, sent + expected.sent
-            else:  # below the minimum, or the bridge refused: the amount joins the credit
-                assert withdrawals == []
-                credited += amount
-            assert splitter.owed(ETH, treasury) == splitter.totalOwed(ETH) == credited
-            assert chain.provider.get_balance(target) - start == sent
-        assert chain.provider.get_balance(splitter.address) == credited  # nothing lost
-
-
 # ---------------------------------------------------------------- the shared sequencer's claims
 
 
@@ -338,6 +384,49 @@ def test_shared_operator_fee_claimed_to_l1(
     assert shared.totalClaimable(ETH) == chain.provider.get_balance(shared.address)
 
 
+@pytest.mark.parametrize("below", [True, False], ids=["one wei below", "exactly"])
+def test_shared_account_claim_at_the_exact_minimum(
+    chain, registry, owner, reporter, stranger, shared, operator_fee_recipient, predeploys, below
+):
+    settle_shared_epoch(shared, reporter)
+    fee = shared.accountClaimable(ETH, operator_fee_recipient)
+    minimum = fee + 1 if below else fee
+    registry.setDestination(
+        operator_fee_recipient, (BRIDGE_ROUTE, operator_fee_recipient, L1_GAS, minimum), sender=owner
+    )
+    if below:
+        with ape.reverts(
+            shared.BelowL1Minimum, recipient=operator_fee_recipient, amount=fee, minAmount=minimum
+        ):
+            shared.claim(ETH, operator_fee_recipient, sender=stranger)
+        assert shared.accountClaimable(ETH, operator_fee_recipient) == fee
+        return
+    receipt = shared.claim(ETH, operator_fee_recipient, sender=stranger)
+    assert [e.amount for e in receipt.events.filter(shared.L1WithdrawalInitiated)] == [fee]
+    assert shared.accountClaimable(ETH, operator_fee_recipient) == 0
+    assert chain.provider.get_balance(BRIDGE) == fee
+
+
+@pytest.mark.parametrize("below", [True, False], ids=["one wei below", "exactly"])
+def test_shared_chain_claim_at_the_exact_minimum(
+    chain, registry, owner, reporter, stranger, shared, predeploys, below
+):
+    chain_id = settle_shared_epoch(shared, reporter)
+    treasury = registry.getChain(chain_id).treasury
+    owed = shared.chainClaimable(ETH, chain_id)
+    minimum = owed + 1 if below else owed
+    registry.setDestination(treasury, (PASSER_ROUTE, treasury, L1_GAS, minimum), sender=owner)
+    if below:
+        with ape.reverts(shared.BelowL1Minimum, recipient=treasury, amount=owed, minAmount=minimum):
+            shared.claimChain(ETH, chain_id, sender=stranger)
+        assert shared.chainClaimable(ETH, chain_id) == owed
+        return
+    receipt = shared.claimChain(ETH, chain_id, sender=stranger)
+    assert [e.amount for e in receipt.events.filter(shared.L1WithdrawalInitiated)] == [owed]
+    assert shared.chainClaimable(ETH, chain_id) == 0
+    assert chain.provider.get_balance(PASSER) == owed
+
+
 def test_shared_chain_claim_bridged_and_kept_when_the_bridge_fails(
     chain, registry, owner, reporter, stranger, shared, predeploys
 ):
@@ -358,3 +447,47 @@ def test_shared_chain_claim_bridged_and_kept_when_the_bridge_fails(
     (sent,) = receipt.events.filter(shared.L1WithdrawalInitiated)
     assert (sent.recipient, sent.amount, sent.route) == (treasury, owed, BRIDGE_ROUTE)
     assert chain.provider.get_balance(BRIDGE) == owed
+
+
+# ---------------------------------------------------------------- property test (last: slowest;
+# the mutation check stops at the first failure, so the quick exact cases above go first)
+@st.composite
+def l1_minimum_and_days(draw):
+    """A destination minimum, and per day the treasury's payout and whether the bridge rejects
+    calls that day; payouts of exactly the minimum, one wei either side, and 1 wei (which tops
+    up a credit of minimum - 1 to exactly the minimum) are drawn often."""
+    minimum = draw(st.one_of(st.sampled_from([0, 1, ETHER]), st.integers(1, 3 * ETHER)))
+    near = sorted({1, *(m for m in (minimum - 1, minimum, minimum + 1) if m >= 1)})
+    payout = st.one_of(st.sampled_from(near), st.integers(1, 2 * ETHER))
+    return minimum, draw(st.lists(st.tuples(payout, st.booleans()), min_size=1, max_size=5))
+
+
+@given(route=st.sampled_from([BRIDGE_ROUTE, PASSER_ROUTE]), scenario=l1_minimum_and_days())
+def test_l1_payout_sequences_follow_the_model(
+    chain, registry, owner, keeper, splitter, treasury, predeploys, route, scenario
+):
+    minimum, days = scenario
+    bridge, _ = predeploys
+    target = BRIDGE if route == BRIDGE_ROUTE else PASSER
+    with restore_after(chain):
+        registry.updateTerms(CHAIN_ID, 0, 0, ZERO_HASH, sender=owner)  # the treasury gets everything
+        registry.setDestination(treasury, (route, treasury, L1_GAS, minimum), sender=owner)
+        start = chain.provider.get_balance(target)
+        credited = sent = 0
+        for amount, bridge_down in days:
+            if bridge_down != bridge.rejecting():
+                bridge.setRejecting(bridge_down, sender=owner)
+            keeper.transfer(splitter, amount)
+            chain.pending_timestamp += ONE_DAY
+            receipt = splitter.disburse(sender=keeper)
+            expected = l1_payout(amount, credited, minimum)
+            withdrawals = [e.amount for e in receipt.events.filter(splitter.L1WithdrawalInitiated)]
+            if expected.sent and not (bridge_down and route == BRIDGE_ROUTE):
+                assert withdrawals == [expected.sent]
+                credited, sent = expected.credited, sent + expected.sent
+            else:  # below the minimum, or the bridge refused: the amount joins the credit
+                assert withdrawals == []
+                credited += amount
+            assert splitter.owed(ETH, treasury) == splitter.totalOwed(ETH) == credited
+            assert chain.provider.get_balance(target) - start == sent
+        assert chain.provider.get_balance(splitter.address) == credited  # nothing lost

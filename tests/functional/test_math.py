@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from revshare.model import UINT256_MAX, split, split_with_fee
-from tests.strategies import EDGE_AMOUNTS, any_bps, uint256
+from tests.strategies import EDGE_AMOUNTS, any_bps, gross_and_cost, valid_bps
 
 
 def assert_batch_matches_model(math_harness, cases):
@@ -31,14 +31,19 @@ def test_single_case_entry_point(math_harness):
     assert math_harness.split(UINT256_MAX, UINT256_MAX, 10_000, 10_000) == (UINT256_MAX, 0, False)
 
 
-@given(cases=st.lists(st.tuples(uint256, uint256, any_bps, any_bps).map(list), min_size=1, max_size=200))
+# [gross, l1Cost, grossBps, netBps] (and feeBps): equal and adjacent amounts, edge rates, drawn often.
+split_cases = st.tuples(gross_and_cost, any_bps, any_bps).map(lambda c: [*c[0], c[1], c[2]])
+fee_cases = st.tuples(split_cases, st.one_of(valid_bps, any_bps)).map(lambda c: [*c[0], c[1]])
+
+
+@given(cases=st.lists(split_cases, min_size=1, max_size=200))
 def test_library_matches_model_for_any_uint256(math_harness, cases):
     assert_batch_matches_model(math_harness, cases)
 
 
 @given(
     cases=st.lists(
-        st.tuples(uint256, uint256, any_bps, any_bps, st.one_of(st.integers(0, 10_000), any_bps)).map(list),
+        fee_cases,
         min_size=1,
         max_size=150,
     )

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from revshare.model import split
 from tests.conftest import CHAIN_ID, ONE_DAY, restore_after
 from tests.conftest import ETH as ETH_KEY
+from tests.strategies import amounts, valid_bps
 
 AMOUNT = 1_000 * 10**18
 REVERT, RETURN_FALSE, RETURN_BOMB = 0, 1, 2
@@ -175,10 +176,10 @@ def test_pause_blocks_disbursements_but_not_claims(
 
 
 @given(
-    amount=st.integers(0, 2**200),
+    amount=amounts(2**200),
     blocked=st.sampled_from(["none", "collective", "treasury", "both"]),
     mode=st.sampled_from([REVERT, RETURN_FALSE, RETURN_BOMB]),
-    terms=st.tuples(st.integers(0, 10_000), st.integers(0, 10_000)),
+    terms=st.tuples(valid_bps, valid_bps),
 )
 def test_token_disbursement_conserves_value(
     chain,

@@ -54,7 +54,7 @@ def test_expect_revert_checks_error_name_and_arguments(rpc, splitter, keeper):
 def test_expect_revert_fails_when_nothing_reverts(rpc, splitter, keeper):
     rpc.transfer(keeper, splitter, 1)
     with pytest.raises(AssertionError, match="did not revert"):
-        Direct(rpc, splitter).expect_revert(None, "disburse", sender=keeper)
+        Direct(rpc, splitter).expect_revert("NothingToDisburse", "disburse", sender=keeper)
 
 
 def test_failed_transaction_is_an_error(rpc, splitter, keeper):
