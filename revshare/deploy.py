@@ -163,9 +163,32 @@ class Steps:
             raise DeployError(
                 f"{name} at {address} was deployed with other arguments than the config now gives"
             )
+        if not self._code_matches(container, args, address):
+            raise DeployError(
+                f"{address} (nonce {nonce} of {self.sender.address}) holds other code than {name} with "
+                f"these arguments: another contract took the nonce. Remove '{name}' from 'pending' in "
+                f"{self.record.path} to deploy it again"
+            )
         self._record(name, container, address, None, None, args)
         self.log(f"  {name:<34} {address} (adopted from the interrupted run)")
         return container.at(address)
+
+    def _code_matches(self, container: Any, args: list[Any], address: str) -> bool:
+        """Whether `address` holds exactly the code this deployment creates: the creation code
+        with these arguments, simulated from the deployer (immutables filled in as they would be)."""
+        from ape import networks
+
+        creation = bytes.fromhex(str(container.contract_type.deployment_bytecode.bytecode).removeprefix("0x"))
+        if args:
+            creation += bytes(container.constructor.encode_input(*args))
+        provider = networks.provider
+        try:
+            expected = bytes(
+                provider.web3.eth.call({"from": self.sender.address, "data": "0x" + creation.hex()})
+            )
+        except Exception:  # the constructor no longer runs: this cannot be the deployment
+            return False
+        return expected == bytes(provider.get_code(address))
 
     def call(self, description: str, *, done: Any, send: Any) -> None:
         """Send a configuration transaction unless the chain already shows its effect."""

@@ -125,11 +125,6 @@ def test_adoption_refuses_other_constructor_arguments(record_file, chain, owner,
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="revshare/deploy.py adopts any code found at the pending address (it compares only the "
-    "recorded constructor arguments): reported to the deploy.py owner; remove this mark with the fix",
-)
 def test_adoption_refuses_a_contract_with_other_code(record_file, chain, owner, project, args):
     """The nonce went to another contract's deployment (same deployer, same nonce, other bytecode)."""
     record = open_record(record_file, chain, owner)
