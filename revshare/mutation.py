@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -380,11 +381,19 @@ def _run_tests(args: list[str], project: Path) -> str:
     return _status(result)
 
 
+def baseline_runs(suites: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The test runs that cover every suite once: all plain file lists together, and each list
+    with options (such as ``-k``) on its own."""
+    plain = sorted({name for suite in suites if not any(a.startswith("-") for a in suite) for name in suite})
+    with_options = sorted({suite for suite in suites if any(a.startswith("-") for a in suite)})
+    return ([tuple(plain)] if plain else []) + with_options
+
+
 def check_baseline(project: Path, suites: list[tuple[str, ...]]) -> None:
     """The unmutated copy must compile and pass every test list used, or no kill means anything."""
     if _run(["compile", "--force"], project).returncode != 0:
         raise SystemExit("the unmutated project does not compile")
-    for tests in suites:
+    for tests in baseline_runs(suites):
         if _run_tests([*tests, "-q", "-p", "no:cacheprovider"], project) != "survived":
             raise SystemExit(f"the unmutated project fails {' '.join(tests)}: fix that first")
 
@@ -435,8 +444,15 @@ def main(argv: list[str] | None = None) -> int:
         default="relevant",
         help="the tests each mutant faces: those relevant to its contract, or the stateful test alone",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="mutants checked at once, each in its own copy of the project (default: 2, or 1 on one core)",
+    )
     args = parser.parse_args(argv)
     stateful = args.suite == "stateful"
+    jobs = max(1, args.jobs)
     unknown = set(args.only or []) - {m.id for m in MUTANTS}
     if unknown:
         parser.error(f"unknown mutant ids: {', '.join(sorted(unknown))}")
@@ -444,18 +460,31 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SOLCX_BINARY_PATH", str(ROOT / ".build" / "solcx"))
     os.environ.setdefault("APE_DATA_FOLDER", str(ROOT / ".build" / "ape-data"))
     os.environ["REVSHARE_HYPOTHESIS_PROFILE"] = "mutation"  # no shrinking: a failure is enough
-    outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="revshare-mutants-") as tmp:
-        project = Path(tmp)
-        _copy_project(project)
+        copies = [Path(tmp) / f"copy-{n}" for n in range(jobs)]
+        for copy in copies:
+            _copy_project(copy)
         suites = sorted({STATEFUL_TESTS if stateful else m.tests for m in chosen})
         print(f"baseline: the unmutated copy against {len(suites)} test list(s) ...", flush=True)
-        check_baseline(project, suites)
-        for index, mutant in enumerate(chosen, start=1):
-            print(f"[{index}/{len(chosen)}] {mutant.id}: {mutant.description} ...", end=" ", flush=True)
-            outcome = run_mutant(mutant, project, STATEFUL_TESTS if stateful else mutant.tests)
-            outcomes.append(outcome)
-            print(f"{outcome.status} ({outcome.seconds:.0f} s)", flush=True)
+        check_baseline(copies[0], suites)
+        free = list(copies)
+
+        def check(mutant: Mutant) -> Outcome:
+            project = free.pop()  # one copy per running mutant (list.pop is atomic)
+            try:
+                outcome = run_mutant(mutant, project, STATEFUL_TESTS if stateful else mutant.tests)
+            finally:
+                free.append(project)
+            done = len(finished) + 1
+            finished.append(outcome.id)
+            print(f"[{done}/{len(chosen)}] {mutant.id}: {mutant.description}: {outcome.status} "
+                  f"({outcome.seconds:.0f} s)", flush=True)  # fmt: skip
+            return outcome
+
+        finished: list[str] = []
+        print(f"{len(chosen)} mutants, {jobs} at a time ...", flush=True)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            outcomes = list(pool.map(check, chosen))
     valid = [o for o in outcomes if o.status != "invalid"]
     killed = [o for o in valid if o.status == "killed"]
     survivors = [o for o in valid if o.status == "survived"]
