@@ -167,11 +167,6 @@ def terms_hash_of(document: Path) -> str:
     return "0x" + keccak(document.read_bytes()).hex()
 
 
-def checked_address(value: Any) -> str:
-    """A non-zero address in checksum form (`revshare.values.parse_address`); ValueError otherwise."""
-    return parse_address(value)
-
-
 class _Checker:
     """Collects problems with their location instead of stopping at the first."""
 
@@ -187,7 +182,7 @@ class _Checker:
                 self.fail(where, "is required")
             return None
         try:
-            return checked_address(value)
+            return parse_address(value)
         except ValueError as exc:
             self.fail(where, str(exc))
             return None
@@ -363,7 +358,7 @@ def parse_destination(
     addresses = {"recipient": recipient, "l1_recipient": recipient if l1_recipient is None else l1_recipient}
     for name, value in addresses.items():
         try:
-            addresses[name] = checked_address(value)
+            addresses[name] = parse_address(value)
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from None
     if l1_recipient is None:

@@ -83,6 +83,18 @@ def provider_url(provider: Any) -> str | None:
     return None
 
 
+def connection_failure(exc: BaseException) -> str:
+    """A failed connection to a node in a few words (from the client library's message)."""
+    text = str(exc).lower()
+    if "refused" in text:
+        return "connection refused"
+    if "name or service" in text or "resolve" in text or "nodename" in text:
+        return "unknown host"
+    if "closed" in text or "aborted" in text or "reset" in text or "disconnected" in text:
+        return "connection dropped"
+    return "connection failed"
+
+
 def unreachable_reason(url: str | None, timeout: float = 5.0) -> str:
     """Why a node does not answer, in a few words (asks it for its chain id once)."""
     import requests
@@ -96,12 +108,7 @@ def unreachable_reason(url: str | None, timeout: float = 5.0) -> str:
     except requests.exceptions.Timeout:
         return "timed out"
     except requests.exceptions.ConnectionError as exc:
-        text = str(exc).lower()
-        if "refused" in text:
-            return "connection refused"
-        if "name or service not known" in text or "resolve" in text or "nodename" in text:
-            return "host not found"
-        return "connection failed"
+        return connection_failure(exc)
     except requests.exceptions.RequestException:
         return "bad URL"
     if response.status_code != 200:

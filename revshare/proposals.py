@@ -27,10 +27,11 @@ from typing import Any
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
-from revshare.config import ETH_ASSET, ZERO_ADDRESS, checked_address
+from revshare.config import ETH_ASSET, ZERO_ADDRESS
 from revshare.model import BPS_DENOMINATOR, l1_payout, split
 from revshare.onchain import ChainState, RegistryState, read_destination
 from revshare.routes import Destination, Route
+from revshare.values import parse_address
 
 TX_BUILDER_VERSION = "1.18.0"
 ETH = 10**18
@@ -105,7 +106,7 @@ def _check_bps(name: str, value: int) -> None:
 
 def _check_address(name: str, value: str) -> str:
     try:
-        return checked_address(value)
+        return parse_address(value)
     except ValueError as exc:
         raise ProposalError(f"{name}: {exc}") from None
 

@@ -45,3 +45,26 @@ def container(name: str) -> Any:
 def deploy_vault(sender: Any, role: str, recipient: str, minimum: int = 0) -> Any:
     """Deploy the real (legacy, 1.4.1) fee vault of `role` paying `recipient` on L2."""
     return sender.deploy(container(REAL_VAULTS[role]), recipient, minimum, WITHDRAWAL_NETWORK_L2)
+
+
+def real_system(
+    project: Any, owner: Any, registry: Any, *, chain_id: int, interval: int, l1_minimum: int = 0
+) -> tuple[dict[str, Any], Any]:
+    """A ChainRevenueSplitter whose sequencer, base and L1 fee vaults are the real OP Stack vaults
+    (the operator vault is the mock, minimum 0: the package has none), deployed right after them."""
+    from revshare.config import VAULT_ROLES
+    from revshare.deploy import create_address
+
+    splitter_address = create_address(owner.address, owner.nonce + len(VAULT_ROLES))
+    vaults = {}
+    for role in VAULT_ROLES:
+        if role in REAL_VAULTS:
+            minimum = l1_minimum if role == "l1_fee_vault" else 0
+            vaults[role] = deploy_vault(owner, role, splitter_address, minimum)
+        else:
+            vaults[role] = owner.deploy(project.MockFeeVault, splitter_address, 0, WITHDRAWAL_NETWORK_L2)
+    splitter = owner.deploy(
+        project.ChainRevenueSplitter, registry, chain_id, [vaults[r].address for r in VAULT_ROLES], interval
+    )
+    assert splitter.address == splitter_address
+    return vaults, splitter

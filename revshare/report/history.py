@@ -34,6 +34,7 @@ from revshare.report.reader import (
     EventLog,
 )
 from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
+from revshare.vaults import MINIMUM_GETTERS
 
 SPLITTER_EVENTS = (
     "Disbursed",
@@ -209,7 +210,7 @@ def _registry_state(reader: ChainReader, registry: str, chain_id: int, block: in
 def vault_minimum(reader: ChainReader, vault: str, block: int) -> int:
     """A fee vault's minimum withdrawal amount: the lowercase getter where the vault has it
     (1.5.0 on), else the uppercase one every version has."""
-    for getter in ("minWithdrawalAmount()", "MIN_WITHDRAWAL_AMOUNT()"):
+    for getter in MINIMUM_GETTERS:
         try:
             raw = reader.call(vault, getter, [], [], block)
         except CallReverted:

@@ -17,7 +17,7 @@ from typing import Any
 
 import requests
 
-from revshare.network import redact_urls
+from revshare.network import connection_failure, redact_urls
 
 Request = Callable[[str, list[Any]], Any]
 USER_AGENT = "revshare-report"
@@ -79,17 +79,6 @@ class Backoff:
             yield min(self.cap, self.base * 2**attempt)
 
 
-def _connection_failure(exc: requests.ConnectionError) -> str:
-    text = str(exc).lower()
-    if "refused" in text:
-        return "connection refused"
-    if "name or service" in text or "resolve" in text or "nodename" in text:
-        return "unknown host"
-    if "closed" in text or "aborted" in text or "reset" in text or "disconnected" in text:
-        return "connection dropped"
-    return "connection failed"
-
-
 class HttpJsonRpc:
     """``request(method, params)`` over HTTP(S) to one node, with a keep-alive session."""
 
@@ -107,7 +96,7 @@ class HttpJsonRpc:
         except requests.Timeout:
             raise NodeError(f"{method}: no answer within {self._timeout:g} s", transient=True) from None
         except requests.ConnectionError as exc:
-            raise NodeError(f"{method}: {_connection_failure(exc)}", transient=True) from None
+            raise NodeError(f"{method}: {connection_failure(exc)}", transient=True) from None
         status = response.status_code
         if status != 200:
             reason = response.reason or "error"

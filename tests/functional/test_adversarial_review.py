@@ -17,8 +17,8 @@ from revshare.deploy import create_address
 from revshare.model import split
 from revshare.onchain import read_registry
 from revshare.proposals import propose_set_treasury
-from tests.bedrock import deploy_vault
-from tests.conftest import CHAIN_ID, ONE_DAY, VAULT_ROLES, ZERO_HASH, deploy_vaults_and_splitter
+from tests import bedrock
+from tests.conftest import CHAIN_ID, ONE_DAY, ZERO_HASH, deploy_vaults_and_splitter
 from tests.conftest import ETH as ETH_KEY
 
 ETH = 10**18
@@ -36,19 +36,7 @@ def next_day(chain) -> None:
 
 
 def real_system(project, owner, registry, *, chain_id=CHAIN_ID):
-    """Real OP (1.4.1) sequencer / base / L1 fee vaults and the mock operator vault, minimum 0."""
-    splitter_address = create_address(owner.address, owner.nonce + len(VAULT_ROLES))
-    vaults = {}
-    for role in VAULT_ROLES:
-        if role == "operator_fee_vault":
-            vaults[role] = owner.deploy(project.MockFeeVault, splitter_address, 0, L2)
-        else:
-            vaults[role] = deploy_vault(owner, role, splitter_address)
-    splitter = owner.deploy(
-        project.ChainRevenueSplitter, registry, chain_id, [vaults[r].address for r in VAULT_ROLES], ONE_DAY
-    )
-    assert splitter.address == splitter_address
-    return vaults, splitter
+    return bedrock.real_system(project, owner, registry, chain_id=chain_id, interval=ONE_DAY)
 
 
 def assert_conserved(chain, splitter, asset=ETH_KEY, token=None):

@@ -9,10 +9,9 @@ from __future__ import annotations
 import ape
 import pytest
 
-from revshare.deploy import create_address
 from revshare.model import split
-from tests.bedrock import deploy_vault
-from tests.conftest import CHAIN_ID, ONE_DAY, VAULT_ROLES, ZERO_HASH
+from tests import bedrock
+from tests.conftest import CHAIN_ID, ONE_DAY, ZERO_HASH
 from tests.conftest import ETH as ETH_KEY
 
 ETH = 10**18
@@ -22,21 +21,9 @@ MAX_CHAIN_ID = 9_223_372_036_854_775_771
 
 
 def real_system(project, owner, registry, *, l1_minimum: int = 0):
-    """A splitter whose sequencer, base and L1 fee vaults are the real OP Stack vaults (the
-    operator vault is the mock: the package has none)."""
-    splitter_address = create_address(owner.address, owner.nonce + len(VAULT_ROLES))
-    vaults = {}
-    for role in VAULT_ROLES:
-        if role == "operator_fee_vault":
-            vaults[role] = owner.deploy(project.MockFeeVault, splitter_address, 0, 1)
-        else:
-            minimum = l1_minimum if role == "l1_fee_vault" else 0
-            vaults[role] = deploy_vault(owner, role, splitter_address, minimum)
-    splitter = owner.deploy(
-        project.ChainRevenueSplitter, registry, CHAIN_ID, [vaults[r].address for r in VAULT_ROLES], ONE_DAY
+    return bedrock.real_system(
+        project, owner, registry, chain_id=CHAIN_ID, interval=ONE_DAY, l1_minimum=l1_minimum
     )
-    assert splitter.address == splitter_address
-    return vaults, splitter
 
 
 def balance(chain, address) -> int:
