@@ -26,10 +26,12 @@ COMPILED := .build/compiled.stamp
 install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK)
 
 # ape-solidity recompiles a changed file but not the contracts importing it, which would leave
-# stale bytecode after a library edit: any contract change recompiles everything.
+# stale bytecode after a library edit: any contract change recompiles everything. The package's
+# bundled ABIs and bytecode (revshare/artifacts/) are re-written from the fresh build.
 $(COMPILED): $(SOURCES) ape-config.yaml | install
 	@echo "==> compiling contracts"
 	@ape compile --force > .build/compile.log 2>&1 || { cat .build/compile.log; exit 1; }
+	@python -m tools.bundle_artifacts
 	@touch $@
 
 $(STAMP_PY): requirements.lock pyproject.toml
@@ -65,22 +67,22 @@ demo: install $(COMPILED)
 	@ape run demo
 
 test: install $(COMPILED)
-	@ruff check revshare scripts tests
+	@ruff check revshare scripts tests tools
 	@ape test tests $(TEST_ARGS)
 
 analyze: install
-	@python -m revshare.staticcheck
+	@python -m tools.slither_gate
 
 mutation: install $(COMPILED)
-	@python -m revshare.mutation $(MUTATION_ARGS)
+	@python -m tools.mutation $(MUTATION_ARGS)
 
 # `eval "$(make -s env)"`: the environment `ape run deploy/propose` need in your own shell.
 env:
 	@echo 'export APE_DATA_FOLDER="$(APE_DATA_FOLDER)" SOLCX_BINARY_PATH="$(SOLCX_BINARY_PATH)" PATH="$(PATH)"'
 
 lint: install
-	@ruff check revshare scripts tests
-	@ruff format --check revshare scripts tests
+	@ruff check revshare scripts tests tools
+	@ruff format --check revshare scripts tests tools
 
 clean:
 	rm -rf .build .venv node_modules .hypothesis .pytest_cache

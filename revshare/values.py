@@ -1,5 +1,5 @@
 """Parsers for the values users type into configs and command lines: addresses, 32-byte hashes,
-amounts, chain ids. One parser per kind, shared by `revshare.config` and the `ape run` options,
+amounts, chain ids. One parser per kind, shared by `revshare.deploying.config` and the `ape run` options,
 so a value the config refuses is refused on the command line too. Each raises ValueError with a
 one-line message; values quoted in a message are truncated (`quoted`)."""
 

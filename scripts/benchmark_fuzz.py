@@ -7,12 +7,12 @@ import click
 from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
-from revshare.fuzzbench import (
+from tools.fuzz_benchmark import (
     batched_cases_per_second,
     last_mutation_score,
     stateful_steps_per_second,
 )
-from revshare.mutation import STATEFUL_RESULTS
+from tools.mutation import STATEFUL_RESULTS
 
 
 @click.command(cls=ConnectedProviderCommand, short_help="Throughput of the property-testing suite")

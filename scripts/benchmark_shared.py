@@ -7,7 +7,7 @@ import click
 from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
-from revshare.benchmark import BLOCK_GAS_LIMIT, benchmark_table, marginal, run_benchmark
+from tools.gas_benchmark import BLOCK_GAS_LIMIT, benchmark_table, marginal, run_benchmark
 
 
 @click.command(cls=ConnectedProviderCommand, short_help="Gas benchmark of shared-sequencer epochs")

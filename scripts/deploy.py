@@ -1,57 +1,7 @@
-"""`ape run deploy --config FILE [--chain-id N] [--network ...] [--account ALIAS] [--records DIR]`
+"""`ape run deploy --config FILE [--chain-id N] [--network ...] [--account ALIAS] [--records DIR]`:
+deploy or continue deploying the registry and a chain's splitter. The command lives in
+`revshare.deploying.command`."""
 
-Deploys (or continues deploying) the ChainRegistry, one chain's ChainRevenueSplitter and, if
-configured, a governance TimelockController, from a YAML config (see revshare/config.py); writes
-the deployment record and block-explorer verification artifacts. Re-running continues an
-interrupted deployment; on a complete one it lists how the config differs from the chain.
-"""
+from revshare.deploying.command import cli
 
-from __future__ import annotations
-
-import sys
-
-import click
-
-from revshare.cli import (
-    NodeCommand,
-    UserError,
-    account_for,
-    account_option,
-    chain_id_option,
-    config_option,
-    interrupted,
-    records_option,
-)
-from revshare.config import ConfigError
-from revshare.deploy import DeployError, NotEnoughFunds, deploy, funds_problem
-from revshare.record import RecordError, record_path
-
-
-@click.command(cls=NodeCommand, short_help="Deploy the registry and a chain's splitter")
-@config_option()
-@chain_id_option()
-@account_option()
-@records_option()
-def cli(config, chain_id, account, record_dir):
-    from ape import networks
-    from ape.exceptions import ApeException
-    from requests.exceptions import RequestException
-    from web3.exceptions import Web3Exception
-
-    sender = account_for(account)
-    record = record_path(record_dir, networks.provider.network_choice)
-    try:
-        deployment = deploy(config, chain_id, sender, record_dir=record_dir, log=click.echo)
-    except ConfigError as exc:
-        raise click.UsageError("; ".join(exc.problems)) from None
-    except NotEnoughFunds as exc:
-        raise UserError(str(exc)) from None
-    except (DeployError, RecordError) as exc:
-        raise click.ClickException(str(exc)) from None
-    except (ApeException, Web3Exception, RequestException, OSError) as exc:
-        saved = record if record.exists() else None
-        if (problem := funds_problem(exc, sender, saved)) is not None:
-            raise UserError(problem) from None
-        raise interrupted(exc, saved) from None
-    if deployment.differences:
-        sys.exit(3)
+__all__ = ["cli"]

@@ -52,8 +52,8 @@ def real_system(
 ) -> tuple[dict[str, Any], Any]:
     """A ChainRevenueSplitter whose sequencer, base and L1 fee vaults are the real OP Stack vaults
     (the operator vault is the mock, minimum 0: the package has none), deployed right after them."""
-    from revshare.config import VAULT_ROLES
-    from revshare.deploy import create_address
+    from revshare.chain.addresses import VAULT_ROLES
+    from revshare.deploying.deploy import create_address
 
     splitter_address = create_address(owner.address, owner.nonce + len(VAULT_ROLES))
     vaults = {}

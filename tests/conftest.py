@@ -17,9 +17,9 @@ import pytest
 from eth_utils import keccak, to_checksum_address
 from hypothesis import HealthCheck, Phase, settings
 
-from revshare.config import ETH_ASSET
-from revshare.deploy import create_address
-from revshare.shared import placeholder_treasury
+from revshare.chain.addresses import ETH_ASSET
+from revshare.deploying.deploy import create_address
+from revshare.epochs import placeholder_treasury
 
 # ---------------------------------------------------------------- hypothesis profiles
 # Examples run against a node, so no per-example deadline. `ci` is the fast default used by

@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from revshare.network import public_network
+from revshare.artifacts import contract_type
+from revshare.chain.node import public_network
+from revshare.chain.reader import DEFAULT_BACKOFF, DEFAULT_PAGE_SIZE, ChainReader, ReadError
+from revshare.chain.rpc import Backoff, Request, provider_request
+from revshare.report.document import Report
 from revshare.report.files import write_report
 from revshare.report.history import ChainMismatch, History, SplitterTarget, SweepProgress, collect_history
-from revshare.report.model import Report
-from revshare.report.reader import DEFAULT_BACKOFF, DEFAULT_PAGE_SIZE, ChainReader, ReadError
-from revshare.report.rpc import Backoff, Request, provider_request
 from revshare.report.text import render_text
 
 __all__ = [
@@ -38,19 +39,15 @@ __all__ = [
 
 
 def event_abis() -> list[Any]:
-    """The event ABIs the report decodes, from the compiled project."""
-    from ape import project
-
-    abis: list[Any] = []
-    for contract in (
-        project.ChainRevenueSplitter,
-        project.ChainRegistry,
-        project.IFeeVault,
-        project.IL2StandardBridge,
-        project.IL2ToL1MessagePasser,
-    ):
-        abis.extend(contract.contract_type.events)
-    return abis
+    """The event ABIs the report decodes, from the contracts bundled with the package."""
+    names = (
+        "ChainRevenueSplitter",
+        "ChainRegistry",
+        "IFeeVault",
+        "IL2StandardBridge",
+        "IL2ToL1MessagePasser",
+    )
+    return [event for name in names for event in contract_type(name).events]
 
 
 def build_report(

@@ -22,11 +22,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from revshare.config import ETH_ASSET
+from revshare.chain.addresses import ETH_ASSET, L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
+from revshare.chain.reader import EventLog
 from revshare.model import BPS_DENOMINATOR, RevenueSources, apply_bps, split
 from revshare.report.history import L1_PATH_EVENTS, History, SplitterHistory
-from revshare.report.reader import EventLog
-from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
 
 UNEXPLAINED, EXPLAINED, PENDING = "unexplained", "explained", "pending"
 L1_ROUTES = {1: "L2StandardBridge", 2: "L2ToL1MessagePasser"}

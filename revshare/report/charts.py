@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from revshare.config import ETH_ASSET
-from revshare.report.model import Report
+from revshare.chain.addresses import ETH_ASSET
+from revshare.report.document import Report
 from revshare.report.periods import PeriodRow
-from revshare.table import WEI_PER_ETH
+from revshare.terminal import WEI_PER_ETH
 
 REVENUE_PNG = "revenue.png"
 COLLECTIVE_PNG = "collective-share.png"

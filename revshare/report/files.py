@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from revshare.report.charts import COLLECTIVE_PNG, REVENUE_PNG, write_charts
+from revshare.report.document import Report
 from revshare.report.html import render_html
-from revshare.report.model import Report
 from revshare.report.periods import PERIODS
 from revshare.report.text import render_text
 

@@ -25,16 +25,15 @@ from typing import Any
 from eth_abi import decode
 from eth_utils import to_checksum_address as to_checksum
 
-from revshare.config import ETH_ASSET
-from revshare.report.reader import (
+from revshare.chain.addresses import ETH_ASSET, L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
+from revshare.chain.reader import (
     DEFAULT_PAGE_SIZE,
     CallReverted,
     ChainReader,
     EventDecoder,
     EventLog,
 )
-from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
-from revshare.vaults import MINIMUM_GETTERS
+from revshare.chain.vaults import MINIMUM_GETTERS
 
 SPLITTER_EVENTS = (
     "Disbursed",

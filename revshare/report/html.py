@@ -7,7 +7,7 @@ import base64
 from html import escape
 from pathlib import Path
 
-from revshare.report.model import Report, amount, asset_name, describe
+from revshare.report.document import Report, amount, asset_name, describe
 from revshare.report.text import PERIOD_HEADERS, SOURCE_HEADERS, period_cells, source_rows
 
 STYLE = """

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from eth_utils import is_address, to_checksum_address
 
-from revshare.config import ConfigError, load_config
-from revshare.record import load_record
+from revshare.deploying.config import ConfigError, load_config
+from revshare.deploying.record import load_record
 from revshare.report.history import SplitterTarget
 
 SPLITTER_PREFIX = "ChainRevenueSplitter:"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from revshare.config import ETH_ASSET
+from revshare.chain.addresses import ETH_ASSET
 from revshare.model import RevenueSources
-from revshare.report.model import Report, amount, asset_name, describe, percent
+from revshare.report.document import Report, amount, asset_name, describe, percent
 from revshare.report.periods import PeriodRow
-from revshare.table import render_table
+from revshare.terminal import render_table
 
 PERIOD_HEADERS = [
     "period",

@@ -13,10 +13,10 @@ from __future__ import annotations
 import ape
 import pytest
 
-from revshare.deploy import create_address
+from revshare.chain.registry import read_registry
+from revshare.deploying.deploy import create_address
+from revshare.governance.proposals import propose_set_treasury
 from revshare.model import split
-from revshare.onchain import read_registry
-from revshare.proposals import propose_set_treasury
 from tests import bedrock
 from tests.conftest import CHAIN_ID, ONE_DAY, ZERO_HASH, deploy_vaults_and_splitter
 from tests.conftest import ETH as ETH_KEY

@@ -5,15 +5,9 @@ import time
 import pytest
 from eth_utils import to_checksum_address
 
-from revshare.config import (
-    PREDEPLOY_VAULTS,
-    ConfigError,
-    load_config,
-    parse_amount,
-    parse_config,
-    terms_hash_of,
-)
-from revshare.routes import DEFAULT_L1_GAS_LIMIT, Destination, Route
+from revshare.chain.addresses import PREDEPLOY_VAULTS
+from revshare.chain.routes import DEFAULT_L1_GAS_LIMIT, Destination, Route
+from revshare.deploying.config import ConfigError, load_config, parse_amount, parse_config, terms_hash_of
 
 COLLECTIVE = "0xc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0"
 TREASURY = "0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e"

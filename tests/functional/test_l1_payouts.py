@@ -10,9 +10,10 @@ from eth_utils import keccak
 from hypothesis import given
 from hypothesis import strategies as st
 
-from revshare.deploy import create_address
+from revshare.chain.addresses import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
+from revshare.demo.mocks import install_withdrawal_mocks
+from revshare.deploying.deploy import create_address
 from revshare.model import RevenueSources, l1_payout, split_sources
-from revshare.routes import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER, install_withdrawal_mocks
 from tests.conftest import (
     CHAIN_ID,
     ETH,
@@ -36,7 +37,7 @@ L1_ACCOUNT = "0x1111111111111111111111111111111111111111"  # a treasury's own ac
 @pytest.fixture(scope="module")
 def predeploys(project, owner):
     """The mocks' code at the bridge and message-passer predeploy addresses."""
-    return install_withdrawal_mocks(project, owner)
+    return install_withdrawal_mocks(owner)
 
 
 @pytest.fixture(scope="module", autouse=True)

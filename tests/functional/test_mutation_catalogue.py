@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from revshare import mutation
-from revshare.mutation import MUTANTS, ROOT, Outcome, gate_failures
+from tools.mutation import MUTANTS, ROOT, Outcome, gate_failures
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.id)

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import requests
 
-from revshare.network import node_of, public_network, redact_urls
-from revshare.report.reader import CallReverted, ChainReader, ReadError
-from revshare.report.rpc import Backoff, NodeError, is_transient
+from revshare.chain.node import node_of, public_network, redact_urls
+from revshare.chain.reader import CallReverted, ChainReader, ReadError
+from revshare.chain.rpc import Backoff, NodeError, is_transient
 
 SECRET_URL = "https://user:pw@opt-mainnet.example.com:8443/v2/SECRETKEY?apikey=SECRET2"
 

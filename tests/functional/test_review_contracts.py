@@ -485,7 +485,7 @@ def test_a_vault_cannot_play_two_roles(project, owner, registry):
 
 def test_python_bounds_are_the_registrys(registry):
     """Config and `propose` refuse what the registry would refuse, with the same numbers."""
-    from revshare.routes import MAX_L1_GAS_LIMIT, MAX_MIN_AMOUNT, MIN_L1_GAS_LIMIT
+    from revshare.chain.routes import MAX_L1_GAS_LIMIT, MAX_MIN_AMOUNT, MIN_L1_GAS_LIMIT
     from revshare.values import MAX_CHAIN_ID as PYTHON_MAX_CHAIN_ID
 
     assert registry.MIN_L1_GAS_LIMIT() == MIN_L1_GAS_LIMIT

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from eth_utils import keccak
 
-from revshare.proposals import _serialize, batch_checksum
+from revshare.governance.safe_batch import _serialize, batch_checksum
 
 FIXTURE = json.loads((Path(__file__).parents[1] / "fixtures" / "safe_tx_builder_checksum.json").read_text())
 CURRENT = FIXTURE["vectors"]["current"]["checksum"]

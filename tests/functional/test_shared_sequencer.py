@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from revshare.shared import ChainRevenue, Terms, expected_settlement, sorted_report
+from revshare.epochs import ChainRevenue, Terms, expected_settlement, sorted_report
 from tests.conftest import (
     CHAIN_ID,
     ETH,

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from revshare.deploy import create_address
+from revshare.deploying.deploy import create_address
 from revshare.model import split
 from tests.conftest import (
     CHAIN_ID,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from revshare.staticcheck import (
+from tools.slither_gate import (
     Exclusion,
     Finding,
     StaticCheckError,

@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from revshare.config import PREDEPLOY_VAULTS
-from revshare.deploy import WITHDRAWAL_NETWORK_L2
+from revshare.chain.addresses import PREDEPLOY_VAULTS
+from revshare.deploying.deploy import WITHDRAWAL_NETWORK_L2
 from tests.integration.helpers import ROOT
 from tests.stateful.direct_rpc import JsonRpc, deploy_direct
 

@@ -1,6 +1,6 @@
 """The shared-sequencer benchmark runs and its figures are internally consistent (no timing)."""
 
-from revshare.benchmark import benchmark_table, marginal, run_benchmark
+from tools.gas_benchmark import benchmark_table, marginal, run_benchmark
 
 
 def test_benchmark_measures_both_designs(project, chain, accounts):

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from revshare.config import load_config
-from revshare.demo import disbursement_table, reconciliation, run_demo, simulate_fees
-from revshare.deploy import deploy
-from revshare.routes import install_withdrawal_mocks
-from revshare.shared_demo import (
+from revshare.demo.mocks import install_withdrawal_mocks
+from revshare.demo.shared_sequencer import (
     OPERATOR_FEE_RECIPIENT,
     run_shared_demo,
     shared_reconciliation,
     shared_table,
     simulate_epoch,
 )
+from revshare.demo.single_chain import (
+    disbursement_table,
+    reconciliation,
+    run_demo,
+    simulate_fees,
+)
+from revshare.deploying.config import load_config
+from revshare.deploying.deploy import deploy
 from tests.integration.helpers import ROOT, ape_run
 
 
@@ -30,7 +35,7 @@ def test_simulated_fees_exercise_both_rules():
 def test_demo_reconciles(tmp_path: Path, accounts, project):
     config = load_config(ROOT / "config" / "demo.yaml")
     deployment = deploy(config, 8453, accounts[0], record_dir=tmp_path, log=lambda _: None)
-    install_withdrawal_mocks(project, accounts[0])
+    install_withdrawal_mocks(accounts[0])
     result = run_demo(deployment, simulate_fees(days=6), accounts[1], log=lambda _: None)
 
     assert len(result.rows) == 6
@@ -64,7 +69,7 @@ def test_ape_run_demo(tmp_path: Path):
 def test_shared_sequencer_demo_reconciles(tmp_path: Path, accounts, project):
     config = load_config(ROOT / "config" / "demo.yaml")
     deployment = deploy(config, 8453, accounts[0], record_dir=tmp_path, log=lambda _: None)
-    install_withdrawal_mocks(project, accounts[0])
+    install_withdrawal_mocks(accounts[0])
     result = run_shared_demo(
         project, config, deployment.registry, accounts[0], accounts[2], log=lambda _: None
     )

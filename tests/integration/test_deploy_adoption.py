@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from revshare import deploy as deploy_module
-from revshare.deploy import DeployError, Steps, create_address
-from revshare.record import DeploymentRecord, load_record
+from revshare.deploying.deploy import DeployError, Steps, create_address
+from revshare.deploying.record import DeploymentRecord, load_record
 
 NAME = "ChainRegistry"
 

@@ -7,8 +7,8 @@ import json
 import pytest
 import yaml
 
-from revshare.config import load_config
-from revshare.deploy import deploy
+from revshare.deploying.config import load_config
+from revshare.deploying.deploy import deploy
 from tests.integration.helpers import ROOT, ape_run
 
 COLLECTIVE = "0xC0C0c0c0C0C0c0c0c0C0c0C0C0C0C0C0C0C0c0c0"

@@ -10,20 +10,20 @@ import pytest
 import yaml
 from eth_utils import to_checksum_address
 
-from revshare.config import load_config
-from revshare.deploy import deploy
-from revshare.onchain import read_registry
-from revshare.proposals import (
+from revshare.chain.registry import read_registry
+from revshare.chain.routes import Destination, Route
+from revshare.deploying.config import load_config
+from revshare.deploying.deploy import deploy
+from revshare.governance.live import make_proposal
+from revshare.governance.proposals import (
     ProposalError,
-    batch_checksum,
     propose_accept_ownership,
     propose_pause,
     propose_set_collective,
     propose_set_destination,
     propose_set_treasury,
 )
-from revshare.propose import make_proposal
-from revshare.routes import Destination, Route
+from revshare.governance.safe_batch import batch_checksum
 
 L1_COLLECTIVE = to_checksum_address("0xc011ec717e000000000000000000000000000011")
 NEW_COLLECTIVE = to_checksum_address("0xc011ec717e000000000000000000000000000001")

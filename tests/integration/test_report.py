@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from revshare.deploy import create_address
+from revshare.chain.reader import EventLog
+from revshare.deploying.deploy import create_address
 from revshare.model import RevenueSources
 from revshare.report import Report, SplitterTarget, build_report, render_text, write_report
 from revshare.report.analysis import EXPLAINED, PENDING, UNEXPLAINED
 from revshare.report.files import REPORT_JSON, periods_csv
-from revshare.report.reader import EventLog
 from tests.conftest import CHAIN_ID, ETH, ZERO_HASH, deploy_vaults_and_splitter
 from tests.integration.helpers import ape_run
 

@@ -9,10 +9,11 @@ from dataclasses import replace
 
 import pytest
 
+from revshare.chain.reader import EventLog
+from revshare.chain.routes import Route
+from revshare.demo.mocks import install_withdrawal_mocks
 from revshare.report import Report, SplitterTarget, build_report, render_text
 from revshare.report.analysis import PENDING
-from revshare.report.reader import EventLog
-from revshare.routes import Route, install_withdrawal_mocks
 from tests.conftest import CHAIN_ID, ONE_DAY, deploy_vaults_and_splitter
 
 ETHER = 10**18
@@ -26,7 +27,7 @@ def l1_report(project, chain, owner, keeper, registry, collective, treasury) -> 
     """One disbursement: gross 5, L1 2, net 3 -> Collective 0.45 through the message passer,
     treasury 4.55 through the bridge."""
     start = chain.blocks.head.number + 1
-    install_withdrawal_mocks(project, owner)
+    install_withdrawal_mocks(owner)
     vaults, splitter = deploy_vaults_and_splitter(project, owner, registry)
     registry.setDestination(collective, (Route.L1_MESSAGE_PASSER, collective, 100_000, 0), sender=owner)
     registry.setDestination(treasury, (Route.L1_STANDARD_BRIDGE, L1_TREASURY, 200_000, 0), sender=owner)

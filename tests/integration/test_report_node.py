@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from eth_utils import keccak
 
+from revshare.chain.rpc import USER_AGENT
 from revshare.report import ChainMismatch, SplitterTarget, build_report, render_text
 from revshare.report.files import REPORT_JSON
-from revshare.report.rpc import USER_AGENT
 from tests.conftest import CHAIN_ID, ONE_DAY, ZERO_HASH, deploy_vaults_and_splitter
 from tests.integration.helpers import ape_run
 from tests.integration.rpc_proxy import SERVER_ERROR, rpc_proxy

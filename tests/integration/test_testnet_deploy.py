@@ -13,7 +13,7 @@ import pytest
 import yaml
 from eth_utils import keccak, to_checksum_address
 
-from revshare.proposals import batch_checksum
+from revshare.governance.safe_batch import batch_checksum
 from tests.integration.helpers import APE, ROOT, ape_run
 from tests.integration.nodes import BASE_SEPOLIA, OP_SEPOLIA, FakeTestnet
 

@@ -31,14 +31,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from revshare.chain.addresses import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER, ZERO_ADDRESS
+from revshare.chain.routes import Route, install_withdrawal_mocks
 from revshare.model import l1_payout, split, split_with_fee
-from revshare.routes import (
-    L2_STANDARD_BRIDGE,
-    L2_TO_L1_MESSAGE_PASSER,
-    ZERO_ADDRESS,
-    Route,
-    install_withdrawal_mocks,
-)
 from tests.conftest import (
     CHAIN_ID,
     ETH,
@@ -658,7 +653,7 @@ def test_system_state_machine(
     token = owner.deploy(project.TestToken)
     registry.setTokenAllowed(token, True, sender=owner)
     bad = owner.deploy(project.RevertingRecipient)
-    bridge, _ = install_withdrawal_mocks(project, owner)
+    bridge, _ = install_withdrawal_mocks(owner)
     rpc = JsonRpc(chain.provider.web3.provider.endpoint_uri)
     steps: list[int] = []
     SystemMachine.env = {

@@ -6,7 +6,7 @@ never goes stale.
 slither compiles through crytic-compile's standard-JSON route with the project's solc front end
 (no compiler download, no `--combined-json`).
 
-    python -m revshare.staticcheck          # prints the verdict; exit 1 on unexplained findings
+    python -m tools.slither_gate          # prints the verdict; exit 1 on unexplained findings
 """
 
 from __future__ import annotations

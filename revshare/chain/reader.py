@@ -18,8 +18,8 @@ from typing import Any
 from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
 
-from revshare.config import ETH_ASSET
-from revshare.report.rpc import Backoff, Request, is_revert, is_transient, one_line
+from revshare.chain.addresses import ETH_ASSET
+from revshare.chain.rpc import Backoff, Request, is_revert, is_transient, one_line
 
 # Called after each page of logs with (blocks done, blocks in all).
 Progress = Callable[[int, int], None]

@@ -11,8 +11,8 @@ from typing import Any
 import click
 from ape.cli import ConnectedProviderCommand
 
-from revshare.config import ConfigError, DeployConfig, load_config
-from revshare.network import provider_url, public_network, scrub, unreachable_reason
+from revshare.chain.node import provider_url, public_network, scrub, unreachable_reason
+from revshare.deploying.config import ConfigError, DeployConfig, load_config
 from revshare.values import parse_address, parse_chain_id, parse_hash32, quoted
 
 

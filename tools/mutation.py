@@ -16,7 +16,7 @@ killed, or carry the reason it cannot be.
 With `--suite stateful` every mutant is run against the stateful test alone instead, which
 measures how much that one randomised test catches without any hand-written case.
 
-    python -m revshare.mutation [--only ID ...] [--suite relevant|stateful]
+    python -m tools.mutation [--only ID ...] [--suite relevant|stateful]
 """
 
 from __future__ import annotations
@@ -357,8 +357,19 @@ def _copy_project(target: Path) -> None:
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`ape ARGS` in the copy, importing the copy's `revshare` (not the editable install's)."""
     ape = str(Path(sys.executable).with_name("ape"))
-    return subprocess.run([ape, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    return subprocess.run([ape, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+def _compile(project: Path) -> bool:
+    """Compile the copy from scratch and re-bundle the package's artifacts from it, so code that
+    deploys through `revshare.artifacts` (deploy, the demo) runs the mutant too."""
+    if _run(["compile", "--force"], project).returncode != 0:
+        return False
+    bundle = [sys.executable, "-m", "tools.bundle_artifacts"]
+    return subprocess.run(bundle, cwd=project, capture_output=True, text=True, check=False).returncode == 0
 
 
 def _status(result: subprocess.CompletedProcess[str]) -> str:
@@ -391,7 +402,7 @@ def baseline_runs(suites: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
 
 def check_baseline(project: Path, suites: list[tuple[str, ...]]) -> None:
     """The unmutated copy must compile and pass every test list used, or no kill means anything."""
-    if _run(["compile", "--force"], project).returncode != 0:
+    if not _compile(project):
         raise SystemExit("the unmutated project does not compile")
     for tests in baseline_runs(suites):
         if _run_tests([*tests, "-q", "-p", "no:cacheprovider"], project) != "survived":
@@ -406,7 +417,7 @@ def run_mutant(mutant: Mutant, project: Path, tests: tuple[str, ...]) -> Outcome
     started = time.perf_counter()
     try:
         path.write_text(original.replace(mutant.original, mutant.replacement))
-        if _run(["compile", "--force"], project).returncode != 0:
+        if not _compile(project):
             status = "invalid"
         else:
             status = _run_tests([*tests, "-x", "-q", "-p", "no:cacheprovider"], project)

@@ -1,4 +1,4 @@
-"""Connects `revshare.proposals` to a live deployment: finds the registry, reads its state,
+"""Connects `revshare.governance.proposals` to a live deployment: finds the registry, reads its state,
 works out how governance acts (timelock, multisig or plain account) and writes the files."""
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from typing import Any
 
 from eth_utils import keccak
 
-from revshare.network import public_network
-from revshare.onchain import RegistryState, read_registry
-from revshare.proposals import Context, Proposal, ProposalError, write_proposal
-from revshare.record import load_record, record_path
-from revshare.routes import ZERO_ADDRESS
-from revshare.table import Log
+from revshare.artifacts import container
+from revshare.chain.addresses import ZERO_ADDRESS
+from revshare.chain.node import public_network
+from revshare.chain.registry import RegistryState, read_registry
+from revshare.deploying.record import load_record, record_path
+from revshare.governance.files import Context, write_proposal
+from revshare.governance.proposals import Proposal, ProposalError
+from revshare.terminal import Log
 
 
 def _network_record(record_dir: Path) -> tuple[Path, dict[str, Any]]:
@@ -29,18 +31,18 @@ def _network_record(record_dir: Path) -> tuple[Path, dict[str, Any]]:
 
 def recorded_splitter(record_dir: Path, chain_id: int) -> Any | None:
     """The ChainRevenueSplitter of `chain_id` in this network's deployment record, if deployed."""
-    from ape import networks, project
+    from ape import networks
 
     _, record = _network_record(record_dir)
     address = record.get("contracts", {}).get(f"ChainRevenueSplitter:{chain_id}", {}).get("address")
     if address is None or not _has_code(networks.provider, address):
         return None
-    return project.ChainRevenueSplitter.at(address)
+    return container("ChainRevenueSplitter").at(address)
 
 
 def find_registry(registry_address: str | None, record_dir: Path) -> tuple[Any, dict[str, Any]]:
     """The registry (given, or from this network's deployment record) and the record, if any."""
-    from ape import networks, project
+    from ape import networks
 
     network = public_network(networks.provider.network_choice)
     path, record = _network_record(record_dir)
@@ -49,7 +51,7 @@ def find_registry(registry_address: str | None, record_dir: Path) -> tuple[Any, 
         raise ProposalError(f"no deployment record at {path}: pass --registry ADDRESS")
     if not networks.provider.get_code(address):
         raise ProposalError(f"no contract at {address} on {network}")
-    return project.ChainRegistry.at(address), record
+    return container("ChainRegistry").at(address), record
 
 
 def _has_code(provider: Any, address: str) -> bool:
@@ -112,14 +114,14 @@ def ownership_warnings(state: RegistryState, acting: str, kind: str) -> list[str
 def governance_context(
     registry: Any, record: dict[str, Any], acting: str, safe: str | None, state: RegistryState | None = None
 ) -> Context:
-    from ape import networks, project
+    from ape import networks
 
     provider = networks.provider
     contracts = {name: entry["address"] for name, entry in record.get("contracts", {}).items()}
     contracts.setdefault("ChainRegistry", str(registry.address))
     kind, timelock, delay = "account", None, 0
     if _has_code(provider, acting):
-        candidate = project.RevenueShareTimelock.at(acting)
+        candidate = container("RevenueShareTimelock").at(acting)
         try:
             delay = int(candidate.getMinDelay())
             kind, timelock = "timelock", candidate

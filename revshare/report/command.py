@@ -14,14 +14,16 @@ from typing import Any
 import click
 from ape.cli import ConnectedProviderCommand
 
-from revshare.network import node_of, public_network
+from revshare.chain.node import node_of, public_network
+from revshare.chain.reader import DEFAULT_PAGE_SIZE, ReadError
+from revshare.chain.rpc import one_line
+from revshare.cli_options import records_option
+from revshare.deploying.record import record_path
 from revshare.report import build_report, render_text, write_report
+from revshare.report.document import Report
 from revshare.report.history import ChainMismatch
-from revshare.report.model import Report
 from revshare.report.periods import PERIODS
-from revshare.report.reader import DEFAULT_PAGE_SIZE, ReadError
-from revshare.report.rpc import one_line
-from revshare.report.targets import Targets
+from revshare.report.targets import TargetError, Targets, parse_splitter, targets_from_record
 
 CONNECTED = "revshare.connected"
 
@@ -149,3 +151,31 @@ def run_report(
     click.echo(f"\nReport files in {folder}/: {', '.join(p.name for p in files)}")
     click.echo(f"Open {folder / 'index.html'} in a browser (no server needed).")
     return report
+
+
+@click.command(cls=ReportCommand, short_help="Transparency report from on-chain data")
+@records_option()
+@click.option(
+    "--splitter",
+    "splitters",
+    multiple=True,
+    metavar="CHAIN_ID=ADDRESS[@BLOCK]",
+    help="A splitter to report on (repeatable); default: those in the network's deployment record",
+)
+@report_options
+def cli(record_dir, splitters, from_block, to_block, period, page_size, out):
+    from ape import networks
+
+    choice = networks.provider.network_choice
+    try:
+        if splitters:
+            chosen = [parse_splitter(value) for value in splitters]
+            targets = Targets(chosen)
+        else:
+            targets = targets_from_record(record_path(record_dir, choice))
+    except TargetError as exc:
+        raise click.UsageError(str(exc)) from None
+    folder = out or Path("reports") / record_path(Path(), choice).with_suffix("")
+    report = run_report(targets, choice, from_block, to_block, period, page_size, folder)
+    if not report.ok:
+        sys.exit(3)

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from revshare.config import ZERO_ADDRESS, DeployConfig
-from revshare.routes import Destination, Route
+from revshare.chain.addresses import ZERO_ADDRESS
+from revshare.chain.routes import Destination, Route
+from revshare.deploying.config import DeployConfig
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from revshare.config import ETH_ASSET as ETH
-from revshare.config import DeployConfig
-from revshare.routes import Route
-from revshare.shared import ChainRevenue, Terms, expected_settlement, sorted_report
-from revshare.table import Log, format_eth, render_table
+from revshare.artifacts import container
+from revshare.chain.addresses import ETH_ASSET as ETH
+from revshare.chain.routes import Route
+from revshare.deploying.config import DeployConfig
+from revshare.epochs import ChainRevenue, Terms, expected_settlement, sorted_report
+from revshare.terminal import Log, format_eth, render_table
 
 OPERATOR_FEE_BPS = 100  # 1% of each chain's gross for the sequencer operator
 OPERATOR_FEE_RECIPIENT = "0x0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F"
@@ -54,13 +55,13 @@ def simulate_epoch(chain_ids: Sequence[int], seed: int = 7) -> list[ChainRevenue
 
 
 def run_shared_demo(
-    project: Any, config: DeployConfig, registry: Any, operator: Any, reporter: Any, log: Log = print
+    config: DeployConfig, registry: Any, operator: Any, reporter: Any, log: Log = print
 ) -> SharedDemoResult:
     """Deploy the shared splitter, report one epoch for every configured chain, then claim everything."""
     from ape import chain
 
     shared = operator.deploy(
-        project.SharedSequencerSplitter, registry, reporter, OPERATOR_FEE_RECIPIENT, OPERATOR_FEE_BPS
+        container("SharedSequencerSplitter"), registry, reporter, OPERATOR_FEE_RECIPIENT, OPERATOR_FEE_BPS
     )
     log(f"  SharedSequencerSplitter  {shared.address} (operator fee {OPERATOR_FEE_BPS / 100:g}%)")
     revenues = simulate_epoch([c.chain_id for c in config.chains])

@@ -50,17 +50,17 @@ from typing import Any
 
 from eth_utils import keccak
 
-from revshare.model import BPS_DENOMINATOR, DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
-from revshare.routes import (
+from revshare.chain.addresses import PREDEPLOY_VAULTS, VAULT_ROLES, ZERO_ADDRESS
+from revshare.chain.routes import (
     DEFAULT_L1_GAS_LIMIT,
     MAX_L1_GAS_LIMIT,
     MAX_MIN_AMOUNT,
     ROUTE_NAMES,
-    ZERO_ADDRESS,
     Destination,
     Route,
 )
-from revshare.strict_yaml import StrictYamlError, load_yaml_file
+from revshare.deploying.yaml_file import StrictYamlError, load_yaml_file
+from revshare.model import BPS_DENOMINATOR, DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
 from revshare.values import (
     parse_address,
     parse_amount,
@@ -69,21 +69,11 @@ from revshare.values import (
     quoted,
 )
 
-ETH_ASSET = ZERO_ADDRESS  # the contracts' asset key for native ETH
 ZERO_HASH = "0x" + "00" * 32
 DEFAULT_INTERVAL = 24 * 60 * 60
 # An error report lists at most this many problems, each cut to this many characters.
 MAX_PROBLEMS_SHOWN = 25
 MAX_PROBLEM_CHARS = 300
-
-# OP Stack fee vault predeploys.
-PREDEPLOY_VAULTS: dict[str, str | None] = {
-    "sequencer_fee_vault": "0x4200000000000000000000000000000000000011",
-    "base_fee_vault": "0x4200000000000000000000000000000000000019",
-    "l1_fee_vault": "0x420000000000000000000000000000000000001A",
-    "operator_fee_vault": "0x420000000000000000000000000000000000001B",
-}
-VAULT_ROLES = tuple(PREDEPLOY_VAULTS)
 
 
 class ConfigError(ValueError):

@@ -1,14 +1,13 @@
-"""Payout routes: the registry's `Route` enum, the OP Stack withdrawal predeploys, and the
-test-only mocks that stand in for them on a local chain."""
+"""Payout routes: the registry's `Route` enum and a recipient's `Destination` (L2 transfer,
+L1 through the standard bridge or the message passer), with the registry's bounds on them."""
 
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
-L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
+from revshare.chain.addresses import ZERO_ADDRESS
+
 MIN_L1_GAS_LIMIT = 21_000  # ChainRegistry.MIN_L1_GAS_LIMIT
 # Gas for the L1 call when none is given: ample for an EOA or a Safe's receive on L1.
 DEFAULT_L1_GAS_LIMIT = 200_000
@@ -80,20 +79,3 @@ def exact_eth(wei: int) -> str:
     whole, fraction = divmod(wei, 10**18)
     digits = f"{fraction:018d}".rstrip("0")
     return f"{whole}.{digits} ETH" if digits else f"{whole} ETH"
-
-
-def install_withdrawal_mocks(project: Any, sender: Any) -> tuple[Any, Any]:
-    """Local chains only: put the test-only bridge and message-passer mocks' code at the
-    predeploy addresses (anvil has neither). Returns the two contracts at those addresses."""
-    from ape import chain
-
-    for address, container in (
-        (L2_STANDARD_BRIDGE, project.MockL2StandardBridge),
-        (L2_TO_L1_MESSAGE_PASSER, project.MockL2ToL1MessagePasser),
-    ):
-        model = sender.deploy(container)
-        chain.provider.set_code(address, chain.provider.get_code(model.address))
-    return (
-        project.MockL2StandardBridge.at(L2_STANDARD_BRIDGE),
-        project.MockL2ToL1MessagePasser.at(L2_TO_L1_MESSAGE_PASSER),
-    )

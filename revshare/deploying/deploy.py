@@ -1,6 +1,6 @@
 """Deploy the registry, a chain's splitter and optionally a governance timelock, step by step.
 
-Every step is idempotent and recorded as soon as it is confirmed (`revshare.record`), so the
+Every step is idempotent and recorded as soon as it is confirmed (`revshare.deploying.record`), so the
 same command continues an interrupted deployment: a contract whose deployment was sent but not
 recorded is found at the address its nonce fixes and adopted, never deployed twice; a
 configuration call is skipped when the chain already shows its effect. Once a deployment is
@@ -21,13 +21,15 @@ from typing import Any
 import rlp
 from eth_utils import keccak, to_canonical_address, to_checksum_address
 
-from revshare.config import VAULT_ROLES, ZERO_ADDRESS, ChainConfig, DeployConfig
-from revshare.network import public_network
-from revshare.onchain import Difference, diff_config, read_destination, read_registry
-from revshare.record import DeploymentRecord, record_path
-from revshare.table import Log
-from revshare.vaults import check_vault_minimums
-from revshare.verification import write_artifacts
+from revshare.artifacts import container
+from revshare.chain.addresses import VAULT_ROLES, ZERO_ADDRESS
+from revshare.chain.node import public_network
+from revshare.chain.registry import Difference, diff_config, read_destination, read_registry
+from revshare.chain.vaults import check_vault_minimums
+from revshare.deploying.config import ChainConfig, DeployConfig
+from revshare.deploying.record import DeploymentRecord, record_path
+from revshare.deploying.verification import write_artifacts
+from revshare.terminal import Log
 
 LOCAL_CHAIN_IDS = {1337, 31337}
 WITHDRAWAL_NETWORK_L2 = 1
@@ -225,7 +227,7 @@ def deploy(
     """Deploy (or continue deploying) the registry with every configured chain registered, the
     chosen chain's splitter, and the governance timelock if configured; hand ownership to
     governance. On a complete deployment, report how the config differs from the chain instead."""
-    from ape import networks, project
+    from ape import networks
 
     provider = networks.provider
     network_choice = public_network(provider.network_choice)  # never the node's URL
@@ -248,9 +250,9 @@ def deploy(
     steps = Steps(record, sender, log)
 
     if not record.completed:
-        check_funds(sender, gas_needed(config, record, local, project), network_choice, node_chain_id)
+        check_funds(sender, gas_needed(config, record, local), network_choice, node_chain_id)
     registry_args = [sender.address, config.collective, config.guardian or ZERO_ADDRESS]
-    registry = steps.contract("ChainRegistry", project.ChainRegistry, registry_args)
+    registry = steps.contract("ChainRegistry", container("ChainRegistry"), registry_args)
     if record.completed:
         return _existing(config, target, record, registry, log)
 
@@ -282,13 +284,13 @@ def deploy(
         splitter_address = create_address(sender.address, sender.nonce + len(VAULT_ROLES))
         for role in VAULT_ROLES:
             args = [splitter_address, config.mock_vault_min_withdrawal, WITHDRAWAL_NETWORK_L2]
-            vaults[role] = steps.contract(f"MockFeeVault:{role}", project.MockFeeVault, args)
+            vaults[role] = steps.contract(f"MockFeeVault:{role}", container("MockFeeVault"), args)
             vault_addresses[role] = str(vaults[role].address)
 
     vault_tuple = [vault_addresses[role] or ZERO_ADDRESS for role in VAULT_ROLES]
     splitter_args = [registry.address, target.chain_id, vault_tuple, target.disbursement_interval]
     splitter_name = f"ChainRevenueSplitter:{target.chain_id}"
-    splitter = steps.contract(splitter_name, project.ChainRevenueSplitter, splitter_args)
+    splitter = steps.contract(splitter_name, container("ChainRevenueSplitter"), splitter_args)
     if local and str(splitter.address) != splitter_address:
         raise DeployError(
             f"splitter deployed at {splitter.address}, but the mock vaults pay {splitter_address}"
@@ -300,7 +302,7 @@ def deploy(
         # OpenZeppelin's timelock opens execution to anyone when address(0) holds the executor role.
         executors = list(lock.executors) or [ZERO_ADDRESS]
         timelock_args = [lock.min_delay, list(lock.proposers), executors, ZERO_ADDRESS]
-        timelock = steps.contract("RevenueShareTimelock", project.RevenueShareTimelock, timelock_args)
+        timelock = steps.contract("RevenueShareTimelock", container("RevenueShareTimelock"), timelock_args)
 
     governance = governance_of(config, timelock)
     new_owner = governance["address"]
@@ -314,7 +316,7 @@ def deploy(
         )
         log(f"  ownership offered to the {governance['kind']} {new_owner}: it must call acceptOwnership()")
     record.finish(governance)
-    write_artifacts(record, project, log)
+    write_artifacts(record, log)
     log(f"Deployment record: {record.path}")
     return Deployment(
         registry=registry,
@@ -331,8 +333,6 @@ def _existing(
     config: DeployConfig, target: ChainConfig, record: DeploymentRecord, registry: Any, log: Log
 ) -> Deployment:
     """A complete deployment: nothing is sent; differences from the config are listed."""
-    from ape import project
-
     splitter_address = record.address(f"ChainRevenueSplitter:{target.chain_id}")
     if splitter_address is None:
         raise DeployError(
@@ -340,7 +340,7 @@ def _existing(
             "deploying more splitters to an existing registry is not supported yet"
         )
     timelock_address = record.address("RevenueShareTimelock")
-    write_artifacts(record, project, log)
+    write_artifacts(record, log)
     vault_warnings = check_vault_minimums(dict(target.vaults), record.network, log)
     differences = diff_config(config, read_registry(registry, watch=config.destinations))
     if differences:
@@ -352,11 +352,11 @@ def _existing(
         log("The deployment is complete and matches the config: nothing to do.")
     return Deployment(
         registry=registry,
-        splitter=project.ChainRevenueSplitter.at(splitter_address),
+        splitter=container("ChainRevenueSplitter").at(splitter_address),
         vaults={},
         chain=target,
         record=record,
-        timelock=project.RevenueShareTimelock.at(timelock_address) if timelock_address else None,
+        timelock=container("RevenueShareTimelock").at(timelock_address) if timelock_address else None,
         differences=differences,
         vault_warnings=vault_warnings,
     )
@@ -368,20 +368,22 @@ def creation_gas(container: Any) -> int:
     return GAS_PER_CREATION + GAS_PER_CREATION_BYTE * (len(code.removeprefix("0x")) // 2)
 
 
-def gas_needed(config: DeployConfig, record: DeploymentRecord, local: bool, project: Any) -> int:
+def gas_needed(config: DeployConfig, record: DeploymentRecord, local: bool) -> int:
     """Estimated gas for what the deployment has still to send."""
-    contracts = [("ChainRegistry", project.ChainRegistry)]
+    contracts = [("ChainRegistry", container("ChainRegistry"))]
     if local:
-        contracts += [(f"MockFeeVault:{role}", project.MockFeeVault) for role in VAULT_ROLES]
-    contracts += [(f"ChainRevenueSplitter:{c.chain_id}", project.ChainRevenueSplitter) for c in config.chains]
+        contracts += [(f"MockFeeVault:{role}", container("MockFeeVault")) for role in VAULT_ROLES]
+    contracts += [
+        (f"ChainRevenueSplitter:{c.chain_id}", container("ChainRevenueSplitter")) for c in config.chains
+    ]
     if config.timelock is not None:
-        contracts.append(("RevenueShareTimelock", project.RevenueShareTimelock))
+        contracts.append(("RevenueShareTimelock", container("RevenueShareTimelock")))
     # One splitter is deployed, but which one may not be known yet: count the largest once.
     splitters = [c for c in contracts if c[0].startswith("ChainRevenueSplitter:")]
     others = [c for c in contracts if not c[0].startswith("ChainRevenueSplitter:")]
     gas = sum(creation_gas(container) for name, container in others if record.address(name) is None)
     if not any(record.address(name) for name, _ in splitters):
-        gas += creation_gas(project.ChainRevenueSplitter)
+        gas += creation_gas(container("ChainRevenueSplitter"))
     calls = len(config.chains) + len(config.destinations) + 1 - len(record.actions)
     return gas + GAS_PER_CALL * max(calls, 0)
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-from revshare.record import DeploymentRecord
-from revshare.table import Log
+from revshare.artifacts import contract_type, verification_input
+from revshare.deploying.record import DeploymentRecord
+from revshare.terminal import Log
 
 
 def artifact_dir(record: DeploymentRecord) -> Path:
@@ -21,39 +21,19 @@ def artifact_dir(record: DeploymentRecord) -> Path:
     return record.path.with_suffix("") / "verification"
 
 
-def standard_input(project: Any, source_id: str) -> tuple[str, dict[str, Any]]:
-    """(compiler version, standard-JSON input) for one source file of the project."""
-    from ape import compilers
-
-    inputs = compilers.solidity.get_standard_input_json([project.path / source_id], project=project)
-    if len(inputs) != 1:
-        raise RuntimeError(f"{source_id} compiles with {len(inputs)} compiler versions; expected one")
-    ((version, data),) = inputs.items()
-    for name, source in data["sources"].items():
-        if "content" not in source:
-            source["content"] = (project.path / name).read_text()
-            source.pop("urls", None)
-    # Only the outputs an explorer needs; the compiler settings that shape bytecode stay.
-    data["settings"]["outputSelection"] = {"*": {"*": ["abi", "evm.bytecode", "evm.deployedBytecode"]}}
-    return str(version), data
-
-
-def write_artifacts(record: DeploymentRecord, project: Any, log: Log = print) -> Path:
+def write_artifacts(record: DeploymentRecord, log: Log = print) -> Path:
     """Write the artifacts for every recorded contract; returns the folder."""
     folder = artifact_dir(record)
     folder.mkdir(parents=True, exist_ok=True)
-    cache: dict[str, tuple[str, dict[str, Any]]] = {}
     for name, entry in record.contracts.items():
-        contract_type = getattr(project, entry["contract"]).contract_type
-        source_id = str(contract_type.source_id)
-        if source_id not in cache:
-            cache[source_id] = standard_input(project, source_id)
-        version, data = cache[source_id]
+        contract = contract_type(entry["contract"])
+        source_id = str(contract.source_id)
+        version, data = verification_input(entry["contract"])
         stem = name.replace(":", "-")
         (folder / f"{stem}.standard-input.json").write_text(json.dumps(data, indent=2) + "\n")
         summary = {
             "address": entry["address"],
-            "contract_name": f"{source_id}:{contract_type.name}",
+            "contract_name": f"{source_id}:{contract.name}",
             "compiler_version": f"v{version}",
             "optimizer": data["settings"].get("optimizer"),
             "evm_version": data["settings"].get("evmVersion"),

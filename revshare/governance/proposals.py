@@ -2,7 +2,8 @@
 
 A change (register a chain, change terms, change a treasury, change the Collective, route a
 recipient's ETH to L1 or back, pause, accept the ownership hand-over) is checked against the
-registry's current state, turned into the registry call(s) governance must make, and written as:
+registry's current state and turned into the registry call(s) governance must make;
+`revshare.governance.files` writes them as:
 
 - `safe-batch.json`: a Safe{Wallet} Transaction Builder batch (the import format, with its
   checksum) for the multisig that acts: the owner itself, or the timelock's proposer;
@@ -16,24 +17,15 @@ Invalid changes raise ProposalError before anything is written.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from eth_abi import encode
-from eth_utils import keccak, to_checksum_address
-
-from revshare.config import ETH_ASSET, ZERO_ADDRESS
+from revshare.chain.addresses import ETH_ASSET, ZERO_ADDRESS
+from revshare.chain.registry import ChainState, RegistryState, read_destination
+from revshare.chain.routes import Destination, Route
 from revshare.model import BPS_DENOMINATOR, l1_payout, split
-from revshare.onchain import ChainState, RegistryState, read_destination
-from revshare.routes import Destination, Route
 from revshare.values import parse_address
 
-TX_BUILDER_VERSION = "1.18.0"
 ETH = 10**18
 # Worked examples for the effect on the split: (label, gross, L1 cost), in wei.
 EXAMPLES = (
@@ -355,214 +347,3 @@ def propose_set_destination(
         effect=_destination_effect(recipient, destination),
         acting=state.owner,
     )
-
-
-# ------------------------------------------------------------------ output formats
-def _safe_value(kind: str, value: Any) -> str:
-    if kind == "bool":
-        return "true" if value else "false"
-    if kind == "address":
-        return to_checksum_address(value)
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    if isinstance(value, list | tuple):
-        return json.dumps([str(v) for v in value])
-    return str(value)
-
-
-def _serialize(node: Any) -> str:
-    """The Transaction Builder's checksum serialisation: objects as their sorted key list followed
-    by each value and a comma, arrays and scalars as JSON."""
-    if isinstance(node, list):
-        return "[" + ",".join(_serialize(v) for v in node) + "]"
-    if isinstance(node, dict):
-        keys = sorted(node)
-        body = "".join(_serialize(node[k]) + "," for k in keys)
-        return "{" + json.dumps(keys, separators=(",", ":"), ensure_ascii=False) + body + "}"
-    return json.dumps(node, separators=(",", ":"), ensure_ascii=False)
-
-
-def batch_checksum(batch: dict[str, Any]) -> str:
-    """keccak256 of the serialised batch with `meta.name` set to null, as the Transaction Builder checks."""
-    unnamed = {**batch, "meta": {**batch["meta"], "name": None}}
-    unnamed["meta"].pop("checksum", None)
-    return "0x" + keccak(_serialize(unnamed).encode()).hex()
-
-
-def safe_batch(
-    calls: list[Call], chain_id: int, safe: str, name: str, description: str, created_ms: int
-) -> dict:
-    transactions = [
-        {
-            "to": call.target,
-            "value": str(call.value),
-            "data": "0x" + call.data.hex(),
-            "contractMethod": {"inputs": call.inputs, "name": call.method, "payable": False},
-            "contractInputsValues": {
-                i["name"]: _safe_value(i["type"], v) for i, v in zip(call.inputs, call.args, strict=True)
-            },
-        }
-        for call in calls
-    ]
-    batch = {
-        "version": "1.0",
-        "chainId": str(chain_id),
-        "createdAt": created_ms,
-        "meta": {
-            "name": name,
-            "description": description,
-            "txBuilderVersion": TX_BUILDER_VERSION,
-            "createdFromSafeAddress": safe,
-            "createdFromOwnerAddress": "",
-        },
-        "transactions": transactions,
-    }
-    batch["meta"]["checksum"] = batch_checksum(batch)
-    return batch
-
-
-def timelock_operation(timelock: Any, calls: list[Call], delay: int, salt: bytes) -> dict[str, Any]:
-    """schedule/execute calldata for `calls` on an OpenZeppelin TimelockController."""
-    predecessor = b"\x00" * 32
-    if len(calls) == 1:
-        (call,) = calls
-        op_id = keccak(
-            encode(
-                ["address", "uint256", "bytes", "bytes32", "bytes32"],
-                [call.target, call.value, call.data, predecessor, salt],
-            )
-        )
-        schedule_args = [call.target, call.value, call.data, predecessor, salt, delay]
-        execute_args = [call.target, call.value, call.data, predecessor, salt]
-        names = ("schedule", "execute")
-    else:
-        targets, values, payloads = (
-            [c.target for c in calls],
-            [c.value for c in calls],
-            [c.data for c in calls],
-        )
-        op_id = keccak(
-            encode(
-                ["address[]", "uint256[]", "bytes[]", "bytes32", "bytes32"],
-                [targets, values, payloads, predecessor, salt],
-            )
-        )
-        schedule_args = [targets, values, payloads, predecessor, salt, delay]
-        execute_args = [targets, values, payloads, predecessor, salt]
-        names = ("scheduleBatch", "executeBatch")
-    address = str(timelock.address)
-    schedule = contract_call(timelock, names[0], *schedule_args)
-    execute = contract_call(timelock, names[1], *execute_args)
-    return {
-        "timelock": address,
-        "operation_id": "0x" + op_id.hex(),
-        "salt": "0x" + salt.hex(),
-        "predecessor": "0x" + predecessor.hex(),
-        "delay_seconds": delay,
-        "schedule": {"to": address, "value": "0", "data": "0x" + schedule.data.hex(), "call": schedule},
-        "execute": {"to": address, "value": "0", "data": "0x" + execute.data.hex(), "call": execute},
-    }
-
-
-@dataclass
-class Context:
-    """Where the proposal applies: network, contracts and how governance acts."""
-
-    network: str
-    chain_id: int
-    contracts: dict[str, str]  # name -> address
-    code_hashes: dict[str, str]  # name -> keccak256 of runtime code
-    governance_kind: str  # timelock | multisig | account
-    governance: str  # the acting address (owner, or pending owner for acceptOwnership)
-    timelock: Any = None  # ape contract when governance_kind == "timelock"
-    timelock_delay: int = 0
-    safe: str = ""  # the multisig that submits (the owner, or the timelock's proposer)
-    warnings: list[str] = field(default_factory=list)  # shown first, in the terminal and the text
-
-
-def render_markdown(proposal: Proposal, ctx: Context, operation: dict[str, Any] | None) -> str:
-    lines = [f"# {proposal.title}", ""]
-    for warning in ctx.warnings:
-        lines += [f"> **WARNING:** {warning}", ""]
-    lines += [proposal.summary, "", f"Network: `{ctx.network}` (chain id {ctx.chain_id})", ""]
-    lines += [
-        "## Contracts",
-        "",
-        "| contract | address | code hash (keccak256 of runtime code) |",
-        "|---|---|---|",
-    ]
-    lines += [
-        f"| {name} | `{address}` | `{ctx.code_hashes[name]}` |" for name, address in ctx.contracts.items()
-    ]
-    lines += ["", "## Governance path", ""]
-    if ctx.governance_kind == "timelock" and operation is not None:
-        lines += [
-            f"The registry's owner is the TimelockController `{ctx.governance}` (minimum delay "
-            f"{ctx.timelock_delay} s). Its proposer `{ctx.safe or 'a proposer'}` schedules the operation "
-            f"(`safe-batch.json` holds that `schedule` call); after the delay any executor runs "
-            f"`execute` (`timelock.json`). Operation id `{operation['operation_id']}`, "
-            f"salt `{operation['salt']}`.",
-        ]
-    elif ctx.governance_kind == "multisig":
-        lines += [
-            f"The multisig `{ctx.governance}` makes the calls: import `safe-batch.json` into its "
-            "Transaction Builder."
-        ]
-    else:
-        lines += [f"`{ctx.governance}` is an account, not a contract: it sends the calls below directly."]
-    lines += ["", "## Current and proposed settings", "", "| setting | current | proposed |", "|---|---|---|"]
-    lines += [f"| {setting} | {current} | {proposed} |" for setting, current, proposed in proposal.settings]
-    lines += ["", "## Effect on the split", "", *proposal.effect, ""]
-    if proposal.effect and proposal.effect[0].startswith("|"):
-        lines += [
-            "Shares computed with the toolkit's reference model (`revshare.model.split`), to the wei.",
-            "",
-        ]
-    lines += ["## Calls", ""]
-    for index, call in enumerate(proposal.calls, start=1):
-        args = ", ".join(_safe_value(i["type"], v) for i, v in zip(call.inputs, call.args, strict=True))
-        lines += [
-            f"{index}. `{call.target}`.`{call.signature}` with ({args})",
-            f"   calldata `0x{call.data.hex()}`",
-        ]
-    lines.append("")
-    return "\n".join(lines)
-
-
-def write_proposal(
-    proposal: Proposal,
-    ctx: Context,
-    out_root: Path,
-    *,
-    created_ms: int,
-    stamp: str,
-    salt: bytes | None = None,
-) -> Path:
-    """Write the proposal files into a new folder under `out_root` (all or nothing); returns it."""
-    operation = None
-    submitted = proposal.calls
-    if ctx.governance_kind == "timelock":
-        salt = salt or keccak(text=f"{proposal.slug}:{stamp}")
-        operation = timelock_operation(ctx.timelock, proposal.calls, ctx.timelock_delay, salt)
-        submitted = [operation["schedule"]["call"]]
-    batch = safe_batch(
-        submitted, ctx.chain_id, ctx.safe or ctx.governance, proposal.title, proposal.summary, created_ms
-    )
-    target = out_root / f"{stamp}-{proposal.slug}"
-    if target.exists():
-        raise ProposalError(f"{target} already exists")
-    out_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=out_root, prefix=".staging-"))
-    try:
-        (staging / "safe-batch.json").write_text(json.dumps(batch, indent=2) + "\n")
-        if operation is not None:
-            plain = {k: v for k, v in operation.items() if k not in ("schedule", "execute")}
-            for step in ("schedule", "execute"):
-                plain[step] = {k: v for k, v in operation[step].items() if k != "call"}
-            (staging / "timelock.json").write_text(json.dumps(plain, indent=2) + "\n")
-        (staging / "proposal.md").write_text(render_markdown(proposal, ctx, operation))
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target

@@ -10,8 +10,8 @@ from typing import Any
 
 from eth_utils import keccak, to_checksum_address
 
-from revshare.routes import exact_eth
-from revshare.table import Log
+from revshare.chain.routes import exact_eth
+from revshare.terminal import Log
 
 # Vaults from 1.5.0 answer the lower-case getter (the stored value); older ones only the
 # upper-case one (see DESIGN.md, "Fee vaults").

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from revshare.model import UINT256_MAX, split
-from revshare.mutation import RESULTS
+from tools.mutation import RESULTS
 
 ROOT = Path(__file__).resolve().parents[1]
 EDGES = [0, 1, 9_999, 10_000, 2**128, 2**242, UINT256_MAX - 1, UINT256_MAX]

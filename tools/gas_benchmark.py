@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from revshare.shared import ChainRevenue, placeholder_treasury
-from revshare.table import Log, render_table
+from revshare.epochs import ChainRevenue, placeholder_treasury
+from revshare.terminal import Log, render_table
 
 SIZES = (1, 16, 64, 256)
 BLOCK_GAS_LIMIT = 30_000_000

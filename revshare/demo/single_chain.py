@@ -12,11 +12,12 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from revshare.config import ETH_ASSET as ETH
-from revshare.deploy import Deployment
+from revshare.chain.addresses import ETH_ASSET as ETH
+from revshare.chain.addresses import L2_STANDARD_BRIDGE
+from revshare.chain.routes import Route
+from revshare.deploying.deploy import Deployment
 from revshare.model import split
-from revshare.routes import L2_STANDARD_BRIDGE, Route
-from revshare.table import Log, format_eth, render_table
+from revshare.terminal import Log, format_eth, render_table
 
 NET_VAULTS = ("sequencer_fee_vault", "base_fee_vault", "operator_fee_vault")
 

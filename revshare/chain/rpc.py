@@ -17,7 +17,7 @@ from typing import Any
 
 import requests
 
-from revshare.network import connection_failure, redact_urls
+from revshare.chain.node import connection_failure, redact_urls
 
 Request = Callable[[str, list[Any]], Any]
 USER_AGENT = "revshare-report"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from revshare.config import ETH_ASSET
+from revshare.chain.addresses import ETH_ASSET
 from revshare.report.analysis import EXPLAINED, PENDING, Analysis, Finding, analyze, short
 from revshare.report.history import History
 from revshare.report.periods import PERIODS, PeriodRow, by_period
-from revshare.table import format_eth
+from revshare.terminal import format_eth
 
 
 @dataclass

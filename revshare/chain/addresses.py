@@ -1,0 +1,21 @@
+"""One home for the fixed addresses the toolkit knows: the zero address (also the contracts' key
+for native ETH) and the OP Stack L2 predeploys it reads or pays through. Every OP Stack chain has
+the predeploys at the same addresses."""
+
+from __future__ import annotations
+
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+ETH_ASSET = ZERO_ADDRESS  # the contracts' asset key for native ETH
+
+# Withdrawal predeploys: how ETH leaves L2 for L1.
+L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
+L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
+
+# Fee vault predeploys, by the role the splitter's constructor gives each.
+PREDEPLOY_VAULTS: dict[str, str | None] = {
+    "sequencer_fee_vault": "0x4200000000000000000000000000000000000011",
+    "base_fee_vault": "0x4200000000000000000000000000000000000019",
+    "l1_fee_vault": "0x420000000000000000000000000000000000001A",
+    "operator_fee_vault": "0x420000000000000000000000000000000000001B",
+}
+VAULT_ROLES = tuple(PREDEPLOY_VAULTS)
