@@ -90,7 +90,15 @@ def _exact_wei(value: str) -> Fraction:
 def parse_amount(value: Any, *, maximum: int = UINT256_MAX) -> int:
     """An amount in wei from an integer or a string such as ``"1.5 ether"`` or ``"20 gwei"``,
     exactly (never rounded): NaN, infinity, negative amounts, fractions of a wei and amounts
-    above ``maximum`` are refused."""
+    above ``maximum`` are refused.
+
+    >>> parse_amount("1.5 ether"), parse_amount("20 gwei"), parse_amount(7)
+    (1500000000000000000, 20000000000, 7)
+    >>> parse_amount("0.1 wei")
+    Traceback (most recent call last):
+    ...
+    ValueError: '0.1 wei' is not a whole, non-negative number of wei (1 wei is the smallest amount)
+    """
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise _amount_error(value)
     wei = Fraction(value) if isinstance(value, int) else _exact_wei(value)

@@ -24,9 +24,10 @@ from eth_utils import keccak, to_canonical_address, to_checksum_address
 from revshare.artifacts import container
 from revshare.chain.addresses import VAULT_ROLES, ZERO_ADDRESS
 from revshare.chain.node import public_network
-from revshare.chain.registry import Difference, diff_config, read_destination, read_registry
+from revshare.chain.registry import read_destination, read_registry
 from revshare.chain.vaults import check_vault_minimums
 from revshare.deploying.config import ChainConfig, DeployConfig
+from revshare.deploying.differences import Difference, diff_config
 from revshare.deploying.record import DeploymentRecord, record_path
 from revshare.deploying.verification import write_artifacts
 from revshare.terminal import Log

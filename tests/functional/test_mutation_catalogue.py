@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from revshare import mutation
+from tools import mutation
 from tools.mutation import MUTANTS, ROOT, Outcome, gate_failures
 
 

@@ -70,9 +70,7 @@ def test_shared_sequencer_demo_reconciles(tmp_path: Path, accounts, project):
     config = load_config(ROOT / "config" / "demo.yaml")
     deployment = deploy(config, 8453, accounts[0], record_dir=tmp_path, log=lambda _: None)
     install_withdrawal_mocks(accounts[0])
-    result = run_shared_demo(
-        project, config, deployment.registry, accounts[0], accounts[2], log=lambda _: None
-    )
+    result = run_shared_demo(config, deployment.registry, accounts[0], accounts[2], log=lambda _: None)
 
     assert sorted(r.chain_id for r in result.rows) == sorted(c.chain_id for c in config.chains)
     assert {result.expected[r.chain_id].net_rule_applied for r in result.rows} == {True, False}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from revshare import deploy as deploy_module
+from revshare.deploying import deploy as deploy_module
 from revshare.deploying.deploy import DeployError, Steps, create_address
 from revshare.deploying.record import DeploymentRecord, load_record
 

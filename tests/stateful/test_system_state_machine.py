@@ -32,7 +32,8 @@ from hypothesis.stateful import (
 )
 
 from revshare.chain.addresses import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER, ZERO_ADDRESS
-from revshare.chain.routes import Route, install_withdrawal_mocks
+from revshare.chain.routes import Route
+from revshare.demo.mocks import install_withdrawal_mocks
 from revshare.model import l1_payout, split, split_with_fee
 from tests.conftest import (
     CHAIN_ID,

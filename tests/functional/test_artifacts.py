@@ -1,0 +1,42 @@
+"""The contracts bundled with the package (`revshare/artifacts/`) are the ones this checkout
+compiles: same ABI, same creation and runtime bytecode, same verification input."""
+
+from __future__ import annotations
+
+import pytest
+
+from revshare.artifacts import MissingArtifact, container, contract_type, verification_input
+from tools import bundle_artifacts
+
+BUNDLED = (*bundle_artifacts.DEPLOYED, *bundle_artifacts.DEMO_MOCKS, *bundle_artifacts.INTERFACES)
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_bundled_contract_is_the_compiled_one(project, name):
+    compiled = getattr(project, name).contract_type
+    bundled = contract_type(name)
+    assert bundled.name == compiled.name == name
+    assert bundled.abi == compiled.abi
+    assert bundled.deployment_bytecode == compiled.deployment_bytecode
+    assert bundled.runtime_bytecode == compiled.runtime_bytecode
+
+
+def test_the_whole_bundle_is_fresh():
+    # Verification input included: `make` re-bundles after every compile, and this fails when the
+    # committed bundle was edited by hand or left behind a contract change.
+    assert bundle_artifacts.main(["--check"]) == 0
+
+
+def test_a_bundled_container_deploys_the_product_bytecode(owner, collective, guardian):
+    registry = owner.deploy(container("ChainRegistry"), owner, collective, guardian)
+    assert registry.code == contract_type("ChainRegistry").runtime_bytecode.bytecode
+    version, standard_input = verification_input("ChainRegistry")
+    assert version.startswith("0.8.28")
+    assert "contracts/ChainRegistry.sol" in standard_input["sources"]
+
+
+def test_unknown_or_unverifiable_contracts_are_named():
+    with pytest.raises(MissingArtifact, match="no bundled contract 'Nope'"):
+        contract_type("Nope")
+    with pytest.raises(MissingArtifact, match="IFeeVault is bundled without verification input"):
+        verification_input("IFeeVault")
