@@ -4,6 +4,7 @@ compiles: same ABI, same creation and runtime bytecode, same verification input.
 from __future__ import annotations
 
 import pytest
+from hexbytes import HexBytes
 
 from revshare.artifacts import MissingArtifact, container, contract_type, verification_input
 from tools import bundle_artifacts
@@ -29,7 +30,7 @@ def test_the_whole_bundle_is_fresh():
 
 def test_a_bundled_container_deploys_the_product_bytecode(owner, collective, guardian):
     registry = owner.deploy(container("ChainRegistry"), owner, collective, guardian)
-    assert registry.code == contract_type("ChainRegistry").runtime_bytecode.bytecode
+    assert HexBytes(registry.code) == HexBytes(contract_type("ChainRegistry").runtime_bytecode.bytecode)
     version, standard_input = verification_input("ChainRegistry")
     assert version.startswith("0.8.28")
     assert "contracts/ChainRegistry.sol" in standard_input["sources"]
