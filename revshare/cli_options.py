@@ -1,6 +1,7 @@
-"""Shared click options for the `ape run` scripts: configs are validated while the command
-line is parsed, before any node is started, and bad input becomes a one-line click error.
-`NodeCommand` turns a node that cannot be reached into one line too."""
+"""Click options and parameter types the `ape run` commands share: values are parsed while the
+command line is read, before any node is started, and bad input becomes a one-line click error.
+`NodeCommand` turns a node that cannot be reached into one line too. The deployment config's
+options are in `revshare.deploying.options`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import click
 from ape.cli import ConnectedProviderCommand
 
 from revshare.chain.node import provider_url, public_network, scrub, unreachable_reason
-from revshare.deploying.config import ConfigError, DeployConfig, load_config
 from revshare.values import parse_address, parse_chain_id, parse_hash32, quoted
 
 
@@ -100,52 +100,6 @@ def current_url() -> str | None:
     from ape import networks
 
     return provider_url(networks.provider) if networks.active_provider else None
-
-
-def _load(ctx: click.Context, param: click.Parameter, value: Path | None) -> DeployConfig | None:
-    if value is None:
-        return None
-    try:
-        return load_config(value)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
-
-
-def _chosen_chain(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
-    config: DeployConfig | None = ctx.params.get("config")
-    # Without --chain-id the choice may depend on the node's chain id: checked once connected.
-    if config is not None and value is not None:
-        try:
-            config.chain(value)
-        except ConfigError as exc:
-            raise click.BadParameter("; ".join(exc.problems), ctx=ctx, param=param) from None
-    return value
-
-
-def config_option(default: str | None = None) -> Any:
-    """``--config FILE``: a validated DeployConfig."""
-    return click.option(
-        "--config",
-        "config",
-        type=click.Path(path_type=Path),
-        default=default,
-        required=default is None,
-        is_eager=True,
-        callback=_load,
-        help="YAML deployment config",
-    )
-
-
-def chain_id_option() -> Any:
-    """``--chain-id N``: which configured chain gets a splitter (optional with one chain)."""
-    return click.option(
-        "--chain-id",
-        "chain_id",
-        type=int,
-        default=None,
-        callback=_chosen_chain,
-        help="Chain to deploy a splitter for (default: the only configured chain, else the node's)",
-    )
 
 
 def account_option() -> Any:

@@ -11,7 +11,6 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
 from revshare.chain.reader import DEFAULT_PAGE_SIZE
-from revshare.cli_options import config_option
 from revshare.demo.mocks import install_withdrawal_mocks
 from revshare.demo.shared_sequencer import run_shared_demo, shared_reconciliation, shared_table
 from revshare.demo.single_chain import (
@@ -21,6 +20,7 @@ from revshare.demo.single_chain import (
     simulate_fees,
 )
 from revshare.deploying.deploy import deploy
+from revshare.deploying.options import config_option
 from revshare.report.command import run_report
 from revshare.report.targets import targets_from_record
 

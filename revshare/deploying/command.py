@@ -18,13 +18,12 @@ from revshare.cli_options import (
     UserError,
     account_for,
     account_option,
-    chain_id_option,
-    config_option,
     interrupted,
     records_option,
 )
 from revshare.deploying.config import ConfigError
 from revshare.deploying.deploy import DeployError, NotEnoughFunds, deploy, funds_problem
+from revshare.deploying.options import chain_id_option, config_option
 from revshare.deploying.record import RecordError, record_path
 
 
