@@ -4,6 +4,7 @@ disbursements, settle a shared-sequencer epoch and write the transparency report
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -19,6 +20,7 @@ from revshare.demo.single_chain import (
     run_demo,
     simulate_fees,
 )
+from revshare.deploying.config import DeployConfig
 from revshare.deploying.deploy import deploy
 from revshare.deploying.options import config_option
 from revshare.report.command import run_report
@@ -36,7 +38,8 @@ from revshare.report.targets import targets_from_record
     type=click.Path(file_okay=False, path_type=Path),
     help="Where the closing transparency report is written",
 )
-def cli(config, days, seed, report_dir):
+def cli(config: DeployConfig, days: int, seed: int, report_dir: Path) -> None:
+    """Deploy on a local chain, simulate days of fees and an epoch, then report from the chain."""
     from ape import accounts, networks
 
     if networks.provider.network.name != "local":
@@ -97,7 +100,7 @@ def cli(config, days, seed, report_dir):
         sys.exit(1)
 
 
-def report_checks(checks, models_agree):
+def report_checks(checks: Iterable[tuple[str, int, int]], models_agree: bool) -> bool:
     """Print each wei-level check; True when all hold."""
     click.echo("\nReconciliation (wei):")
     ok = models_agree

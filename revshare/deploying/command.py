@@ -10,6 +10,7 @@ interrupted deployment; on a complete one it lists how the config differs from t
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -21,7 +22,7 @@ from revshare.cli_options import (
     interrupted,
     records_option,
 )
-from revshare.deploying.config import ConfigError
+from revshare.deploying.config import ConfigError, DeployConfig
 from revshare.deploying.deploy import DeployError, NotEnoughFunds, deploy, funds_problem
 from revshare.deploying.options import chain_id_option, config_option
 from revshare.deploying.record import RecordError, record_path
@@ -32,7 +33,8 @@ from revshare.deploying.record import RecordError, record_path
 @chain_id_option()
 @account_option()
 @records_option()
-def cli(config, chain_id, account, record_dir):
+def cli(config: DeployConfig, chain_id: int | None, account: str | None, record_dir: Path) -> None:
+    """Deploy, or continue deploying, from a config; on a complete deployment list what differs."""
     from ape import networks
     from ape.exceptions import ApeException
     from requests.exceptions import RequestException

@@ -10,21 +10,27 @@ Nothing is sent; an invalid change is refused before anything is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
+from revshare.chain.registry import RegistryState
 from revshare.chain.routes import ROUTE_NAMES
 from revshare.cli_options import ADDRESS, CHAIN_ID, HASH32, NodeCommand, interrupted, records_option
 from revshare.deploying.config import ZERO_HASH, ConfigError, parse_destination, terms_hash_of
 from revshare.governance import proposals as p
 from revshare.governance.live import make_proposal, recorded_splitter
-from revshare.governance.proposals import ProposalError
+from revshare.governance.proposals import Proposal, ProposalError
 
 BPS = click.IntRange(0, 10_000)
+Command = Callable[..., Any]
+Build = Callable[[Any, RegistryState], Proposal]  # (registry contract, its state) -> proposal
 
 
-def common(func):
+def common(func: Command) -> Command:
+    """--registry, --records, --out, --safe: where the proposal applies and where it is written."""
     func = click.option(
         "--registry",
         "registry_address",
@@ -50,7 +56,8 @@ def common(func):
     return func
 
 
-def terms_option(func):
+def terms_option(func: Command) -> Command:
+    """--terms-hash or --terms-document."""
     func = click.option(
         "--terms-hash", type=HASH32, default=None, help="0x and 64 hex digits: the terms document's hash"
     )(func)
@@ -71,7 +78,10 @@ def _terms(document: Path | None, terms_hash: str | None, default: str | None) -
     return terms_hash if terms_hash is not None else default
 
 
-def _run(build, registry_address, record_dir, out_dir, safe):
+def _run(
+    build: Build, registry_address: str | None, record_dir: Path, out_dir: Path, safe: str | None
+) -> None:
+    """Make the proposal; refusals and node failures become one-line errors."""
     from ape.exceptions import ApeException
     from requests.exceptions import RequestException
     from web3.exceptions import Web3Exception
@@ -92,7 +102,7 @@ def _run(build, registry_address, record_dir, out_dir, safe):
 
 
 @click.group(short_help="Write a governance proposal for a registry change")
-def cli():
+def cli() -> None:
     """Turn a registry change into a Safe batch, timelock calldata and a proposal text."""
 
 
@@ -103,7 +113,15 @@ def cli():
 @click.option("--net-bps", type=BPS, default=1500, show_default=True)
 @terms_option
 @common
-def register_chain(chain_id, treasury, gross_bps, net_bps, terms_document, terms_hash, **where):
+def register_chain(
+    chain_id: int,
+    treasury: str,
+    gross_bps: int,
+    net_bps: int,
+    terms_document: Path | None,
+    terms_hash: str | None,
+    **where: Any,
+) -> None:
     """Register a new chain with its treasury and terms."""
     hash_ = _terms(terms_document, terms_hash, ZERO_HASH)
     _run(
@@ -118,7 +136,14 @@ def register_chain(chain_id, treasury, gross_bps, net_bps, terms_document, terms
 @click.option("--net-bps", type=BPS, required=True)
 @terms_option
 @common
-def set_terms(chain_id, gross_bps, net_bps, terms_document, terms_hash, **where):
+def set_terms(
+    chain_id: int,
+    gross_bps: int,
+    net_bps: int,
+    terms_document: Path | None,
+    terms_hash: str | None,
+    **where: Any,
+) -> None:
     """Change a chain's terms (the terms hash stays unless a new one is given)."""
     hash_ = _terms(terms_document, terms_hash, None)
     _run(lambda reg, st: p.propose_set_terms(reg, st, chain_id, gross_bps, net_bps, hash_), **where)
@@ -128,7 +153,7 @@ def set_terms(chain_id, gross_bps, net_bps, terms_document, terms_hash, **where)
 @click.option("--chain-id", required=True, type=CHAIN_ID)
 @click.option("--treasury", required=True, type=ADDRESS)
 @common
-def set_treasury(chain_id, treasury, **where):
+def set_treasury(chain_id: int, treasury: str, **where: Any) -> None:
     """Change where a chain's share is paid (and move the old treasury's ETH credit on the chain's
     recorded splitter to the new one, in the same execution)."""
     splitter = lambda: recorded_splitter(where["record_dir"], chain_id)  # noqa: E731
@@ -138,7 +163,7 @@ def set_treasury(chain_id, treasury, **where):
 @cli.command("set-collective", cls=NodeCommand)
 @click.option("--collective", required=True, type=ADDRESS)
 @common
-def set_collective(collective, **where):
+def set_collective(collective: str, **where: Any) -> None:
     """Change the Collective's receiving address."""
     _run(lambda reg, st: p.propose_set_collective(reg, st, collective), **where)
 
@@ -172,7 +197,14 @@ def set_collective(collective, **where):
     help="Smaller payouts wait, e.g. '0.5 ether' (at most 10000 ether)",
 )
 @common
-def set_destination(recipient, route, l1_recipient, l1_gas_limit, min_amount, **where):
+def set_destination(
+    recipient: str,
+    route: str,
+    l1_recipient: str | None,
+    l1_gas_limit: int | None,
+    min_amount: str,
+    **where: Any,
+) -> None:
     """Deliver a recipient's ETH on L1 through the bridge or message passer (or on L2 again)."""
     try:
         destination = parse_destination(route, recipient, l1_recipient, l1_gas_limit, min_amount)
@@ -183,13 +215,13 @@ def set_destination(recipient, route, l1_recipient, l1_gas_limit, min_amount, **
 
 @cli.command("pause", cls=NodeCommand)
 @common
-def pause(**where):
+def pause(**where: Any) -> None:
     """Pause disbursements (claims keep working)."""
     _run(p.propose_pause, **where)
 
 
 @cli.command("accept-ownership", cls=NodeCommand)
 @common
-def accept_ownership(**where):
+def accept_ownership(**where: Any) -> None:
     """Complete the ownership hand-over started by the deployment."""
     _run(p.propose_accept_ownership, **where)

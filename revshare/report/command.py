@@ -163,7 +163,16 @@ def run_report(
     help="A splitter to report on (repeatable); default: those in the network's deployment record",
 )
 @report_options
-def cli(record_dir, splitters, from_block, to_block, period, page_size, out):
+def cli(
+    record_dir: Path,
+    splitters: tuple[str, ...],
+    from_block: int | None,
+    to_block: int | None,
+    period: str,
+    page_size: int,
+    out: Path | None,
+) -> None:
+    """The transparency report of the chosen splitters (default: those in the deployment record)."""
     from ape import networks
 
     choice = networks.provider.network_choice
