@@ -1,9 +1,15 @@
-"""Plain-text tables and amount formatting for terminal output."""
+"""Plain-text tables and amount formatting for terminal output and text files."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from io import StringIO
+
+from rich.box import Box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 WEI_PER_ETH = 10**18
 
@@ -17,27 +23,41 @@ def format_eth(wei: int, decimals: int = 6) -> str:
     return f"{value:,.{decimals}f}"
 
 
+# Plain ASCII rules under the header and above the footer, no frame: the tables also go into
+# text files (the report's summary.txt), where box-drawing characters and colour do not belong.
+_RULES = Box("    \n    \n -  \n    \n    \n -  \n    \n    \n", ascii=True)
+
+
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, footer: Sequence[str] = ()) -> str:
-    """Columns sized to their content; text columns left-aligned, numeric ones right-aligned."""
+    """A plain-text table (rich lays it out: columns sized by display width, so wide characters in
+    a chain's name keep the columns straight); numeric columns right-aligned, text left-aligned.
+    Cells are plain text, never rich markup."""
     body = [list(map(str, row)) for row in rows]
-    foot = [list(map(str, footer))] if footer else []
-    widths = [len(h) for h in headers]
-    for row in body + foot:
-        for index, cell in enumerate(row):
-            widths[index] = max(widths[index], len(cell))
 
     def numeric(index: int) -> bool:
         cells = [row[index] for row in body if row[index]]
         return bool(cells) and all(c.replace(",", "").replace(".", "").isdigit() for c in cells)
 
-    right = [numeric(i) for i in range(len(headers))]
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [cell.rjust(widths[i]) if right[i] else cell.ljust(widths[i]) for i, cell in enumerate(cells)]
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    out = [line(headers), rule, *(line(r) for r in body)]
-    if foot:
-        out += [rule, line(foot[0])]
-    return "\n".join(out)
+    table = Table(
+        box=_RULES,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        show_footer=bool(footer),
+        header_style="",
+        footer_style="",
+    )
+    for index, header in enumerate(headers):
+        table.add_column(
+            Text(str(header)),
+            footer=Text(str(footer[index])) if footer else "",
+            justify="right" if numeric(index) else "left",
+            no_wrap=True,
+        )
+    for row in body:
+        table.add_row(*map(Text, row))
+    out = StringIO()
+    # Never a terminal or a notebook (rich would draw there, not into `out`), never wrapped.
+    console = Console(file=out, width=1_000_000, force_terminal=False, force_jupyter=False, color_system=None)
+    console.print(table, markup=False, emoji=False, highlight=False)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines())
