@@ -39,6 +39,10 @@ A config describes the Collective, the registry's governance owner, and the memb
 Addresses are 0x and 40 hex digits; mixed case must be a correct EIP-55 checksum. Amounts are
 exact (a fraction of a wei, NaN or infinity is refused). A key given twice in one mapping, and
 YAML anchors and aliases, are refused.
+
+Pydantic models describe the file, one per mapping, and report every problem at once; rules that
+relate several values (owner or timelock, a chain or recipient given twice, an address in two roles)
+are checked once those values are valid.
 """
 
 from __future__ import annotations
@@ -46,9 +50,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar, cast
 
 from eth_utils import keccak
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 from revshare.chain.addresses import PREDEPLOY_VAULTS, VAULT_ROLES, ZERO_ADDRESS
 from revshare.chain.routes import (
@@ -61,16 +77,12 @@ from revshare.chain.routes import (
 )
 from revshare.deploying.yaml_file import StrictYamlError, load_yaml_file
 from revshare.model import BPS_DENOMINATOR, DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
-from revshare.values import (
-    parse_address,
-    parse_amount,
-    parse_chain_id,
-    parse_hash32,
-    quoted,
-)
+from revshare.values import parse_address, parse_amount, parse_chain_id, parse_hash32, quoted
 
 ZERO_HASH = "0x" + "00" * 32
 DEFAULT_INTERVAL = 24 * 60 * 60
+MAX_INTERVAL = 10 * 365 * 24 * 60 * 60
+MAX_TIMELOCK_DELAY = 30 * 24 * 60 * 60
 # An error report lists at most this many problems, each cut to this many characters.
 MAX_PROBLEMS_SHOWN = 25
 MAX_PROBLEM_CHARS = 300
@@ -104,15 +116,6 @@ class ChainConfig:
     terms_hash: str = ZERO_HASH
     disbursement_interval: int = DEFAULT_INTERVAL
     vaults: dict[str, str | None] = field(default_factory=lambda: dict(PREDEPLOY_VAULTS))
-
-
-@dataclass(frozen=True)
-class TimelockConfig:
-    """A TimelockController to deploy as the registry's owner."""
-
-    proposers: tuple[str, ...]
-    executors: tuple[str, ...]
-    min_delay: int
 
 
 @dataclass(frozen=True)
@@ -157,178 +160,6 @@ def terms_hash_of(document: Path) -> str:
     return "0x" + keccak(document.read_bytes()).hex()
 
 
-class _Checker:
-    """Collects problems with their location instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
-
-    def address(self, where: str, value: Any, *, allow_none: bool = False) -> str | None:
-        if value is None:
-            if not allow_none:
-                self.fail(where, "is required")
-            return None
-        try:
-            return parse_address(value)
-        except ValueError as exc:
-            self.fail(where, str(exc))
-            return None
-
-    def integer(self, where: str, value: Any, *, low: int, high: int) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(where, f"{quoted(value)} is not a whole number")
-            return None
-        if not low <= value <= high:
-            self.fail(where, f"{value} is outside {low}..{high}")
-            return None
-        return value
-
-    def bps(self, where: str, value: Any) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(where, f"{quoted(value)} is not a whole number of basis points")
-            return None
-        if not 0 <= value <= BPS_DENOMINATOR:
-            self.fail(where, f"{value} bps is outside 0..{BPS_DENOMINATOR} (0% to 100%)")
-            return None
-        return value
-
-    def unknown_keys(self, where: str, data: Mapping[str, Any], known: set[str]) -> None:
-        for key in sorted(str(k) for k in set(data) - known)[:5]:
-            self.fail(where, f"unknown key {quoted(key)} (expected one of: {', '.join(sorted(known))})")
-
-    def parsed(self, where: str, parse: Any, value: Any) -> Any:
-        """``parse(value)``, or None with the problem noted."""
-        try:
-            return parse(value)
-        except ValueError as exc:
-            self.fail(where, str(exc))
-            return None
-
-
-_TOP_KEYS = {"collective", "owner", "timelock", "guardian", "chains", "destinations", "mock_vaults"}
-_DESTINATION_KEYS = {"recipient", "route", "l1_recipient", "l1_gas_limit", "min_amount"}
-_TIMELOCK_KEYS = {"proposers", "executors", "min_delay"}
-MAX_TIMELOCK_DELAY = 30 * 24 * 60 * 60
-_CHAIN_KEYS = {
-    "chain_id",
-    "name",
-    "treasury",
-    "gross_bps",
-    "net_bps",
-    "terms_hash",
-    "terms_document",
-    "disbursement_interval",
-    "vaults",
-}
-
-
-def _parse_chain(check: _Checker, where: str, raw: Any, base_dir: Path) -> ChainConfig | None:
-    if not isinstance(raw, Mapping):
-        check.fail(where, "must be a mapping with chain_id, treasury, ...")
-        return None
-    check.unknown_keys(where, raw, _CHAIN_KEYS)
-    chain_id = check.parsed(f"{where}.chain_id", parse_chain_id, raw.get("chain_id"))
-    treasury = check.address(f"{where}.treasury", raw.get("treasury"))
-    gross_bps = check.bps(f"{where}.gross_bps", raw.get("gross_bps", DEFAULT_GROSS_BPS))
-    net_bps = check.bps(f"{where}.net_bps", raw.get("net_bps", DEFAULT_NET_BPS))
-    interval = check.integer(
-        f"{where}.disbursement_interval",
-        raw.get("disbursement_interval", DEFAULT_INTERVAL),
-        low=0,
-        high=10 * 365 * 86400,
-    )
-    terms_hash = _parse_terms(check, where, raw, base_dir)
-    vaults = _parse_vaults(check, f"{where}.vaults", raw.get("vaults"))
-    name = raw.get("name", f"chain {chain_id}")
-    if not isinstance(name, str) or not name.strip() or len(name) > 100:
-        check.fail(f"{where}.name", f"{quoted(name)} is not a name (1 to 100 characters)")
-    if None in (chain_id, treasury, gross_bps, net_bps, interval, terms_hash, vaults):
-        return None
-    return ChainConfig(
-        chain_id=chain_id,  # type: ignore[arg-type]
-        name=str(name),
-        treasury=treasury,  # type: ignore[arg-type]
-        gross_bps=gross_bps,  # type: ignore[arg-type]
-        net_bps=net_bps,  # type: ignore[arg-type]
-        terms_hash=terms_hash,  # type: ignore[arg-type]
-        disbursement_interval=interval,  # type: ignore[arg-type]
-        vaults=vaults,  # type: ignore[arg-type]
-    )
-
-
-def _parse_terms(check: _Checker, where: str, raw: Mapping[str, Any], base_dir: Path) -> str | None:
-    if "terms_hash" in raw and "terms_document" in raw:
-        check.fail(where, "give terms_hash or terms_document, not both")
-        return None
-    if "terms_document" in raw:
-        name = raw["terms_document"]
-        if not isinstance(name, str) or not name or "\0" in name:
-            check.fail(f"{where}.terms_document", f"{quoted(name)} is not a file name")
-            return None
-        path = base_dir / name
-        try:
-            return terms_hash_of(path)
-        except FileNotFoundError:
-            check.fail(f"{where}.terms_document", f"file not found: {quoted(str(path), 200)}")
-        except OSError as exc:
-            check.fail(f"{where}.terms_document", f"cannot read {quoted(str(path), 200)}: {exc.strerror}")
-        return None
-    return check.parsed(f"{where}.terms_hash", parse_hash32, raw.get("terms_hash", ZERO_HASH))
-
-
-def _parse_vaults(check: _Checker, where: str, raw: Any) -> dict[str, str | None] | None:
-    if raw is None:
-        return dict(PREDEPLOY_VAULTS)
-    if not isinstance(raw, Mapping):
-        check.fail(where, f"must be a mapping of {', '.join(VAULT_ROLES)}")
-        return None
-    check.unknown_keys(where, raw, set(VAULT_ROLES))
-    vaults: dict[str, str | None] = {}
-    for role in VAULT_ROLES:
-        value = raw.get(role, PREDEPLOY_VAULTS[role])
-        optional = role == "operator_fee_vault"
-        vaults[role] = check.address(f"{where}.{role}", value, allow_none=optional)
-    required_ok = all(vaults[r] for r in VAULT_ROLES if r != "operator_fee_vault")
-    return vaults if required_ok else None
-
-
-def _address_list(check: _Checker, where: str, raw: Any, *, allow_empty: bool) -> tuple[str, ...] | None:
-    if not isinstance(raw, list) or (not raw and not allow_empty):
-        check.fail(where, "must be a list of addresses" + ("" if allow_empty else " (at least one)"))
-        return None
-    addresses = [check.address(f"{where}[{i}]", value) for i, value in enumerate(raw)]
-    if None in addresses:
-        return None
-    if len({a.lower() for a in addresses if a}) != len(addresses):
-        check.fail(where, "lists an address twice")
-        return None
-    return tuple(a for a in addresses if a)
-
-
-def _parse_timelock(check: _Checker, raw: Any) -> TimelockConfig | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, Mapping):
-        check.fail("timelock", "must be a mapping with proposers, executors and min_delay")
-        return None
-    check.unknown_keys("timelock", raw, _TIMELOCK_KEYS)
-    proposers = _address_list(check, "timelock.proposers", raw.get("proposers"), allow_empty=False)
-    executors = (
-        _address_list(check, "timelock.executors", raw["executors"], allow_empty=True)
-        if "executors" in raw
-        else proposers
-    )
-    if "min_delay" not in raw:
-        check.fail("timelock.min_delay", "is required (seconds between scheduling and execution)")
-    delay = check.integer("timelock.min_delay", raw.get("min_delay", 0), low=0, high=MAX_TIMELOCK_DELAY)
-    if proposers is None or executors is None or delay is None:
-        return None
-    return TimelockConfig(proposers=proposers, executors=executors, min_delay=delay)
-
-
 def parse_destination(
     route: Any, recipient: str, l1_recipient: Any = None, l1_gas_limit: Any = None, min_amount: Any = 0
 ) -> Destination:
@@ -366,125 +197,285 @@ def parse_destination(
     return destination
 
 
-def _parse_destinations(check: _Checker, raw: Any) -> dict[str, Destination]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, list):
-        check.fail(
-            "destinations", "must be a list of {recipient, route, l1_recipient, l1_gas_limit, min_amount}"
+# ---------------------------------------------------------------- checks of the file's values
+# Each raises ValueError with the problem as reported after the value's location.
+
+
+def _required_address(value: Any) -> str:
+    if value is None:
+        raise ValueError("is required")
+    return parse_address(value)
+
+
+def _whole_number(low: int, high: int) -> BeforeValidator:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{quoted(value)} is not a whole number")
+        if not low <= value <= high:
+            raise ValueError(f"{value} is outside {low}..{high}")
+        return value
+
+    return BeforeValidator(check)
+
+
+def _bps(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{quoted(value)} is not a whole number of basis points")
+    if not 0 <= value <= BPS_DENOMINATOR:
+        raise ValueError(f"{value} bps is outside 0..{BPS_DENOMINATOR} (0% to 100%)")
+    return value
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 100:
+        raise ValueError(f"{quoted(value)} is not a name (1 to 100 characters)")
+    return value
+
+
+def _document_hash(name: Any, info: ValidationInfo) -> str:
+    """The hash of a terms document, named relative to the config file's folder."""
+    if not isinstance(name, str) or not name or "\0" in name:
+        raise ValueError(f"{quoted(name)} is not a file name")
+    path = (info.context["base_dir"] if info.context else Path.cwd()) / name
+    try:
+        return terms_hash_of(path)
+    except FileNotFoundError:
+        raise ValueError(f"file not found: {quoted(str(path), 200)}") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read {quoted(str(path), 200)}: {exc.strerror}") from None
+
+
+def _list(problem: str, *, at_least_one: bool = False) -> BeforeValidator:
+    """A list, as a tuple; anything else (or no item, if ``at_least_one``) is ``problem``."""
+
+    def check(value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple) or (at_least_one and not value):
+            raise ValueError(problem)
+        return tuple(value)
+
+    return BeforeValidator(check)
+
+
+def _distinct(addresses: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(addresses)) != len(addresses):  # checksummed: one spelling per address
+        raise ValueError("lists an address twice")
+    return addresses
+
+
+Address = Annotated[str, BeforeValidator(_required_address)]
+Addresses = Annotated[tuple[Address, ...], AfterValidator(_distinct)]
+Bps = Annotated[int, BeforeValidator(_bps)]
+
+
+# ---------------------------------------------------------------- the file's mappings
+class _Model(BaseModel):
+    """A mapping in the file: unknown keys are refused, nothing is coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    not_a_mapping: ClassVar[str] = "must be a mapping"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mapping(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError(cls.not_a_mapping)
+        return data
+
+
+class TimelockConfig(_Model):
+    """A TimelockController to deploy as the registry's owner."""
+
+    not_a_mapping: ClassVar[str] = "must be a mapping with proposers, executors and min_delay"
+    proposers: Annotated[
+        Addresses, _list("must be a list of addresses (at least one)", at_least_one=True)
+    ] = Field(None, validate_default=True)
+    # Not given: the proposers. [] lets anyone execute a ready operation.
+    executors: Annotated[Addresses, _list("must be a list of addresses")] = Field(
+        default_factory=lambda values: values["proposers"]
+    )
+    min_delay: Annotated[int, _whole_number(0, MAX_TIMELOCK_DELAY)] = Field(
+        description="seconds between scheduling and execution"  # said when it is missing
+    )
+
+
+class _Vaults(_Model):
+    """A chain's fee vaults; any not given is the OP Stack predeploy."""
+
+    not_a_mapping: ClassVar[str] = f"must be a mapping of {', '.join(VAULT_ROLES)}"
+    sequencer_fee_vault: Address = cast(str, PREDEPLOY_VAULTS["sequencer_fee_vault"])
+    base_fee_vault: Address = cast(str, PREDEPLOY_VAULTS["base_fee_vault"])
+    l1_fee_vault: Address = cast(str, PREDEPLOY_VAULTS["l1_fee_vault"])
+    operator_fee_vault: Address | None = PREDEPLOY_VAULTS["operator_fee_vault"]
+
+
+class _Chain(_Model):
+    """An entry of ``chains``."""
+
+    not_a_mapping: ClassVar[str] = "must be a mapping with chain_id, treasury, ..."
+    chain_id: Annotated[int, BeforeValidator(parse_chain_id)] = Field(None, validate_default=True)
+    name: Annotated[str, BeforeValidator(_name)] = Field(default_factory=lambda v: f"chain {v['chain_id']}")
+    treasury: Address
+    gross_bps: Bps = DEFAULT_GROSS_BPS
+    net_bps: Bps = DEFAULT_NET_BPS
+    terms_hash: Annotated[str, BeforeValidator(parse_hash32)] = ZERO_HASH
+    terms_document: Annotated[str | None, BeforeValidator(_document_hash)] = None  # becomes its hash
+    disbursement_interval: Annotated[int, _whole_number(0, MAX_INTERVAL)] = DEFAULT_INTERVAL
+    vaults: _Vaults | None = None
+
+    @model_validator(mode="after")
+    def _one_terms_source(self) -> _Chain:
+        if {"terms_hash", "terms_document"} <= self.model_fields_set:
+            raise ValueError("give terms_hash or terms_document, not both")
+        return self
+
+    def config(self) -> ChainConfig:
+        values = self.model_dump(exclude={"terms_hash", "terms_document", "vaults"})
+        terms_hash = self.terms_document or self.terms_hash
+        return ChainConfig(**values, terms_hash=terms_hash, vaults=(self.vaults or _Vaults()).model_dump())
+
+
+class _Destination(_Model):
+    """An entry of ``destinations``: the recipient, then what `parse_destination` checks."""
+
+    not_a_mapping: ClassVar[str] = "must be a mapping with recipient and route"
+    recipient: Address
+    route: Any = None
+    l1_recipient: Any = None
+    l1_gas_limit: Any = None
+    min_amount: Any = 0
+
+    def destination(self) -> Destination:
+        return parse_destination(**dict(self))  # the fields are its parameters
+
+    @model_validator(mode="after")
+    def _routable(self) -> _Destination:
+        self.destination()  # a problem is reported at this entry
+        return self
+
+
+class _MockVaults(_Model):
+    """``mock_vaults``: local networks only."""
+
+    min_withdrawal: Annotated[int, BeforeValidator(parse_amount)] = 0
+
+
+_CHAIN_LIST = _list("must be a non-empty list of chains", at_least_one=True)
+_DESTINATION_LIST = _list("must be a list of {recipient, route, l1_recipient, l1_gas_limit, min_amount}")
+
+
+class _ConfigFile(_Model):
+    """The whole file."""
+
+    collective: Address
+    owner: Address | None = None
+    timelock: TimelockConfig | None = None
+    guardian: Address | None = None
+    chains: Annotated[tuple[_Chain, ...], _CHAIN_LIST] = Field(None, validate_default=True)
+    destinations: Annotated[tuple[_Destination, ...], _DESTINATION_LIST] | None = None
+    mock_vaults: _MockVaults | None = None
+
+    def config(self, source: str) -> DeployConfig:
+        """The deployment this file describes; ConfigError if rules across its entries fail."""
+        problems = []
+        if {"owner", "timelock"} <= self.model_fields_set:
+            problems.append("config: give owner (an existing multisig) or timelock (deploy one), not both")
+        first: dict[int, int] = {}
+        for index, chain in enumerate(self.chains):
+            if chain.chain_id in first:
+                where = f"chains[{index}].chain_id: chain {chain.chain_id}"
+                problems.append(f"{where} is already configured at chains[{first[chain.chain_id]}]")
+            first.setdefault(chain.chain_id, index)
+        destinations: dict[str, Destination] = {}
+        for index, entry in enumerate(self.destinations or ()):
+            if entry.recipient in destinations:  # checksummed: one spelling per address
+                where = f"destinations[{index}].recipient"
+                problems.append(f"{where}: {entry.recipient} already has a destination")
+            destinations.setdefault(entry.recipient, entry.destination())
+        config = DeployConfig(
+            collective=self.collective,
+            chains=tuple(chain.config() for chain in self.chains),
+            owner=self.owner,
+            timelock=self.timelock,
+            guardian=self.guardian,
+            destinations=destinations,
+            mock_vault_min_withdrawal=(self.mock_vaults or _MockVaults()).min_withdrawal,
+            source=source,
         )
-        return {}
-    found: dict[str, Destination] = {}
-    for index, entry in enumerate(raw):
-        where = f"destinations[{index}]"
-        if not isinstance(entry, Mapping):
-            check.fail(where, "must be a mapping with recipient and route")
-            continue
-        check.unknown_keys(where, entry, _DESTINATION_KEYS)
-        recipient = check.address(f"{where}.recipient", entry.get("recipient"))
-        if recipient is None:
-            continue
-        try:
-            destination = parse_destination(
-                entry.get("route"),
-                recipient,
-                entry.get("l1_recipient"),
-                entry.get("l1_gas_limit"),
-                entry.get("min_amount", 0),
-            )
-        except ValueError as exc:
-            check.fail(where, str(exc))
-            continue
-        if any(known.lower() == recipient.lower() for known in found):
-            check.fail(f"{where}.recipient", f"{recipient} already has a destination")
-            continue
-        found[recipient] = destination
-    return found
+        if problems := problems + _addresses_used_twice(config):
+            raise ConfigError(source, problems)
+        return config
 
 
-def _check_distinct_addresses(check: _Checker, config: DeployConfig) -> None:
-    seen: dict[str, str] = {}
-
-    def claim(where: str, address: str | None) -> None:
-        if address is None:
-            return
-        key = address.lower()
-        if key in seen:
-            check.fail(where, f"{address} is already used as {seen[key]}")
-        else:
-            seen[key] = where
-
-    claim("collective", config.collective)
+def _addresses_used_twice(config: DeployConfig) -> list[str]:
+    """The collective, treasuries and custom vaults must all differ, and the owner from them."""
+    roles = [("collective", config.collective)]
     for index, chain in enumerate(config.chains):
-        claim(f"chains[{index}].treasury", chain.treasury)
-        for role, address in chain.vaults.items():
-            if address != PREDEPLOY_VAULTS[role]:  # every chain has the predeploys at the same address
-                claim(f"chains[{index}].vaults.{role}", address)
+        roles.append((f"chains[{index}].treasury", chain.treasury))
+        roles += [
+            (f"chains[{index}].vaults.{role}", address)
+            for role, address in chain.vaults.items()
+            if address is not None and address != PREDEPLOY_VAULTS[role]  # the same on every chain
+        ]
+    seen: dict[str, str] = {}
+    problems = []
+    for where, address in roles:
+        if address.lower() in seen:
+            problems.append(f"{where}: {address} is already used as {seen[address.lower()]}")
+        seen.setdefault(address.lower(), where)
     if config.owner is not None and config.owner.lower() in seen:
-        check.fail("owner", f"{config.owner} is already used as {seen[config.owner.lower()]}")
+        problems.append(f"owner: {config.owner} is already used as {seen[config.owner.lower()]}")
+    return problems
+
+
+# ---------------------------------------------------------------- pydantic's errors as problem lines
+# The model of each mapping in the file, by the key holding it.
+_MAPPINGS: dict[str, type[_Model]] = {
+    "timelock": TimelockConfig,
+    "chains": _Chain,
+    "vaults": _Vaults,
+    "destinations": _Destination,
+    "mock_vaults": _MockVaults,
+}
+
+
+def _fields_at(loc: tuple[int | str, ...]) -> dict[str, FieldInfo]:
+    """The keys of the mapping at ``loc``."""
+    keys = [part for part in loc if isinstance(part, str)]
+    return (_MAPPINGS[keys[-1]] if keys else _ConfigFile).model_fields
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """``("chains", 0, "treasury")`` -> ``chains[0].treasury``; the file itself is ``config``."""
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
+    return path.lstrip(".") or "config"
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One pydantic error as a problem line, worded as the rest of the toolkit words it."""
+    loc, kind = error["loc"], error["type"]
+    if kind in ("extra_forbidden", "invalid_key"):  # invalid_key: a key that is not a string
+        key = error["input"] if kind == "invalid_key" else loc[-1]
+        known = ", ".join(sorted(_fields_at(loc[:-1])))
+        return f"{_where(loc[:-1])}: unknown key {quoted(str(key))} (expected one of: {known})"
+    if kind == "missing":
+        hint = _fields_at(loc[:-1])[str(loc[-1])].description
+        return f"{_where(loc)}: is required" + (f" ({hint})" if hint else "")
+    if kind == "value_error":  # raised by a check above: its message, without pydantic's prefix
+        return f"{_where(loc)}: {error['ctx']['error']}"
+    return f"{_where(loc)}: {error['msg']}"
 
 
 def parse_config(data: Any, *, source: str = "<config>", base_dir: Path | None = None) -> DeployConfig:
     """Validate already-loaded YAML data; raises ConfigError listing every problem."""
-    check = _Checker()
-    base_dir = base_dir or Path.cwd()
     if not isinstance(data, Mapping):
         raise ConfigError(source, ["the file must hold a mapping with collective and chains"])
-    check.unknown_keys("config", data, _TOP_KEYS)
-    collective = check.address("collective", data.get("collective"))
-    owner = check.address("owner", data.get("owner"), allow_none=True)
-    guardian = check.address("guardian", data.get("guardian"), allow_none=True)
-    timelock = _parse_timelock(check, data.get("timelock"))
-    destinations = _parse_destinations(check, data.get("destinations"))
-    if "owner" in data and "timelock" in data:
-        check.fail("config", "give owner (an existing multisig) or timelock (deploy one), not both")
-
-    raw_chains = data.get("chains")
-    chains: list[ChainConfig] = []
-    if not isinstance(raw_chains, list) or not raw_chains:
-        check.fail("chains", "must be a non-empty list of chains")
-    else:
-        ids: dict[Any, int] = {}
-        for index, raw in enumerate(raw_chains):
-            chain = _parse_chain(check, f"chains[{index}]", raw, base_dir)
-            raw_id = raw.get("chain_id") if isinstance(raw, Mapping) else None
-            if isinstance(raw_id, int) and not isinstance(raw_id, bool):
-                if raw_id in ids:
-                    check.fail(
-                        f"chains[{index}].chain_id",
-                        f"chain {raw_id} is already configured at chains[{ids[raw_id]}]",
-                    )
-                ids.setdefault(raw_id, index)
-            if chain is not None:
-                chains.append(chain)
-
-    min_withdrawal = 0
-    mock = data.get("mock_vaults") or {}
-    if not isinstance(mock, Mapping):
-        check.fail("mock_vaults", "must be a mapping")
-    else:
-        check.unknown_keys("mock_vaults", mock, {"min_withdrawal"})
-        try:
-            min_withdrawal = parse_amount(mock.get("min_withdrawal", 0))
-        except ValueError as exc:
-            check.fail("mock_vaults.min_withdrawal", str(exc))
-
-    if check.problems or collective is None:
-        raise ConfigError(source, check.problems or ["collective: is required"])
-    config = DeployConfig(
-        collective=collective,
-        chains=tuple(chains),
-        owner=owner,
-        timelock=timelock,
-        guardian=guardian,
-        destinations=destinations,
-        mock_vault_min_withdrawal=min_withdrawal,
-        source=source,
-    )
-    _check_distinct_addresses(check, config)
-    if check.problems:
-        raise ConfigError(source, check.problems)
-    return config
+    try:
+        file = _ConfigFile.model_validate(dict(data), context={"base_dir": base_dir or Path.cwd()})
+    except ValidationError as exc:
+        # A default computed from a value that failed adds nothing to that value's problem.
+        errors = [e for e in exc.errors() if e["type"] != "default_factory_not_called"]
+        raise ConfigError(source, [_problem(error) for error in errors]) from None
+    return file.config(source)
 
 
 def load_config(path: str | Path) -> DeployConfig:
