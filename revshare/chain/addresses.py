@@ -11,11 +11,11 @@ ETH_ASSET = ZERO_ADDRESS  # the contracts' asset key for native ETH
 L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
 L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
 
-# Fee vault predeploys, by the role the splitter's constructor gives each.
+# Fee vault predeploys, by the role the splitter's constructor gives each (EIP-55 checksummed).
 PREDEPLOY_VAULTS: dict[str, str | None] = {
     "sequencer_fee_vault": "0x4200000000000000000000000000000000000011",
     "base_fee_vault": "0x4200000000000000000000000000000000000019",
     "l1_fee_vault": "0x420000000000000000000000000000000000001A",
-    "operator_fee_vault": "0x420000000000000000000000000000000000001B",
+    "operator_fee_vault": "0x420000000000000000000000000000000000001b",  # EIP-55: lower-case b
 }
 VAULT_ROLES = tuple(PREDEPLOY_VAULTS)

@@ -24,7 +24,7 @@ A config describes the Collective, the registry's governance owner, and the memb
           sequencer_fee_vault: "0x4200000000000000000000000000000000000011"
           base_fee_vault: "0x4200000000000000000000000000000000000019"
           l1_fee_vault: "0x420000000000000000000000000000000000001A"
-          operator_fee_vault: "0x420000000000000000000000000000000000001B"   # or null
+          operator_fee_vault: "0x420000000000000000000000000000000000001b"   # or null
     destinations:                  # optional: ETH delivered on L1 instead of by L2 transfer
       - recipient: "0x..."         #   a treasury, the Collective, a sequencer operator
         route: l1-bridge           #   l1-bridge (L2StandardBridge.bridgeETHTo),
