@@ -5,7 +5,7 @@ import time
 import pytest
 from eth_utils import to_checksum_address
 
-from revshare.chain.addresses import PREDEPLOY_VAULTS
+from revshare.chain.addresses import PREDEPLOY_VAULTS, VAULT_ROLES
 from revshare.chain.routes import DEFAULT_L1_GAS_LIMIT, Destination, Route
 from revshare.deploying.config import ConfigError, load_config, parse_amount, parse_config, terms_hash_of
 
@@ -73,6 +73,24 @@ def test_custom_vaults_without_operator_vault():
     chain = parse_config(config(vaults=vaults)).chains[0]
     assert chain.vaults["operator_fee_vault"] is None
     assert chain.vaults["l1_fee_vault"] == "0x1313131313131313131313131313131313131313"
+
+
+def test_two_chains_may_both_keep_the_operator_vault_predeploy():
+    # Each chain has its own custom vaults but the OperatorFeeVault predeploy (every chain has it at
+    # the same address): that is not one address in two roles. Written "...001B" in upper case
+    # this used to be refused, because the checksummed default did not equal the constant.
+    def chain(chain_id, treasury, byte):
+        vaults = {role: "0x" + f"{byte + i:02x}" * 20 for i, role in enumerate(VAULT_ROLES[:3])}
+        return {"chain_id": chain_id, "treasury": treasury, "vaults": vaults}
+
+    data = {
+        "collective": COLLECTIVE,
+        "chains": [chain(10, TREASURY, 0x11), chain(11, "0x" + "77" * 20, 0x21)],
+    }
+    parsed = parse_config(data)
+    assert {c.vaults["operator_fee_vault"] for c in parsed.chains} == {PREDEPLOY_VAULTS["operator_fee_vault"]}
+    data["chains"][1]["vaults"]["operator_fee_vault"] = "0x420000000000000000000000000000000000001B"
+    assert parse_config(data).chains[1].vaults["operator_fee_vault"] == PREDEPLOY_VAULTS["operator_fee_vault"]
 
 
 def test_a_vault_cannot_be_the_treasury():
