@@ -28,7 +28,7 @@ install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK)
 # ape-solidity recompiles a changed file but not the contracts importing it, which would leave
 # stale bytecode after a library edit: any contract change recompiles everything. The package's
 # bundled ABIs and bytecode (revshare/artifacts/) are re-written from the fresh build.
-$(COMPILED): $(SOURCES) ape-config.yaml | install
+$(COMPILED): $(SOURCES) ape-config.yaml tools/bundle_artifacts.py package-lock.json | install
 	@echo "==> compiling contracts"
 	@ape compile --force > .build/compile.log 2>&1 || { cat .build/compile.log; exit 1; }
 	@python -m tools.bundle_artifacts

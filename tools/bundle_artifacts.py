@@ -4,10 +4,11 @@ package works from any folder (a notebook, another project) and not only from th
 For each contract: `<Name>.json` with its ABI, creation and runtime bytecode (ape's ContractType
 fields) and, for the contracts `deploy` deploys, the solc version and the standard-JSON input
 that reproduces the bytecode (for block-explorer verification). Run after `ape compile` (the
-Makefile's compile step does); `--check` exits 1 when the bundle differs from the compiled
-project instead of writing it.
+Makefile's compile step does, also when this file changes); `--check` exits 1 when the bundle
+differs from the compiled project instead of writing it. It needs the project's environment
+(ape's data folder, the solc front end), as `make` sets it:
 
-    python -m tools.bundle_artifacts [--check]
+    eval "$(make -s env)" && python -m tools.bundle_artifacts [--check]
 """
 
 from __future__ import annotations
@@ -71,23 +72,35 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from ape import project
 
-    stale = []
+    changed: list[str] = []
+    removed: list[str] = []
     BUNDLE.mkdir(exist_ok=True)
-    for name in (*DEPLOYED, *DEMO_MOCKS, *INTERFACES):
+    wanted = (*DEPLOYED, *DEMO_MOCKS, *INTERFACES)
+    for name in wanted:
         path = BUNDLE / f"{name}.json"
         text = render(entry(project, name))
-        if path.exists() and path.read_text() == text:
-            continue
-        stale.append(name)
-        if not args.check:
-            path.write_text(text)
-    if args.check and stale:
-        print(
-            f"revshare/artifacts is stale for {', '.join(stale)}: run `make` (it re-bundles)", file=sys.stderr
+        if not (path.exists() and path.read_text() == text):
+            changed.append(name)
+            if not args.check:
+                path.write_text(text)
+    for path in sorted(BUNDLE.glob("*.json")):
+        if path.stem not in wanted:  # no longer bundled
+            removed.append(path.stem)
+            if not args.check:
+                path.unlink()
+    summary = "; ".join(
+        part
+        for part in (
+            f"differs for {', '.join(changed)}" if changed else "",
+            f"has unlisted {', '.join(removed)}" if removed else "",
         )
+        if part
+    )
+    if args.check and summary:
+        print(f"revshare/artifacts {summary}: run `python -m tools.bundle_artifacts`", file=sys.stderr)
         return 1
-    if stale:
-        print(f"bundled {', '.join(stale)} into {BUNDLE.relative_to(ROOT)}/")
+    if summary:
+        print(f"re-bundled revshare/artifacts (it {summary})")
     return 0
 
 

@@ -23,8 +23,9 @@ def test_bundled_contract_is_the_compiled_one(project, name):
 
 
 def test_the_whole_bundle_is_fresh():
-    # Verification input included: `make` re-bundles after every compile, and this fails when the
-    # committed bundle was edited by hand or left behind a contract change.
+    # Verification input included. `make` re-bundles after every compile (CI then fails on a bundle
+    # that differs from the committed one); this catches a bundle left behind a compile made
+    # without `make`, or edited by hand since.
     assert bundle_artifacts.main(["--check"]) == 0
 
 
