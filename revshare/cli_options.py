@@ -56,7 +56,9 @@ CHAIN_ID = _ChainIdType()
 
 class NodeCommand(ConnectedProviderCommand):
     """ape's connected command, with a node that cannot be reached reported in one line (exit
-    status 2) that names the network, never its URL."""
+    status `unreachable_exit_code`) that names the network and why, never its URL."""
+
+    unreachable_exit_code = 2
 
     def invoke(self, ctx: click.Context) -> Any:
         from ape.cli.commands import parse_network
@@ -70,7 +72,9 @@ class NodeCommand(ConnectedProviderCommand):
             try:
                 provider = stack.enter_context(network_ctx)
             except Exception as exc:  # ape, web3 and requests each raise their own on a bad node
-                raise _unreachable(getattr(network_ctx, "_provider", None), exc) from None
+                error = _unreachable(getattr(network_ctx, "_provider", None), exc)
+                error.exit_code = self.unreachable_exit_code
+                raise error from None
             return self._invoke(ctx, provider=provider)
 
 

@@ -19,6 +19,7 @@ from revshare.deploying.record import load_record, record_path
 from revshare.governance.files import Context, write_proposal
 from revshare.governance.proposals import Proposal, ProposalError
 from revshare.terminal import Log
+from revshare.values import parse_address
 
 
 def _network_record(record_dir: Path) -> tuple[Path, dict[str, Any]]:
@@ -49,9 +50,34 @@ def find_registry(registry_address: str | None, record_dir: Path) -> tuple[Any, 
     address = registry_address or record.get("contracts", {}).get("ChainRegistry", {}).get("address")
     if address is None:
         raise ProposalError(f"no deployment record at {path}: pass --registry ADDRESS")
+    try:
+        address = parse_address(address)
+    except ValueError as exc:
+        raise ProposalError(f"registry: {exc}") from None
     if not networks.provider.get_code(address):
         raise ProposalError(f"no contract at {address} on {network}")
+    if not _answers(networks.provider, address, REGISTRY_GETTERS):
+        raise ProposalError(
+            f"{address} is not a ChainRegistry (it does not answer {', '.join(REGISTRY_GETTERS)}): "
+            "pass the registry's address"
+        )
     return container("ChainRegistry").at(address), record
+
+
+# Views every ChainRegistry answers with one word; a splitter, a Safe or a token does not.
+REGISTRY_GETTERS = ("chainCount()", "collective()", "termsVersion()", "claimHoldPeriod()")
+
+
+def _answers(provider: Any, address: str, signatures: tuple[str, ...]) -> bool:
+    """Whether the contract answers each view with exactly one 32-byte word."""
+    for signature in signatures:
+        try:
+            raw = bytes(provider.web3.eth.call({"to": address, "data": keccak(text=signature)[:4]}))
+        except Exception:  # a revert: no such function
+            return False
+        if len(raw) != 32:
+            return False
+    return True
 
 
 def _has_code(provider: Any, address: str) -> bool:

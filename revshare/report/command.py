@@ -5,27 +5,22 @@ report was asked to read), never as a traceback and never with the node's URL.""
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
-from ape.cli import ConnectedProviderCommand
 
-from revshare.chain.node import node_of, public_network
+from revshare.chain.node import public_network
 from revshare.chain.reader import DEFAULT_PAGE_SIZE, ReadError
-from revshare.chain.rpc import one_line
-from revshare.cli_options import records_option
+from revshare.cli_options import NodeCommand, records_option
 from revshare.deploying.record import record_path
 from revshare.report import build_report, render_text, write_report
 from revshare.report.document import Report
 from revshare.report.history import ChainMismatch
 from revshare.report.periods import PERIODS
 from revshare.report.targets import TargetError, Targets, parse_splitter, targets_from_record
-
-CONNECTED = "revshare.connected"
 
 
 class InputError(click.ClickException):
@@ -34,45 +29,11 @@ class InputError(click.ClickException):
     exit_code = 2
 
 
-class ReportCommand(ConnectedProviderCommand):
-    """ape's connected command, with a node that cannot be reached said in one line (ape prints
-    a traceback, or the URL with its query)."""
+class ReportCommand(NodeCommand):
+    """The report's connected command: a node that cannot be reached is one line, exit status 1
+    (the node failing), as when it fails later."""
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        callback = self.callback
-        if callback is not None:
-
-            @functools.wraps(callback)
-            def connected(*call_args: Any, **call_kwargs: Any) -> Any:
-                click.get_current_context().meta[CONNECTED] = True
-                return callback(*call_args, **call_kwargs)
-
-            self.callback = connected
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except Exception as exc:
-            if ctx.meta.get(CONNECTED):
-                raise
-            choice = _network_argument(sys.argv)
-            raise click.ClickException(
-                f"cannot connect to the node for {public_network(choice)} ({node_of(choice)}): "
-                f"{one_line(exc, 160)}. Check the --network URL and that the node is up."
-            ) from None
-
-
-def _network_argument(args: list[str]) -> str:
-    """The ``--network`` value on the command line (ape has not parsed it when connecting fails)."""
-    for index, arg in enumerate(args):
-        if arg == "--network" and index + 1 < len(args):
-            return args[index + 1]
-        if arg.startswith("--network="):
-            return arg.partition("=")[2]
-    return "the default network"
+    unreachable_exit_code = 1
 
 
 def report_options(command: Callable[..., Any]) -> Callable[..., Any]:

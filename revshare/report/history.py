@@ -34,6 +34,7 @@ from revshare.chain.reader import (
     EventLog,
 )
 from revshare.chain.vaults import MINIMUM_GETTERS
+from revshare.values import parse_address, parse_chain_id, quoted
 
 SPLITTER_EVENTS = (
     "Disbursed",
@@ -79,12 +80,24 @@ class ChainMismatch(ValueError):
 
 @dataclass(frozen=True)
 class SplitterTarget:
-    """A ChainRevenueSplitter to report on."""
+    """A ChainRevenueSplitter to report on: the chain it serves, its address (checked and
+    checksummed; ValueError saying what is wrong) and where its history starts."""
 
     chain_id: int
     address: str
     name: str = ""
     deployed_block: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "chain_id", parse_chain_id(self.chain_id))
+        try:
+            object.__setattr__(self, "address", parse_address(self.address))
+        except ValueError as exc:
+            raise ValueError(f"splitter address: {exc}") from None
+        if isinstance(self.deployed_block, bool) or not isinstance(self.deployed_block, int):
+            raise ValueError(f"deployed_block {quoted(self.deployed_block)} is not a block number")
+        if self.deployed_block < 0:
+            raise ValueError(f"deployed_block {self.deployed_block} is not a block number")
 
 
 @dataclass
@@ -259,7 +272,7 @@ def splitter_setup(reader: ChainReader, target: SplitterTarget, block: int) -> t
     if served != target.chain_id:
         raise ChainMismatch(
             f"the splitter at {target.address} serves chain {served}, not {target.chain_id}: "
-            f"use --splitter {served}={target.address}"
+            f"report on it as chain {served} (--splitter {served}={target.address})"
         )
     if reader.code_size(registry, block) == 0:
         raise ChainMismatch(f"the splitter's registry {registry} has no code {where}")

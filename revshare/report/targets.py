@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from eth_utils import is_address, to_checksum_address
-
 from revshare.deploying.config import ConfigError, load_config
 from revshare.deploying.record import load_record
 from revshare.report.history import SplitterTarget
+from revshare.values import quoted
 
 SPLITTER_PREFIX = "ChainRevenueSplitter:"
 
@@ -51,9 +50,12 @@ def targets_from_record(path: Path) -> Targets:
     splitters = []
     for name, entry in contracts.items():
         if name.startswith(SPLITTER_PREFIX):
-            chain_id = int(name.removeprefix(SPLITTER_PREFIX))
-            block = int(entry.get("block") or 0)
-            splitters.append(SplitterTarget(chain_id, entry["address"], names.get(chain_id, ""), block))
+            try:
+                chain_id = int(name.removeprefix(SPLITTER_PREFIX))
+                block = int(entry.get("block") or 0)
+                splitters.append(SplitterTarget(chain_id, entry["address"], names.get(chain_id, ""), block))
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise TargetError(f"{path}: {name} is not a usable record entry ({exc})") from None
     if not splitters:
         raise TargetError(f"{path} records no ChainRevenueSplitter")
     return Targets(splitters)
@@ -63,12 +65,13 @@ def parse_splitter(value: str) -> SplitterTarget:
     """``CHAIN_ID=ADDRESS`` (or ``CHAIN_ID=ADDRESS@BLOCK`` to say where its history starts)."""
     chain, sep, rest = value.partition("=")
     address, _, block = rest.partition("@")
-    if not sep or not chain.strip().isdigit() or not is_address(address.strip()):
-        raise TargetError(f"expected CHAIN_ID=ADDRESS[@BLOCK], got {value!r}")
+    if not sep or not chain.strip().isdigit():
+        raise TargetError(f"expected CHAIN_ID=ADDRESS[@BLOCK], got {quoted(value)}")
     if block and not block.strip().isdigit():
-        raise TargetError(f"the block after @ must be a number, got {block!r}")
-    return SplitterTarget(
-        chain_id=int(chain),
-        address=to_checksum_address(address.strip()),
-        deployed_block=int(block) if block else 0,
-    )
+        raise TargetError(f"the block after @ must be a number, got {quoted(block)}")
+    try:
+        return SplitterTarget(
+            chain_id=int(chain), address=address.strip(), deployed_block=int(block) if block else 0
+        )
+    except ValueError as exc:
+        raise TargetError(f"--splitter {quoted(value)}: {exc}") from None

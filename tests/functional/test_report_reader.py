@@ -11,6 +11,7 @@ import requests
 from revshare.chain.node import node_of, public_network, redact_urls
 from revshare.chain.reader import CallReverted, ChainReader, ReadError
 from revshare.chain.rpc import Backoff, NodeError, is_transient
+from revshare.report import SplitterTarget
 
 SECRET_URL = "https://user:pw@opt-mainnet.example.com:8443/v2/SECRETKEY?apikey=SECRET2"
 
@@ -130,3 +131,16 @@ def test_urls_lose_their_secrets():
     assert text == "could not reach https://opt-mainnet.example.com:8443, giving up"
     for secret in ("SECRETKEY", "SECRET2", "user", "pw"):
         assert secret not in text
+
+
+def test_a_splitter_target_checks_its_values():
+    target = SplitterTarget(10, "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0", deployed_block=5)
+    assert target.address == "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"  # checksummed
+    for args, message in [
+        ((10, "0x9Fe46736679d2D9a65F0992F2272dE9f3c7fa6e0"), "fails its EIP-55 checksum"),
+        ((10, "0x1234"), "is not an address"),
+        ((0, "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0"), "chain id 0 is outside"),
+        ((10, "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0", "", -1), "is not a block number"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            SplitterTarget(*args)

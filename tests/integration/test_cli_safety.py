@@ -289,3 +289,25 @@ def test_an_unfunded_account_is_one_line(deployed, tmp_path):
         in line
     )
     assert deployed.node.nonce(UNFUNDED) == 0 and not records.exists()  # nothing sent, nothing written
+
+
+def test_a_contract_that_is_not_the_registry_is_refused_in_one_line(deployed, tmp_path):
+    splitter = deployed.record["contracts"][f"ChainRevenueSplitter:{OP_SEPOLIA}"]["address"]
+    result = deployed.propose("pause", "--registry", splitter, out=tmp_path / "p")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"refused: {splitter} is not a ChainRegistry" in one_line_error(result)
+    assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("11155420=0x9Fe46736679d2D9a65F0992F2272dE9f3c7fa6e0", "fails its EIP-55 checksum"),
+        ("0=0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0", "chain id 0 is outside"),
+        ("11155420=0x1234", "'0x1234' is not an address"),
+    ],
+)
+def test_report_splitter_arguments_are_checked_like_every_address(deployed, tmp_path, value, message):
+    result = ape_run("report", "--network", deployed.network, "--splitter", value, "--out", str(tmp_path))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in one_line_error(result)

@@ -236,7 +236,8 @@ def test_an_unreachable_node_is_a_one_line_error(tmp_path: Path):
     )
     assert result.returncode == 1, result.stdout + result.stderr
     line = _one_line_error(result)
-    assert "cannot connect to the node for ethereum:local" in line and "Check the --network URL" in line
+    # The same line as deploy and propose give (they exit 2: the report's node failures exit 1).
+    assert "cannot reach the node at ethereum:local (connection refused): check the RPC URL" in line
     for secret in SECRETS:
         assert secret not in result.stdout + result.stderr
 
