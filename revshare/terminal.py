@@ -23,6 +23,13 @@ def format_eth(wei: int, decimals: int = 6) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def exact_eth(wei: int) -> str:
+    """An amount in ETH with every significant digit: 50000000000000000 -> "0.05 ETH"."""
+    whole, fraction = divmod(wei, 10**18)
+    digits = f"{fraction:018d}".rstrip("0")
+    return f"{whole}.{digits} ETH" if digits else f"{whole} ETH"
+
+
 # Plain ASCII rules under the header and above the footer, no frame: the tables also go into
 # text files (the report's summary.txt), where box-drawing characters and colour do not belong.
 _RULES = Box("    \n    \n -  \n    \n    \n -  \n    \n    \n", ascii=True)

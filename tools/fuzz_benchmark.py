@@ -12,8 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import click
+from ape.cli import ConnectedProviderCommand
+from ape.logging import logger
+
 from revshare.model import UINT256_MAX, split
-from tools.mutation import RESULTS
+from tools.mutation import RESULTS, STATEFUL_RESULTS
 
 ROOT = Path(__file__).resolve().parents[1]
 EDGES = [0, 1, 9_999, 10_000, 2**128, 2**242, UINT256_MAX - 1, UINT256_MAX]
@@ -73,3 +77,22 @@ def last_mutation_score(results: Path = RESULTS) -> str:
     survivors = [o["id"] for o in valid if o["status"] == "survived"]
     tail = f"; survivors: {', '.join(survivors)}" if survivors else ""
     return f"{killed}/{len(valid)} mutants killed{tail}"
+
+
+@click.command(cls=ConnectedProviderCommand, short_help="Throughput of the property-testing suite")
+@click.option("--batches", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--batch-size", default=250, show_default=True, type=click.IntRange(1, 2000))
+def cli(batches: int, batch_size: int) -> None:
+    """Throughput of the property-testing suite."""
+    from ape import accounts, networks, project
+
+    if networks.provider.network.name != "local":
+        raise click.UsageError("the benchmark runs on a local network only")
+    logger.set_level("WARNING")
+    harness = accounts.test_accounts[0].deploy(project.RevenueShareMathHarness)
+    rate = batched_cases_per_second(harness, batches, batch_size)
+    click.echo(f"split cases checked against the model: {rate:,.0f} cases/s ({batch_size} per call)")
+    click.echo("running the stateful test ...")
+    click.echo(f"stateful steps: {stateful_steps_per_second()}")
+    click.echo(f"mutation score, relevant tests: {last_mutation_score()}")
+    click.echo(f"mutation score, stateful test alone: {last_mutation_score(STATEFUL_RESULTS)}")

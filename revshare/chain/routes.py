@@ -7,6 +7,7 @@ from enum import IntEnum
 from typing import NamedTuple
 
 from revshare.chain.addresses import ZERO_ADDRESS
+from revshare.terminal import exact_eth
 
 MIN_L1_GAS_LIMIT = 21_000  # ChainRegistry.MIN_L1_GAS_LIMIT
 # Gas for the L1 call when none is given: ample for an EOA or a Safe's receive on L1.
@@ -72,10 +73,3 @@ class Destination(NamedTuple):
             f"{self.route.label} to {self.l1_recipient}, L1 gas {self.l1_gas_limit:,}, "
             f"minimum {exact_eth(self.min_amount)}"
         )
-
-
-def exact_eth(wei: int) -> str:
-    """An amount in ETH with every significant digit: 50000000000000000 -> "0.05 ETH"."""
-    whole, fraction = divmod(wei, 10**18)
-    digits = f"{fraction:018d}".rstrip("0")
-    return f"{whole}.{digits} ETH" if digits else f"{whole} ETH"

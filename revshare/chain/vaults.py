@@ -10,8 +10,7 @@ from typing import Any
 
 from eth_utils import keccak, to_checksum_address
 
-from revshare.chain.routes import exact_eth
-from revshare.terminal import Log
+from revshare.terminal import Log, exact_eth
 
 # Vaults from 1.5.0 answer the lower-case getter (the stored value); older ones only the
 # upper-case one (see DESIGN.md, "Fee vaults").

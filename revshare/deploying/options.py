@@ -39,6 +39,7 @@ def config_option(default: str | None = None) -> Any:
         "config",
         type=click.Path(path_type=Path),
         default=default,
+        show_default=default is not None,
         required=default is None,
         is_eager=True,
         callback=_load,

@@ -21,8 +21,8 @@ from revshare.chain.routes import ROUTE_NAMES
 from revshare.cli_options import ADDRESS, CHAIN_ID, HASH32, NodeCommand, interrupted, records_option
 from revshare.deploying.config import ZERO_HASH, ConfigError, parse_destination, terms_hash_of
 from revshare.governance import proposals as p
-from revshare.governance.live import make_proposal, recorded_splitter
 from revshare.governance.proposals import Proposal, ProposalError
+from revshare.governance.propose import make_proposal, recorded_splitter
 
 BPS = click.IntRange(0, 10_000)
 Command = Callable[..., Any]

@@ -1,12 +1,9 @@
-"""Transparency report built from chain data alone (`ape run report`, or from Python):
+"""Transparency report built from chain data alone (`ape run report`, or from Python: the
+README's "From Python, in any folder" has the example, run as written by the tests).
 
-    from revshare.report import build_report, write_report
-    report = build_report(targets, network="ethereum:local", from_block=0)  # no RPC URL in it
-    print(render_text(report)); write_report(report, Path("reports/local"))
-
-`reader` talks to the node, `history` collects events and snapshots, `analysis` replays and
-reconciles them, `periods` sums per day/week/month, and `text`, `charts`, `html`, `files` write
-the outputs.
+`revshare.chain.reader` talks to the node, `history` collects events and snapshots, `analysis`
+replays and reconciles them, `periods` sums per day/week/month, `document` holds the result, and
+`text`, `charts`, `html`, `files` write the outputs; `targets` and `command` are the command line.
 """
 
 from __future__ import annotations

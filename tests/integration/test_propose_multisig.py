@@ -14,7 +14,6 @@ from revshare.chain.registry import read_registry
 from revshare.chain.routes import Destination, Route
 from revshare.deploying.config import load_config
 from revshare.deploying.deploy import deploy
-from revshare.governance.live import make_proposal
 from revshare.governance.proposals import (
     ProposalError,
     propose_accept_ownership,
@@ -23,6 +22,7 @@ from revshare.governance.proposals import (
     propose_set_destination,
     propose_set_treasury,
 )
+from revshare.governance.propose import make_proposal
 from revshare.governance.safe_batch import batch_checksum
 
 L1_COLLECTIVE = to_checksum_address("0xc011ec717e000000000000000000000000000011")

@@ -1,5 +1,6 @@
-"""Connects `revshare.governance.proposals` to a live deployment: finds the registry, reads its state,
-works out how governance acts (timelock, multisig or plain account) and writes the files."""
+"""`make_proposal`: a change proposed against a deployed registry. Finds the registry (given, or
+from the deployment record) and checks it is one, reads its state, works out how governance acts
+(timelock, multisig or plain account) and writes the proposal's files."""
 
 from __future__ import annotations
 
