@@ -1,4 +1,6 @@
-"""The registry's state as plain data: chains, the Collective, guardian, owner and destinations."""
+"""The registry's state as plain data: now through an ape contract (`read_registry`: chains, the
+Collective, guardian, owner, destinations), or for one chain at a past block through a `ChainReader`
+(`registry_at_block`, what the report starts from)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from eth_abi import decode
+from eth_utils import to_checksum_address as to_checksum
+
+from revshare.chain.addresses import ZERO_ADDRESS
+from revshare.chain.reader import ChainReader
 from revshare.chain.routes import Destination, Route
 
 
@@ -74,4 +81,61 @@ def read_registry(registry: Any, watch: Iterable[str] = ()) -> RegistryState:
             for key, address in recipients.items()
             if (found := read_destination(registry, address)) != Destination()
         },
+    )
+
+
+# ---------------------------------------------------------------- at a past block, over JSON-RPC
+@dataclass(frozen=True)
+class DestinationAtBlock:
+    """A recipient's payout route in the registry (0 = L2; otherwise an L1 route)."""
+
+    route: int
+    l1_recipient: str
+    l1_gas_limit: int
+    min_amount: int
+
+
+@dataclass(frozen=True)
+class RegistryAtBlock:
+    """What the registry had in force for one chain at one block (``registered`` False before
+    the chain or the registry existed)."""
+
+    block: int
+    registered: bool = False
+    treasury: str = ZERO_ADDRESS
+    gross_bps: int = 0
+    net_bps: int = 0
+    active: bool = False
+    terms_hash: str = ""
+    collective: str = ZERO_ADDRESS
+    destinations: dict[str, DestinationAtBlock] = field(default_factory=dict)  # treasury and Collective
+
+
+def registry_at_block(reader: ChainReader, registry: str, chain_id: int, block: int) -> RegistryAtBlock:
+    """The registry's settings for ``chain_id`` at ``block``, read through a paged-JSON-RPC
+    `ChainReader` (nothing before the registry was deployed)."""
+    if block < 0 or reader.code_size(registry, block) == 0:
+        return RegistryAtBlock(block=block)
+    collective = reader.call_address(registry, "collective()", block)
+    if not reader.call_uint(registry, "isRegistered(uint256)", ["uint256"], [chain_id], block):
+        return RegistryAtBlock(block=block, collective=collective)
+    raw = reader.call(registry, "getChain(uint256)", ["uint256"], [chain_id], block)
+    treasury, gross_bps, net_bps, active, _, terms_hash = decode(
+        ["address", "uint16", "uint16", "bool", "bool", "bytes32"], raw
+    )
+    destinations = {}
+    for recipient in dict.fromkeys((to_checksum(treasury), collective)):
+        raw = reader.call(registry, "destinationOf(address)", ["address"], [recipient], block)
+        route, l1_recipient, gas, minimum = decode(["uint8", "address", "uint32", "uint128"], raw)
+        destinations[recipient] = DestinationAtBlock(route, to_checksum(l1_recipient), gas, minimum)
+    return RegistryAtBlock(
+        block=block,
+        registered=True,
+        treasury=to_checksum(treasury),
+        gross_bps=gross_bps,
+        net_bps=net_bps,
+        active=active,
+        terms_hash="0x" + terms_hash.hex(),
+        collective=collective,
+        destinations=destinations,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from eth_utils import keccak, to_checksum_address
 
+from revshare.chain.reader import CallReverted, ChainReader
 from revshare.terminal import Log, exact_eth
 
 # Vaults from 1.5.0 answer the lower-case getter (the stored value); older ones only the
@@ -30,6 +31,18 @@ def read_minimum(provider: Any, address: str) -> int | None:
             continue
         if len(raw) == 32:
             return int.from_bytes(raw, "big")
+    return None
+
+
+def minimum_at_block(reader: ChainReader, vault: str, block: int) -> int | None:
+    """`read_minimum` at a past block through a `ChainReader`: None when it answers neither getter."""
+    for getter in MINIMUM_GETTERS:
+        try:
+            raw = reader.call(vault, getter, [], [], block)
+        except CallReverted:
+            continue
+        if len(raw) >= 32:
+            return int.from_bytes(raw[:32], "big")
     return None
 
 

@@ -22,9 +22,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from eth_abi import decode
-from eth_utils import to_checksum_address as to_checksum
-
 from revshare.chain.addresses import ETH_ASSET, L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
 from revshare.chain.reader import (
     DEFAULT_PAGE_SIZE,
@@ -33,7 +30,8 @@ from revshare.chain.reader import (
     EventDecoder,
     EventLog,
 )
-from revshare.chain.vaults import MINIMUM_GETTERS
+from revshare.chain.registry import RegistryAtBlock, registry_at_block
+from revshare.chain.vaults import minimum_at_block
 from revshare.values import parse_address, parse_chain_id, quoted
 
 SPLITTER_EVENTS = (
@@ -112,32 +110,6 @@ class Snapshot:
     vault_balance: dict[str, int] = field(default_factory=dict)  # vault -> ETH held
 
 
-@dataclass(frozen=True)
-class Destination:
-    """A recipient's payout route in the registry (0 = L2; otherwise an L1 route)."""
-
-    route: int
-    l1_recipient: str
-    l1_gas_limit: int
-    min_amount: int
-
-
-@dataclass(frozen=True)
-class RegistryState:
-    """What the registry had in force for one chain at one block (``registered`` False before
-    the chain or the registry existed)."""
-
-    block: int
-    registered: bool = False
-    treasury: str = ZERO_ADDRESS
-    gross_bps: int = 0
-    net_bps: int = 0
-    active: bool = False
-    terms_hash: str = ""
-    collective: str = ZERO_ADDRESS
-    destinations: dict[str, Destination] = field(default_factory=dict)  # treasury and Collective
-
-
 @dataclass
 class SplitterHistory:
     target: SplitterTarget
@@ -149,7 +121,7 @@ class SplitterHistory:
     opening: Snapshot
     closing: Snapshot
     # The registry's settings for this chain at the block before the range (`from_block` - 1).
-    registry_at_start: RegistryState = field(default_factory=lambda: RegistryState(block=-1))
+    registry_at_start: RegistryAtBlock = field(default_factory=lambda: RegistryAtBlock(block=-1))
     # Each vault's minimum withdrawal amount at the range's last block.
     vault_minimums: dict[str, int] = field(default_factory=dict)
 
@@ -190,46 +162,12 @@ def _snapshot(
     return snap
 
 
-def _registry_state(reader: ChainReader, registry: str, chain_id: int, block: int) -> RegistryState:
-    """The registry's settings for ``chain_id`` at ``block`` (nothing before it was deployed)."""
-    if block < 0 or reader.code_size(registry, block) == 0:
-        return RegistryState(block=block)
-    collective = reader.call_address(registry, "collective()", block)
-    if not reader.call_uint(registry, "isRegistered(uint256)", ["uint256"], [chain_id], block):
-        return RegistryState(block=block, collective=collective)
-    raw = reader.call(registry, "getChain(uint256)", ["uint256"], [chain_id], block)
-    treasury, gross_bps, net_bps, active, _, terms_hash = decode(
-        ["address", "uint16", "uint16", "bool", "bool", "bytes32"], raw
-    )
-    destinations = {}
-    for recipient in dict.fromkeys((to_checksum(treasury), collective)):
-        raw = reader.call(registry, "destinationOf(address)", ["address"], [recipient], block)
-        route, l1_recipient, gas, minimum = decode(["uint8", "address", "uint32", "uint128"], raw)
-        destinations[recipient] = Destination(route, to_checksum(l1_recipient), gas, minimum)
-    return RegistryState(
-        block=block,
-        registered=True,
-        treasury=to_checksum(treasury),
-        gross_bps=gross_bps,
-        net_bps=net_bps,
-        active=active,
-        terms_hash="0x" + terms_hash.hex(),
-        collective=collective,
-        destinations=destinations,
-    )
-
-
 def vault_minimum(reader: ChainReader, vault: str, block: int) -> int:
-    """A fee vault's minimum withdrawal amount: the lowercase getter where the vault has it
-    (1.5.0 on), else the uppercase one every version has."""
-    for getter in MINIMUM_GETTERS:
-        try:
-            raw = reader.call(vault, getter, [], [], block)
-        except CallReverted:
-            continue
-        if len(raw) >= 32:
-            return int.from_bytes(raw[:32], "big")
-    raise ChainMismatch(f"{vault} has no MIN_WITHDRAWAL_AMOUNT() at block {block}: is it a fee vault?")
+    """A fee vault's minimum withdrawal amount at ``block``; a contract without one is no vault."""
+    minimum = minimum_at_block(reader, vault, block)
+    if minimum is None:
+        raise ChainMismatch(f"{vault} has no MIN_WITHDRAWAL_AMOUNT() at block {block}: is it a fee vault?")
+    return minimum
 
 
 def check_range(from_block: int, to_block: int | None, latest: int) -> int:
@@ -359,7 +297,7 @@ def collect_history(
         for e in own:
             if e.name == "Disbursed":
                 timestamps[e.block] = reader.timestamp(e.block)
-        at_start = _registry_state(reader, registry, target.chain_id, from_block - 1)
+        at_start = registry_at_block(reader, registry, target.chain_id, from_block - 1)
         minimums = {vault: vault_minimum(reader, vault, last) for vault in vaults.values()}
         splitters.append(SplitterHistory(target, registry, vaults, own, opening, closing, at_start, minimums))
 

@@ -254,7 +254,9 @@ def _mismatch(deployed: dict[str, Any], chain, **changes: Any) -> str:
 def test_targets_and_ranges_the_chain_does_not_hold(deployed, chain, project, owner, registry, stranger):
     latest = chain.blocks.head.number
     expected = {
-        "serves chain 8453, not 10: use --splitter 8453=": {"target": {"chain_id": 10}},
+        "serves chain 8453, not 10: report on it as chain 8453 (--splitter 8453=0x": {
+            "target": {"chain_id": 10}
+        },
         f"no contract at {stranger.address}": {"target": {"address": stranger.address}},
         "is not a ChainRevenueSplitter": {"target": {"address": deployed["registry"]}},
         f"ends at block {latest + 1}, after the node's latest block {latest}": {"to_block": latest + 1},
