@@ -24,11 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -363,13 +365,71 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([ape, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 
-def _compile(project: Path) -> bool:
-    """Compile the copy from scratch and re-bundle the package's artifacts from it, so code that
-    deploys through `revshare.artifacts` (deploy, the demo) runs the mutant too."""
-    if _run(["compile", "--force"], project).returncode != 0:
+# A relative import in a contract source: `import {X} from "./libraries/Y.sol";`.
+_RELATIVE_IMPORT = re.compile(r"""^\s*import\b[^;]*?["'](\.{1,2}/[^"']+)["']""", re.M)
+
+
+def dependents(file: str, project: Path) -> list[str]:
+    """``file`` and every contract source importing it, directly or through others: what must be
+    recompiled when ``file`` changes (ape-solidity alone would recompile ``file`` only)."""
+    root = project.resolve()
+    sources = [p.resolve() for p in (root / "contracts").rglob("*.sol") if ".cache" not in p.parts]
+    imports = {
+        s: {(s.parent / m).resolve() for m in _RELATIVE_IMPORT.findall(s.read_text())} for s in sources
+    }
+    wanted = {(root / file).resolve()}
+    grown = True
+    while grown:
+        found = {s for s, used in imports.items() if s not in wanted and used & wanted}
+        wanted |= found
+        grown = bool(found)
+    return sorted(str(s.relative_to(root)) for s in wanted)
+
+
+def _compile(project: Path, sources: Sequence[str] = ()) -> bool:
+    """Compile the copy (all of it, or only ``sources``) and re-bundle the package's artifacts
+    from it, so code that deploys through `revshare.artifacts` (deploy, the demo) runs the
+    mutant too."""
+    if _run(["compile", "--force", *sources], project).returncode != 0:
         return False
     bundle = [sys.executable, "-m", "tools.bundle_artifacts"]
     return subprocess.run(bundle, cwd=project, capture_output=True, text=True, check=False).returncode == 0
+
+
+# What a compile writes in a copy: ape's manifest of compiled contracts and the package's bundle.
+_BUILT = (Path(".build") / "__local__.json", Path("revshare") / "artifacts")
+_SAVED = Path(".build") / "unmutated"
+
+
+def _prepare_copy(target: Path) -> bool:
+    """A compiled copy of the project with its unmutated build saved; False if it does not compile."""
+    _copy_project(target)
+    if not _compile(target):
+        return False
+    _save_build(target)
+    return True
+
+
+def _save_build(project: Path) -> None:
+    """Keep the copy's unmutated build aside (after its full compile)."""
+    for built in _BUILT:
+        source, saved = project / built, project / _SAVED / built.name
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, saved, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, saved)
+
+
+def _restore_build(project: Path) -> None:
+    """Put the unmutated build back, as if the restored sources had been compiled again."""
+    for built in _BUILT:
+        source, saved = project / built, project / _SAVED / built.name
+        if saved.is_dir():
+            shutil.rmtree(source)
+            shutil.copytree(saved, source)
+        else:
+            shutil.copy2(saved, source)
 
 
 def _status(result: subprocess.CompletedProcess[str]) -> str:
@@ -392,21 +452,32 @@ def _run_tests(args: list[str], project: Path) -> str:
     return _status(result)
 
 
-def baseline_runs(suites: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """The test runs that cover every suite once: all plain file lists together, and each list
-    with options (such as ``-k``) on its own."""
+def baseline_runs(suites: list[tuple[str, ...]], groups: int = 1) -> list[tuple[str, ...]]:
+    """The test runs that cover every suite once: the plain file lists' files dealt into
+    ``groups`` runs (one per copy, run side by side), and each list with options (such as
+    ``-k``) on its own."""
     plain = sorted({name for suite in suites if not any(a.startswith("-") for a in suite) for name in suite})
     with_options = sorted({suite for suite in suites if any(a.startswith("-") for a in suite)})
-    return ([tuple(plain)] if plain else []) + with_options
+    dealt = [tuple(plain[start :: max(1, groups)]) for start in range(max(1, groups))]
+    return [run for run in dealt if run] + with_options
 
 
-def check_baseline(project: Path, suites: list[tuple[str, ...]]) -> None:
-    """The unmutated copy must compile and pass every test list used, or no kill means anything."""
-    if not _compile(project):
-        raise SystemExit("the unmutated project does not compile")
-    for tests in baseline_runs(suites):
-        if _run_tests([*tests, "-q", "-p", "no:cacheprovider"], project) != "survived":
+def check_baseline(projects: list[Path], suites: list[tuple[str, ...]]) -> None:
+    """The unmutated copies (compiled) must pass every test list used, or no kill means anything.
+    The runs are shared out over the copies, one at a time in each."""
+    free = list(projects)
+
+    def run(tests: tuple[str, ...]) -> None:
+        project = free.pop()
+        try:
+            status = _run_tests([*tests, "-q", "-p", "no:cacheprovider"], project)
+        finally:
+            free.append(project)
+        if status != "survived":
             raise SystemExit(f"the unmutated project fails {' '.join(tests)}: fix that first")
+
+    with ThreadPoolExecutor(max_workers=len(projects)) as pool:
+        list(pool.map(run, baseline_runs(suites, len(projects))))
 
 
 def run_mutant(mutant: Mutant, project: Path, tests: tuple[str, ...]) -> Outcome:
@@ -415,14 +486,17 @@ def run_mutant(mutant: Mutant, project: Path, tests: tuple[str, ...]) -> Outcome
     if original.count(mutant.original) != 1:
         raise SystemExit(f"mutant {mutant.id}: its target text is not found exactly once in {mutant.file}")
     started = time.perf_counter()
+    # Only the mutated file and its importers are recompiled; afterwards the copy's unmutated
+    # build (saved by `_save_build`) is put back, so the next mutant starts from it.
     try:
         path.write_text(original.replace(mutant.original, mutant.replacement))
-        if not _compile(project):
+        if not _compile(project, dependents(mutant.file, project)):
             status = "invalid"
         else:
             status = _run_tests([*tests, "-x", "-q", "-p", "no:cacheprovider"], project)
     finally:
         path.write_text(original)
+        _restore_build(project)
     return Outcome(
         mutant.id, mutant.description, status, time.perf_counter() - started, mutant.equivalent_because
     )
@@ -473,11 +547,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["REVSHARE_HYPOTHESIS_PROFILE"] = "mutation"  # no shrinking: a failure is enough
     with tempfile.TemporaryDirectory(prefix="revshare-mutants-") as tmp:
         copies = [Path(tmp) / f"copy-{n}" for n in range(jobs)]
-        for copy in copies:
-            _copy_project(copy)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            if not all(pool.map(_prepare_copy, copies)):
+                raise SystemExit("the unmutated project does not compile")
         suites = sorted({STATEFUL_TESTS if stateful else m.tests for m in chosen})
         print(f"baseline: the unmutated copy against {len(suites)} test list(s) ...", flush=True)
-        check_baseline(copies[0], suites)
+        check_baseline(copies, suites)
         free = list(copies)
 
         def check(mutant: Mutant) -> Outcome:

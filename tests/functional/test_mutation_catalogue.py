@@ -57,7 +57,7 @@ def test_exit_status_follows_the_gate(monkeypatch, tmp_path, capsys, statuses, e
     monkeypatch.setenv("REVSHARE_HYPOTHESIS_PROFILE", "ci")  # main() sets it; restored afterwards
     monkeypatch.setattr(mutation, "RESULTS", tmp_path / "results.json")
     monkeypatch.setattr(mutation, "ROOT", tmp_path)
-    monkeypatch.setattr(mutation, "_copy_project", lambda target: None)
+    monkeypatch.setattr(mutation, "_prepare_copy", lambda target: True)
     monkeypatch.setattr(mutation, "check_baseline", lambda project, suites: None)
     monkeypatch.setattr(
         mutation, "run_mutant", lambda m, project, tests: Outcome(m.id, m.description, next(results), 0.0)
@@ -72,7 +72,7 @@ def test_a_broken_baseline_fails_the_check(monkeypatch, tmp_path):
         raise SystemExit("the unmutated project fails tests/functional/test_math.py: fix that first")
 
     monkeypatch.setenv("REVSHARE_HYPOTHESIS_PROFILE", "ci")
-    monkeypatch.setattr(mutation, "_copy_project", lambda target: None)
+    monkeypatch.setattr(mutation, "_prepare_copy", lambda target: True)
     monkeypatch.setattr(mutation, "check_baseline", broken)
     with pytest.raises(SystemExit) as stopped:
         mutation.main(["--only", MUTANTS[0].id])
@@ -92,3 +92,38 @@ def test_a_broken_test_run_is_retried_once_then_stops_the_check(monkeypatch):
     with pytest.raises(SystemExit, match="the test run itself broke"):
         mutation._run_tests(["tests/x.py"], Path("."))  # broke twice: never a kill
     assert len(calls) == 4
+
+
+def test_a_mutated_file_recompiles_with_everything_that_imports_it():
+    math = mutation.dependents(mutation.MATH, ROOT)
+    assert {mutation.MATH, mutation.REGISTRY, mutation.SPLITTER, mutation.SHARED} <= set(math)
+    assert "contracts/test/RevenueShareMathHarness.sol" in math
+    withdrawals = mutation.dependents(mutation.WITHDRAWALS, ROOT)
+    assert {mutation.SPLITTER, mutation.SHARED} <= set(withdrawals)
+    assert mutation.REGISTRY not in withdrawals
+    assert mutation.dependents(mutation.REGISTRY, ROOT) == [mutation.REGISTRY]
+    # Transitively: SystemLens imports the splitter, which imports the math library.
+    assert "contracts/test/SystemLens.sol" in math
+
+
+def test_after_a_mutant_the_copy_gets_its_unmutated_build_back(tmp_path):
+    manifest = tmp_path / ".build" / "__local__.json"
+    bundle = tmp_path / "revshare" / "artifacts"
+    manifest.parent.mkdir(parents=True)
+    bundle.mkdir(parents=True)
+    manifest.write_text("unmutated manifest")
+    (bundle / "ChainRegistry.json").write_text("unmutated bytecode")
+    mutation._save_build(tmp_path)
+    manifest.write_text("mutated manifest")  # what a mutant's compile and bundle leave behind
+    (bundle / "ChainRegistry.json").write_text("mutated bytecode")
+    (bundle / "Stray.json").write_text("{}")
+    mutation._restore_build(tmp_path)
+    assert manifest.read_text() == "unmutated manifest"
+    assert {p.name: p.read_text() for p in bundle.iterdir()} == {"ChainRegistry.json": "unmutated bytecode"}
+
+
+def test_the_baseline_covers_every_suite_once_shared_over_the_copies():
+    suites = [("a.py", "b.py"), ("b.py", "c.py"), ("d.py", "-k", "not slow")]
+    runs = mutation.baseline_runs(suites, groups=2)
+    assert runs == [("a.py", "c.py"), ("b.py",), ("d.py", "-k", "not slow")]
+    assert mutation.baseline_runs(suites) == [("a.py", "b.py", "c.py"), ("d.py", "-k", "not slow")]
