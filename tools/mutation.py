@@ -2,10 +2,11 @@
 
 Each mutant changes one spot of a product contract (a flipped comparison, a dropped check, max
 swapped for min, an off-by-one in bps, a skipped credit, effects moved after an interaction).
-For each, a copy of the project is compiled from scratch and the tests relevant to that contract
-are run: the mutant is *killed* when a test fails, *survives* when all pass. The unmutated copy
-must pass the same tests first, and a broken test run stops the check instead of counting as a
-kill. The copy holds every file git does not ignore; the working tree is never touched. Not part
+Each runs in a copy of the project (every file git does not ignore; the working tree is never
+touched), compiled once: the mutated file and the sources importing it are recompiled and
+re-bundled, the tests relevant to that contract run, and the copy's unmutated build is put back.
+The mutant is *killed* when a test fails, *survives* when all pass. The unmutated copies must pass
+the same tests first, and a broken test run stops the check instead of counting as a kill. Not part
 of `make test` (it takes minutes): run `make mutation`; CI (`.ci/run`) runs it after `make test`.
 
 It is a gate: the exit status is non-zero when any mutant survives without an
