@@ -453,19 +453,10 @@ def _run_tests(args: list[str], project: Path) -> str:
     return _status(result)
 
 
-def baseline_runs(suites: list[tuple[str, ...]], groups: int = 1) -> list[tuple[str, ...]]:
-    """The test runs that cover every suite once: the plain file lists' files dealt into
-    ``groups`` runs (one per copy, run side by side), and each list with options (such as
-    ``-k``) on its own."""
-    plain = sorted({name for suite in suites if not any(a.startswith("-") for a in suite) for name in suite})
-    with_options = sorted({suite for suite in suites if any(a.startswith("-") for a in suite)})
-    dealt = [tuple(plain[start :: max(1, groups)]) for start in range(max(1, groups))]
-    return [run for run in dealt if run] + with_options
-
-
 def check_baseline(projects: list[Path], suites: list[tuple[str, ...]]) -> None:
-    """The unmutated copies (compiled) must pass every test list used, or no kill means anything.
-    The runs are shared out over the copies, one at a time in each."""
+    """The unmutated copies (compiled) must pass every test list used, each run exactly as a
+    mutant's run runs it (test files together can depend on their order: ape's isolation), or no
+    kill means anything. The runs are shared out over the copies, one at a time in each."""
     free = list(projects)
 
     def run(tests: tuple[str, ...]) -> None:
@@ -478,7 +469,7 @@ def check_baseline(projects: list[Path], suites: list[tuple[str, ...]]) -> None:
             raise SystemExit(f"the unmutated project fails {' '.join(tests)}: fix that first")
 
     with ThreadPoolExecutor(max_workers=len(projects)) as pool:
-        list(pool.map(run, baseline_runs(suites, len(projects))))
+        list(pool.map(run, suites))
 
 
 def run_mutant(mutant: Mutant, project: Path, tests: tuple[str, ...]) -> Outcome:

@@ -122,8 +122,17 @@ def test_after_a_mutant_the_copy_gets_its_unmutated_build_back(tmp_path):
     assert {p.name: p.read_text() for p in bundle.iterdir()} == {"ChainRegistry.json": "unmutated bytecode"}
 
 
-def test_the_baseline_covers_every_suite_once_shared_over_the_copies():
-    suites = [("a.py", "b.py"), ("b.py", "c.py"), ("d.py", "-k", "not slow")]
-    runs = mutation.baseline_runs(suites, groups=2)
-    assert runs == [("a.py", "c.py"), ("b.py",), ("d.py", "-k", "not slow")]
-    assert mutation.baseline_runs(suites) == [("a.py", "b.py", "c.py"), ("d.py", "-k", "not slow")]
+def test_the_baseline_runs_each_test_list_as_a_mutant_would(monkeypatch, tmp_path):
+    ran = []
+
+    def fake_tests(args, project):
+        ran.append((tuple(args[:-3]), project))  # without "-q -p no:cacheprovider"
+        return "survived"
+
+    monkeypatch.setattr(mutation, "_run_tests", fake_tests)
+    suites = [("a.py", "b.py"), ("b.py",), ("c.py", "-k", "not slow")]
+    mutation.check_baseline([tmp_path / "x", tmp_path / "y"], suites)
+    assert sorted(args for args, _ in ran) == sorted(suites)
+    monkeypatch.setattr(mutation, "_run_tests", lambda args, project: "killed")
+    with pytest.raises(SystemExit, match="the unmutated project fails"):
+        mutation.check_baseline([tmp_path / "x"], suites)
