@@ -543,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
             if not all(pool.map(_prepare_copy, copies)):
                 raise SystemExit("the unmutated project does not compile")
         suites = sorted({STATEFUL_TESTS if stateful else m.tests for m in chosen})
-        print(f"baseline: the unmutated copy against {len(suites)} test list(s) ...", flush=True)
+        print(f"baseline: the unmutated copies against {len(suites)} test list(s) ...", flush=True)
         check_baseline(copies, suites)
         free = list(copies)
 
