@@ -35,6 +35,13 @@ def next_day(chain) -> None:
     chain.mine(timestamp=chain.pending_timestamp + ONE_DAY)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _module_fixtures_first(registry, splitter, vaults, shared):
+    """Create this module's module-scoped contracts before any test's isolation starts: one first
+    requested by a later test makes ape rebase its snapshots, and state then leaked between tests
+    (a disbursement reverted depending on which test files ran before)."""
+
+
 def real_system(project, owner, registry, *, chain_id=CHAIN_ID):
     return bedrock.real_system(project, owner, registry, chain_id=chain_id, interval=ONE_DAY)
 

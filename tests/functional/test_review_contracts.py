@@ -20,6 +20,13 @@ ZERO = "0x0000000000000000000000000000000000000000"
 MAX_CHAIN_ID = 9_223_372_036_854_775_771
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _module_fixtures_first(registry, splitter, vaults, shared):
+    """Create this module's module-scoped contracts before any test's isolation starts: one first
+    requested by a later test makes ape rebase its snapshots, and state then leaked between tests
+    (a disbursement reverted depending on which test files ran before)."""
+
+
 def real_system(project, owner, registry, *, l1_minimum: int = 0):
     return bedrock.real_system(
         project, owner, registry, chain_id=CHAIN_ID, interval=ONE_DAY, l1_minimum=l1_minimum
