@@ -242,3 +242,13 @@ class ChainReader:
             if progress is not None:
                 progress(block - start, total)
         return found
+
+
+def provider_word(provider: Any, address: str, signature: str) -> int | None:
+    """An argument-less view called through ape's connected provider: its answer as an integer
+    when it is exactly one 32-byte word, None when the call reverts or answers anything else."""
+    try:
+        raw = bytes(provider.web3.eth.call({"to": address, "data": "0x" + keccak(text=signature)[:4].hex()}))
+    except Exception:  # a revert (no such function), whatever the library raises for it
+        return None
+    return int.from_bytes(raw, "big") if len(raw) == 32 else None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 
-from revshare.chain.reader import CallReverted, ChainReader
+from revshare.chain.reader import CallReverted, ChainReader, provider_word
 from revshare.terminal import Log, exact_eth
 
 # Vaults from 1.5.0 answer the lower-case getter (the stored value); older ones only the
@@ -18,19 +18,12 @@ from revshare.terminal import Log, exact_eth
 MINIMUM_GETTERS = ("minWithdrawalAmount()", "MIN_WITHDRAWAL_AMOUNT()")
 
 
-def _selector(signature: str) -> str:
-    return "0x" + keccak(text=signature)[:4].hex()
-
-
 def read_minimum(provider: Any, address: str) -> int | None:
     """The vault's minimum withdrawal amount, or None when it answers neither getter."""
     for signature in MINIMUM_GETTERS:
-        try:
-            raw = bytes(provider.web3.eth.call({"to": address, "data": _selector(signature)}))
-        except Exception:  # a revert (no such function): try the other getter
-            continue
-        if len(raw) == 32:
-            return int.from_bytes(raw, "big")
+        minimum = provider_word(provider, address, signature)
+        if minimum is not None:
+            return minimum
     return None
 
 

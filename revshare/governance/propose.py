@@ -15,6 +15,7 @@ from eth_utils import keccak
 from revshare.artifacts import container
 from revshare.chain.addresses import ZERO_ADDRESS
 from revshare.chain.node import public_network
+from revshare.chain.reader import provider_word
 from revshare.chain.registry import RegistryState, read_registry
 from revshare.deploying.record import load_record, record_path
 from revshare.governance.files import Context, write_proposal
@@ -57,7 +58,7 @@ def find_registry(registry_address: str | None, record_dir: Path) -> tuple[Any, 
         raise ProposalError(f"registry: {exc}") from None
     if not networks.provider.get_code(address):
         raise ProposalError(f"no contract at {address} on {network}")
-    if not _answers(networks.provider, address, REGISTRY_GETTERS):
+    if any(provider_word(networks.provider, address, getter) is None for getter in REGISTRY_GETTERS):
         raise ProposalError(
             f"{address} is not a ChainRegistry (it does not answer {', '.join(REGISTRY_GETTERS)}): "
             "pass the registry's address"
@@ -67,18 +68,6 @@ def find_registry(registry_address: str | None, record_dir: Path) -> tuple[Any, 
 
 # Views every ChainRegistry answers with one word; a splitter, a Safe or a token does not.
 REGISTRY_GETTERS = ("chainCount()", "collective()", "termsVersion()", "claimHoldPeriod()")
-
-
-def _answers(provider: Any, address: str, signatures: tuple[str, ...]) -> bool:
-    """Whether the contract answers each view with exactly one 32-byte word."""
-    for signature in signatures:
-        try:
-            raw = bytes(provider.web3.eth.call({"to": address, "data": keccak(text=signature)[:4]}))
-        except Exception:  # a revert: no such function
-            return False
-        if len(raw) != 32:
-            return False
-    return True
 
 
 def _has_code(provider: Any, address: str) -> bool:

@@ -92,10 +92,9 @@ class SplitterTarget:
             object.__setattr__(self, "address", parse_address(self.address))
         except ValueError as exc:
             raise ValueError(f"splitter address: {exc}") from None
-        if isinstance(self.deployed_block, bool) or not isinstance(self.deployed_block, int):
-            raise ValueError(f"deployed_block {quoted(self.deployed_block)} is not a block number")
-        if self.deployed_block < 0:
-            raise ValueError(f"deployed_block {self.deployed_block} is not a block number")
+        block = self.deployed_block
+        if isinstance(block, bool) or not isinstance(block, int) or block < 0:
+            raise ValueError(f"deployed_block {quoted(block)} is not a block number")
 
 
 @dataclass
