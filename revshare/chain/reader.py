@@ -11,8 +11,9 @@ by half when the node refuses a range (many public RPCs cap the blocks or result
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from eth_abi import decode, encode
@@ -59,6 +60,45 @@ class _EventSpec:
     signature: str
     indexed: tuple[tuple[str, str], ...]
     data: tuple[tuple[str, str], ...]
+
+
+def _split_top_level(text: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in text:
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        current += char
+    if current.strip():
+        parts.append(current)
+    return [part.strip() for part in parts]
+
+
+def event_abi(declaration: str) -> SimpleNamespace:
+    """An event ABI for `EventDecoder` from its Solidity declaration, e.g.
+    ``"SafeReceived(address indexed sender, uint256 value)"`` (tuple types written out:
+    ``"FeesDisbursed((address,uint256)[] shareInfo, uint256 grossRevenue)"``).
+
+    >>> event_abi("Withdrawal(uint256 value, address to, address from)").selector
+    'Withdrawal(uint256,address,address)'
+    """
+    name, _, rest = declaration.strip().partition("(")
+    inputs = []
+    for position, part in enumerate(_split_top_level(rest.rstrip()[:-1])):
+        words = part.rsplit(None, 2) if not part.startswith("(") else [*part.rsplit(None, 1)]
+        kind = words[0]
+        indexed = "indexed" in words[1:]
+        label = words[-1] if len(words) > 1 and words[-1] != "indexed" else f"arg{position}"
+        inputs.append(SimpleNamespace(name=label, canonical_type=kind, indexed=indexed))
+    selector = f"{name}({','.join(i.canonical_type for i in inputs)})"
+    return SimpleNamespace(name=name, selector=selector, inputs=inputs)
+
+
+def topic_of(declaration: str) -> str:
+    """The topic 0 of an event declaration (see `event_abi`)."""
+    return "0x" + keccak(text=event_abi(declaration).selector).hex()
 
 
 class EventDecoder:
@@ -205,6 +245,40 @@ class ChainReader:
             raise CallReverted(f"{to} has no {signature} at block {block}: is it the right contract?")
         return to_checksum_address(raw[12:32])
 
+    def log_pages(
+        self,
+        addresses: Sequence[str],
+        topics: Sequence[Sequence[str] | None],
+        start: int,
+        stop: int,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> Iterator[tuple[int, int, list[dict[str, Any]]]]:
+        """(first block, last block, logs) for consecutive pages covering start..stop: every log
+        of ``addresses`` matching ``topics`` (one list of alternatives per position, None for
+        any). A page the node refuses is asked again in halves, down to one block."""
+        if not addresses or stop < start:
+            return
+        size = max(1, page_size)
+        block = start
+        while block <= stop:
+            last = min(stop, block + size - 1)
+            query = {
+                "address": list(addresses),
+                "topics": [list(t) if t is not None else None for t in topics],
+                "fromBlock": hex(block),
+                "toBlock": hex(last),
+            }
+            try:
+                page = self._retrying("eth_getLogs", [query])
+            except Exception as exc:  # nodes refuse wide ranges in many ways
+                if size == 1 or is_transient(exc):
+                    raise ReadError(f"{self._failure('eth_getLogs', exc)} at block {block}") from exc
+                size = max(1, size // 2)
+                continue
+            yield block, last, list(page)
+            block = last + 1
+
     def logs(
         self,
         addresses: Sequence[str],
@@ -217,30 +291,10 @@ class ChainReader:
     ) -> list[dict[str, Any]]:
         """Every log of ``addresses`` with one of ``topics`` as topic 0 in blocks start..stop."""
         found: list[dict[str, Any]] = []
-        if not addresses or stop < start:
-            return found
-        total = stop - start + 1
-        size = max(1, page_size)
-        block = start
-        while block <= stop:
-            last = min(stop, block + size - 1)
-            query = {
-                "address": list(addresses),
-                "topics": [list(topics)],
-                "fromBlock": hex(block),
-                "toBlock": hex(last),
-            }
-            try:
-                page = self._retrying("eth_getLogs", [query])
-            except Exception as exc:  # nodes refuse wide ranges in many ways
-                if size == 1 or is_transient(exc):
-                    raise ReadError(f"{self._failure('eth_getLogs', exc)} at block {block}") from exc
-                size = max(1, size // 2)
-                continue
+        for _, last, page in self.log_pages(addresses, [topics], start, stop, page_size=page_size):
             found.extend(page)
-            block = last + 1
             if progress is not None:
-                progress(block - start, total)
+                progress(last + 1 - start, stop - start + 1)
         return found
 
 

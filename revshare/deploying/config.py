@@ -47,24 +47,17 @@ are checked once those values are valid.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, cast
 
 from eth_utils import keccak
 from pydantic import (
-    AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     model_validator,
 )
-from pydantic.fields import FieldInfo
-from pydantic_core import ErrorDetails
 
 from revshare.chain.addresses import PREDEPLOY_VAULTS, VAULT_ROLES, ZERO_ADDRESS
 from revshare.chain.routes import (
@@ -75,35 +68,25 @@ from revshare.chain.routes import (
     Destination,
     Route,
 )
+from revshare.config_models import (
+    Address,
+    Addresses,
+    Bps,
+    ConfigError,
+    StrictModel,
+    list_of,
+    validate_file,
+    whole_number,
+)
+from revshare.config_models import name as _name
 from revshare.deploying.yaml_file import StrictYamlError, load_yaml_file
-from revshare.model import BPS_DENOMINATOR, DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
+from revshare.model import DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
 from revshare.values import parse_address, parse_amount, parse_chain_id, parse_hash32, quoted
 
 ZERO_HASH = "0x" + "00" * 32
 DEFAULT_INTERVAL = 24 * 60 * 60
 MAX_INTERVAL = 10 * 365 * 24 * 60 * 60
 MAX_TIMELOCK_DELAY = 30 * 24 * 60 * 60
-# An error report lists at most this many problems, each cut to this many characters.
-MAX_PROBLEMS_SHOWN = 25
-MAX_PROBLEM_CHARS = 300
-
-
-class ConfigError(ValueError):
-    """A configuration file that cannot be used; ``problems`` lists every mistake found."""
-
-    def __init__(self, source: str, problems: list[str]):
-        self.source = source
-        self.problems = [_shorten(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
-        if len(problems) > MAX_PROBLEMS_SHOWN:
-            self.problems.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"invalid config {_shorten(source)}:\n{lines}")
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= MAX_PROBLEM_CHARS else text[: MAX_PROBLEM_CHARS - 1] + "…"
-
-
 @dataclass(frozen=True)
 class ChainConfig:
     """One member chain."""
@@ -197,41 +180,6 @@ def parse_destination(
     return destination
 
 
-# ---------------------------------------------------------------- checks of the file's values
-# Each raises ValueError with the problem as reported after the value's location.
-
-
-def _required_address(value: Any) -> str:
-    if value is None:
-        raise ValueError("is required")
-    return parse_address(value)
-
-
-def _whole_number(low: int, high: int) -> BeforeValidator:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{quoted(value)} is not a whole number")
-        if not low <= value <= high:
-            raise ValueError(f"{value} is outside {low}..{high}")
-        return value
-
-    return BeforeValidator(check)
-
-
-def _bps(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{quoted(value)} is not a whole number of basis points")
-    if not 0 <= value <= BPS_DENOMINATOR:
-        raise ValueError(f"{value} bps is outside 0..{BPS_DENOMINATOR} (0% to 100%)")
-    return value
-
-
-def _name(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > 100:
-        raise ValueError(f"{quoted(value)} is not a name (1 to 100 characters)")
-    return value
-
-
 def _document_hash(name: Any, info: ValidationInfo) -> str:
     """The hash of a terms document, named relative to the config file's folder."""
     if not isinstance(name, str) or not name or "\0" in name:
@@ -245,60 +193,23 @@ def _document_hash(name: Any, info: ValidationInfo) -> str:
         raise ValueError(f"cannot read {quoted(str(path), 200)}: {exc.strerror}") from None
 
 
-def _list(problem: str, *, at_least_one: bool = False) -> BeforeValidator:
-    """A list, as a tuple; anything else (or no item, if ``at_least_one``) is ``problem``."""
-
-    def check(value: Any) -> tuple[Any, ...]:
-        if not isinstance(value, list | tuple) or (at_least_one and not value):
-            raise ValueError(problem)
-        return tuple(value)
-
-    return BeforeValidator(check)
-
-
-def _distinct(addresses: tuple[str, ...]) -> tuple[str, ...]:
-    if len(set(addresses)) != len(addresses):  # checksummed: one spelling per address
-        raise ValueError("lists an address twice")
-    return addresses
-
-
-Address = Annotated[str, BeforeValidator(_required_address)]
-Addresses = Annotated[tuple[Address, ...], AfterValidator(_distinct)]
-Bps = Annotated[int, BeforeValidator(_bps)]
-
-
-# ---------------------------------------------------------------- the file's mappings
-class _Model(BaseModel):
-    """A mapping in the file: unknown keys are refused, nothing is coerced."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-    not_a_mapping: ClassVar[str] = "must be a mapping"
-
-    @model_validator(mode="before")
-    @classmethod
-    def _mapping(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise ValueError(cls.not_a_mapping)
-        return data
-
-
-class TimelockConfig(_Model):
+class TimelockConfig(StrictModel):
     """A TimelockController to deploy as the registry's owner."""
 
     not_a_mapping: ClassVar[str] = "must be a mapping with proposers, executors and min_delay"
     proposers: Annotated[
-        Addresses, _list("must be a list of addresses (at least one)", at_least_one=True)
+        Addresses, list_of("must be a list of addresses (at least one)", at_least_one=True)
     ] = Field(None, validate_default=True)
     # Not given: the proposers. [] lets anyone execute a ready operation.
-    executors: Annotated[Addresses, _list("must be a list of addresses")] = Field(
+    executors: Annotated[Addresses, list_of("must be a list of addresses")] = Field(
         default_factory=lambda values: values["proposers"]
     )
-    min_delay: Annotated[int, _whole_number(0, MAX_TIMELOCK_DELAY)] = Field(
+    min_delay: Annotated[int, whole_number(0, MAX_TIMELOCK_DELAY)] = Field(
         description="seconds between scheduling and execution"  # said when it is missing
     )
 
 
-class _Vaults(_Model):
+class _Vaults(StrictModel):
     """A chain's fee vaults; any not given is the OP Stack predeploy."""
 
     not_a_mapping: ClassVar[str] = f"must be a mapping of {', '.join(VAULT_ROLES)}"
@@ -308,7 +219,7 @@ class _Vaults(_Model):
     operator_fee_vault: Address | None = PREDEPLOY_VAULTS["operator_fee_vault"]
 
 
-class _Chain(_Model):
+class _Chain(StrictModel):
     """An entry of ``chains``."""
 
     not_a_mapping: ClassVar[str] = "must be a mapping with chain_id, treasury, ..."
@@ -319,7 +230,7 @@ class _Chain(_Model):
     net_bps: Bps = DEFAULT_NET_BPS
     terms_hash: Annotated[str, BeforeValidator(parse_hash32)] = ZERO_HASH
     terms_document: Annotated[str | None, BeforeValidator(_document_hash)] = None  # becomes its hash
-    disbursement_interval: Annotated[int, _whole_number(0, MAX_INTERVAL)] = DEFAULT_INTERVAL
+    disbursement_interval: Annotated[int, whole_number(0, MAX_INTERVAL)] = DEFAULT_INTERVAL
     vaults: _Vaults | None = None
 
     @model_validator(mode="after")
@@ -334,7 +245,7 @@ class _Chain(_Model):
         return ChainConfig(**values, terms_hash=terms_hash, vaults=(self.vaults or _Vaults()).model_dump())
 
 
-class _Destination(_Model):
+class _Destination(StrictModel):
     """An entry of ``destinations``: the recipient, then what `parse_destination` checks."""
 
     not_a_mapping: ClassVar[str] = "must be a mapping with recipient and route"
@@ -353,17 +264,17 @@ class _Destination(_Model):
         return self
 
 
-class _MockVaults(_Model):
+class _MockVaults(StrictModel):
     """``mock_vaults``: local networks only."""
 
     min_withdrawal: Annotated[int, BeforeValidator(parse_amount)] = 0
 
 
-_CHAIN_LIST = _list("must be a non-empty list of chains", at_least_one=True)
-_DESTINATION_LIST = _list("must be a list of {recipient, route, l1_recipient, l1_gas_limit, min_amount}")
+_CHAIN_LIST = list_of("must be a non-empty list of chains", at_least_one=True)
+_DESTINATION_LIST = list_of("must be a list of {recipient, route, l1_recipient, l1_gas_limit, min_amount}")
 
 
-class _ConfigFile(_Model):
+class _ConfigFile(StrictModel):
     """The whole file."""
 
     collective: Address
@@ -429,7 +340,7 @@ def _addresses_used_twice(config: DeployConfig) -> list[str]:
 
 # ---------------------------------------------------------------- pydantic's errors as problem lines
 # The model of each mapping in the file, by the key holding it.
-_MAPPINGS: dict[str, type[_Model]] = {
+_MAPPINGS: dict[str, type[StrictModel]] = {
     "timelock": TimelockConfig,
     "chains": _Chain,
     "vaults": _Vaults,
@@ -438,43 +349,16 @@ _MAPPINGS: dict[str, type[_Model]] = {
 }
 
 
-def _fields_at(loc: tuple[int | str, ...]) -> dict[str, FieldInfo]:
-    """The keys of the mapping at ``loc``."""
-    keys = [part for part in loc if isinstance(part, str)]
-    return (_MAPPINGS[keys[-1]] if keys else _ConfigFile).model_fields
-
-
-def _where(loc: tuple[int | str, ...]) -> str:
-    """``("chains", 0, "treasury")`` -> ``chains[0].treasury``; the file itself is ``config``."""
-    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
-    return path.lstrip(".") or "config"
-
-
-def _problem(error: ErrorDetails) -> str:
-    """One pydantic error as a problem line, worded as the rest of the toolkit words it."""
-    loc, kind = error["loc"], error["type"]
-    if kind in ("extra_forbidden", "invalid_key"):  # invalid_key: a key that is not a string
-        key = error["input"] if kind == "invalid_key" else loc[-1]
-        known = ", ".join(sorted(_fields_at(loc[:-1])))
-        return f"{_where(loc[:-1])}: unknown key {quoted(str(key))} (expected one of: {known})"
-    if kind == "missing":
-        hint = _fields_at(loc[:-1])[str(loc[-1])].description
-        return f"{_where(loc)}: is required" + (f" ({hint})" if hint else "")
-    if kind == "value_error":  # raised by a check above: its message, without pydantic's prefix
-        return f"{_where(loc)}: {error['ctx']['error']}"
-    return f"{_where(loc)}: {error['msg']}"
-
-
 def parse_config(data: Any, *, source: str = "<config>", base_dir: Path | None = None) -> DeployConfig:
     """Validate already-loaded YAML data; raises ConfigError listing every problem."""
-    if not isinstance(data, Mapping):
-        raise ConfigError(source, ["the file must hold a mapping with collective and chains"])
-    try:
-        file = _ConfigFile.model_validate(dict(data), context={"base_dir": base_dir or Path.cwd()})
-    except ValidationError as exc:
-        # A default computed from a value that failed adds nothing to that value's problem.
-        errors = [e for e in exc.errors() if e["type"] != "default_factory_not_called"]
-        raise ConfigError(source, [_problem(error) for error in errors]) from None
+    file = validate_file(
+        _ConfigFile,
+        data,
+        source=source,
+        mappings=_MAPPINGS,
+        context={"base_dir": base_dir or Path.cwd()},
+        not_a_mapping="the file must hold a mapping with collective and chains",
+    )
     return file.config(source)
 
 

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
+from revshare.calendar import PERIODS, period_of
 from revshare.report.analysis import DisbursementRow, effective_bps
 
-PERIODS = ("day", "week", "month")
-
-
-def period_of(timestamp: int, period: str) -> str:
-    """``2026-11-25``, ``2026-W48`` or ``2026-11`` for a block timestamp."""
-    when = datetime.fromtimestamp(timestamp, tz=timezone.utc)
-    if period == "day":
-        return when.strftime("%Y-%m-%d")
-    if period == "week":
-        year, week, _ = when.isocalendar()
-        return f"{year}-W{week:02d}"
-    if period == "month":
-        return when.strftime("%Y-%m")
-    raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
+__all__ = ["PERIODS", "PeriodRow", "by_period", "period_of"]
 
 
 @dataclass(frozen=True)
