@@ -134,10 +134,12 @@ class _Problems:
         loc, kind = error["loc"], error["type"]
         if kind in ("extra_forbidden", "invalid_key"):  # invalid_key: a key that is not a string
             key = error["input"] if kind == "invalid_key" else loc[-1]
-            known = ", ".join(sorted(self.fields_at(loc[:-1])))
+            fields = self.fields_at(loc[:-1])
+            known = ", ".join(sorted(info.alias or key for key, info in fields.items()))
             return f"{where(loc[:-1])}: unknown key {quoted(str(key))} (expected one of: {known})"
         if kind == "missing":
-            hint = self.fields_at(loc[:-1])[str(loc[-1])].description
+            fields = {info.alias or key: info for key, info in self.fields_at(loc[:-1]).items()}
+            hint = fields[str(loc[-1])].description
             return f"{where(loc)}: is required" + (f" ({hint})" if hint else "")
         if kind == "value_error":  # raised by a check above: its message, without pydantic's prefix
             return f"{where(loc)}: {error['ctx']['error']}"

@@ -1,0 +1,1 @@
+"""The Superchain monitor (see run.py)."""

@@ -1,0 +1,343 @@
+"""The monitor's config: the Collective's receivers, Ethereum L1, and every chain to watch.
+
+    collective:
+      l1_receivers: ["0x..."]        # the Collective's receiving Safes on Ethereum L1
+      l2_receivers: ["0x..."]        # its receiving address(es) on the L2 chains (same on each)
+    l1:                              # optional; without it payments made on L1 are not seen
+      name: ethereum
+      chain_id: 1
+      rpc: ${L1_RPC}                 # ${NAME} is read from the environment (keep keys out of files)
+      start_block: 19000000
+    chains:
+      - name: chain-a
+        chain_id: 10
+        rpc: ${OP_RPC}
+        start_block: 0
+        senders: ["0x..."]           # addresses that pay the Collective by hand (L2 or L1)
+        splitters: ["0x..."]         # this project's ChainRevenueSplitter(s)
+        fee_disbursers: ["0x..."]    # Base-style FeeDisburser(s)
+        fee_splitter: auto           # OP's FeeSplitter predeploy: auto (read it when it has code),
+                                     # true (must be there) or false
+        collective_receivers: []     # more Collective receivers on this chain (optional)
+        revenue_recipients: []       # other addresses a vault may pay without leaving the path
+        terms:                       # optional; default 250 / 1500 from the start
+          - {gross_bps: 250, net_bps: 1500}
+          - {from: 2026-02-23, gross_bps: 0, net_bps: 0}   # a change, from a UTC date or a block
+        registry: "0x..."            # or: terms from this project's ChainRegistry on this chain
+        expected_interval: 86400     # optional: seconds between the chain's payments
+
+Every problem is reported at once; a chain id or name given twice, a sender that is also a
+settling contract, and an RPC URL that is not http(s) are refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BeforeValidator, Field
+
+from revshare.config_models import (
+    Address,
+    Addresses,
+    Bps,
+    ConfigError,
+    Name,
+    StrictModel,
+    list_of,
+    validate_file,
+    whole_number,
+)
+from revshare.deploying.yaml_file import StrictYamlError, load_yaml_file
+from revshare.model import DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
+from revshare.values import parse_chain_id, quoted
+
+MAX_BLOCK = 2**63 - 1
+MAX_INTERVAL = 366 * 86_400
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Rates in force from ``from_block`` or ``from_time`` on (neither: from the start)."""
+
+    gross_bps: int
+    net_bps: int
+    from_block: int | None = None
+    from_time: int | None = None
+
+    def starts_by(self, block: int, timestamp: int) -> bool:
+        if self.from_block is not None:
+            return block >= self.from_block
+        if self.from_time is not None:
+            return timestamp >= self.from_time
+        return True
+
+
+@dataclass(frozen=True)
+class Network:
+    """A node to read: an L2 chain or Ethereum L1. ``rpc`` may carry secrets: never print it."""
+
+    name: str
+    chain_id: int
+    rpc: str
+    start_block: int
+
+
+@dataclass(frozen=True)
+class WatchedChain:
+    network: Network
+    senders: tuple[str, ...]
+    splitters: tuple[str, ...]
+    fee_disbursers: tuple[str, ...]
+    fee_splitter: bool | None  # None: read it when it has code
+    collective_receivers: tuple[str, ...]
+    revenue_recipients: tuple[str, ...]
+    terms: tuple[Terms, ...]
+    registry: str | None
+    expected_interval: int | None
+
+    @property
+    def name(self) -> str:
+        return self.network.name
+
+    @property
+    def chain_id(self) -> int:
+        return self.network.chain_id
+
+    def terms_at(self, block: int, timestamp: int) -> Terms:
+        """The configured terms in force at a block (the last entry that has started)."""
+        current = self.terms[0]
+        for terms in self.terms[1:]:
+            if terms.starts_by(block, timestamp):
+                current = terms
+        return current
+
+
+@dataclass(frozen=True)
+class MonitorConfig:
+    chains: tuple[WatchedChain, ...]
+    l1: Network | None
+    l1_receivers: tuple[str, ...]
+    l2_receivers: tuple[str, ...]
+    source: str
+
+    @property
+    def networks(self) -> tuple[Network, ...]:
+        return (*((self.l1,) if self.l1 else ()), *(chain.network for chain in self.chains))
+
+
+# ---------------------------------------------------------------- checks of the file's values
+def _rpc(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be the node's URL, e.g. http://127.0.0.1:8545 or ${OP_RPC}")
+    missing = [name for name in _ENV.findall(value) if name not in os.environ]
+    if missing:
+        raise ValueError(f"environment variable {missing[0]} is not set")
+    url = _ENV.sub(lambda match: os.environ[match.group(1)], value).strip()
+    if not re.match(r"https?://[^\s/]", url, re.IGNORECASE):
+        shown = value if _ENV.search(value) else url.split("://")[0] + "://…"
+        raise ValueError(f"{quoted(shown)} is not an http(s) URL")
+    return url
+
+
+def _start(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        raise ValueError("must be a block number (the dates go in terms)")
+    return value
+
+
+def _moment(value: Any) -> int | str:
+    """A block number, or a UTC date / date-time as a string (kept until checked)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{quoted(value)} is not a block number or a date")
+    if isinstance(value, int):
+        if not 0 <= value <= MAX_BLOCK:
+            raise ValueError(f"block {value} is outside 0..{MAX_BLOCK}")
+        return value
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return f"t{int(moment.timestamp())}"
+    if isinstance(value, date):
+        return f"t{int(datetime(value.year, value.month, value.day, tzinfo=timezone.utc).timestamp())}"
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"{quoted(value)} is not a block number or a date (YYYY-MM-DD)") from None
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return f"t{int(moment.timestamp())}"
+    raise ValueError(f"{quoted(value)} is not a block number or a date (YYYY-MM-DD)")
+
+
+def _fee_splitter(value: Any) -> bool | None:
+    if value is True or value is False:
+        return value
+    if value == "auto":
+        return None
+    raise ValueError(f"{quoted(value)} must be auto, true or false")
+
+
+Rpc = Annotated[str, BeforeValidator(_rpc)]
+Block = Annotated[int, BeforeValidator(_start), whole_number(0, MAX_BLOCK)]
+_ADDRESS_LIST = list_of("must be a list of addresses")
+
+
+class _Terms(StrictModel):
+    not_a_mapping: ClassVar[str] = "must be a mapping with gross_bps and net_bps (and from)"
+    from_: Annotated[int | str | None, BeforeValidator(_moment)] = Field(None, alias="from")
+    gross_bps: Bps = DEFAULT_GROSS_BPS
+    net_bps: Bps = DEFAULT_NET_BPS
+
+    def terms(self) -> Terms:
+        moment = self.from_
+        if isinstance(moment, str):
+            return Terms(self.gross_bps, self.net_bps, from_time=int(moment[1:]))
+        return Terms(self.gross_bps, self.net_bps, from_block=moment)
+
+
+class _L1(StrictModel):
+    not_a_mapping: ClassVar[str] = "must be a mapping with chain_id and rpc"
+    name: Name = "ethereum"
+    chain_id: Annotated[int, BeforeValidator(parse_chain_id)] = Field(None, validate_default=True)
+    rpc: Rpc = Field(description="the node's URL; ${NAME} reads it from the environment")
+    start_block: Block = 0
+
+    def network(self) -> Network:
+        return Network(self.name, self.chain_id, self.rpc, self.start_block)
+
+
+class _Chain(_L1):
+    not_a_mapping: ClassVar[str] = "must be a mapping with name, chain_id and rpc"
+    name: Name = Field(description="how the monitor names the chain")
+    senders: Annotated[Addresses, _ADDRESS_LIST] = ()
+    splitters: Annotated[Addresses, _ADDRESS_LIST] = ()
+    fee_disbursers: Annotated[Addresses, _ADDRESS_LIST] = ()
+    fee_splitter: Annotated[bool | None, BeforeValidator(_fee_splitter)] = None
+    collective_receivers: Annotated[Addresses, _ADDRESS_LIST] = ()
+    revenue_recipients: Annotated[Addresses, _ADDRESS_LIST] = ()
+    terms: Annotated[tuple[_Terms, ...], list_of("must be a list of {from, gross_bps, net_bps}", at_least_one=True)] = (
+        _Terms(),
+    )
+    registry: Address | None = None
+    expected_interval: Annotated[int | None, whole_number(60, MAX_INTERVAL)] = None
+
+    def problems(self, index: int) -> list[str]:
+        at = f"chains[{index}]"
+        found = []
+        if "terms" in self.model_fields_set and self.registry is not None:
+            found.append(f"{at}: give terms or registry, not both")
+        if self.terms[0].from_ is not None:
+            found.append(f"{at}.terms[0]: the first terms apply from the start: leave out from")
+        for later in range(1, len(self.terms)):
+            if self.terms[later].from_ is None:
+                found.append(f"{at}.terms[{later}].from: is required (a block or a UTC date)")
+        kinds = {type(t.from_) for t in self.terms[1:] if t.from_ is not None}
+        if len(kinds) > 1:
+            found.append(f"{at}.terms: give every change from a block, or every change from a date, not both")
+        moments = [_order(t.from_) for t in self.terms[1:] if t.from_ is not None]
+        if moments != sorted(moments) or len(set(moments)) != len(moments):
+            found.append(f"{at}.terms: the changes must be in order, each later than the one before")
+        settlers = {a.lower() for a in (*self.splitters, *self.fee_disbursers)}
+        for sender in self.senders:
+            if sender.lower() in settlers:
+                found.append(
+                    f"{at}.senders: {sender} is also a settling contract of this chain "
+                    "(its payments are read from its own events; listing it would count them twice)"
+                )
+        return found
+
+    def watched(self) -> WatchedChain:
+        return WatchedChain(
+            network=self.network(),
+            senders=self.senders,
+            splitters=self.splitters,
+            fee_disbursers=self.fee_disbursers,
+            fee_splitter=self.fee_splitter,
+            collective_receivers=self.collective_receivers,
+            revenue_recipients=self.revenue_recipients,
+            terms=tuple(t.terms() for t in self.terms),
+            registry=self.registry,
+            expected_interval=self.expected_interval,
+        )
+
+
+def _order(moment: int | str) -> int:
+    return int(moment[1:]) if isinstance(moment, str) else moment
+
+
+class _Collective(StrictModel):
+    not_a_mapping: ClassVar[str] = "must be a mapping with l1_receivers and l2_receivers"
+    l1_receivers: Annotated[Addresses, _ADDRESS_LIST] = ()
+    l2_receivers: Annotated[Addresses, _ADDRESS_LIST] = ()
+
+
+class _File(StrictModel):
+    collective: _Collective = Field(description="the Collective's receiving addresses")
+    l1: _L1 | None = None
+    chains: Annotated[tuple[_Chain, ...], list_of("must be a non-empty list of chains", at_least_one=True)] = Field(
+        None, validate_default=True
+    )
+
+    def config(self, source: str) -> MonitorConfig:
+        problems: list[str] = []
+        ids: dict[int, str] = {self.l1.chain_id: "l1"} if self.l1 else {}
+        names: dict[str, str] = {self.l1.name.lower(): "l1"} if self.l1 else {}
+        for index, chain in enumerate(self.chains):
+            where = f"chains[{index}]"
+            if chain.chain_id in ids:
+                problems.append(f"{where}.chain_id: {chain.chain_id} is already used by {ids[chain.chain_id]}")
+            if chain.name.lower() in names:
+                problems.append(f"{where}.name: {quoted(chain.name)} is already used by {names[chain.name.lower()]}")
+            ids.setdefault(chain.chain_id, where)
+            names.setdefault(chain.name.lower(), where)
+            problems += chain.problems(index)
+        if not self.collective.l1_receivers and not self.collective.l2_receivers:
+            if not any(c.collective_receivers or c.splitters or c.fee_disbursers for c in self.chains):
+                problems.append("collective: give the Collective's l1_receivers or l2_receivers (nothing to match)")
+        if self.collective.l1_receivers and self.l1 is None:
+            problems.append("l1: is required to read payments to collective.l1_receivers (give its chain_id and rpc)")
+        if problems:
+            raise ConfigError(source, problems)
+        return MonitorConfig(
+            chains=tuple(chain.watched() for chain in self.chains),
+            l1=self.l1.network() if self.l1 else None,
+            l1_receivers=self.collective.l1_receivers,
+            l2_receivers=self.collective.l2_receivers,
+            source=source,
+        )
+
+
+_MAPPINGS: dict[str, type[StrictModel]] = {
+    "collective": _Collective,
+    "l1": _L1,
+    "chains": _Chain,
+    "terms": _Terms,
+}
+
+
+def parse_monitor_config(data: Any, *, source: str = "<config>") -> MonitorConfig:
+    """Validate already-loaded YAML data; raises ConfigError listing every problem."""
+    file = validate_file(
+        _File, data, source=source, mappings=_MAPPINGS, not_a_mapping="the file must hold a mapping with collective and chains"
+    )
+    return file.config(source)
+
+
+def load_monitor_config(path: str | Path) -> MonitorConfig:
+    """Read and validate a monitor config file."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(str(path), ["file not found"])
+    try:
+        data = load_yaml_file(path)
+    except StrictYamlError as exc:
+        raise ConfigError(str(path), [str(exc)]) from None
+    return parse_monitor_config(data, source=str(path))
+
+
+Kind = Literal["l1", "l2"]
