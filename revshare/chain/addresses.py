@@ -11,6 +11,9 @@ ETH_ASSET = ZERO_ADDRESS  # the contracts' asset key for native ETH
 L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
 L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
 
+# OP's own FeeSplitter predeploy (2025-): withdraws the four vaults and pays a calculator's shares.
+FEE_SPLITTER = "0x420000000000000000000000000000000000002B"
+
 # Fee vault predeploys, by the role the splitter's constructor gives each (EIP-55 checksummed).
 PREDEPLOY_VAULTS: dict[str, str | None] = {
     "sequencer_fee_vault": "0x4200000000000000000000000000000000000011",

@@ -1,1 +1,11 @@
-"""The Superchain monitor (see run.py)."""
+"""The Superchain monitor: what each OP Stack chain owed the Optimism Collective and what it paid,
+read from the chains themselves (fee vaults of both generations, this project's splitters, OP's
+FeeSplitter, Base-style FeeDisbursers, payments into the Collective's Safes on L2 and L1).
+
+    from revshare.monitor import run_monitor
+    result = run_monitor("superchain.yaml", out="reports/monitor")
+"""
+
+from revshare.monitor.run import MonitorResult, run_monitor
+
+__all__ = ["MonitorResult", "run_monitor"]

@@ -220,9 +220,9 @@ class _Chain(_L1):
     fee_splitter: Annotated[bool | None, BeforeValidator(_fee_splitter)] = None
     collective_receivers: Annotated[Addresses, _ADDRESS_LIST] = ()
     revenue_recipients: Annotated[Addresses, _ADDRESS_LIST] = ()
-    terms: Annotated[tuple[_Terms, ...], list_of("must be a list of {from, gross_bps, net_bps}", at_least_one=True)] = (
-        _Terms(),
-    )
+    terms: Annotated[
+        tuple[_Terms, ...], list_of("must be a list of {from, gross_bps, net_bps}", at_least_one=True)
+    ] = (_Terms(),)
     registry: Address | None = None
     expected_interval: Annotated[int | None, whole_number(60, MAX_INTERVAL)] = None
 
@@ -279,9 +279,9 @@ class _Collective(StrictModel):
 class _File(StrictModel):
     collective: _Collective = Field(description="the Collective's receiving addresses")
     l1: _L1 | None = None
-    chains: Annotated[tuple[_Chain, ...], list_of("must be a non-empty list of chains", at_least_one=True)] = Field(
-        None, validate_default=True
-    )
+    chains: Annotated[
+        tuple[_Chain, ...], list_of("must be a non-empty list of chains", at_least_one=True)
+    ] = Field(None, validate_default=True)
 
     def config(self, source: str) -> MonitorConfig:
         problems: list[str] = []
@@ -290,17 +290,34 @@ class _File(StrictModel):
         for index, chain in enumerate(self.chains):
             where = f"chains[{index}]"
             if chain.chain_id in ids:
-                problems.append(f"{where}.chain_id: {chain.chain_id} is already used by {ids[chain.chain_id]}")
+                problems.append(
+                    f"{where}.chain_id: {chain.chain_id} is already used by {ids[chain.chain_id]}"
+                )
             if chain.name.lower() in names:
-                problems.append(f"{where}.name: {quoted(chain.name)} is already used by {names[chain.name.lower()]}")
+                problems.append(
+                    f"{where}.name: {quoted(chain.name)} is already used by {names[chain.name.lower()]}"
+                )
             ids.setdefault(chain.chain_id, where)
             names.setdefault(chain.name.lower(), where)
             problems += chain.problems(index)
+        paying: dict[str, str] = {}
+        for index, chain in enumerate(self.chains):
+            for sender in chain.senders:
+                if sender.lower() in paying and paying[sender.lower()] != chain.name:
+                    problems.append(
+                        f"chains[{index}].senders: {sender} is already a sender of {paying[sender.lower()]} "
+                        "(a payment must belong to one chain)"
+                    )
+                paying.setdefault(sender.lower(), chain.name)
         if not self.collective.l1_receivers and not self.collective.l2_receivers:
             if not any(c.collective_receivers or c.splitters or c.fee_disbursers for c in self.chains):
-                problems.append("collective: give the Collective's l1_receivers or l2_receivers (nothing to match)")
+                problems.append(
+                    "collective: give the Collective's l1_receivers or l2_receivers (nothing to match)"
+                )
         if self.collective.l1_receivers and self.l1 is None:
-            problems.append("l1: is required to read payments to collective.l1_receivers (give its chain_id and rpc)")
+            problems.append(
+                "l1: is required to read payments to collective.l1_receivers (give its chain_id and rpc)"
+            )
         if problems:
             raise ConfigError(source, problems)
         return MonitorConfig(
@@ -323,7 +340,11 @@ _MAPPINGS: dict[str, type[StrictModel]] = {
 def parse_monitor_config(data: Any, *, source: str = "<config>") -> MonitorConfig:
     """Validate already-loaded YAML data; raises ConfigError listing every problem."""
     file = validate_file(
-        _File, data, source=source, mappings=_MAPPINGS, not_a_mapping="the file must hold a mapping with collective and chains"
+        _File,
+        data,
+        source=source,
+        mappings=_MAPPINGS,
+        not_a_mapping="the file must hold a mapping with collective and chains",
     )
     return file.config(source)
 

@@ -1,0 +1,111 @@
+"""`ape run monitor --config superchain.yaml`: the monitor's command line. Progress per network on
+stderr, the tables and findings on stdout, the files listed at the end; every failure one line
+(exit 2 for a config or store problem, 1 for a node that keeps failing), never a traceback and
+never an RPC URL's secrets. Exit 3 when there are warnings or errors among the findings, so a
+scheduled run can alert; 0 only when nothing needs a look."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from revshare.calendar import PERIODS
+from revshare.chain.node import scrub
+from revshare.config_models import ConfigError
+from revshare.monitor.config import MonitorConfig, load_monitor_config
+from revshare.monitor.fetch import BLOCK_TAGS, FetchError
+from revshare.monitor.outputs import render_text
+from revshare.monitor.run import MonitorResult, run_monitor
+
+FINDINGS_EXIT = 3
+
+
+class BlockType(click.ParamType):
+    name = "block"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str | int:
+        text = str(value).strip().lower()
+        if text in BLOCK_TAGS:
+            return text
+        if re.fullmatch(r"\d{1,19}", text):
+            return int(text)
+        self.fail(f"{value!r} is not a block number or one of {', '.join(BLOCK_TAGS)}", param, ctx)
+        raise AssertionError  # unreachable: fail raises
+
+
+def _secret_free(message: str, config: MonitorConfig | None) -> str:
+    for network in config.networks if config else ():
+        message = scrub(message, network.rpc)
+    return message
+
+
+def monitor(
+    config: MonitorConfig,
+    out: Path,
+    *,
+    to_block: str | int = "latest",
+    period: str | None = None,
+    page_size: int = 2_000,
+    fresh: bool = False,
+) -> MonitorResult:
+    """Run the monitor with progress bars on stderr and print its text; errors as one-line
+    ClickExceptions."""
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        tasks = {n.name: bar.add_task(n.name, total=None) for n in config.networks}
+
+        def progress(name: str, done: int, total: int) -> None:
+            bar.update(tasks[name], completed=done, total=total)
+
+        try:
+            result = run_monitor(
+                config, out, to_block=to_block, period=period, page_size=page_size, fresh=fresh, progress=progress
+            )
+        except FetchError as exc:
+            raise click.ClickException(_secret_free(str(exc), config)) from None
+    chosen = period or result.default_period()
+    click.echo(render_text(result, chosen))
+    click.echo("")
+    for stats in result.fetched.stats:
+        rate = stats.logs_read / stats.seconds if stats.seconds else 0.0
+        click.echo(
+            f"read {stats.name}: blocks {stats.start}-{stats.stop}, {stats.blocks_read:,} new blocks, "
+            f"{stats.logs_read:,} new logs ({rate:,.0f} logs/s)"
+        )
+    click.echo(f"Files in {out}/ ({len(result.files)}): {', '.join(p.name for p in result.files)}")
+    click.echo(f"Dashboard: {out / 'index.html'}")
+    return result
+
+
+@click.command(name="monitor")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The monitor's YAML config (chains, L1, the Collective's receivers)")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/monitor"),
+              show_default=True, help="Folder for the outputs and the store (monitor.sqlite)")
+@click.option("--to-block", type=BlockType(), default="latest", show_default=True,
+              help="Last block of every network: latest, safe, finalized or a number")
+@click.option("--period", type=click.Choice(PERIODS), default=None,
+              help="Period of the terminal table (default: by the range; the CSV files cover all three)")
+@click.option("--page-size", type=click.IntRange(1), default=2_000, show_default=True,
+              help="Blocks per eth_getLogs request (halved automatically when a node refuses)")
+@click.option("--fresh", is_flag=True, help="Start the store afresh (it is otherwise reused: only new blocks are read)")
+def cli(config_path: Path, out: Path, to_block: str | int, period: str | None, page_size: int, fresh: bool) -> None:
+    """What every OP Stack chain in the config owed the Optimism Collective and what it paid."""
+    try:
+        config = load_monitor_config(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        result = monitor(config, out, to_block=to_block, period=period, page_size=page_size, fresh=fresh)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: every page read so far is in the store; run again to continue.", err=True)
+        sys.exit(130)
+    if any(f.severity in ("error", "warning") for f in result.findings):
+        sys.exit(FINDINGS_EXIT)

@@ -1,0 +1,122 @@
+"""The events the monitor reads, by who emits them, and what it asks each node for.
+
+Fee vaults of both generations emit a 3-argument and a 4-argument ``Withdrawal`` for each
+withdrawal (the monitor counts the withdrawal once); 1.6.0+ vaults also announce changes of their
+recipient, minimum and withdrawal network. Payments are read from this project's splitters, OP's
+FeeSplitter predeploy, Base-style FeeDisbursers, and the ``SafeReceived`` events of the
+Collective's Safes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS
+from revshare.chain.reader import EventDecoder, event_abi, topic_of
+from revshare.monitor.config import MonitorConfig, Network, WatchedChain
+
+WITHDRAWAL_3 = "Withdrawal(uint256 value, address to, address from)"
+WITHDRAWAL_4 = "Withdrawal(uint256 value, address to, address from, uint8 withdrawalNetwork)"
+RECIPIENT_UPDATED = "RecipientUpdated(address oldRecipient, address newRecipient)"
+MINIMUM_UPDATED = "MinWithdrawalAmountUpdated(uint256 oldWithdrawalAmount, uint256 newWithdrawalAmount)"
+NETWORK_UPDATED = "WithdrawalNetworkUpdated(uint8 oldWithdrawalNetwork, uint8 newWithdrawalNetwork)"
+VAULT_EVENTS = (WITHDRAWAL_3, WITHDRAWAL_4, RECIPIENT_UPDATED, MINIMUM_UPDATED, NETWORK_UPDATED)
+
+# OP's FeeSplitter predeploy (ShareInfo is (address recipient, uint256 amount)).
+SPLITTER_FEES_DISBURSED = "FeesDisbursed((address,uint256)[] shareInfo, uint256 grossRevenue)"
+FEES_RECEIVED = "FeesReceived(address indexed sender, uint256 amount, uint256 newBalance)"
+CALCULATOR_UPDATED = "SharesCalculatorUpdated(address oldSharesCalculator, address newSharesCalculator)"
+INTERVAL_UPDATED = (
+    "FeeDisbursementIntervalUpdated(uint128 oldFeeDisbursementInterval, uint128 newFeeDisbursementInterval)"
+)
+FEE_SPLITTER_EVENTS = (SPLITTER_FEES_DISBURSED, FEES_RECEIVED, CALCULATOR_UPDATED, INTERVAL_UPDATED)
+
+# Base's FeeDisburser of the revenue-share era.
+DISBURSER_FEES_DISBURSED = (
+    "FeesDisbursed(uint256 disbursementTime, uint256 paidToOptimism, uint256 totalFeesDisbursed)"
+)
+
+# This project's ChainRevenueSplitter.
+DISBURSED = (
+    "Disbursed(uint256 indexed chainId, address indexed asset, uint256 indexed disbursementId, uint256 gross, "
+    "uint256 l1Cost, uint256 collectiveShare, uint256 chainShare, uint16 grossBps, uint16 netBps, bool netRuleApplied)"
+)
+
+# Safe (1.3.0 and later) on every incoming ETH transfer.
+SAFE_RECEIVED = "SafeReceived(address indexed sender, uint256 value)"
+
+CONTRACT_EVENTS = (*VAULT_EVENTS, *FEE_SPLITTER_EVENTS, DISBURSER_FEES_DISBURSED, DISBURSED)
+DECODER = EventDecoder(event_abi(e) for e in (*CONTRACT_EVENTS, SAFE_RECEIVED))
+SIGNATURE = {
+    declaration: event_abi(declaration).selector for declaration in (*CONTRACT_EVENTS, SAFE_RECEIVED)
+}
+
+
+def _topic_address(address: str) -> str:
+    return "0x" + "00" * 12 + address[2:].lower()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One ``eth_getLogs`` filter read from ``start`` on; its key changes when the filter does,
+    so a changed config reads the changed part from the start and nothing else again."""
+
+    name: str
+    addresses: tuple[str, ...]
+    topics: tuple[tuple[str, ...] | None, ...]
+    start: int
+
+    @property
+    def key(self) -> str:
+        text = json.dumps([self.name, sorted(a.lower() for a in self.addresses), self.topics, self.start])
+        return f"{self.name}:{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+def chain_contracts(chain: WatchedChain) -> tuple[str, ...]:
+    """Every contract of a chain whose events the monitor reads."""
+    vaults = tuple(a for a in PREDEPLOY_VAULTS.values() if a is not None)
+    fee_splitter = () if chain.fee_splitter is False else (FEE_SPLITTER,)
+    return (*vaults, *fee_splitter, *chain.splitters, *chain.fee_disbursers)
+
+
+def l2_receivers(config: MonitorConfig, chain: WatchedChain) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*config.l2_receivers, *chain.collective_receivers)))
+
+
+def sources_of(config: MonitorConfig, network: Network) -> list[Source]:
+    """What to read from one network's node."""
+    found: list[Source] = []
+    if config.l1 is not None and network is config.l1:
+        senders = sorted({s for chain in config.chains for s in chain.senders}, key=str.lower)
+        if config.l1_receivers and senders:
+            found.append(
+                Source(
+                    "safe",
+                    config.l1_receivers,
+                    ((topic_of(SAFE_RECEIVED),), tuple(_topic_address(s) for s in senders)),
+                    network.start_block,
+                )
+            )
+        return found
+    chain = next(c for c in config.chains if c.network is network)
+    found.append(
+        Source(
+            "contracts",
+            chain_contracts(chain),
+            (tuple(topic_of(e) for e in CONTRACT_EVENTS),),
+            network.start_block,
+        )
+    )
+    receivers = l2_receivers(config, chain)
+    if receivers and chain.senders:
+        found.append(
+            Source(
+                "safe",
+                receivers,
+                ((topic_of(SAFE_RECEIVED),), tuple(_topic_address(s) for s in chain.senders)),
+                network.start_block,
+            )
+        )
+    return found

@@ -1,0 +1,196 @@
+"""The monitor's local store (SQLite, one file in the reports folder): raw logs, block timestamps,
+how far each log filter has been read, and snapshots of contract state. A re-run reads only the
+blocks after the last page stored.
+
+Each page of logs is written in one transaction with the blocks' timestamps and the filter's new
+position, so a run killed at any moment leaves the store as it was after some whole page: the next
+run goes on from there, and no log is stored twice (logs are keyed by chain, block and index).
+The store remembers each chain's block 0 and the hash of the last block read, so a different
+chain behind the same chain id, or a reorganisation below what was read, stops the run instead
+of mixing two histories.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = "1"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chains (chain_id INTEGER PRIMARY KEY, genesis_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS logs (
+    chain_id INTEGER NOT NULL, block INTEGER NOT NULL, log_index INTEGER NOT NULL,
+    tx_hash TEXT NOT NULL, address TEXT NOT NULL, topics TEXT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (chain_id, block, log_index)
+);
+CREATE TABLE IF NOT EXISTS blocks (
+    chain_id INTEGER NOT NULL, block INTEGER NOT NULL, timestamp INTEGER NOT NULL,
+    PRIMARY KEY (chain_id, block)
+);
+CREATE TABLE IF NOT EXISTS scans (
+    chain_id INTEGER NOT NULL, source TEXT NOT NULL, last_block INTEGER NOT NULL, last_hash TEXT NOT NULL,
+    PRIMARY KEY (chain_id, source)
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    chain_id INTEGER NOT NULL, block INTEGER NOT NULL, address TEXT NOT NULL, what TEXT NOT NULL,
+    value TEXT NOT NULL, PRIMARY KEY (chain_id, block, address, what)
+);
+"""
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used for this run (another chain, a reorganisation, another format)."""
+
+
+class Store:
+    """One connection to the store file (one per thread: SQLite connections are not shared)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        with self.transaction():
+            for statement in _statements():
+                self._db.execute(statement)
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            elif row[0] != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path} is a monitor store of format {row[0]}, this monitor writes {SCHEMA_VERSION}"
+                )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    # ------------------------------------------------------------ chains and positions
+    def check_genesis(self, chain_id: int, genesis_hash: str, name: str) -> None:
+        """Remember block 0 of a chain, or stop if the store holds another chain of that id."""
+        with self.transaction():
+            row = self._db.execute(
+                "SELECT genesis_hash FROM chains WHERE chain_id = ?", (chain_id,)
+            ).fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO chains VALUES (?, ?)", (chain_id, genesis_hash))
+            elif row[0] != genesis_hash:
+                raise StoreError(
+                    f"{name}: the store {self.path.name} holds another chain with id {chain_id} (its block 0 "
+                    "differs from the node's): run with --fresh, or write to another --out folder"
+                )
+
+    def position(self, chain_id: int, source: str) -> tuple[int, str] | None:
+        row = self._db.execute(
+            "SELECT last_block, last_hash FROM scans WHERE chain_id = ? AND source = ?", (chain_id, source)
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def save_page(
+        self,
+        chain_id: int,
+        source: str,
+        logs: Iterable[dict[str, Any]],
+        timestamps: dict[int, int],
+        last_block: int,
+        last_hash: str,
+    ) -> None:
+        """One page: its logs, their blocks' timestamps and the source's new position, together."""
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO logs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        chain_id,
+                        int(raw["blockNumber"], 16),
+                        int(raw["logIndex"], 16),
+                        raw["transactionHash"],
+                        raw["address"],
+                        json.dumps(raw["topics"]),
+                        raw["data"],
+                    )
+                    for raw in logs
+                ],
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO blocks VALUES (?, ?, ?)",
+                [(chain_id, b, t) for b, t in timestamps.items()],
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO scans VALUES (?, ?, ?, ?)", (chain_id, source, last_block, last_hash)
+            )
+
+    def timestamps(self, chain_id: int) -> dict[int, int]:
+        rows = self._db.execute("SELECT block, timestamp FROM blocks WHERE chain_id = ?", (chain_id,))
+        return {int(b): int(t) for b, t in rows}
+
+    def save_timestamps(self, chain_id: int, timestamps: dict[int, int]) -> None:
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO blocks VALUES (?, ?, ?)",
+                [(chain_id, b, t) for b, t in timestamps.items()],
+            )
+
+    # ------------------------------------------------------------ reading back
+    def logs(self, chain_id: int, start: int, stop: int) -> list[dict[str, Any]]:
+        """The stored logs of a chain in blocks start..stop, in chain order, in the node's JSON form."""
+        rows = self._db.execute(
+            "SELECT block, log_index, tx_hash, address, topics, data FROM logs "
+            "WHERE chain_id = ? AND block BETWEEN ? AND ? ORDER BY block, log_index",
+            (chain_id, start, stop),
+        )
+        return [
+            {
+                "blockNumber": hex(block),
+                "logIndex": hex(index),
+                "transactionHash": tx_hash,
+                "address": address,
+                "topics": json.loads(topics),
+                "data": data,
+            }
+            for block, index, tx_hash, address, topics, data in rows
+        ]
+
+    def count_logs(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM logs").fetchone()[0])
+
+    # ------------------------------------------------------------ snapshots
+    def save_snapshot(self, chain_id: int, block: int, values: dict[tuple[str, str], Any]) -> None:
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
+                [
+                    (chain_id, block, address, what, json.dumps(value))
+                    for (address, what), value in values.items()
+                ],
+            )
+
+    def snapshot(self, chain_id: int, block: int) -> dict[tuple[str, str], Any]:
+        rows = self._db.execute(
+            "SELECT address, what, value FROM snapshots WHERE chain_id = ? AND block = ?", (chain_id, block)
+        )
+        return {(address, what): json.loads(value) for address, what, value in rows}
+
+
+def _statements() -> list[str]:
+    return [s for s in SCHEMA.split(";") if s.strip()]
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back if the body raises (or is interrupted)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: Any, *_: Any) -> None:
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")
