@@ -66,7 +66,13 @@ def monitor(
 
         try:
             result = run_monitor(
-                config, out, to_block=to_block, period=period, page_size=page_size, fresh=fresh, progress=progress
+                config,
+                out,
+                to_block=to_block,
+                period=period,
+                page_size=page_size,
+                fresh=fresh,
+                progress=progress,
             )
         except FetchError as exc:
             raise click.ClickException(_secret_free(str(exc), config)) from None
@@ -85,18 +91,46 @@ def monitor(
 
 
 @click.command(name="monitor")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The monitor's YAML config (chains, L1, the Collective's receivers)")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/monitor"),
-              show_default=True, help="Folder for the outputs and the store (monitor.sqlite)")
-@click.option("--to-block", type=BlockType(), default="latest", show_default=True,
-              help="Last block of every network: latest, safe, finalized or a number")
-@click.option("--period", type=click.Choice(PERIODS), default=None,
-              help="Period of the terminal table (default: by the range; the CSV files cover all three)")
-@click.option("--page-size", type=click.IntRange(1), default=2_000, show_default=True,
-              help="Blocks per eth_getLogs request (halved automatically when a node refuses)")
-@click.option("--fresh", is_flag=True, help="Start the store afresh (it is otherwise reused: only new blocks are read)")
-def cli(config_path: Path, out: Path, to_block: str | int, period: str | None, page_size: int, fresh: bool) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The monitor's YAML config (chains, L1, the Collective's receivers)",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports/monitor"),
+    show_default=True,
+    help="Folder for the outputs and the store (monitor.sqlite)",
+)
+@click.option(
+    "--to-block",
+    type=BlockType(),
+    default="latest",
+    show_default=True,
+    help="Last block of every network: latest, safe, finalized or a number",
+)
+@click.option(
+    "--period",
+    type=click.Choice(PERIODS),
+    default=None,
+    help="Period of the terminal table (default: by the range; the CSV files cover all three)",
+)
+@click.option(
+    "--page-size",
+    type=click.IntRange(1),
+    default=2_000,
+    show_default=True,
+    help="Blocks per eth_getLogs request (halved automatically when a node refuses)",
+)
+@click.option(
+    "--fresh", is_flag=True, help="Start the store afresh (it is otherwise reused: only new blocks are read)"
+)
+def cli(
+    config_path: Path, out: Path, to_block: str | int, period: str | None, page_size: int, fresh: bool
+) -> None:
     """What every OP Stack chain in the config owed the Optimism Collective and what it paid."""
     try:
         config = load_monitor_config(config_path)

@@ -309,11 +309,13 @@ class _File(StrictModel):
                         "(a payment must belong to one chain)"
                     )
                 paying.setdefault(sender.lower(), chain.name)
-        if not self.collective.l1_receivers and not self.collective.l2_receivers:
-            if not any(c.collective_receivers or c.splitters or c.fee_disbursers for c in self.chains):
-                problems.append(
-                    "collective: give the Collective's l1_receivers or l2_receivers (nothing to match)"
-                )
+        receivers = (*self.collective.l1_receivers, *self.collective.l2_receivers)
+        if not receivers and not any(
+            c.collective_receivers or c.splitters or c.fee_disbursers for c in self.chains
+        ):
+            problems.append(
+                "collective: give the Collective's l1_receivers or l2_receivers (nothing to match)"
+            )
         if self.collective.l1_receivers and self.l1 is None:
             problems.append(
                 "l1: is required to read payments to collective.l1_receivers (give its chain_id and rpc)"

@@ -195,12 +195,14 @@ def fetch_network(
                 last, last_hash = position
                 if last > stop:
                     raise FetchError(
-                        f"{network.name}: the store has read up to block {last}, past the node's block {stop} "
+                        f"{network.name}: the store has read up to block {last}, past the node's block "
+                        f"{stop} "
                         "(a reset chain?): run with --fresh"
                     )
                 if _hash_of(reader, last) != last_hash:
                     raise FetchError(
-                        f"{network.name}: block {last} changed since it was read (a reorganisation, or another "
+                        f"{network.name}: block {last} changed since it was read (a reorganisation, or "
+                        "another "
                         "chain): run with --fresh, or read up to --to-block finalized"
                     )
                 first = last + 1

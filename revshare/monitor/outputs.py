@@ -27,7 +27,19 @@ CHART_PNG = "owed-vs-paid.png"
 INDEX_HTML = "index.html"
 MONITOR_JSON = "monitor.json"
 
-CHAIN_HEADERS = ["chain", "chain id", "blocks", "gross", "L1 cost", "net", "owed", "paid", "balance", "last payment", "findings"]
+CHAIN_HEADERS = [
+    "chain",
+    "chain id",
+    "blocks",
+    "gross",
+    "L1 cost",
+    "net",
+    "owed",
+    "paid",
+    "balance",
+    "last payment",
+    "findings",
+]
 PERIOD_HEADERS = ["chain", "period", "gross", "L1 cost", "owed", "paid", "cum. owed", "cum. paid", "balance"]
 ASSUMPTIONS = [
     "Revenue is what the fee vaults paid out (their Withdrawal events, each withdrawal counted once); "
@@ -73,7 +85,19 @@ def _total_cells(result: MonitorResult) -> list[str]:
     ledgers = result.ledgers
     gross, l1 = sum(x.gross for x in ledgers), sum(x.l1_cost for x in ledgers)
     owed, paid = sum(x.owed for x in ledgers), sum(x.paid for x in ledgers)
-    return ["Superchain", "", "", _eth(gross), _eth(l1), _eth(gross - l1), _eth(owed), _eth(paid), _eth(owed - paid), "", ""]
+    return [
+        "Superchain",
+        "",
+        "",
+        _eth(gross),
+        _eth(l1),
+        _eth(gross - l1),
+        _eth(owed),
+        _eth(paid),
+        _eth(owed - paid),
+        "",
+        "",
+    ]
 
 
 def period_cells(row: PeriodRow) -> list[str]:
@@ -177,14 +201,16 @@ def _draw_chart(result: MonitorResult, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from datetime import datetime, timezone
+
+    import matplotlib.pyplot as plt
 
     figure, ax = plt.subplots(figsize=(10, 5))
     totals: dict[int, list[int]] = {}
     for ledger in result.ledgers:
         points = sorted(
-            [(b.timestamp, b.owed, 0) for b in ledger.batches] + [(p.timestamp, 0, p.amount) for p in ledger.payments]
+            [(b.timestamp, b.owed, 0) for b in ledger.batches]
+            + [(p.timestamp, 0, p.amount) for p in ledger.payments]
         )
         owed = paid = 0
         xs, owed_line, paid_line = [], [], []
@@ -199,7 +225,14 @@ def _draw_chart(result: MonitorResult, path: Path) -> None:
             totals[when][1] += p
         if xs:
             line = ax.step(xs, owed_line, where="post", label=f"{ledger.chain.name} owed")[0]
-            ax.step(xs, paid_line, where="post", linestyle="--", color=line.get_color(), label=f"{ledger.chain.name} paid")
+            ax.step(
+                xs,
+                paid_line,
+                where="post",
+                linestyle="--",
+                color=line.get_color(),
+                label=f"{ledger.chain.name} paid",
+            )
     if len(result.ledgers) > 1 and totals:
         owed = paid = 0
         xs, owed_line, paid_line = [], [], []
@@ -210,7 +243,9 @@ def _draw_chart(result: MonitorResult, path: Path) -> None:
             owed_line.append(owed / WEI_PER_ETH)
             paid_line.append(paid / WEI_PER_ETH)
         ax.step(xs, owed_line, where="post", color="black", linewidth=2, label="Superchain owed")
-        ax.step(xs, paid_line, where="post", color="black", linewidth=2, linestyle="--", label="Superchain paid")
+        ax.step(
+            xs, paid_line, where="post", color="black", linewidth=2, linestyle="--", label="Superchain paid"
+        )
     ax.set_title("Owed to the Collective vs paid, cumulative")
     ax.set_ylabel("ETH")
     ax.legend(fontsize="small", ncol=2)
@@ -275,7 +310,10 @@ def render_html(result: MonitorResult, period: str, chart: Path) -> str:
     parts.append(
         _table(
             ["chain", "when", "where", "source", "amount", "tx"],
-            [[p.chain, utc_date(p.timestamp), p.where, p.source, _eth(p.amount), p.tx_hash] for p in payments],
+            [
+                [p.chain, utc_date(p.timestamp), p.where, p.source, _eth(p.amount), p.tx_hash]
+                for p in payments
+            ],
             "payments",
         )
     )

@@ -1,9 +1,9 @@
 """One monitor run: read every network into the store, analyse each chain, write the outputs.
 
-    from revshare.monitor import run_monitor
-    result = run_monitor("superchain.yaml", out="reports/monitor")
-    for ledger in result.ledgers:
-        print(ledger.chain.name, ledger.owed, ledger.paid, ledger.balance)
+from revshare.monitor import run_monitor
+result = run_monitor("superchain.yaml", out="reports/monitor")
+for ledger in result.ledgers:
+    print(ledger.chain.name, ledger.owed, ledger.paid, ledger.balance)
 """
 
 from __future__ import annotations
@@ -90,11 +90,13 @@ class MonitorResult:
                 gross, l1_cost, period_owed, period_paid = buckets[when]
                 owed += period_owed
                 paid += period_paid
-                rows.append(PeriodRow(ledger.chain.name, when, gross, l1_cost, period_owed, period_paid, owed, paid))
+                rows.append(
+                    PeriodRow(ledger.chain.name, when, gross, l1_cost, period_owed, period_paid, owed, paid)
+                )
         return rows
 
 
-def _terms_reader(config: MonitorConfig, store: Path):  # noqa: ANN202 - a closure over the readers
+def _terms_reader(config: MonitorConfig, store: Path):
     """Terms at a block: the config's, or the registry's where a chain names one (read from the
     chain at that block; snapshots keep them in the store)."""
     readers: dict[int, ChainReader] = {}

@@ -86,7 +86,9 @@ def config(**chain: Any):
     return parse_monitor_config(data)
 
 
-def ledger(cfg, logs: Logs, l1: Logs | None = None, at_stop: dict | None = None, at_start: dict | None = None):
+def ledger(
+    cfg, logs: Logs, l1: Logs | None = None, at_stop: dict | None = None, at_start: dict | None = None
+):
     stop = max(logs.timestamps)
     code = {(a, "code"): 100 for a in (SEQ, BASE, L1V, OPV, SPLITTER, DISBURSER, SAFE_L2, FEE_SPLITTER)}
     data = ChainData(
@@ -120,7 +122,9 @@ def test_owed_per_settlement_batch_and_paid_from_its_event():
     logs.withdraw(2, L1V, 1 * ETH, SPLITTER)
     logs.withdraw(2, BASE, 2 * ETH, SPLITTER)
     owed = split(7 * ETH, 1 * ETH).collective
-    logs.emit(2, SPLITTER, DISBURSED, 901, "0x" + "00" * 20, 1, 7 * ETH, ETH, owed, 7 * ETH - owed, 250, 1500, True)
+    logs.emit(
+        2, SPLITTER, DISBURSED, 901, "0x" + "00" * 20, 1, 7 * ETH, ETH, owed, 7 * ETH - owed, 250, 1500, True
+    )
     logs.withdraw(3, SEQ, 9 * ETH, SPLITTER)  # not disbursed yet
     result = ledger(config(splitters=[SPLITTER]), logs)
     assert [(b.kind, b.gross, b.l1_cost, b.owed) for b in result.batches] == [("settled", 7 * ETH, ETH, owed)]
@@ -158,7 +162,10 @@ def test_terms_change_by_date_splits_days():
     logs = Logs().at(1, T0 + 10).at(2, T0 + 40 * DAY)
     logs.withdraw(1, SEQ, 10 * ETH, OPERATOR)
     logs.withdraw(2, SEQ, 10 * ETH, OPERATOR)
-    cfg = config(senders=[OPERATOR], terms=[{"gross_bps": 250, "net_bps": 1500}, {"from": "2026-02-01", "gross_bps": 0, "net_bps": 0}])
+    cfg = config(
+        senders=[OPERATOR],
+        terms=[{"gross_bps": 250, "net_bps": 1500}, {"from": "2026-02-01", "gross_bps": 0, "net_bps": 0}],
+    )
     result = ledger(cfg, logs)
     assert [b.owed for b in result.batches] == [split(10 * ETH, 0).collective, 0]
 
@@ -185,8 +192,11 @@ def test_missed_intervals_and_unmatched_payment_and_missing_code():
     logs.withdraw(1, SEQ, 4 * ETH, DISBURSER)
     logs.emit(1, DISBURSER, DISBURSER_FEES_DISBURSED, T0, 2 * ETH, 4 * ETH)  # pays more than owed
     logs.withdraw(2, SEQ, ETH, OPERATOR)
-    result = ledger(config(fee_disbursers=[DISBURSER], senders=[OPERATOR], splitters=[SPLITTER]),
-                    logs, at_stop={(DISBURSER, "interval"): DAY, (SPLITTER, "code"): 0})
+    result = ledger(
+        config(fee_disbursers=[DISBURSER], senders=[OPERATOR], splitters=[SPLITTER]),
+        logs,
+        at_stop={(DISBURSER, "interval"): DAY, (SPLITTER, "code"): 0},
+    )
     kinds = {f.kind for f in result.findings}
     assert {"missed-interval", "unmatched-payment", "no-code"} <= kinds
 

@@ -1,0 +1,354 @@
+"""Findings of one chain's ledger, each with its evidence (a tx hash, or the block of a state
+read): settling contracts or vaults that are not there, vault recipients that moved off the
+revenue-share path, vaults stuck below their minimum, missed disbursement intervals, payments
+above anything owed, and a chain that stopped paying or owes a balance."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Callable
+
+from eth_utils import to_checksum_address
+
+from revshare.calendar import DAY, utc_date
+from revshare.chain.addresses import FEE_SPLITTER
+from revshare.monitor.config import MonitorConfig, WatchedChain
+from revshare.monitor.events import RECIPIENT_UPDATED, SIGNATURE, l2_receivers
+from revshare.monitor.ledger import (
+    VAULT_NAMES,
+    ChainData,
+    ChainLedger,
+    Finding,
+    Withdrawal,
+    _eth,
+    _same,
+    _Settlement,
+)
+
+STALE_VAULT_DAYS = 7
+MIN_SILENCE_DAYS = 7
+
+
+def _path(config: MonitorConfig, chain: WatchedChain, settlers: set[str]) -> set[str]:
+    """Addresses a vault may pay without leaving the revenue-share path."""
+    return (
+        settlers
+        | {
+            a.lower()
+            for a in (
+                *chain.senders,
+                *chain.revenue_recipients,
+                *l2_receivers(config, chain),
+                *config.l1_receivers,
+            )
+        }
+        | set(VAULT_NAMES)
+    )
+
+
+def add_findings(
+    config: MonitorConfig,
+    data: ChainData,
+    ledger: ChainLedger,
+    settlers: set[str],
+    settlements: list[_Settlement],
+    fee_splitter_code: bool,
+) -> None:
+    chain = data.chain
+    name = chain.name
+    add = ledger.findings.append
+    on_path = _path(config, chain, settlers)
+
+    # Contracts and receivers that must be there.
+    for address in (*chain.splitters, *chain.fee_disbursers):
+        if not data.at_stop.get((address, "code")):
+            add(
+                Finding(
+                    name,
+                    "error",
+                    "no-code",
+                    f"{address} is configured as a settling contract but has no code at block {data.stop}: "
+                    "its payments cannot be read",
+                    f"block {data.stop}",
+                    ledger.stop_time,
+                )
+            )
+    if chain.fee_splitter is True and not fee_splitter_code:
+        add(
+            Finding(
+                name,
+                "error",
+                "no-code",
+                f"fee_splitter is true but the FeeSplitter predeploy {FEE_SPLITTER} has no code at block "
+                f"{data.stop}",
+                f"block {data.stop}",
+                ledger.stop_time,
+            )
+        )
+    for receiver in l2_receivers(config, chain):
+        if chain.senders and not data.at_stop.get((receiver, "code")):
+            add(
+                Finding(
+                    name,
+                    "warning",
+                    "unseen-payments",
+                    f"the Collective's receiver {receiver} on {name} has no code: plain ETH transfers to it "
+                    "leave no event, so payments to it by hand are not seen",
+                    f"block {data.stop}",
+                    ledger.stop_time,
+                )
+            )
+    if not any(data.at_stop.get((vault, "code")) for vault in map(to_checksum_address, VAULT_NAMES)):
+        add(
+            Finding(
+                name,
+                "error",
+                "no-vaults",
+                f"no fee vault has code at its predeploy on {name} at block {data.stop}: is this an OP "
+                "Stack chain?",
+                f"block {data.stop}",
+                ledger.stop_time,
+            )
+        )
+
+    # Vault recipients: announced changes, changes seen in withdrawals, and start vs end.
+    explained: set[str] = set()
+    for event in ledger.config_changes:
+        if event.signature != SIGNATURE[RECIPIENT_UPDATED] or event.address.lower() not in VAULT_NAMES:
+            continue
+        new, old = event.args["newRecipient"], event.args["oldRecipient"]
+        explained.add(event.address.lower())
+        _recipient_finding(
+            add, name, event.address, old, new, on_path, event.tx_hash, data.timestamps[event.block]
+        )
+    last_to: dict[str, Withdrawal] = {}
+    for withdrawal in ledger.withdrawals:
+        vault = withdrawal.vault.lower()
+        previous = last_to.get(vault)
+        if previous is not None and not _same(previous.to, withdrawal.to) and vault not in explained:
+            _recipient_finding(
+                add,
+                name,
+                withdrawal.vault,
+                previous.to,
+                withdrawal.to,
+                on_path,
+                withdrawal.tx_hash,
+                withdrawal.timestamp,
+                seen="its withdrawals now pay",
+            )
+        last_to[vault] = withdrawal
+    for vault in map(to_checksum_address, VAULT_NAMES):
+        before, after = data.at_start.get((vault, "recipient")), data.at_stop.get((vault, "recipient"))
+        if (
+            before
+            and after
+            and not _same(before, after)
+            and vault.lower() not in explained
+            and not any(_same(w.vault, vault) and _same(w.to, after) for w in ledger.withdrawals)
+        ):
+            _recipient_finding(
+                add,
+                name,
+                vault,
+                before,
+                after,
+                on_path,
+                f"block {data.stop}",
+                ledger.stop_time,
+                seen="recipient() now answers",
+            )
+        if after and _same(before, after) and after.lower() not in on_path:
+            add(
+                Finding(
+                    name,
+                    "warning",
+                    "off-path",
+                    f"{VAULT_NAMES[vault.lower()]} pays {to_checksum_address(after)}, which is not on the "
+                    "chain's revenue-share path",
+                    f"block {data.stop}",
+                    ledger.stop_time,
+                )
+            )
+
+    # Vaults below their minimum.
+    for vault in map(to_checksum_address, VAULT_NAMES):
+        balance, minimum = data.at_stop.get((vault, "balance")), data.at_stop.get((vault, "minimum"))
+        if balance is None or not minimum:
+            continue
+        recipient = data.at_stop.get((vault, "recipient")) or ""
+        label = VAULT_NAMES[vault.lower()]
+        if recipient.lower() in settlers:
+            add(
+                Finding(
+                    name,
+                    "warning",
+                    "vault-minimum",
+                    f"{label} has a minimum withdrawal amount of {_eth(minimum)}: its settling contract "
+                    f"{to_checksum_address(recipient)} cannot withdraw it while it holds less (OP's "
+                    "FeeSplitter reverts, this project's splitter refuses); set it to 0",
+                    f"block {data.stop}",
+                    ledger.stop_time,
+                )
+            )
+        last = max(
+            (w.timestamp for w in ledger.withdrawals if _same(w.vault, vault)), default=ledger.start_time
+        )
+        if 0 < balance < minimum and ledger.stop_time - last >= STALE_VAULT_DAYS * DAY:
+            add(
+                Finding(
+                    name,
+                    "warning",
+                    "vault-stuck",
+                    f"{label} holds {_eth(balance)}, below its minimum {_eth(minimum)}, and has not been "
+                    f"withdrawn since {utc_date(last)}",
+                    f"block {data.stop}",
+                    ledger.stop_time,
+                )
+            )
+
+    # Missed disbursement intervals, per settling contract.
+    by_settler: dict[str, list[int]] = {}
+    for settlement in settlements:
+        by_settler.setdefault(settlement.settler, []).append(data.timestamps[settlement.event.block])
+    for settler, times in by_settler.items():
+        interval = chain.expected_interval or data.at_stop.get((to_checksum_address(settler), "interval"))
+        if not interval:
+            continue
+        for begin, end in zip(times, [*times[1:], ledger.stop_time], strict=True):
+            missed = (end - begin) // interval - 1
+            if missed > 0:
+                add(
+                    Finding(
+                        name,
+                        "warning",
+                        "missed-interval",
+                        f"{settler} did not disburse for {(end - begin) / DAY:.1f} days after "
+                        f"{utc_date(begin)} ({missed} interval(s) of {interval / DAY:g} days missed)",
+                        f"block {data.stop}"
+                        if end == ledger.stop_time
+                        else _tx_at(settlements, settler, end, data),
+                        end,
+                    )
+                )
+
+    # Payments beyond anything owed, and silence.
+    _payment_findings(ledger, add)
+
+
+def _tx_at(settlements: list[_Settlement], settler: str, timestamp: int, data: ChainData) -> str:
+    for settlement in settlements:
+        if settlement.settler == settler and data.timestamps[settlement.event.block] == timestamp:
+            return settlement.event.tx_hash
+    return ""
+
+
+def _recipient_finding(
+    add: Callable[[Finding], None],
+    chain: str,
+    vault: str,
+    old: str,
+    new: str,
+    on_path: set[str],
+    evidence: str,
+    timestamp: int,
+    seen: str = "now pays",
+) -> None:
+    label = VAULT_NAMES.get(vault.lower(), vault)
+    new_c, old_c = to_checksum_address(new), to_checksum_address(old)
+    if new.lower() in on_path:
+        add(
+            Finding(
+                chain,
+                "info",
+                "recipient-changed",
+                f"{label} {seen} {new_c} (was {old_c}), on the revenue-share path",
+                evidence,
+                timestamp,
+            )
+        )
+    else:
+        add(
+            Finding(
+                chain,
+                "warning",
+                "recipient-moved",
+                f"{label} {seen} {new_c} (was {old_c}): off the revenue-share path, the way a chain stops "
+                "sharing",
+                evidence,
+                timestamp,
+            )
+        )
+
+
+def _payment_findings(ledger: ChainLedger, add: Callable[[Finding], None]) -> None:
+    name = ledger.chain.name
+    events = sorted(
+        [(b.timestamp, 0, b.owed, None) for b in ledger.batches]
+        + [(p.timestamp, 1, p.amount, p) for p in ledger.payments],
+        key=lambda item: (item[0], item[1]),
+    )
+    owed = paid = 0
+    for _, kind, amount, payment in events:
+        if kind == 0:
+            owed += amount
+            continue
+        paid += amount
+        if paid > owed and payment is not None:
+            add(
+                Finding(
+                    name,
+                    "warning",
+                    "unmatched-payment",
+                    f"a payment of {_eth(amount)} ({payment.source}, {payment.where}) brings what was paid "
+                    f"{_eth(paid - owed)} above everything owed up to then",
+                    payment.tx_hash,
+                    payment.timestamp,
+                )
+            )
+            owed = paid  # report each excess once
+    times = [p.timestamp for p in ledger.payments]
+    owed_since = sum(b.owed for b in ledger.batches if not times or b.timestamp > times[-1])
+    if not times:
+        if ledger.owed > 0 and ledger.stop_time - ledger.batches[0].timestamp >= MIN_SILENCE_DAYS * DAY:
+            add(
+                Finding(
+                    name,
+                    "warning",
+                    "never-paid",
+                    f"owed {_eth(ledger.owed)} since {utc_date(ledger.batches[0].timestamp)} and paid "
+                    "nothing",
+                    f"block {ledger.stop}",
+                    ledger.stop_time,
+                )
+            )
+    else:
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        cadence = statistics.median(gaps) if gaps else 0
+        threshold = max(3 * cadence, 3 * (ledger.chain.expected_interval or 0), MIN_SILENCE_DAYS * DAY)
+        silence = ledger.stop_time - times[-1]
+        if silence > threshold and owed_since > 0:
+            usual = f"; it paid every {cadence / DAY:.1f} days before" if cadence else ""
+            add(
+                Finding(
+                    name,
+                    "warning",
+                    "stopped-paying",
+                    f"no payment for {silence / DAY:.1f} days, since {utc_date(times[-1])}{usual}, while "
+                    f"{_eth(owed_since)} became owed",
+                    ledger.payments[-1].tx_hash,
+                    ledger.stop_time,
+                )
+            )
+    if ledger.balance > 0:
+        add(
+            Finding(
+                name,
+                "warning",
+                "outstanding",
+                f"owes {_eth(ledger.balance)}: owed {_eth(ledger.owed)}, paid {_eth(ledger.paid)}",
+                f"block {ledger.stop}",
+                ledger.stop_time,
+            )
+        )
