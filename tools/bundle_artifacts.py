@@ -3,10 +3,24 @@ package works from any folder (a notebook, another project) and not only from th
 
 For each contract: `<Name>.json` with its ABI, creation and runtime bytecode (ape's ContractType
 fields) and, for the contracts `deploy` deploys, the solc version and the standard-JSON input
-that reproduces the bytecode (for block-explorer verification). Run after `ape compile` (the
-Makefile's compile step does, also when this file changes); `--check` exits 1 when the bundle
-differs from the compiled project instead of writing it. It needs the project's environment
-(ape's data folder, the solc front end), as `make` sets it:
+that reproduces the bytecode (for block-explorer verification).
+
+A second source: real contracts of other projects, copied as their npm packages (pinned in
+package.json) ship them, for the local multi-chain lab (`revshare.demo.localnet`, `opstack`). Each
+keeps its upstream name, so `contract_type("SafeL2")` is Safe's own SafeL2, and records the package,
+version and artifact it came from under `npm` in its JSON:
+
+- `@safe-global/safe-smart-account` 1.5.0 (hardhat artifacts: `abi`, `bytecode`,
+  `deployedBytecode`): `SafeL2`, `SafeProxyFactory`, `CompatibilityFallbackHandler`;
+- `@eth-optimism/contracts-bedrock` 0.17.3 (forge artifacts: `bytecode.object`,
+  `deployedBytecode.object`): the 1.4.1 fee vaults `SequencerFeeVault`, `BaseFeeVault`,
+  `L1FeeVault`; the withdrawal path `L2ToL1MessagePasser`, `L2CrossDomainMessenger`,
+  `L2StandardBridge` and the `L1Block` they ask about the gas token; `ProxyAdmin`.
+
+Run after `ape compile` (the Makefile's compile step does, also when this file or
+package-lock.json changes); `--check` exits 1 when the bundle differs from the compiled project
+and the npm packages instead of writing it. It needs the project's environment (ape's data folder,
+the solc front end), as `make` sets it:
 
     eval "$(make -s env)" && python -m tools.bundle_artifacts [--check]
 """
@@ -16,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +42,46 @@ DEPLOYED = ("ChainRegistry", "ChainRevenueSplitter", "SharedSequencerSplitter", 
 DEMO_MOCKS = ("MockFeeVault", "MockL2StandardBridge", "MockL2ToL1MessagePasser")
 INTERFACES = ("IFeeVault", "IL2StandardBridge", "IL2ToL1MessagePasser")
 VERIFIED = (*DEPLOYED, "MockFeeVault")
+
+
+@dataclass(frozen=True)
+class NpmPackage:
+    """An npm package of compiled contracts, at the version package.json pins."""
+
+    name: str
+    version: str
+    layout: str  # "hardhat" (bytecode as a string) or "forge" (bytecode under `object`)
+
+    @property
+    def folder(self) -> Path:
+        return ROOT / "node_modules" / self.name
+
+
+SAFE = NpmPackage("@safe-global/safe-smart-account", "1.5.0", "hardhat")
+BEDROCK = NpmPackage("@eth-optimism/contracts-bedrock", "0.17.3", "forge")
+_SAFE_BUILD = "build/artifacts/contracts"
+# Contracts of other projects the local lab deploys, by upstream name: (package, artifact path).
+NPM_CONTRACTS: dict[str, tuple[NpmPackage, str]] = {
+    "SafeL2": (SAFE, f"{_SAFE_BUILD}/SafeL2.sol/SafeL2.json"),
+    "SafeProxyFactory": (SAFE, f"{_SAFE_BUILD}/proxies/SafeProxyFactory.sol/SafeProxyFactory.json"),
+    "CompatibilityFallbackHandler": (
+        SAFE,
+        f"{_SAFE_BUILD}/handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json",
+    ),
+    **{
+        name: (BEDROCK, f"forge-artifacts/{name}.sol/{name}.json")
+        for name in (
+            "SequencerFeeVault",
+            "BaseFeeVault",
+            "L1FeeVault",
+            "L2ToL1MessagePasser",
+            "L2CrossDomainMessenger",
+            "L2StandardBridge",
+            "L1Block",
+            "ProxyAdmin",
+        )
+    },
+}
 
 
 def standard_input(project: Any, source_id: str) -> tuple[str, dict[str, Any]]:
@@ -62,6 +117,57 @@ def entry(project: Any, name: str) -> dict[str, Any]:
     return bundled
 
 
+def npm_artifact(name: str) -> dict[str, Any]:
+    """The npm package's own artifact of `name` as it ships it (after checking the version)."""
+    package, path = NPM_CONTRACTS[name]
+    manifest = package.folder / "package.json"
+    if not manifest.is_file():
+        raise SystemExit(f"{package.name} is not installed: run `make install`")
+    installed = json.loads(manifest.read_text())["version"]
+    if installed != package.version:
+        raise SystemExit(
+            f"{package.name} {installed} is installed, not {package.version}: run `make install`"
+        )
+    return json.loads((package.folder / path).read_text())
+
+
+def npm_entry(name: str) -> dict[str, Any]:
+    """The bundled form of a contract from an npm package: ABI and bytecode as the package has
+    them (no library links: none of them needs one), and where they came from."""
+    from ethpm_types import ContractType
+
+    package, path = NPM_CONTRACTS[name]
+    artifact = npm_artifact(name)
+    if package.layout == "hardhat":
+        creation, runtime = artifact["bytecode"], artifact["deployedBytecode"]
+        source_id = artifact["sourceName"]
+        links = artifact["linkReferences"] or artifact["deployedLinkReferences"]
+    else:
+        creation, runtime = artifact["bytecode"]["object"], artifact["deployedBytecode"]["object"]
+        source_id = artifact["ast"]["absolutePath"]
+        links = artifact["bytecode"]["linkReferences"] or artifact["deployedBytecode"]["linkReferences"]
+    if links:
+        raise SystemExit(f"{name} in {package.name} needs linked libraries; the bundler links none")
+    contract_type = ContractType.model_validate(
+        {
+            "contractName": name,
+            "sourceId": f"{package.name}/{source_id}",
+            "abi": artifact["abi"],
+            "deploymentBytecode": {"bytecode": creation},
+            "runtimeBytecode": {"bytecode": runtime},
+        }
+    )
+    fields = contract_type.model_dump(
+        mode="json",
+        by_alias=True,
+        include={"name", "source_id", "abi", "deployment_bytecode", "runtime_bytecode"},
+    )
+    return {
+        "contractType": fields,
+        "npm": {"package": package.name, "version": package.version, "artifact": path},
+    }
+
+
 def render(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
@@ -75,10 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     changed: list[str] = []
     removed: list[str] = []
     BUNDLE.mkdir(exist_ok=True)
-    wanted = (*DEPLOYED, *DEMO_MOCKS, *INTERFACES)
+    wanted = (*DEPLOYED, *DEMO_MOCKS, *INTERFACES, *NPM_CONTRACTS)
     for name in wanted:
         path = BUNDLE / f"{name}.json"
-        text = render(entry(project, name))
+        text = render(npm_entry(name) if name in NPM_CONTRACTS else entry(project, name))
         if not (path.exists() and path.read_text() == text):
             changed.append(name)
             if not args.check:

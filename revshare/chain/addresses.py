@@ -7,12 +7,16 @@ from __future__ import annotations
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 ETH_ASSET = ZERO_ADDRESS  # the contracts' asset key for native ETH
 
-# Withdrawal predeploys: how ETH leaves L2 for L1.
+# Withdrawal predeploys: how ETH leaves L2 for L1 (bridge -> messenger -> message passer; the
+# bridge and the messenger ask L1Block whether the chain pays gas in a custom token).
+L2_CROSS_DOMAIN_MESSENGER = "0x4200000000000000000000000000000000000007"
 L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
+L1_BLOCK_ATTRIBUTES = "0x4200000000000000000000000000000000000015"
 L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
 
-# OP's own FeeSplitter predeploy (2025-): withdraws the four vaults and pays a calculator's shares.
-FEE_SPLITTER = "0x420000000000000000000000000000000000002B"
+# Governance and revenue-share predeploys.
+PROXY_ADMIN = "0x4200000000000000000000000000000000000018"  # owns the predeploys' proxies
+FEE_SPLITTER = "0x420000000000000000000000000000000000002B"  # OP's FeeSplitter (specs 2025-11)
 
 # Fee vault predeploys, by the role the splitter's constructor gives each (EIP-55 checksummed).
 PREDEPLOY_VAULTS: dict[str, str | None] = {
