@@ -288,12 +288,14 @@ class LocalChain:
         name: str | None = None,
         port: int | None = None,
         anvil: Path | None = None,
+        base_fee: int | None = None,
     ):
         self.chain_id = chain_id
         self.optimism = optimism
         self.state = Path(state) if state is not None else None
         self.name = name or f"{'L2' if optimism else 'L1'} {chain_id}"
         self._anvil = anvil
+        self.base_fee = base_fee  # None: anvil's default; 0 keeps an OP chain's BaseFeeVault untouched
         self._port = port  # None: a free one, chosen at the first start
         self._process: subprocess.Popen[bytes] | None = None
         self._pid: int | None = None
@@ -327,6 +329,8 @@ class LocalChain:
         """The anvil command line this chain runs."""
         command = [str(self._anvil or anvil_binary()), "--chain-id", str(self.chain_id)]
         command += ["--host", HOST, "--port", str(self._port), "--silent"]
+        if self.base_fee is not None:
+            command += ["--block-base-fee-per-gas", str(self.base_fee)]
         if self.optimism:
             command.append("--optimism")
         if self.state is not None:
@@ -614,7 +618,8 @@ class LocalNetwork:
     """An L1 and N OP-mode L2s started together (side by side) and stopped together: on leaving
     the `with` block, on a failed start (the nodes already up are stopped before the error goes
     on) and, as a last resort, when Python exits. `state_dir` keeps each node's state in
-    `anvil-<chain id>.json` there, so a network can be stopped and started where it was."""
+    `anvil-<chain id>.json` there, so a network can be stopped and started where it was;
+    `base_fee` (e.g. 0) is the L2s' base fee per gas."""
 
     def __init__(
         self,
@@ -622,6 +627,7 @@ class LocalNetwork:
         l2_chain_ids: Iterable[int] = (901, 902),
         *,
         state_dir: Path | str | None = None,
+        base_fee: int | None = None,
     ):
         folder = Path(state_dir) if state_dir is not None else None
         ids = [l1_chain_id, *l2_chain_ids]
@@ -632,7 +638,7 @@ class LocalNetwork:
             return folder / f"anvil-{chain_id}.json" if folder is not None else None
 
         self.l1 = LocalChain(l1_chain_id, optimism=False, state=state(l1_chain_id))
-        self.l2s = [LocalChain(i, optimism=True, state=state(i)) for i in ids[1:]]
+        self.l2s = [LocalChain(i, optimism=True, state=state(i), base_fee=base_fee) for i in ids[1:]]
 
     @property
     def chains(self) -> list[LocalChain]:

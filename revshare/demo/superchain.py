@@ -221,6 +221,13 @@ def run_days(
             log(f"day {day + 1} scripted")
 
 
+def _next_second(node: LocalChain) -> LocalChain:
+    """Pin the next block one second after the latest: the script's times never depend on the
+    wall clock, so a daily disbursement is always exactly a day after the one before."""
+    node.set_next_timestamp(int(node.block()["timestamp"], 16) + 1)
+    return node
+
+
 def _day(superchain: Superchain, chain: ScriptedChain, day: int, governance: str) -> None:
     node, books = chain.node, chain.books
     earned = fees(day, chain.index)
@@ -234,22 +241,22 @@ def _day(superchain: Superchain, chain: ScriptedChain, day: int, governance: str
     books.l1_cost += l1_cost
     books.owed += owed
     if chain.kind == "splitter":
-        node.transact(str(chain.splitter), "disburse()", sender=governance)
+        _next_second(node).transact(str(chain.splitter), "disburse()", sender=governance)
         books.paid += owed
         books.payments += 1
     elif chain.kind == "fee-splitter":
-        node.transact(FEE_SPLITTER, "disburseFees()", sender=governance)
+        _next_second(node).transact(FEE_SPLITTER, "disburseFees()", sender=governance)
         books.paid += owed
         books.payments += 1
     else:
         if day == superchain.exit_day:
             for vault in PREDEPLOY_VAULTS.values():
-                node.transact(str(vault), "setRecipient(address)", [chain.treasury], sender=governance)
+                _next_second(node).transact(str(vault), "setRecipient(address)", [chain.treasury], sender=governance)
         for vault in PREDEPLOY_VAULTS.values():
-            node.transact(str(vault), "withdraw()", sender=governance)
+            _next_second(node).transact(str(vault), "withdraw()", sender=governance)
         books.unpaid += owed
         if day < superchain.exit_day and day % PAY_EVERY == PAY_EVERY - 1:
-            superchain.network.l1.transfer(superchain.collective_l1, books.unpaid, sender=superchain.operator)
+            _next_second(superchain.network.l1).transfer(superchain.collective_l1, books.unpaid, sender=superchain.operator)
             books.paid += books.unpaid
             books.payments += 1
             books.unpaid = 0
