@@ -26,6 +26,10 @@ BUNDLE = ROOT / "revshare" / "artifacts"
 DEPLOYED = ("ChainRegistry", "ChainRevenueSplitter", "SharedSequencerSplitter", "RevenueShareTimelock")
 DEMO_MOCKS = ("MockFeeVault", "MockL2StandardBridge", "MockL2ToL1MessagePasser")
 INTERFACES = ("IFeeVault", "IL2StandardBridge", "IL2ToL1MessagePasser")
+# Test-only models of OP Stack contracts the demo's scripted Superchain installs (no npm package
+# ships their bytecode): the 1.6.0 fee vault, the FeeSplitter predeploy, the Superchain shares
+# calculator and Base's FeeDisburser. They live in contracts/test/optimism/.
+OP_MODELS = ("FeeVaultModel", "FeeSplitterModel", "SuperchainSharesCalculatorModel", "FeeDisburserModel")
 VERIFIED = (*DEPLOYED, "MockFeeVault")
 
 
@@ -75,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     changed: list[str] = []
     removed: list[str] = []
     BUNDLE.mkdir(exist_ok=True)
-    wanted = (*DEPLOYED, *DEMO_MOCKS, *INTERFACES)
+    wanted = (*DEPLOYED, *DEMO_MOCKS, *INTERFACES, *OP_MODELS)
     for name in wanted:
         path = BUNDLE / f"{name}.json"
         text = render(entry(project, name))
