@@ -41,6 +41,10 @@ BUNDLE = ROOT / "revshare" / "artifacts"
 DEPLOYED = ("ChainRegistry", "ChainRevenueSplitter", "SharedSequencerSplitter", "RevenueShareTimelock")
 DEMO_MOCKS = ("MockFeeVault", "MockL2StandardBridge", "MockL2ToL1MessagePasser")
 INTERFACES = ("IFeeVault", "IL2StandardBridge", "IL2ToL1MessagePasser")
+# Test-only models of OP Stack contracts the demo's scripted Superchain installs (no npm package
+# ships their bytecode): the 1.6.0 fee vault, the FeeSplitter predeploy, the Superchain shares
+# calculator and Base's FeeDisburser. They live in contracts/test/optimism/.
+OP_MODELS = ("FeeVaultModel", "FeeSplitterModel", "SuperchainSharesCalculatorModel", "FeeDisburserModel")
 VERIFIED = (*DEPLOYED, "MockFeeVault")
 
 
@@ -181,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     changed: list[str] = []
     removed: list[str] = []
     BUNDLE.mkdir(exist_ok=True)
-    wanted = (*DEPLOYED, *DEMO_MOCKS, *INTERFACES, *NPM_CONTRACTS)
+    wanted = (*DEPLOYED, *DEMO_MOCKS, *OP_MODELS, *INTERFACES, *NPM_CONTRACTS)
     for name in wanted:
         path = BUNDLE / f"{name}.json"
         text = render(npm_entry(name) if name in NPM_CONTRACTS else entry(project, name))

@@ -14,9 +14,10 @@ L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
 L1_BLOCK_ATTRIBUTES = "0x4200000000000000000000000000000000000015"
 L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
 
-# Governance and revenue-share predeploys.
-PROXY_ADMIN = "0x4200000000000000000000000000000000000018"  # owns the predeploys' proxies
-FEE_SPLITTER = "0x420000000000000000000000000000000000002B"  # OP's FeeSplitter (specs 2025-11)
+# Revenue-share predeploys: the ProxyAdmin, whose owner configures the 1.6.0 fee vaults and the
+# FeeSplitter, and the FeeSplitter itself (withdraws the four vaults, pays per a shares calculator).
+PROXY_ADMIN = "0x4200000000000000000000000000000000000018"
+FEE_SPLITTER = "0x420000000000000000000000000000000000002B"
 
 # Fee vault predeploys, by the role the splitter's constructor gives each (EIP-55 checksummed).
 PREDEPLOY_VAULTS: dict[str, str | None] = {

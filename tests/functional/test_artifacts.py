@@ -12,7 +12,12 @@ from hexbytes import HexBytes
 from revshare.artifacts import MissingArtifact, container, contract_type, verification_input
 from tools import bundle_artifacts
 
-BUNDLED = (*bundle_artifacts.DEPLOYED, *bundle_artifacts.DEMO_MOCKS, *bundle_artifacts.INTERFACES)
+BUNDLED = (
+    *bundle_artifacts.DEPLOYED,
+    *bundle_artifacts.DEMO_MOCKS,
+    *bundle_artifacts.INTERFACES,
+    *bundle_artifacts.OP_MODELS,
+)
 
 
 @pytest.mark.parametrize("name", BUNDLED)
