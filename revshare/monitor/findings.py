@@ -26,8 +26,8 @@ from revshare.monitor.ledger import (
     _Settlement,
 )
 
-STALE_VAULT_DAYS = 7
-MIN_SILENCE_DAYS = 7
+STALE_VAULT_DAYS = 7  # a vault below its minimum this long is stuck
+MIN_SILENCE_DAYS = 7  # no chain is said to have stopped paying in less
 
 
 def _path(config: MonitorConfig, chain: WatchedChain, settlers: set[str]) -> set[str]:
@@ -284,18 +284,20 @@ def _recipient_finding(
 
 def _payment_findings(ledger: ChainLedger, add: Callable[[Finding], None]) -> None:
     name = ledger.chain.name
+    # A day's revenue counts as owed from the start of its UTC day: paying the day's share the
+    # same day, before the day's last withdrawal, is not paying ahead.
     events = sorted(
-        [(b.timestamp, 0, b.owed, None) for b in ledger.batches]
+        [(b.timestamp - b.timestamp % DAY, 0, b.owed, None) for b in ledger.batches]
         + [(p.timestamp, 1, p.amount, p) for p in ledger.payments],
         key=lambda item: (item[0], item[1]),
     )
-    owed = paid = 0
+    owed = paid = reported = 0
     for _, kind, amount, payment in events:
         if kind == 0:
             owed += amount
             continue
         paid += amount
-        if paid > owed and payment is not None:
+        if paid - owed > reported and payment is not None:
             add(
                 Finding(
                     name,
@@ -307,9 +309,11 @@ def _payment_findings(ledger: ChainLedger, add: Callable[[Finding], None]) -> No
                     payment.timestamp,
                 )
             )
-            owed = paid  # report each excess once
+            reported = paid - owed  # each excess once
     times = [p.timestamp for p in ledger.payments]
-    owed_since = sum(b.owed for b in ledger.batches if not times or b.timestamp > times[-1])
+    owed_since = sum(
+        b.owed for b in ledger.batches if not times or b.timestamp - b.timestamp % DAY > times[-1]
+    )
     if not times:
         if ledger.owed > 0 and ledger.stop_time - ledger.batches[0].timestamp >= MIN_SILENCE_DAYS * DAY:
             add(
@@ -326,7 +330,7 @@ def _payment_findings(ledger: ChainLedger, add: Callable[[Finding], None]) -> No
     else:
         gaps = [b - a for a, b in itertools.pairwise(times)]
         cadence = statistics.median(gaps) if gaps else 0
-        threshold = max(3 * cadence, 3 * (ledger.chain.expected_interval or 0), MIN_SILENCE_DAYS * DAY)
+        threshold = max(2 * cadence, 2 * (ledger.chain.expected_interval or 0), MIN_SILENCE_DAYS * DAY)
         silence = ledger.stop_time - times[-1]
         if silence > threshold and owed_since > 0:
             usual = f"; it paid every {cadence / DAY:.1f} days before" if cadence else ""

@@ -49,13 +49,12 @@ from revshare.monitor.events import (
 from revshare.terminal import format_eth
 
 VAULT_NAMES = {
-    address.lower(): role.replace("_", " ").replace("fee vault", "FeeVault").title().replace(" ", "")
-    for role, address in PREDEPLOY_VAULTS.items()
-    if address is not None
+    str(PREDEPLOY_VAULTS["sequencer_fee_vault"]).lower(): "SequencerFeeVault",
+    str(PREDEPLOY_VAULTS["base_fee_vault"]).lower(): "BaseFeeVault",
+    str(PREDEPLOY_VAULTS["l1_fee_vault"]).lower(): "L1FeeVault",
+    str(PREDEPLOY_VAULTS["operator_fee_vault"]).lower(): "OperatorFeeVault",
 }
 L1_FEE_VAULT = str(PREDEPLOY_VAULTS["l1_fee_vault"]).lower()
-STALE_VAULT_DAYS = 7
-MIN_SILENCE_DAYS = 7
 NETWORKS = {0: "L1", 1: "L2"}
 
 # Terms at (block, timestamp) for a chain; the registry's or the config's.
