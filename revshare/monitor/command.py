@@ -82,7 +82,7 @@ def monitor(
     for stats in result.fetched.stats:
         rate = stats.logs_read / stats.seconds if stats.seconds else 0.0
         click.echo(
-            f"read {stats.name}: blocks {stats.start}-{stats.stop}, {stats.blocks_read:,} new blocks, "
+            f"read {stats.name}: blocks {stats.start}-{stats.stop}, {stats.new_blocks:,} new blocks, "
             f"{stats.logs_read:,} new logs ({rate:,.0f} logs/s)"
         )
     click.echo(f"Files in {out}/ ({len(result.files)}): {', '.join(p.name for p in result.files)}")

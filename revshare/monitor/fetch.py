@@ -46,7 +46,8 @@ class FetchStats:
     chain_id: int
     start: int
     stop: int
-    blocks_read: int = 0
+    new_blocks: int = 0  # blocks of this network read for the first time
+    blocks_read: int = 0  # blocks scanned, summed over the log filters
     logs_read: int = 0
     headers_read: int = 0
     seconds: float = 0.0
@@ -209,6 +210,7 @@ def fetch_network(
             if first <= stop:
                 todo.append((source, first))
         total = sum(stop - first + 1 for _, first in todo) or 1
+        stats.new_blocks = stop - min(first for _, first in todo) + 1 if todo else 0
         done = 0
         for source, first in todo:
             for page_first, page_last, page in reader.log_pages(

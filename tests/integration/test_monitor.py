@@ -1,0 +1,211 @@
+"""The Superchain monitor against a scripted Superchain on four local chains at once (an L1 and
+three OP-mode L2s): chain A pays through this project's splitter over the real 1.4.1 fee vaults,
+chain B through OP's FeeSplitter (model) over 1.6.0 vault models, chain C by hand from its
+operator's wallet to the Collective's Safe on L1, until it points its vaults at its own treasury.
+The monitor's figures must equal the script's books to the wei, and only chain C is flagged."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from revshare.config_models import ConfigError
+from revshare.demo.superchain import build_superchain, local_network, run_days
+from revshare.monitor.command import FINDINGS_EXIT, cli
+from revshare.monitor.config import load_monitor_config, parse_monitor_config
+from revshare.monitor.run import STORE_NAME, run_monitor
+from tests.integration.helpers import ROOT
+from tests.integration.rpc_proxy import rpc_proxy
+
+DAYS = 45
+EXIT_DAY = 30
+
+
+@pytest.fixture(scope="module")
+def superchain():
+    with local_network(3) as network:
+        scripted = build_superchain(network, exit_day=EXIT_DAY)
+        run_days(scripted, DAYS)
+        yield scripted
+
+
+def figures(ledger):
+    return {"gross": ledger.gross, "l1_cost": ledger.l1_cost, "owed": ledger.owed, "paid": ledger.paid}
+
+
+def books(scripted):
+    return {
+        name: {"gross": b.gross, "l1_cost": b.l1_cost, "owed": b.owed, "paid": b.paid}
+        for name, b in scripted.books.items()
+    }
+
+
+def test_figures_equal_the_script_to_the_wei(superchain, tmp_path: Path):
+    result = run_monitor(parse_monitor_config(superchain.config()), tmp_path, write=False)
+    assert {x.chain.name: figures(x) for x in result.ledgers} == books(superchain)
+    by_name = {x.chain.name: x for x in result.ledgers}
+    assert [len(by_name[n].payments) for n in ("chain-a", "chain-b", "chain-c")] == [
+        superchain.books[n].payments for n in ("chain-a", "chain-b", "chain-c")
+    ]
+    assert by_name["chain-c"].balance == superchain.books["chain-c"].unpaid > 0
+    assert {p.source for p in by_name["chain-a"].payments} == {"splitter"}
+    assert {p.source for p in by_name["chain-b"].payments} == {"fee-splitter"}
+    assert {(p.source, p.where) for p in by_name["chain-c"].payments} == {("manual", "L1")}
+
+
+def test_only_chain_c_is_flagged_with_evidence(superchain, tmp_path: Path):
+    result = run_monitor(parse_monitor_config(superchain.config()), tmp_path, write=False)
+    flagged = {f.chain for f in result.findings if f.severity in ("error", "warning")}
+    assert flagged == {"chain-c"}
+    kinds = [f.kind for f in result.findings if f.chain == "chain-c"]
+    assert kinds.count("recipient-moved") == 4  # each vault, each with the tx that moved it
+    assert {"stopped-paying", "outstanding"} <= set(kinds)
+    moved = [f for f in result.findings if f.kind == "recipient-moved"]
+    treasury = superchain.chains[2].treasury
+    assert all(treasury in f.message and f.evidence.startswith("0x") and len(f.evidence) == 66 for f in moved)
+
+
+def test_the_command_writes_every_output_without_the_rpc_secrets(superchain, tmp_path: Path, monkeypatch):
+    secret = "/v2/SECRETKEY?apikey=SECRET2"
+    config = superchain.config()
+    with rpc_proxy(superchain.chains[0].node.uri) as proxy:
+        monkeypatch.setenv("CHAIN_A_RPC", f"http://user:secretpw@127.0.0.1:{proxy.port}{secret}")
+        config["chains"][0]["rpc"] = "${CHAIN_A_RPC}"
+        path = tmp_path / "superchain.yaml"
+        path.write_text(json.dumps(config))  # JSON is YAML
+        out = tmp_path / "out"
+        result = CliRunner().invoke(cli, ["--config", str(path), "--out", str(out), "--period", "week"])
+    assert result.exit_code == FINDINGS_EXIT, result.output
+    assert "chain-c" in result.output and "recipient-moved" not in result.output
+    assert "off the revenue-share path" in result.output
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "index.html",
+        "monitor.json",
+        "summary.txt",
+        "owed-vs-paid.png",
+        "chains.csv",
+        STORE_NAME,
+    } <= names
+    assert {
+        "periods-day.csv",
+        "periods-week.csv",
+        "periods-month.csv",
+        "payments.csv",
+        "findings.csv",
+    } <= names
+    for leaked in ("SECRETKEY", "SECRET2", "secretpw"):
+        assert leaked not in result.output
+        for file in out.iterdir():
+            assert leaked.encode() not in file.read_bytes(), file.name
+    data = json.loads((out / "monitor.json").read_text())
+    chain_c = next(c for c in data["chains"] if c["chain"] == "chain-c")
+    assert int(chain_c["balance"]) == superchain.books["chain-c"].balance
+    html = (out / "index.html").read_text()
+    assert (
+        html.count("<img") == 1 and "data:image/png;base64," in html and "http" not in html.split("<body>")[1]
+    )
+
+
+def test_a_rerun_reads_only_new_blocks_and_stores_nothing_twice(superchain, tmp_path: Path):
+    config = parse_monitor_config(superchain.config())
+    first = run_monitor(config, tmp_path, write=False)
+    run_days(superchain, 1)
+    again = run_monitor(config, tmp_path, write=False)
+    assert {x.chain.name: figures(x) for x in again.ledgers} == books(superchain)
+    for before, after in zip(first.fetched.stats, again.fetched.stats, strict=True):
+        assert after.start == before.start and after.stop > before.stop
+        assert after.new_blocks == after.stop - before.stop  # only what is new
+    with sqlite3.connect(tmp_path / STORE_NAME) as db:
+        rows = db.execute(
+            "SELECT count(*), count(DISTINCT chain_id || ':' || block || ':' || log_index) FROM logs"
+        )
+        total, distinct = rows.fetchone()
+    assert total == distinct > 0
+
+
+def test_a_killed_run_resumes_to_the_same_result(superchain, tmp_path: Path):
+    """SIGKILL the monitor while it reads (one block per page, so it is mid-way), run it again:
+    the same figures as an uninterrupted run, and the store holds each log once."""
+    config_path = tmp_path / "superchain.yaml"
+    config_path.write_text(json.dumps(superchain.config()))
+    out = tmp_path / "killed"
+    script = (
+        "import sys; from revshare.monitor.run import run_monitor; "
+        "run_monitor(sys.argv[1], sys.argv[2], page_size=1, write=False)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-c", script, str(config_path), str(out)], env=env)
+    store = out / STORE_NAME
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        try:
+            with sqlite3.connect(store) as db:
+                if db.execute("SELECT count(*) FROM scans").fetchone()[0] >= 2:
+                    break
+        except sqlite3.Error:
+            continue
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    with sqlite3.connect(store) as db:
+        partial = db.execute("SELECT min(last_block) FROM scans").fetchone()[0]
+    assert partial is not None and partial < max(c.node.block_number() for c in superchain.chains)
+    resumed = run_monitor(load_monitor_config(config_path), out, write=False)
+    fresh = run_monitor(load_monitor_config(config_path), tmp_path / "fresh", write=False)
+    assert [figures(x) for x in resumed.ledgers] == [figures(x) for x in fresh.ledgers]
+    assert [len(x.payments) for x in resumed.ledgers] == [len(x.payments) for x in fresh.ledgers]
+    with sqlite3.connect(store) as db, sqlite3.connect(tmp_path / "fresh" / STORE_NAME) as other:
+        assert (
+            db.execute("SELECT count(*) FROM logs").fetchone()
+            == other.execute("SELECT count(*) FROM logs").fetchone()
+        )
+
+
+def test_a_flaky_node_that_caps_log_ranges_gives_the_same_figures(superchain, tmp_path: Path):
+    config = superchain.config()
+    with rpc_proxy(superchain.chains[1].node.uri, fail_rate=0.2, max_log_range=16, seed=7) as proxy:
+        config["chains"][1]["rpc"] = proxy.uri
+        result = run_monitor(parse_monitor_config(config), tmp_path, write=False)
+    assert proxy.injected and max(proxy.log_spans) <= 16  # failures and refusals really happened
+    assert {x.chain.name: figures(x) for x in result.ledgers} == books(superchain)
+
+
+def test_a_store_of_another_chain_is_refused(superchain, tmp_path: Path):
+    config = parse_monitor_config(superchain.config())
+    run_monitor(config, tmp_path, write=False)
+    with local_network(1) as other:  # another chain 901 (another block 0)
+        changed = superchain.config()
+        changed["chains"] = [dict(changed["chains"][0], rpc=other.l2s[0].uri)]
+        result = CliRunner().invoke(cli, ["--config", str(_yaml(tmp_path, changed)), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "holds another chain with id 901" in result.output and "Traceback" not in result.output
+
+
+def test_a_node_serving_another_chain_id_and_a_bad_config_are_one_line_each(superchain, tmp_path: Path):
+    wrong = superchain.config()
+    wrong["chains"][0]["chain_id"] = 999
+    result = CliRunner().invoke(cli, ["--config", str(_yaml(tmp_path, wrong)), "--out", str(tmp_path / "w")])
+    assert result.exit_code == 1 and "answers chain id 901, the config says 999" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("chains: [{name: a, chain_id: 0, rpc: ftp://x}]\n")
+    result = CliRunner().invoke(cli, ["--config", str(bad)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "collective: is required" in result.output and "chain_id" in result.output
+    with pytest.raises(ConfigError):
+        load_monitor_config(tmp_path / "missing.yaml")
+
+
+def _yaml(folder: Path, data: dict) -> Path:
+    path = folder / "config.yaml"
+    path.write_text(json.dumps(data))
+    return path
