@@ -1,5 +1,6 @@
 """The `ape run demo` command: deploy on a local anvil, run simulated days of fees, print the
-disbursements, settle a shared-sequencer epoch and write the transparency report."""
+disbursements, settle a shared-sequencer epoch and write the transparency report; then script a
+Superchain on four more local chains and run the monitor over them."""
 
 from __future__ import annotations
 
@@ -20,9 +21,12 @@ from revshare.demo.single_chain import (
     run_demo,
     simulate_fees,
 )
+from revshare.demo.superchain import build_superchain, local_network, monitor_checks, run_days
 from revshare.deploying.config import DeployConfig
 from revshare.deploying.deploy import deploy
 from revshare.deploying.options import config_option
+from revshare.monitor.command import monitor
+from revshare.monitor.config import load_monitor_config
 from revshare.report.command import run_report
 from revshare.report.targets import targets_from_record
 
@@ -38,7 +42,14 @@ from revshare.report.targets import targets_from_record
     type=click.Path(file_okay=False, path_type=Path),
     help="Where the closing transparency report is written",
 )
-def cli(config: DeployConfig, days: int, seed: int, report_dir: Path) -> None:
+@click.option(
+    "--superchain-days",
+    default=45,
+    show_default=True,
+    type=click.IntRange(31, 730),
+    help="Days of the scripted Superchain the monitor reads (chain C exits on day 30)",
+)
+def cli(config: DeployConfig, days: int, seed: int, report_dir: Path, superchain_days: int) -> None:
     """Deploy on a local chain, simulate days of fees and an epoch, then report from the chain."""
     from ape import accounts, networks
 
@@ -95,9 +106,27 @@ def cli(config: DeployConfig, days: int, seed: int, report_dir: Path) -> None:
         targets, networks.provider.network_choice, None, None, "day", DEFAULT_PAGE_SIZE, report_dir
     )
     ok = report.ok and ok
+
+    click.echo(f"\n== Superchain monitor: an L1 and three OP chains, {superchain_days} scripted days ==")
+    ok = run_superchain_part(superchain_days, report_dir.parent / "monitor") and ok
     if not ok:
         click.echo("Demo found a discrepancy.", err=True)
         sys.exit(1)
+
+
+def run_superchain_part(days: int, out: Path) -> bool:
+    """Script a Superchain on four local chains, run the monitor over them, check its figures."""
+    with local_network(3) as network:
+        click.echo(
+            f"Started {len(network.chains)} local chains: " + ", ".join(str(c.chain_id) for c in network)
+        )
+        superchain = build_superchain(network, log=lambda line: click.echo(f"  {line}"))
+        run_days(superchain, days, log=lambda line: click.echo(f"  {line}"))
+        config_path = superchain.write_config(Path(".build/demo/superchain.yaml"))
+        click.echo(f"\nMonitor config: {config_path}; the same as `ape run monitor --config {config_path}`\n")
+        result = monitor(load_monitor_config(config_path), out, fresh=True)
+    flagged = {f.chain for f in result.findings if f.severity != "info"}
+    return report_checks(monitor_checks(superchain, result.ledgers), flagged == {"chain-c"})
 
 
 def report_checks(checks: Iterable[tuple[str, int, int]], models_agree: bool) -> bool:

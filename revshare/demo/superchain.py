@@ -95,7 +95,11 @@ class Superchain:
         """The monitor config for these chains (loaded-YAML data)."""
         entries = []
         for chain in self.chains:
-            entry: dict[str, Any] = {"name": chain.name, "chain_id": chain.node.chain_id, "rpc": chain.node.uri}
+            entry: dict[str, Any] = {
+                "name": chain.name,
+                "chain_id": chain.node.chain_id,
+                "rpc": chain.node.uri,
+            }
             if chain.kind == "splitter":
                 entry.update(splitters=[chain.splitter], fee_splitter=False)
             elif chain.kind == "manual":
@@ -110,6 +114,7 @@ class Superchain:
     def write_config(self, path: Path) -> Path:
         import yaml
 
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(self.config(), sort_keys=False))
         return path
 
@@ -135,7 +140,9 @@ def noon_after(now: int, days: int = 2) -> int:
 
 def local_network(chains: int = 3, state_dir: Path | None = None) -> LocalNetwork:
     """An L1 (chain id 900) and ``chains`` OP-mode L2s (901, 902, ...) with a base fee of 0."""
-    return LocalNetwork(L1_CHAIN_ID, range(L1_CHAIN_ID + 1, L1_CHAIN_ID + 1 + chains), state_dir=state_dir, base_fee=0)
+    return LocalNetwork(
+        L1_CHAIN_ID, range(L1_CHAIN_ID + 1, L1_CHAIN_ID + 1 + chains), state_dir=state_dir, base_fee=0
+    )
 
 
 def build_superchain(network: LocalNetwork, *, exit_day: int = 30, log: Log = lambda _: None) -> Superchain:
@@ -171,7 +178,9 @@ def build_superchain(network: LocalNetwork, *, exit_day: int = 30, log: Log = la
             _install_model_vaults(node, operator, governance)
         chains.append(chain)
     latest = max(int(node.block()["timestamp"], 16) for node in network)
-    return Superchain(network, chains, collective_l1, collective_l2, operator, governance, exit_day, noon_after(latest))
+    return Superchain(
+        network, chains, collective_l1, collective_l2, operator, governance, exit_day, noon_after(latest)
+    )
 
 
 def _install_splitter(node: LocalChain, governance: str, collective: str, treasury: str) -> str:
@@ -200,11 +209,17 @@ def _install_model_vaults(node: LocalChain, recipient: str, sender: str) -> None
     code = node.runtime_code("FeeVaultModel")
     for vault in PREDEPLOY_VAULTS.values():
         node.set_code(vault, code)
-        node.transact(vault, "initialize(address,uint256,uint8)", [recipient, 0, WITHDRAWAL_NETWORK_L2], sender=sender)
+        node.transact(
+            vault, "initialize(address,uint256,uint8)", [recipient, 0, WITHDRAWAL_NETWORK_L2], sender=sender
+        )
 
 
 def run_days(
-    superchain: Superchain, days: int, *, log: Log = lambda _: None, after_day: Callable[[int], None] | None = None
+    superchain: Superchain,
+    days: int,
+    *,
+    log: Log = lambda _: None,
+    after_day: Callable[[int], None] | None = None,
 ) -> None:
     """Script ``days`` more days: the vaults earn, each chain settles its way, the books follow."""
     governance = superchain.governance
@@ -251,12 +266,32 @@ def _day(superchain: Superchain, chain: ScriptedChain, day: int, governance: str
     else:
         if day == superchain.exit_day:
             for vault in PREDEPLOY_VAULTS.values():
-                _next_second(node).transact(str(vault), "setRecipient(address)", [chain.treasury], sender=governance)
+                _next_second(node).transact(
+                    str(vault), "setRecipient(address)", [chain.treasury], sender=governance
+                )
         for vault in PREDEPLOY_VAULTS.values():
             _next_second(node).transact(str(vault), "withdraw()", sender=governance)
         books.unpaid += owed
         if day < superchain.exit_day and day % PAY_EVERY == PAY_EVERY - 1:
-            _next_second(superchain.network.l1).transfer(superchain.collective_l1, books.unpaid, sender=superchain.operator)
+            _next_second(superchain.network.l1).transfer(
+                superchain.collective_l1, books.unpaid, sender=superchain.operator
+            )
             books.paid += books.unpaid
             books.payments += 1
             books.unpaid = 0
+
+
+def monitor_checks(superchain: Superchain, ledgers: list[Any]) -> list[tuple[str, int, int]]:
+    """(label, monitor's figure, script's figure) for every chain's gross, L1 cost, owed and paid."""
+    checks = []
+    found = {ledger.chain.name: ledger for ledger in ledgers}
+    for name, books in superchain.books.items():
+        ledger = found[name]
+        for label, seen, done in (
+            ("gross", ledger.gross, books.gross),
+            ("L1 cost", ledger.l1_cost, books.l1_cost),
+            ("owed", ledger.owed, books.owed),
+            ("paid", ledger.paid, books.paid),
+        ):
+            checks.append((f"{name} {label}: monitor = script", seen, done))
+    return checks

@@ -197,61 +197,74 @@ def monitor_data(result: MonitorResult) -> dict[str, Any]:
     }
 
 
+MAX_CHAIN_PANELS = 12  # beyond this, the chart shows the Superchain total and the balances only
+
+
+def _cumulative(points: list[tuple[int, int, int]]) -> tuple[list[Any], list[float], list[float]]:
+    """Step lines of cumulative owed and paid from (time, owed, paid) points."""
+    from datetime import datetime, timezone
+
+    owed = paid = 0
+    xs, owed_line, paid_line = [], [], []
+    for when, o, p in sorted(points):
+        owed += o
+        paid += p
+        xs.append(datetime.fromtimestamp(when, tz=timezone.utc))
+        owed_line.append(owed / WEI_PER_ETH)
+        paid_line.append(paid / WEI_PER_ETH)
+    return xs, owed_line, paid_line
+
+
+def _points(ledger: ChainLedger) -> list[tuple[int, int, int]]:
+    return [(b.timestamp, b.owed, 0) for b in ledger.batches] + [
+        (p.timestamp, 0, p.amount) for p in ledger.payments
+    ]
+
+
 def _draw_chart(result: MonitorResult, path: Path) -> None:
+    """The Superchain's cumulative owed and paid, then one panel per chain (or, for many chains,
+    each chain's balance as a bar)."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from datetime import datetime, timezone
-
     import matplotlib.pyplot as plt
 
-    figure, ax = plt.subplots(figsize=(10, 5))
-    totals: dict[int, list[int]] = {}
-    for ledger in result.ledgers:
-        points = sorted(
-            [(b.timestamp, b.owed, 0) for b in ledger.batches]
-            + [(p.timestamp, 0, p.amount) for p in ledger.payments]
-        )
-        owed = paid = 0
-        xs, owed_line, paid_line = [], [], []
-        for when, o, p in points:
-            owed += o
-            paid += p
-            xs.append(datetime.fromtimestamp(when, tz=timezone.utc))
-            owed_line.append(owed / WEI_PER_ETH)
-            paid_line.append(paid / WEI_PER_ETH)
-            totals.setdefault(when, [0, 0])
-            totals[when][0] += o
-            totals[when][1] += p
+    ledgers = result.ledgers
+    per_chain = len(ledgers) <= MAX_CHAIN_PANELS
+    panels = 1 + (len(ledgers) if per_chain else 1)
+    columns = 1 if panels == 1 else 2
+    rows = (panels + columns - 1) // columns
+    figure, axes = plt.subplots(rows, columns, figsize=(6 * columns, 3.2 * rows), squeeze=False)
+    flat = [ax for row in axes for ax in row]
+
+    def draw(ax: Any, title: str, points: list[tuple[int, int, int]]) -> None:
+        xs, owed, paid = _cumulative(points)
         if xs:
-            line = ax.step(xs, owed_line, where="post", label=f"{ledger.chain.name} owed")[0]
-            ax.step(
-                xs,
-                paid_line,
-                where="post",
-                linestyle="--",
-                color=line.get_color(),
-                label=f"{ledger.chain.name} paid",
-            )
-    if len(result.ledgers) > 1 and totals:
-        owed = paid = 0
-        xs, owed_line, paid_line = [], [], []
-        for when in sorted(totals):
-            owed += totals[when][0]
-            paid += totals[when][1]
-            xs.append(datetime.fromtimestamp(when, tz=timezone.utc))
-            owed_line.append(owed / WEI_PER_ETH)
-            paid_line.append(paid / WEI_PER_ETH)
-        ax.step(xs, owed_line, where="post", color="black", linewidth=2, label="Superchain owed")
-        ax.step(
-            xs, paid_line, where="post", color="black", linewidth=2, linestyle="--", label="Superchain paid"
-        )
-    ax.set_title("Owed to the Collective vs paid, cumulative")
-    ax.set_ylabel("ETH")
-    ax.legend(fontsize="small", ncol=2)
-    figure.autofmt_xdate()
+            ax.step(xs, owed, where="post", color="#ff0420", label="owed")
+            ax.step(xs, paid, where="post", color="#1f4e9c", linestyle="--", label="paid")
+            ax.fill_between(xs, paid, owed, step="post", color="#ff0420", alpha=0.12, label="balance")
+        ax.set_title(title, fontsize="medium")
+        ax.set_ylabel("ETH")
+        ax.legend(fontsize="x-small", loc="upper left")
+        ax.tick_params(axis="x", labelrotation=30, labelsize="x-small")
+
+    draw(
+        flat[0],
+        "Superchain: owed to the Collective vs paid (cumulative)",
+        [p for x in ledgers for p in _points(x)],
+    )
+    if per_chain:
+        for ax, ledger in zip(flat[1:], ledgers, strict=False):
+            draw(ax, f"{ledger.chain.name} ({ledger.chain.chain_id})", _points(ledger))
+    else:
+        ax = flat[1]
+        ax.barh([x.chain.name for x in ledgers], [x.balance / WEI_PER_ETH for x in ledgers], color="#ff0420")
+        ax.set_title("Balance owed per chain", fontsize="medium")
+        ax.set_xlabel("ETH")
+    for ax in flat[panels:]:
+        ax.set_visible(False)
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=100)
     plt.close(figure)
 
 
