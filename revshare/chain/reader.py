@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -129,13 +130,17 @@ class EventDecoder:
             return None
         args: dict[str, Any] = {}
         for (name, kind), topic in zip(spec.indexed, topics[1:], strict=True):
-            args[name] = _plain(decode([kind], bytes.fromhex(topic[2:]))[0])
-        values = decode([kind for _, kind in spec.data], bytes.fromhex(raw["data"][2:]))
+            args[name] = _word(kind, bytes.fromhex(topic[2:]))
+        data = bytes.fromhex(raw["data"][2:])
+        if all(kind in _WORD_TYPES for _, kind in spec.data) and len(data) == 32 * len(spec.data):
+            values = [_word(kind, data[32 * i : 32 * i + 32]) for i, (_, kind) in enumerate(spec.data)]
+        else:
+            values = [_plain(v) for v in decode([kind for _, kind in spec.data], data)]
         for (name, _), value in zip(spec.data, values, strict=True):
-            args[name] = _plain(value)
+            args[name] = value
         return EventLog(
             name=spec.name,
-            address=to_checksum_address(raw["address"]),
+            address=checksum(raw["address"]),
             block=int(raw["blockNumber"], 16),
             tx_hash=raw["transactionHash"],
             log_index=int(raw["logIndex"], 16),
@@ -144,9 +149,35 @@ class EventDecoder:
         )
 
 
+# One-word types read straight from their 32 bytes (the common case, and much faster than a
+# general ABI decode); anything else goes through eth_abi.
+_WORD_TYPES = {"address", "bool", "bytes32", *(f"uint{n}" for n in range(8, 257, 8))}
+
+
+@lru_cache(maxsize=65_536)
+def checksum(address: str) -> str:
+    """EIP-55 spelling of an address (cached: the same few addresses recur in every log)."""
+    return to_checksum_address(address)
+
+
+def _word(kind: str, word: bytes) -> Any:
+    """One ABI word of a simple type; anything unusual (bad padding, a value too wide for its
+    type) goes through eth_abi, which decides (and refuses it) as everywhere else."""
+    value = int.from_bytes(word, "big")
+    if kind == "address" and value < 2**160:
+        return checksum("0x" + word[12:].hex())
+    if kind == "bool" and value < 2:
+        return value == 1
+    if kind == "bytes32":
+        return "0x" + word.hex()
+    if kind.startswith("uint") and value < 2 ** int(kind[4:]):
+        return value
+    return _plain(decode([kind], word)[0])
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
-        return to_checksum_address(value)
+        return checksum(value)
     if isinstance(value, bytes):
         return "0x" + value.hex()
     return value

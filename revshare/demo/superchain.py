@@ -21,8 +21,10 @@ script's own transactions add nothing to the vaults.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,7 @@ class ScriptedChain:
     node: LocalChain
     index: int
     treasury: str
+    operator: str
     splitter: str | None = None
     books: Books = field(init=False)
 
@@ -81,7 +84,6 @@ class Superchain:
     chains: list[ScriptedChain]
     collective_l1: str
     collective_l2: str
-    operator: str
     governance: str
     exit_day: int
     start_time: int
@@ -103,7 +105,7 @@ class Superchain:
             if chain.kind == "splitter":
                 entry.update(splitters=[chain.splitter], fee_splitter=False)
             elif chain.kind == "manual":
-                entry.update(senders=[self.operator], fee_splitter=False)
+                entry.update(senders=[chain.operator], fee_splitter=False)
             entries.append(entry)
         return {
             "collective": {"l1_receivers": [self.collective_l1], "l2_receivers": [self.collective_l2]},
@@ -150,7 +152,7 @@ def build_superchain(network: LocalNetwork, *, exit_day: int = 30, log: Log = la
     way of paying (by turns: splitter, fee-splitter, manual)."""
     l1 = network.l1
     accounts = l1.accounts()
-    governance, operator = accounts[0], accounts[1]
+    governance = accounts[0]
     log(f"the Collective's Safes on L1 and on {len(network.l2s)} L2s")
     collective_l1 = opstack.deploy_safe(l1, [governance], 1, governance, salt_nonce=0)
     l2_safes = {opstack.deploy_safe(node, [governance], 1, governance, salt_nonce=0) for node in network.l2s}
@@ -161,7 +163,12 @@ def build_superchain(network: LocalNetwork, *, exit_day: int = 30, log: Log = la
     for index, node in enumerate(network.l2s):
         kind = KINDS[index % len(KINDS)]
         name = f"chain-{chr(ord('a') + index)}" if index < 26 else f"chain-{index}"
-        chain = ScriptedChain(name, kind, node, index, treasury=accounts[3 + index % 6])
+        # Each manual chain's operator pays from its own wallet on L1 (impersonated there).
+        operator = accounts[1] if index == 2 else _operator_address(index)
+        chain = ScriptedChain(name, kind, node, index, treasury=accounts[3 + index % 6], operator=operator)
+        if kind == "manual" and operator not in accounts:
+            l1.request("anvil_impersonateAccount", [operator])
+            l1.set_balance(operator, 10**24)
         opstack.install_message_passer(node)
         opstack.install_proxy_admin(node, governance)
         log(f"{name} ({node.chain_id}): pays by {kind}")
@@ -175,12 +182,16 @@ def build_superchain(network: LocalNetwork, *, exit_day: int = 30, log: Log = la
             node.set_code(FEE_SPLITTER, node.runtime_code("FeeSplitterModel"))
             node.transact(FEE_SPLITTER, "initialize(address)", [calculator], sender=governance)
         else:
-            _install_model_vaults(node, operator, governance)
+            _install_model_vaults(node, chain.operator, governance)
         chains.append(chain)
     latest = max(int(node.block()["timestamp"], 16) for node in network)
-    return Superchain(
-        network, chains, collective_l1, collective_l2, operator, governance, exit_day, noon_after(latest)
-    )
+    return Superchain(network, chains, collective_l1, collective_l2, governance, exit_day, noon_after(latest))
+
+
+def _operator_address(index: int) -> str:
+    from eth_utils import keccak, to_checksum_address
+
+    return to_checksum_address(keccak(text=f"operator of chain {index}")[12:])
 
 
 def _install_splitter(node: LocalChain, governance: str, collective: str, treasury: str) -> str:
@@ -227,8 +238,15 @@ def run_days(
         noon = superchain.start_time + day * DAY
         for node in superchain.network:
             node.mine(noon)
-        for chain in superchain.chains:
-            _day(superchain, chain, day, governance)
+        # The L2s are separate nodes: script them side by side; L1 payments after, in order.
+        with ThreadPoolExecutor(max_workers=min(8, len(superchain.chains))) as pool:
+            one_day = partial(_day, superchain, day=day, governance=governance)
+            payments = list(pool.map(one_day, superchain.chains))
+        for chain, amount in zip(superchain.chains, payments, strict=True):
+            if amount:
+                _next_second(superchain.network.l1).transfer(
+                    superchain.collective_l1, amount, sender=chain.operator
+                )
         superchain.days = day + 1
         if after_day is not None:
             after_day(day)
@@ -243,7 +261,8 @@ def _next_second(node: LocalChain) -> LocalChain:
     return node
 
 
-def _day(superchain: Superchain, chain: ScriptedChain, day: int, governance: str) -> None:
+def _day(superchain: Superchain, chain: ScriptedChain, *, day: int, governance: str) -> int:
+    """One chain's day; what its operator pays the Collective on L1 that day (0: nothing)."""
     node, books = chain.node, chain.books
     earned = fees(day, chain.index)
     for role, amount in earned.items():
@@ -273,12 +292,11 @@ def _day(superchain: Superchain, chain: ScriptedChain, day: int, governance: str
             _next_second(node).transact(str(vault), "withdraw()", sender=governance)
         books.unpaid += owed
         if day < superchain.exit_day and day % PAY_EVERY == PAY_EVERY - 1:
-            _next_second(superchain.network.l1).transfer(
-                superchain.collective_l1, books.unpaid, sender=superchain.operator
-            )
-            books.paid += books.unpaid
+            paying, books.unpaid = books.unpaid, 0
+            books.paid += paying
             books.payments += 1
-            books.unpaid = 0
+            return paying
+    return 0
 
 
 def monitor_checks(superchain: Superchain, ledgers: list[Any]) -> list[tuple[str, int, int]]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from eth_utils import to_checksum_address
@@ -185,6 +186,15 @@ class ChainData:
     at_stop: dict[tuple[str, str], Any]
     l1_logs: list[dict[str, Any]]
     l1_timestamps: dict[int, int]
+    l1_decoded: list[EventLog] | None = None  # the L1 logs decoded once for every chain
+
+    @cached_property
+    def events(self) -> list[EventLog]:
+        return decode_logs(self.logs)
+
+    @cached_property
+    def l1_events(self) -> list[EventLog]:
+        return self.l1_decoded if self.l1_decoded is not None else decode_logs(self.l1_logs)
 
 
 def _eth(wei: int) -> str:
@@ -195,7 +205,7 @@ def _same(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a.lower() == b.lower()
 
 
-def _decode(logs: list[dict[str, Any]]) -> list[EventLog]:
+def decode_logs(logs: list[dict[str, Any]]) -> list[EventLog]:
     return [event for event in (DECODER.decode(raw) for raw in logs) if event is not None]
 
 
@@ -342,7 +352,7 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
     ledger = ChainLedger(
         chain, data.start, data.stop, data.timestamps[data.start], data.timestamps[data.stop]
     )
-    events = _decode(data.logs)
+    events = data.events
     ledger.withdrawals = _withdrawals(events, data.timestamps, ledger.findings, chain.name)
     receivers = {a.lower() for a in l2_receivers(config, chain)}
     fee_splitter_code = bool(data.at_stop.get((FEE_SPLITTER, "code")))
@@ -419,11 +429,11 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
 
     # Payments by hand: ETH from the chain's senders arriving at the Collective's Safes.
     senders = {s.lower() for s in chain.senders}
-    for where, logs, timestamps, safe_receivers in (
-        ("L2", data.logs, data.timestamps, receivers),
-        ("L1", data.l1_logs, data.l1_timestamps, {a.lower() for a in config.l1_receivers}),
+    for where, decoded, timestamps, safe_receivers in (
+        ("L2", data.events, data.timestamps, receivers),
+        ("L1", data.l1_events, data.l1_timestamps, {a.lower() for a in config.l1_receivers}),
     ):
-        for event in _decode(logs):
+        for event in decoded:
             if event.signature != SIGNATURE[SAFE_RECEIVED] or event.address.lower() not in safe_receivers:
                 continue
             if event.args["sender"].lower() not in senders:

@@ -18,7 +18,7 @@ from revshare.chain.registry import registry_at_block
 from revshare.chain.rpc import HttpJsonRpc
 from revshare.monitor.config import MonitorConfig, Terms, WatchedChain, load_monitor_config
 from revshare.monitor.fetch import Fetched, Progress, fetch_all
-from revshare.monitor.ledger import ChainData, ChainLedger, Finding, analyse_chain
+from revshare.monitor.ledger import ChainData, ChainLedger, Finding, analyse_chain, decode_logs
 from revshare.monitor.store import Store
 
 STORE_NAME = "monitor.sqlite"
@@ -53,6 +53,7 @@ class MonitorResult:
     store: Path
     seconds: float
     files: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds of reading, analysis, writing
 
     @property
     def findings(self) -> list[Finding]:
@@ -127,6 +128,7 @@ def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[C
         l1 = fetched.ranges.get(config.l1.chain_id) if config.l1 else None
         l1_logs = store.logs(l1.network.chain_id, l1.start, l1.stop) if l1 else []
         l1_times = store.timestamps(l1.network.chain_id) if l1 else {}
+        l1_events = decode_logs(l1_logs)
         ledgers = []
         for chain in config.chains:
             span = fetched.ranges[chain.chain_id]
@@ -140,6 +142,7 @@ def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[C
                 at_stop=store.snapshot(chain.chain_id, span.stop),
                 l1_logs=l1_logs,
                 l1_timestamps=l1_times,
+                l1_decoded=l1_events,
             )
             ledgers.append(analyse_chain(config, data, terms_at))
         return ledgers
@@ -168,10 +171,15 @@ def run_monitor(
         for suffix in ("", "-wal", "-shm"):
             Path(f"{store_path}{suffix}").unlink(missing_ok=True)
     fetched = fetch_all(config, store_path, to_block, page_size=page_size, progress=progress)
+    read = time.monotonic()
     ledgers = analyse(config, fetched, store_path)
-    result = MonitorResult(config, ledgers, fetched, store_path, time.monotonic() - began)
+    analysed = time.monotonic()
+    result = MonitorResult(config, ledgers, fetched, store_path, analysed - began)
+    result.timings = {"read": read - began, "analyse": analysed - read}
     if write:
         from revshare.monitor.outputs import write_outputs
 
         result.files = write_outputs(result, out, period or result.default_period())
+        result.timings["write"] = time.monotonic() - analysed
+    result.seconds = time.monotonic() - began
     return result

@@ -15,3 +15,13 @@ def test_benchmark_measures_both_designs(project, chain, accounts):
     assert marginal(measurements, "shared_steady") < marginal(measurements, "naive_steady")
     table = benchmark_table(measurements)
     assert table.splitlines()[-1].startswith("marginal")
+
+
+def test_monitor_benchmark_runs_and_checks_its_figures(tmp_path):
+    from tools.monitor_benchmark import benchmark_table, run_benchmark
+
+    bench = run_benchmark(chains=2, days=3, out=tmp_path)
+    assert bench.exact
+    assert bench.first.networks == bench.rerun.networks == 3
+    assert 0 < bench.rerun.blocks < bench.first.blocks  # the re-run reads only the new day
+    assert "re-run, +1 day" in benchmark_table(bench)
