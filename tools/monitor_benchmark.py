@@ -52,9 +52,8 @@ class MonitorBenchmark:
 
 def _measure(label: str, result: MonitorResult, seconds: float) -> MonitorRun:
     stats = result.fetched.stats
-    return MonitorRun(
-        label, seconds, sum(s.new_blocks for s in stats), sum(s.logs_read for s in stats), len(stats)
-    )
+    blocks, logs = sum(s.new_blocks for s in stats), sum(s.logs_read for s in stats)
+    return MonitorRun(label, seconds, blocks, logs, len(stats), result.timings)
 
 
 def run_benchmark(chains: int, days: int, out: Path, log: Log = lambda _: None) -> MonitorBenchmark:
