@@ -52,7 +52,7 @@ from revshare.config_models import (
     validate_file,
     whole_number,
 )
-from revshare.deploying.yaml_file import StrictYamlError, load_yaml_file
+from revshare.yaml_file import StrictYamlError, load_yaml_file
 from revshare.model import DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
 from revshare.values import parse_chain_id, quoted
 
