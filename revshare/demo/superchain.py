@@ -234,7 +234,8 @@ def run_days(
 ) -> None:
     """Script ``days`` more days: the vaults earn, each chain settles its way, the books follow."""
     governance = superchain.governance
-    for day in range(superchain.days, superchain.days + days):
+    last = superchain.days + days - 1
+    for day in range(superchain.days, last + 1):
         noon = superchain.start_time + day * DAY
         for node in superchain.network:
             node.mine(noon)
@@ -250,7 +251,7 @@ def run_days(
         superchain.days = day + 1
         if after_day is not None:
             after_day(day)
-        if day % 10 == 9 or day == superchain.days - 1:
+        if day % 10 == 9 or day == last:
             log(f"day {day + 1} scripted")
 
 

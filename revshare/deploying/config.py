@@ -79,9 +79,9 @@ from revshare.config_models import (
     whole_number,
 )
 from revshare.config_models import name as _name
-from revshare.yaml_file import StrictYamlError, load_yaml_file
 from revshare.model import DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
 from revshare.values import parse_address, parse_amount, parse_chain_id, parse_hash32, quoted
+from revshare.yaml_file import StrictYamlError, load_yaml_file
 
 ZERO_HASH = "0x" + "00" * 32
 DEFAULT_INTERVAL = 24 * 60 * 60

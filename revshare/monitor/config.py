@@ -52,9 +52,9 @@ from revshare.config_models import (
     validate_file,
     whole_number,
 )
-from revshare.yaml_file import StrictYamlError, load_yaml_file
 from revshare.model import DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
 from revshare.values import parse_chain_id, quoted
+from revshare.yaml_file import StrictYamlError, load_yaml_file
 
 MAX_BLOCK = 2**63 - 1
 MAX_INTERVAL = 366 * 86_400
