@@ -40,10 +40,9 @@ DISBURSER_FEES_DISBURSED = (
 
 # This project's ChainRevenueSplitter.
 DISBURSED = (
-    "Disbursed(uint256 indexed chainId, address indexed asset, uint256 indexed disbursementId, uint256 "
-    "gross, "
-    "uint256 l1Cost, uint256 collectiveShare, uint256 chainShare, uint16 grossBps, uint16 netBps, bool "
-    "netRuleApplied)"
+    "Disbursed(uint256 indexed chainId, address indexed asset, uint256 indexed disbursementId, "
+    "uint256 gross, uint256 l1Cost, uint256 collectiveShare, uint256 chainShare, uint16 grossBps, "
+    "uint16 netBps, bool netRuleApplied)"
 )
 
 # Safe (1.3.0 and later) on every incoming ETH transfer.

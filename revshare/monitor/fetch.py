@@ -194,17 +194,15 @@ def fetch_network(
             first = source.start
             if position is not None:
                 last, last_hash = position
-                if last > stop:
+                if last > stop and last > reader.latest_block():
                     raise FetchError(
-                        f"{network.name}: the store has read up to block {last}, past the node's block "
-                        f"{stop} "
-                        "(a reset chain?): run with --fresh"
+                        f"{network.name}: the store has read up to block {last}, past the node's latest "
+                        "block (a reset chain?): run with --fresh"
                     )
                 if _hash_of(reader, last) != last_hash:
                     raise FetchError(
                         f"{network.name}: block {last} changed since it was read (a reorganisation, or "
-                        "another "
-                        "chain): run with --fresh, or read up to --to-block finalized"
+                        "another chain): run with --fresh, or read up to --to-block finalized"
                     )
                 first = last + 1
             if first <= stop:

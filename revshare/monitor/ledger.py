@@ -412,9 +412,8 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
                     chain.name,
                     "error",
                     "settler-gross",
-                    f"{item.kind} {item.settler} reported a gross of {_eth(item.reported_gross)}, less than "
-                    "the "
-                    f"{_eth(batch.gross)} its vaults paid it since its previous disbursement",
+                    f"{item.kind} {item.settler} reported a gross of {_eth(item.reported_gross)}, "
+                    f"less than the {_eth(batch.gross)} its vaults paid it since its previous disbursement",
                     event.tx_hash,
                     timestamp,
                 )

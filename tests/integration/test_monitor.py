@@ -209,3 +209,16 @@ def _yaml(folder: Path, data: dict) -> Path:
     path = folder / "config.yaml"
     path.write_text(json.dumps(data))
     return path
+
+
+def test_an_earlier_to_block_is_answered_from_the_store(superchain, tmp_path: Path):
+    config = parse_monitor_config(superchain.config())
+    full = run_monitor(config, tmp_path, write=False)
+    chain_a = superchain.chains[0].node
+    middle = chain_a.block_number() // 2
+    earlier = run_monitor(config, tmp_path, to_block=middle, write=False)
+    assert all(x.stop == middle for x in earlier.ledgers)
+    assert sum(s.new_blocks for s in earlier.fetched.stats) == 0  # nothing read again
+    a_full, a_earlier = full.ledgers[0], earlier.ledgers[0]
+    assert 0 < a_earlier.gross < a_full.gross
+    assert all(p.block <= middle for p in a_earlier.payments)
