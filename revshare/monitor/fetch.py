@@ -68,6 +68,11 @@ class Fetched:
     stats: list[FetchStats] = field(default_factory=list)
 
 
+def before(start: int) -> int:
+    """The block whose state is in force when a range starts at ``start`` (block 0 for 0)."""
+    return max(start - 1, 0)
+
+
 def resolve_block(reader: ChainReader, to_block: str | int) -> tuple[int, str]:
     """(number, hash) of a block given as a number or latest / safe / finalized."""
     tag = hex(to_block) if isinstance(to_block, int) else to_block
@@ -227,11 +232,9 @@ def fetch_network(
                     progress(network.name, done, total)
         if progress is not None:
             progress(network.name, total, total)
-        snapshots = {}
-        for block in dict.fromkeys((network.start_block, stop)):
-            snapshots[block] = store.snapshot(network.chain_id, block)
-            if not snapshots[block] or block == stop:
-                store.save_snapshot(network.chain_id, block, take_snapshot(reader, config, network, block))
+        # The state in force when the range starts (at the block before it) and at its end.
+        for block in dict.fromkeys((before(network.start_block), stop)):
+            store.save_snapshot(network.chain_id, block, take_snapshot(reader, config, network, block))
         for block in dict.fromkeys((network.start_block, stop)):
             if block not in known:
                 known[block] = reader.timestamp(block)

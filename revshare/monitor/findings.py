@@ -14,17 +14,24 @@ from eth_utils import to_checksum_address
 from revshare.calendar import DAY, utc_date
 from revshare.chain.addresses import FEE_SPLITTER
 from revshare.monitor.config import MonitorConfig, WatchedChain
-from revshare.monitor.events import RECIPIENT_UPDATED, SIGNATURE, l2_receivers
+from revshare.monitor.events import (
+    MINIMUM_UPDATED,
+    NETWORK_UPDATED,
+    RECIPIENT_UPDATED,
+    SIGNATURE,
+    l2_receivers,
+)
 from revshare.monitor.ledger import (
+    NETWORKS,
     VAULT_NAMES,
     ChainData,
     ChainLedger,
     Finding,
+    Settlement,
     Withdrawal,
-    _eth,
-    _same,
-    _Settlement,
+    same_address,
 )
+from revshare.terminal import format_eth
 
 STALE_VAULT_DAYS = 7  # a vault below its minimum this long is stuck
 MIN_SILENCE_DAYS = 7  # no chain is said to have stopped paying in less
@@ -52,7 +59,7 @@ def add_findings(
     data: ChainData,
     ledger: ChainLedger,
     settlers: set[str],
-    settlements: list[_Settlement],
+    settlements: list[Settlement],
     fee_splitter_code: bool,
 ) -> None:
     chain = data.chain
@@ -126,7 +133,7 @@ def add_findings(
     for withdrawal in ledger.withdrawals:
         vault = withdrawal.vault.lower()
         previous = last_to.get(vault)
-        if previous is not None and not _same(previous.to, withdrawal.to) and vault not in explained:
+        if previous is not None and not same_address(previous.to, withdrawal.to) and vault not in explained:
             _recipient_finding(
                 add,
                 name,
@@ -144,9 +151,11 @@ def add_findings(
         if (
             before
             and after
-            and not _same(before, after)
+            and not same_address(before, after)
             and vault.lower() not in explained
-            and not any(_same(w.vault, vault) and _same(w.to, after) for w in ledger.withdrawals)
+            and not any(
+                same_address(w.vault, vault) and same_address(w.to, after) for w in ledger.withdrawals
+            )
         ):
             _recipient_finding(
                 add,
@@ -159,7 +168,7 @@ def add_findings(
                 ledger.stop_time,
                 seen="recipient() now answers",
             )
-        if after and _same(before, after) and after.lower() not in on_path:
+        if after and same_address(before, after) and after.lower() not in on_path:
             add(
                 Finding(
                     name,
@@ -167,6 +176,71 @@ def add_findings(
                     "off-path",
                     f"{VAULT_NAMES[vault.lower()]} pays {to_checksum_address(after)}, which is not on the "
                     "chain's revenue-share path",
+                    f"block {data.stop}",
+                    ledger.stop_time,
+                )
+            )
+
+    # Announced changes of a vault's minimum and withdrawal network (1.6.0+ vaults).
+    for event in ledger.config_changes:
+        label = VAULT_NAMES.get(event.address.lower())
+        if label is None:
+            continue
+        when = data.timestamps[event.block]
+        if event.signature == SIGNATURE[MINIMUM_UPDATED]:
+            old, new = event.args["oldWithdrawalAmount"], event.args["newWithdrawalAmount"]
+            add(
+                Finding(
+                    name,
+                    "info",
+                    "minimum-changed",
+                    f"{label}'s minimum withdrawal amount changed from {format_eth(old)} to "
+                    f"{format_eth(new)}",
+                    event.tx_hash,
+                    when,
+                )
+            )
+        elif event.signature == SIGNATURE[NETWORK_UPDATED]:
+            old, new = event.args["oldWithdrawalNetwork"], event.args["newWithdrawalNetwork"]
+            leaves = (
+                new == 0
+                and (data.at_stop.get((to_checksum_address(event.address), "recipient")) or "").lower()
+                in settlers
+            )
+            add(
+                Finding(
+                    name,
+                    "warning" if leaves else "info",
+                    "network-changed",
+                    f"{label} now withdraws to {NETWORKS.get(new, new)} (was {NETWORKS.get(old, old)})"
+                    + ("; its settling contract, on L2, no longer receives it" if leaves else ""),
+                    event.tx_hash,
+                    when,
+                )
+            )
+
+    # Each vault's Withdrawal events must add up to the growth of its totalProcessed: otherwise the
+    # node left logs out (or the vault paid without an event) and the figures above are incomplete.
+    for vault in map(to_checksum_address, VAULT_NAMES):
+        after = data.at_stop.get((vault, "total_processed"))
+        if after is None:
+            continue
+        began = data.at_start.get((vault, "total_processed"))
+        if began is None and data.at_start.get((vault, "code")):
+            continue  # a vault without the getter at the start: nothing to compare with
+        counted = sum(w.value for w in ledger.withdrawals if same_address(w.vault, vault))
+        grew = after - (began or 0)
+        if grew != counted:
+            add(
+                Finding(
+                    name,
+                    "error",
+                    "vault-events",
+                    f"{VAULT_NAMES[vault.lower()]}'s totalProcessed grew by {format_eth(grew)} over the "
+                    "range, its "
+                    f"Withdrawal events add up to {format_eth(counted)}: the node left logs out, or the "
+                    "vault paid "
+                    "without an event; the figures for this chain are incomplete",
                     f"block {data.stop}",
                     ledger.stop_time,
                 )
@@ -185,7 +259,8 @@ def add_findings(
                     name,
                     "warning",
                     "vault-minimum",
-                    f"{label} has a minimum withdrawal amount of {_eth(minimum)}: its settling contract "
+                    f"{label} has a minimum withdrawal amount of {format_eth(minimum)}: its settling "
+                    "contract "
                     f"{to_checksum_address(recipient)} cannot withdraw it while it holds less (OP's "
                     "FeeSplitter reverts, this project's splitter refuses); set it to 0",
                     f"block {data.stop}",
@@ -193,7 +268,8 @@ def add_findings(
                 )
             )
         last = max(
-            (w.timestamp for w in ledger.withdrawals if _same(w.vault, vault)), default=ledger.start_time
+            (w.timestamp for w in ledger.withdrawals if same_address(w.vault, vault)),
+            default=ledger.start_time,
         )
         if 0 < balance < minimum and ledger.stop_time - last >= STALE_VAULT_DAYS * DAY:
             add(
@@ -201,7 +277,8 @@ def add_findings(
                     name,
                     "warning",
                     "vault-stuck",
-                    f"{label} holds {_eth(balance)}, below its minimum {_eth(minimum)}, and has not been "
+                    f"{label} holds {format_eth(balance)}, below its minimum {format_eth(minimum)}, and "
+                    "has not been "
                     f"withdrawn since {utc_date(last)}",
                     f"block {data.stop}",
                     ledger.stop_time,
@@ -237,7 +314,7 @@ def add_findings(
     _payment_findings(ledger, add)
 
 
-def _tx_at(settlements: list[_Settlement], settler: str, timestamp: int, data: ChainData) -> str:
+def _tx_at(settlements: list[Settlement], settler: str, timestamp: int, data: ChainData) -> str:
     for settlement in settlements:
         if settlement.settler == settler and data.timestamps[settlement.event.block] == timestamp:
             return settlement.event.tx_hash
@@ -303,8 +380,9 @@ def _payment_findings(ledger: ChainLedger, add: Callable[[Finding], None]) -> No
                     name,
                     "warning",
                     "unmatched-payment",
-                    f"a payment of {_eth(amount)} ({payment.source}, {payment.where}) brings what was paid "
-                    f"{_eth(paid - owed)} above everything owed up to then",
+                    f"a payment of {format_eth(amount)} ({payment.source}, {payment.where}) brings what "
+                    "was paid "
+                    f"{format_eth(paid - owed)} above everything owed up to then",
                     payment.tx_hash,
                     payment.timestamp,
                 )
@@ -321,7 +399,7 @@ def _payment_findings(ledger: ChainLedger, add: Callable[[Finding], None]) -> No
                     name,
                     "warning",
                     "never-paid",
-                    f"owed {_eth(ledger.owed)} since {utc_date(ledger.batches[0].timestamp)} and paid "
+                    f"owed {format_eth(ledger.owed)} since {utc_date(ledger.batches[0].timestamp)} and paid "
                     "nothing",
                     f"block {ledger.stop}",
                     ledger.stop_time,
@@ -340,7 +418,7 @@ def _payment_findings(ledger: ChainLedger, add: Callable[[Finding], None]) -> No
                     "warning",
                     "stopped-paying",
                     f"no payment for {silence / DAY:.1f} days, since {utc_date(times[-1])}{usual}, while "
-                    f"{_eth(owed_since)} became owed",
+                    f"{format_eth(owed_since)} became owed",
                     ledger.payments[-1].tx_hash,
                     ledger.stop_time,
                 )
@@ -351,7 +429,8 @@ def _payment_findings(ledger: ChainLedger, add: Callable[[Finding], None]) -> No
                 name,
                 "warning",
                 "outstanding",
-                f"owes {_eth(ledger.balance)}: owed {_eth(ledger.owed)}, paid {_eth(ledger.paid)}",
+                f"owes {format_eth(ledger.balance)}: owed {format_eth(ledger.owed)}, paid "
+                f"{format_eth(ledger.paid)}",
                 f"block {ledger.stop}",
                 ledger.stop_time,
             )

@@ -197,11 +197,7 @@ class ChainData:
         return self.l1_decoded if self.l1_decoded is not None else decode_logs(self.l1_logs)
 
 
-def _eth(wei: int) -> str:
-    return format_eth(wei)
-
-
-def _same(a: str | None, b: str | None) -> bool:
+def same_address(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a.lower() == b.lower()
 
 
@@ -260,7 +256,7 @@ def _withdrawals(
 
 
 @dataclass(frozen=True)
-class _Settlement:
+class Settlement:
     settler: str
     kind: str
     event: EventLog
@@ -270,7 +266,7 @@ class _Settlement:
 
 def _settlements(
     chain: WatchedChain, receivers: set[str], events: list[EventLog], use_fee_splitter: bool
-) -> list[_Settlement]:
+) -> list[Settlement]:
     splitters = {a.lower() for a in chain.splitters}
     disbursers = {a.lower() for a in chain.fee_disbursers}
     found = []
@@ -283,7 +279,7 @@ def _settlements(
             ):
                 continue
             found.append(
-                _Settlement(
+                Settlement(
                     event.address,
                     "splitter",
                     event,
@@ -293,18 +289,18 @@ def _settlements(
             )
         elif (
             use_fee_splitter
-            and _same(address, FEE_SPLITTER)
+            and same_address(address, FEE_SPLITTER)
             and event.signature == SIGNATURE[SPLITTER_FEES_DISBURSED]
         ):
             paid = sum(
                 int(amount) for recipient, amount in event.args["shareInfo"] if recipient.lower() in receivers
             )
             found.append(
-                _Settlement(event.address, "fee-splitter", event, paid, int(event.args["grossRevenue"]))
+                Settlement(event.address, "fee-splitter", event, paid, int(event.args["grossRevenue"]))
             )
         elif address in disbursers and event.signature == SIGNATURE[DISBURSER_FEES_DISBURSED]:
             found.append(
-                _Settlement(
+                Settlement(
                     event.address,
                     "fee-disburser",
                     event,
@@ -378,7 +374,7 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
                 terms = terms_at(chain, item.block, item.timestamp)
                 daily.setdefault((period_of(item.timestamp, "day"), terms), []).append(item)
             continue
-        assert isinstance(item, _Settlement)
+        assert isinstance(item, Settlement)
         members = unsettled.pop(item.settler.lower(), [])
         event = item.event
         timestamp = data.timestamps[event.block]
@@ -406,14 +402,20 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
                 item.paid,
             )
         )
-        if item.reported_gross is not None and item.reported_gross < batch.gross:
+        # A settler's own gross: at least what its vaults paid it (this project's splitter and a
+        # FeeDisburser also count other ETH they received); OP's FeeSplitter's is exactly that.
+        reported = item.reported_gross
+        exact = item.kind == "fee-splitter"
+        if reported is not None and (reported < batch.gross or (exact and reported != batch.gross)):
+            relation = "less than" if reported < batch.gross else "more than"
             ledger.findings.append(
                 Finding(
                     chain.name,
                     "error",
                     "settler-gross",
-                    f"{item.kind} {item.settler} reported a gross of {_eth(item.reported_gross)}, "
-                    f"less than the {_eth(batch.gross)} its vaults paid it since its previous disbursement",
+                    f"{item.kind} {item.settler} reported a gross of {format_eth(reported)}, {relation} "
+                    f"the {format_eth(batch.gross)} its vaults paid it since its previous disbursement "
+                    "(as the monitor read their Withdrawal events)",
                     event.tx_hash,
                     timestamp,
                 )

@@ -58,10 +58,6 @@ ASSUMPTIONS = [
 ]
 
 
-def _eth(wei: int) -> str:
-    return format_eth(wei)
-
-
 def chain_cells(ledger: ChainLedger) -> list[str]:
     last = ledger.last_payment
     counts = {s: sum(f.severity == s for f in ledger.findings) for s in ("error", "warning")}
@@ -70,12 +66,12 @@ def chain_cells(ledger: ChainLedger) -> list[str]:
         ledger.chain.name,
         str(ledger.chain.chain_id),
         f"{ledger.start}-{ledger.stop}",
-        _eth(ledger.gross),
-        _eth(ledger.l1_cost),
-        _eth(ledger.gross - ledger.l1_cost),
-        _eth(ledger.owed),
-        _eth(ledger.paid),
-        _eth(ledger.balance),
+        format_eth(ledger.gross),
+        format_eth(ledger.l1_cost),
+        format_eth(ledger.gross - ledger.l1_cost),
+        format_eth(ledger.owed),
+        format_eth(ledger.paid),
+        format_eth(ledger.balance),
         utc_date(last.timestamp)[:10] if last else "never",
         flags,
     ]
@@ -89,12 +85,12 @@ def _total_cells(result: MonitorResult) -> list[str]:
         "Superchain",
         "",
         "",
-        _eth(gross),
-        _eth(l1),
-        _eth(gross - l1),
-        _eth(owed),
-        _eth(paid),
-        _eth(owed - paid),
+        format_eth(gross),
+        format_eth(l1),
+        format_eth(gross - l1),
+        format_eth(owed),
+        format_eth(paid),
+        format_eth(owed - paid),
         "",
         "",
     ]
@@ -104,13 +100,13 @@ def period_cells(row: PeriodRow) -> list[str]:
     return [
         row.chain,
         row.period,
-        _eth(row.gross),
-        _eth(row.l1_cost),
-        _eth(row.owed),
-        _eth(row.paid),
-        _eth(row.cumulative_owed),
-        _eth(row.cumulative_paid),
-        _eth(row.balance),
+        format_eth(row.gross),
+        format_eth(row.l1_cost),
+        format_eth(row.owed),
+        format_eth(row.paid),
+        format_eth(row.cumulative_owed),
+        format_eth(row.cumulative_paid),
+        format_eth(row.balance),
     ]
 
 
@@ -129,8 +125,10 @@ def render_text(result: MonitorResult, period: str) -> str:
     in_vaults = [(x.chain.name, v, b) for x in result.ledgers for v, b in x.in_vaults.items() if b]
     if pending or in_vaults:
         lines.append("Not owed yet:")
-        lines += [f"  {c}: {_eth(v)} withdrawn to {s}, awaiting its disbursement" for c, s, v in pending]
-        lines += [f"  {c}: {_eth(b)} still in the fee vault {v}" for c, v, b in in_vaults]
+        lines += [
+            f"  {c}: {format_eth(v)} withdrawn to {s}, awaiting its disbursement" for c, s, v in pending
+        ]
+        lines += [f"  {c}: {format_eth(b)} still in the fee vault {v}" for c, v, b in in_vaults]
         lines.append("")
     findings = result.findings
     lines.append(f"Findings ({len(findings)}):" if findings else "Findings: none")
@@ -324,7 +322,7 @@ def render_html(result: MonitorResult, period: str, chart: Path) -> str:
         _table(
             ["chain", "when", "where", "source", "amount", "tx"],
             [
-                [p.chain, utc_date(p.timestamp), p.where, p.source, _eth(p.amount), p.tx_hash]
+                [p.chain, utc_date(p.timestamp), p.where, p.source, format_eth(p.amount), p.tx_hash]
                 for p in payments
             ],
             "payments",

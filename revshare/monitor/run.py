@@ -17,7 +17,7 @@ from revshare.chain.reader import ChainReader
 from revshare.chain.registry import registry_at_block
 from revshare.chain.rpc import HttpJsonRpc
 from revshare.monitor.config import MonitorConfig, Terms, WatchedChain, load_monitor_config
-from revshare.monitor.fetch import Fetched, Progress, fetch_all
+from revshare.monitor.fetch import Fetched, Progress, before, fetch_all
 from revshare.monitor.ledger import ChainData, ChainLedger, Finding, analyse_chain, decode_logs
 from revshare.monitor.store import Store
 
@@ -138,7 +138,7 @@ def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[C
                 stop=span.stop,
                 logs=store.logs(chain.chain_id, span.start, span.stop),
                 timestamps=store.timestamps(chain.chain_id),
-                at_start=store.snapshot(chain.chain_id, span.start),
+                at_start=store.snapshot(chain.chain_id, before(span.start)),
                 at_stop=store.snapshot(chain.chain_id, span.stop),
                 l1_logs=l1_logs,
                 l1_timestamps=l1_times,

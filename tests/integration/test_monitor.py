@@ -222,3 +222,31 @@ def test_an_earlier_to_block_is_answered_from_the_store(superchain, tmp_path: Pa
     a_full, a_earlier = full.ledgers[0], earlier.ledgers[0]
     assert 0 < a_earlier.gross < a_full.gross
     assert all(p.block <= middle for p in a_earlier.payments)
+
+
+def test_a_node_that_drops_a_withdrawal_log_is_caught_not_trusted(superchain, tmp_path: Path):
+    """Each vault's Withdrawal events must add up to its totalProcessed: a node that leaves one
+    out (both events of one withdrawal) makes an error finding, never a quiet smaller figure."""
+    from revshare.chain.reader import topic_of
+    from revshare.monitor.events import WITHDRAWAL_3, WITHDRAWAL_4
+
+    withdrawal_topics = {topic_of(WITHDRAWAL_3), topic_of(WITHDRAWAL_4)}
+    victim = {"tx": None}
+
+    def drop(log: dict) -> bool:
+        if (
+            log["topics"][0] not in withdrawal_topics
+            or log["address"].lower() != "0x4200000000000000000000000000000000000011"
+        ):
+            return False
+        victim["tx"] = victim["tx"] or log["transactionHash"]
+        return log["transactionHash"] == victim["tx"]
+
+    config = superchain.config()
+    with rpc_proxy(superchain.chains[1].node.uri, drop_log=drop) as proxy:
+        config["chains"][1]["rpc"] = proxy.uri
+        result = run_monitor(parse_monitor_config(config), tmp_path, write=False)
+    errors = {(f.chain, f.kind): f for f in result.findings if f.severity == "error"}
+    assert set(errors) == {("chain-b", "vault-events"), ("chain-b", "settler-gross")}
+    assert "SequencerFeeVault" in errors[("chain-b", "vault-events")].message
+    assert errors[("chain-b", "settler-gross")].evidence.startswith("0x")  # the FeeSplitter's disbursement
