@@ -47,7 +47,7 @@ from revshare.report.targets import targets_from_record
     default=45,
     show_default=True,
     type=click.IntRange(31, 730),
-    help="Days of the scripted Superchain the monitor reads (chain C exits on day 30)",
+    help="Days of the scripted Superchain the monitor reads (chains C and D stop sharing on day 30)",
 )
 def cli(config: DeployConfig, days: int, seed: int, report_dir: Path, superchain_days: int) -> None:
     """Deploy on a local chain, simulate days of fees and an epoch, then report from the chain."""
@@ -107,7 +107,7 @@ def cli(config: DeployConfig, days: int, seed: int, report_dir: Path, superchain
     )
     ok = report.ok and ok
 
-    click.echo(f"\n== Superchain monitor: an L1 and three OP chains, {superchain_days} scripted days ==")
+    click.echo(f"\n== Superchain monitor: an L1 and four OP chains, {superchain_days} scripted days ==")
     ok = run_superchain_part(superchain_days, report_dir.parent / "monitor") and ok
     if not ok:
         click.echo("Demo found a discrepancy.", err=True)
@@ -116,7 +116,7 @@ def cli(config: DeployConfig, days: int, seed: int, report_dir: Path, superchain
 
 def run_superchain_part(days: int, out: Path) -> bool:
     """Script a Superchain on four local chains, run the monitor over them, check its figures."""
-    with local_network(3) as network:
+    with local_network(4) as network:
         click.echo(
             f"Started {len(network.chains)} local chains: " + ", ".join(str(c.chain_id) for c in network)
         )
@@ -126,7 +126,7 @@ def run_superchain_part(days: int, out: Path) -> bool:
         click.echo(f"\nMonitor config: {config_path}; the same as `ape run monitor --config {config_path}`\n")
         result = monitor(load_monitor_config(config_path), out, fresh=True)
     flagged = {f.chain for f in result.findings if f.severity != "info"}
-    return report_checks(monitor_checks(superchain, result.ledgers), flagged == {"chain-c"})
+    return report_checks(monitor_checks(superchain, result.ledgers), flagged == {"chain-c", "chain-d"})
 
 
 def report_checks(checks: Iterable[tuple[str, int, int]], models_agree: bool) -> bool:

@@ -11,7 +11,12 @@ Chains take turns among three ways of paying:
   interfaces (no package ships their bytecode);
 - **manual** (chain C): 1.6.0 vault models pay the operator's wallet, which sends the Collective's
   share weekly to the Collective's Safe on L1; on `exit_day` the ProxyAdmin owner points the
-  vaults at the chain's own treasury and the payments stop (an exit).
+  vaults at the chain's own treasury and the payments stop (an exit);
+- **fee-disburser** (chain D, the way Base paid): the real 1.4.1 vaults pay a FeeDisburser (a
+  test-only model of Base's), which pays the Collective's share on L2 and bridges the rest through
+  the real L2StandardBridge; on `exit_day` its code is replaced by one whose "Optimism" wallet is
+  the chain's treasury (Base stopped paying with a code change): its events still say
+  `paidToOptimism`, but the Collective receives nothing.
 
 Each day every vault earns a different, odd amount (the L1 fee vault a varying share), so a
 mistake in classification or rounding shows in the wei. The L2s run with a base fee of 0, so the
@@ -36,7 +41,10 @@ from revshare.model import split
 from revshare.terminal import Log
 
 L1_CHAIN_ID = 900
-KINDS = ("splitter", "fee-splitter", "manual")
+KINDS = ("splitter", "fee-splitter", "manual", "fee-disburser")
+# Where the L2 bridge and messenger of a Base-style chain say their L1 counterparts are (no L1 side runs).
+L1_BRIDGE_STAND_IN = "0x000000000000000000000000000000000000b1d6"
+L1_MESSENGER_STAND_IN = "0x000000000000000000000000000000000000b1d7"
 WITHDRAWAL_NETWORK_L2 = 1
 PAY_EVERY = 7  # the manual chain's operator pays weekly
 SPLITTER_VAULT_ORDER = ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault", "operator_fee_vault")
@@ -70,6 +78,7 @@ class ScriptedChain:
     treasury: str
     operator: str
     splitter: str | None = None
+    disburser: str | None = None
     books: Books = field(init=False)
 
     def __post_init__(self) -> None:
@@ -106,6 +115,8 @@ class Superchain:
                 entry.update(splitters=[chain.splitter], fee_splitter=False)
             elif chain.kind == "manual":
                 entry.update(senders=[chain.operator], fee_splitter=False)
+            elif chain.kind == "fee-disburser":
+                entry.update(fee_disbursers=[chain.disburser], fee_splitter=False)
             entries.append(entry)
         return {
             "collective": {"l1_receivers": [self.collective_l1], "l2_receivers": [self.collective_l2]},
@@ -181,8 +192,10 @@ def build_superchain(network: LocalNetwork, *, exit_day: int = 30, log: Log = la
             _install_model_vaults(node, FEE_SPLITTER, governance)
             node.set_code(FEE_SPLITTER, node.runtime_code("FeeSplitterModel"))
             node.transact(FEE_SPLITTER, "initialize(address)", [calculator], sender=governance)
-        else:
+        elif kind == "manual":
             _install_model_vaults(node, chain.operator, governance)
+        else:
+            chain.disburser = _install_disburser(node, governance, collective_l2, chain.treasury)
         chains.append(chain)
     latest = max(int(node.block()["timestamp"], 16) for node in network)
     return Superchain(network, chains, collective_l1, collective_l2, governance, exit_day, noon_after(latest))
@@ -213,6 +226,22 @@ def _install_splitter(node: LocalChain, governance: str, collective: str, treasu
     deployed = node.deploy("ChainRevenueSplitter", registry, node.chain_id, vaults, DAY, sender=governance)
     if deployed.lower() != splitter.lower():
         raise RuntimeError(f"the splitter landed at {deployed}, its vaults pay {splitter}")
+    return deployed
+
+
+def _install_disburser(node: LocalChain, governance: str, collective: str, treasury: str) -> str:
+    """Base's set-up: the real withdrawal path, the real 1.4.1 vaults paying a FeeDisburser (the
+    operator vault at its default, paying the BaseFeeVault), then the FeeDisburser where they pay."""
+    from revshare.deploying.deploy import create_address
+
+    opstack.install_withdrawal_path(node, L1_BRIDGE_STAND_IN, L1_MESSENGER_STAND_IN, sender=governance)
+    nonce = int(node.request("eth_getTransactionCount", [governance, "latest"]), 16)
+    disburser = create_address(governance, nonce)
+    roles = ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault")
+    opstack.install_legacy_vaults(node, {role: disburser for role in roles})
+    deployed = node.deploy("FeeDisburserModel", collective, treasury, DAY, sender=governance)
+    if deployed.lower() != disburser.lower():
+        raise RuntimeError(f"the FeeDisburser landed at {deployed}, its vaults pay {disburser}")
     return deployed
 
 
@@ -283,6 +312,19 @@ def _day(superchain: Superchain, chain: ScriptedChain, *, day: int, governance: 
         _next_second(node).transact(FEE_SPLITTER, "disburseFees()", sender=governance)
         books.paid += owed
         books.payments += 1
+    elif chain.kind == "fee-disburser":
+        if day == superchain.exit_day:  # the code change: "Optimism" is now the chain's treasury
+            node.set_code(
+                str(chain.disburser),
+                node.runtime_code("FeeDisburserModel", chain.treasury, chain.treasury, DAY),
+            )
+        _next_second(node).transact(
+            str(PREDEPLOY_VAULTS["operator_fee_vault"]), "withdraw()", sender=governance
+        )
+        _next_second(node).transact(str(chain.disburser), "disburseFees()", sender=governance)
+        if day < superchain.exit_day:
+            books.paid += owed
+            books.payments += 1
     else:
         if day == superchain.exit_day:
             for vault in PREDEPLOY_VAULTS.values():

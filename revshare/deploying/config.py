@@ -87,6 +87,8 @@ ZERO_HASH = "0x" + "00" * 32
 DEFAULT_INTERVAL = 24 * 60 * 60
 MAX_INTERVAL = 10 * 365 * 24 * 60 * 60
 MAX_TIMELOCK_DELAY = 30 * 24 * 60 * 60
+
+
 @dataclass(frozen=True)
 class ChainConfig:
     """One member chain."""

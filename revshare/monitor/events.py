@@ -111,12 +111,15 @@ def sources_of(config: MonitorConfig, network: Network) -> list[Source]:
         )
     )
     receivers = l2_receivers(config, chain)
-    if receivers and chain.senders:
+    # ETH into the Collective's Safes on the chain: from its senders (payments by hand), and from
+    # its FeeDisbursers (what confirms their own word for what they paid).
+    payers = (*chain.senders, *chain.fee_disbursers)
+    if receivers and payers:
         found.append(
             Source(
                 "safe",
                 receivers,
-                ((topic_of(SAFE_RECEIVED),), tuple(_topic_address(s) for s in chain.senders)),
+                ((topic_of(SAFE_RECEIVED),), tuple(_topic_address(s) for s in payers)),
                 network.start_block,
             )
         )

@@ -106,6 +106,19 @@ def add_findings(
                     ledger.stop_time,
                 )
             )
+    receivers = l2_receivers(config, chain)
+    if chain.fee_disbursers and not any(data.at_stop.get((r, "code")) for r in receivers):
+        add(
+            Finding(
+                name,
+                "warning",
+                "unconfirmed-payments",
+                "the FeeDisbursers' paidToOptimism is taken at its word: no Collective receiver on "
+                f"{name} has code to confirm it (a Safe emits SafeReceived)",
+                f"block {data.stop}",
+                ledger.stop_time,
+            )
+        )
     if not any(data.at_stop.get((vault, "code")) for vault in map(to_checksum_address, VAULT_NAMES)):
         add(
             Finding(

@@ -26,7 +26,7 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
-from revshare.calendar import period_of
+from revshare.calendar import period_of, utc_date
 from revshare.chain.addresses import ETH_ASSET, FEE_SPLITTER, PREDEPLOY_VAULTS
 from revshare.chain.reader import EventLog
 from revshare.model import split
@@ -358,6 +358,15 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
         {FEE_SPLITTER.lower()} if use_fee_splitter else set()
     )
 
+    # ETH the Collective's Safes on this chain received from each settler, by transaction.
+    received: dict[tuple[str, str], int] = {}
+    for event in events:
+        if event.signature == SIGNATURE[SAFE_RECEIVED] and event.address.lower() in receivers:
+            key = (event.tx_hash, event.args["sender"].lower())
+            received[key] = received.get(key, 0) + int(event.args["value"])
+    confirmable = any(data.at_stop.get((r, "code")) for r in l2_receivers(config, chain))
+    unconfirmed: dict[str, list[tuple[EventLog, int]]] = {}
+
     # Settled batches: what each settler received from the vaults since its previous disbursement.
     unsettled: dict[str, list[Withdrawal]] = {}
     queue = sorted(
@@ -389,19 +398,27 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
             terms_at(chain, event.block, timestamp),
         )
         ledger.batches.append(batch)
-        ledger.payments.append(
-            Payment(
-                chain.name,
-                "L2",
-                item.kind,
-                event.block,
-                timestamp,
-                event.tx_hash,
-                item.settler,
-                item.settler,
-                item.paid,
+        paid = item.paid
+        if item.kind == "fee-disburser" and confirmable:
+            # Its event says what it paid "to Optimism"; what the Collective's Safes received from it
+            # in that transaction is what counts (Base stopped paying with a code change).
+            paid = received.get((event.tx_hash, item.settler.lower()), 0)
+            if paid < item.paid:
+                unconfirmed.setdefault(item.settler, []).append((event, item.paid - paid))
+        if paid:
+            ledger.payments.append(
+                Payment(
+                    chain.name,
+                    "L2",
+                    item.kind,
+                    event.block,
+                    timestamp,
+                    event.tx_hash,
+                    item.settler,
+                    item.settler,
+                    paid,
+                )
             )
-        )
         # A settler's own gross: at least what its vaults paid it (this project's splitter and a
         # FeeDisburser also count other ETH they received); OP's FeeSplitter's is exactly that.
         reported = item.reported_gross
@@ -420,6 +437,20 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
                     timestamp,
                 )
             )
+    for settler, missing in unconfirmed.items():
+        first, last = missing[0][0], missing[-1][0]
+        add_unconfirmed = Finding(
+            chain.name,
+            "warning",
+            "unpaid-disbursements",
+            f"{len(missing)} disbursement(s) of {settler} from {utc_date(data.timestamps[first.block])} to "
+            f"{utc_date(data.timestamps[last.block])} say they paid Optimism "
+            f"{format_eth(sum(m for _, m in missing))} ETH the Collective's receivers never got "
+            f"(first {first.tx_hash}, last {last.tx_hash})",
+            last.tx_hash,
+            data.timestamps[last.block],
+        )
+        ledger.findings.append(add_unconfirmed)
     for (_, terms), members in daily.items():
         last = members[-1]
         ledger.batches.append(_batch(chain, "daily", None, members, last.block, last.timestamp, None, terms))

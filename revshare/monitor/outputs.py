@@ -51,7 +51,8 @@ ASSUMPTIONS = [
     "force at the disbursement; revenue paid elsewhere is owed per UTC day of its withdrawals.",
     "Revenue withdrawn to a settling contract and not yet disbursed is pending, not owed yet.",
     "Paid: the splitter's Collective share (paid or credited to the Collective), the FeeSplitter's "
-    "shares to the Collective's receivers, a FeeDisburser's paidToOptimism, and ETH from the chain's "
+    "shares to the Collective's receivers, a FeeDisburser's paidToOptimism (where the Collective's "
+    "receivers are Safes: only what they received from it in that transaction), and ETH from the chain's "
     "listed senders arriving at the Collective's Safes (SafeReceived) on the chain or on L1.",
     "Not seen: payments to a receiver without code (no event), payments from addresses not listed as "
     "senders, ETH bridged to L1 unless the bridge's L1 sender is listed, and token payments.",

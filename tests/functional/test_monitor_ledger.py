@@ -190,6 +190,7 @@ def test_recipient_moved_off_the_path_and_chain_stops_paying_are_flagged():
 def test_missed_intervals_and_unmatched_payment_and_missing_code():
     logs = Logs().at(1, T0 + 10).at(2, T0 + 5 * DAY)
     logs.withdraw(1, SEQ, 4 * ETH, DISBURSER)
+    logs.emit(1, SAFE_L2, SAFE_RECEIVED, DISBURSER, 2 * ETH)  # the Safe got it, in the same tx
     logs.emit(1, DISBURSER, DISBURSER_FEES_DISBURSED, T0, 2 * ETH, 4 * ETH)  # pays more than owed
     logs.withdraw(2, SEQ, ETH, OPERATOR)
     result = ledger(
@@ -207,3 +208,23 @@ def test_vault_minimum_under_a_settler_is_flagged():
     result = ledger(config(), logs, at_stop=stop)
     kinds = {f.kind for f in result.findings}
     assert {"vault-minimum", "vault-stuck"} <= kinds
+
+
+def test_a_disburser_saying_it_paid_optimism_counts_only_what_the_collective_received():
+    logs = Logs().at(1, T0 + 10).at(2, T0 + DAY + 10)
+    for block in (1, 2):
+        logs.withdraw(block, SEQ, 4 * ETH, DISBURSER)
+        owed = split(4 * ETH, 0).collective
+        if block == 1:
+            logs.emit(block, SAFE_L2, SAFE_RECEIVED, DISBURSER, owed)
+        logs.emit(block, DISBURSER, DISBURSER_FEES_DISBURSED, T0, owed, 4 * ETH)  # block 2: to someone else
+    result = ledger(config(fee_disbursers=[DISBURSER]), logs)
+    assert [p.amount for p in result.payments] == [split(4 * ETH, 0).collective]
+    assert [f.kind for f in result.findings if f.severity == "warning"] == [
+        "unpaid-disbursements",
+        "outstanding",
+    ]
+    # A receiver without code cannot confirm anything: the event is taken at its word.
+    trusted = ledger(config(fee_disbursers=[DISBURSER]), logs, at_stop={(SAFE_L2, "code"): 0})
+    assert [p.amount for p in trusted.payments] == [split(4 * ETH, 0).collective] * 2
+    assert "unconfirmed-payments" in {f.kind for f in trusted.findings}

@@ -1,8 +1,10 @@
-"""The Superchain monitor against a scripted Superchain on four local chains at once (an L1 and
-three OP-mode L2s): chain A pays through this project's splitter over the real 1.4.1 fee vaults,
+"""The Superchain monitor against a scripted Superchain on five local chains at once (an L1 and
+four OP-mode L2s): chain A pays through this project's splitter over the real 1.4.1 fee vaults,
 chain B through OP's FeeSplitter (model) over 1.6.0 vault models, chain C by hand from its
-operator's wallet to the Collective's Safe on L1, until it points its vaults at its own treasury.
-The monitor's figures must equal the script's books to the wei, and only chain C is flagged."""
+operator's wallet to the Collective's Safe on L1 until it points its vaults at its own treasury,
+chain D through a Base-style FeeDisburser (model) over the real vaults and bridge until a code
+change sends the "Optimism" share to its treasury. The monitor's figures must equal the script's
+books to the wei, and only chains C and D are flagged."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ EXIT_DAY = 30
 
 @pytest.fixture(scope="module")
 def superchain():
-    with local_network(3) as network:
+    with local_network(4) as network:
         scripted = build_superchain(network, exit_day=EXIT_DAY)
         run_days(scripted, DAYS)
         yield scripted
@@ -53,19 +55,26 @@ def test_figures_equal_the_script_to_the_wei(superchain, tmp_path: Path):
     result = run_monitor(parse_monitor_config(superchain.config()), tmp_path, write=False)
     assert {x.chain.name: figures(x) for x in result.ledgers} == books(superchain)
     by_name = {x.chain.name: x for x in result.ledgers}
-    assert [len(by_name[n].payments) for n in ("chain-a", "chain-b", "chain-c")] == [
-        superchain.books[n].payments for n in ("chain-a", "chain-b", "chain-c")
-    ]
+    names = ("chain-a", "chain-b", "chain-c", "chain-d")
+    assert [len(by_name[n].payments) for n in names] == [superchain.books[n].payments for n in names]
     assert by_name["chain-c"].balance == superchain.books["chain-c"].unpaid > 0
     assert {p.source for p in by_name["chain-a"].payments} == {"splitter"}
     assert {p.source for p in by_name["chain-b"].payments} == {"fee-splitter"}
     assert {(p.source, p.where) for p in by_name["chain-c"].payments} == {("manual", "L1")}
+    assert {p.source for p in by_name["chain-d"].payments} == {"fee-disburser"}
+    assert max(p.timestamp for p in by_name["chain-d"].payments) < superchain.start_time + EXIT_DAY * 86_400
 
 
-def test_only_chain_c_is_flagged_with_evidence(superchain, tmp_path: Path):
+def test_only_the_chains_that_stopped_sharing_are_flagged_with_evidence(superchain, tmp_path: Path):
     result = run_monitor(parse_monitor_config(superchain.config()), tmp_path, write=False)
     flagged = {f.chain for f in result.findings if f.severity in ("error", "warning")}
-    assert flagged == {"chain-c"}
+    assert flagged == {"chain-c", "chain-d"}
+    kinds_d = {f.kind: f for f in result.findings if f.chain == "chain-d"}
+    assert set(kinds_d) == {"unpaid-disbursements", "stopped-paying", "outstanding"}
+    unpaid = kinds_d["unpaid-disbursements"]
+    assert unpaid.message.startswith(f"{DAYS - EXIT_DAY} disbursement(s)") and unpaid.evidence.startswith(
+        "0x"
+    )
     kinds = [f.kind for f in result.findings if f.chain == "chain-c"]
     assert kinds.count("recipient-moved") == 4  # each vault, each with the tx that moved it
     assert {"stopped-paying", "outstanding"} <= set(kinds)
