@@ -78,6 +78,7 @@ class ScriptedChain:
     treasury: str
     operator: str
     splitter: str | None = None
+    registry: str | None = None  # the splitter's ChainRegistry
     disburser: str | None = None
     books: Books = field(init=False)
 
@@ -184,7 +185,9 @@ def build_superchain(network: LocalNetwork, *, exit_day: int = 30, log: Log = la
         opstack.install_proxy_admin(node, governance)
         log(f"{name} ({node.chain_id}): pays by {kind}")
         if kind == "splitter":
-            chain.splitter = _install_splitter(node, governance, collective_l2, chain.treasury)
+            chain.registry, chain.splitter = _install_splitter(
+                node, governance, collective_l2, chain.treasury
+            )
         elif kind == "fee-splitter":
             calculator = node.deploy(
                 "SuperchainSharesCalculatorModel", collective_l2, chain.treasury, sender=governance
@@ -207,9 +210,9 @@ def _operator_address(index: int) -> str:
     return to_checksum_address(keccak(text=f"operator of chain {index}")[12:])
 
 
-def _install_splitter(node: LocalChain, governance: str, collective: str, treasury: str) -> str:
+def _install_splitter(node: LocalChain, governance: str, collective: str, treasury: str) -> tuple[str, str]:
     """A registry with the chain, the real 1.4.1 vaults paying the splitter, then the splitter
-    (deployed where the vaults, whose recipient is immutable, already pay)."""
+    (deployed where the vaults, whose recipient is immutable, already pay); (registry, splitter)."""
     registry = node.deploy("ChainRegistry", governance, collective, ZERO_ADDRESS, sender=governance)
     node.transact(
         registry,
@@ -226,7 +229,7 @@ def _install_splitter(node: LocalChain, governance: str, collective: str, treasu
     deployed = node.deploy("ChainRevenueSplitter", registry, node.chain_id, vaults, DAY, sender=governance)
     if deployed.lower() != splitter.lower():
         raise RuntimeError(f"the splitter landed at {deployed}, its vaults pay {splitter}")
-    return deployed
+    return registry, deployed
 
 
 def _install_disburser(node: LocalChain, governance: str, collective: str, treasury: str) -> str:
