@@ -10,6 +10,7 @@ that holds it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
@@ -18,6 +19,7 @@ from pydantic_core import ErrorDetails
 
 from revshare.model import BPS_DENOMINATOR
 from revshare.values import parse_address, quoted
+from revshare.yaml_file import StrictYamlError, load_yaml_file
 
 # An error report lists at most this many problems, each cut to this many characters.
 MAX_PROBLEMS_SHOWN = 25
@@ -169,3 +171,13 @@ def validate_file(
         errors = [e for e in exc.errors() if e["type"] != "default_factory_not_called"]
         problems = _Problems(root, mappings)
         raise ConfigError(source, [problems.line(error) for error in errors]) from None
+
+
+def read_config_file(path: Path) -> Any:
+    """A config file's YAML (strict: no duplicate keys, no aliases), or a ConfigError naming it."""
+    if not path.is_file():
+        raise ConfigError(str(path), ["file not found"])
+    try:
+        return load_yaml_file(path)
+    except StrictYamlError as exc:
+        raise ConfigError(str(path), [str(exc)]) from None

@@ -1,10 +1,14 @@
-"""Plain-text tables and amount formatting for terminal output and text files."""
+"""Tables and amount formatting: plain text for terminal output and text files, and the same
+tables as HTML for the report's and the monitor's self-contained pages."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from html import escape
 from io import StringIO
+from pathlib import Path
 
 from rich.box import Box
 from rich.console import Console
@@ -68,3 +72,34 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, foote
     console = Console(file=out, width=1_000_000, force_terminal=False, force_jupyter=False, color_system=None)
     console.print(table, markup=False, emoji=False, highlight=False)
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines())
+
+
+# ---------------------------------------------------------------- HTML
+# The style both pages share; each adds its own classes.
+PAGE_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.88rem; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; }
+th:first-child, td.text { text-align: left; }
+img { max-width: 100%; border: 1px solid #eee; }
+"""
+
+
+def html_cell(text: str) -> str:
+    """A table cell: numbers right-aligned, text left-aligned, always escaped."""
+    numeric = text.replace(",", "").replace(".", "").replace("%", "").lstrip("-").isdigit()
+    return f"<td>{escape(text)}</td>" if numeric else f'<td class="text">{escape(text)}</td>'
+
+
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], table_id: str = "") -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(html_cell(c) for c in row) + "</tr>" for row in rows)
+    ident = f' id="{escape(table_id)}"' if table_id else ""
+    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def html_image(path: Path, alt: str) -> str:
+    """A PNG embedded as a data URI (the page needs nothing else to show it)."""
+    data = base64.b64encode(path.read_bytes()).decode()
+    return f'<p><img alt="{escape(alt)}" src="data:image/png;base64,{data}"></p>'

@@ -63,7 +63,8 @@ class _EventSpec:
     data: tuple[tuple[str, str], ...]
 
 
-def _split_top_level(text: str) -> list[str]:
+def split_top_level(text: str) -> list[str]:
+    """``address,(uint256,bytes)[] x,bool`` -> its comma-separated parts outside parentheses."""
     parts, depth, current = [], 0, ""
     for char in text:
         if char == "," and depth == 0:
@@ -87,7 +88,7 @@ def event_abi(declaration: str) -> SimpleNamespace:
     """
     name, _, rest = declaration.strip().partition("(")
     inputs = []
-    for position, part in enumerate(_split_top_level(rest.rstrip()[:-1])):
+    for position, part in enumerate(split_top_level(rest.rstrip()[:-1])):
         words = part.rsplit(None, 2) if not part.startswith("(") else [*part.rsplit(None, 1)]
         kind = words[0]
         indexed = "indexed" in words[1:]
@@ -269,6 +270,18 @@ class ChainReader:
         """A view returning one uint256; 0 where there is no contract yet (before deployment)."""
         raw = self.call(to, signature, arg_types, args, block)
         return int.from_bytes(raw[:32], "big") if raw else 0
+
+    def first_word(self, to: str, getters: Sequence[str], block: int) -> int | None:
+        """The first of argument-less ``getters`` that answers with at least one word, as an
+        integer; None when none does (no such function, or no contract)."""
+        for getter in getters:
+            try:
+                raw = self.call(to, getter, [], [], block)
+            except CallReverted:
+                continue
+            if len(raw) >= 32:
+                return int.from_bytes(raw[:32], "big")
+        return None
 
     def call_address(self, to: str, signature: str, block: int) -> str:
         raw = self.call(to, signature, [], [], block)

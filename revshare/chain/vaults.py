@@ -10,12 +10,14 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
-from revshare.chain.reader import CallReverted, ChainReader, provider_word
+from revshare.chain.reader import ChainReader, provider_word
 from revshare.terminal import Log, exact_eth
 
-# Vaults from 1.5.0 answer the lower-case getter (the stored value); older ones only the
-# upper-case one (see DESIGN.md, "Fee vaults").
+# Vaults from 1.5.0 answer the lower-case getters (the stored values); older ones only the
+# upper-case ones (see DESIGN.md, "Fee vaults").
 MINIMUM_GETTERS = ("minWithdrawalAmount()", "MIN_WITHDRAWAL_AMOUNT()")
+RECIPIENT_GETTERS = ("recipient()", "RECIPIENT()")
+NETWORK_GETTERS = ("withdrawalNetwork()", "WITHDRAWAL_NETWORK()")
 
 
 def read_minimum(provider: Any, address: str) -> int | None:
@@ -29,14 +31,7 @@ def read_minimum(provider: Any, address: str) -> int | None:
 
 def minimum_at_block(reader: ChainReader, vault: str, block: int) -> int | None:
     """`read_minimum` at a past block through a `ChainReader`: None when it answers neither getter."""
-    for getter in MINIMUM_GETTERS:
-        try:
-            raw = reader.call(vault, getter, [], [], block)
-        except CallReverted:
-            continue
-        if len(raw) >= 32:
-            return int.from_bytes(raw[:32], "big")
-    return None
+    return reader.first_word(vault, MINIMUM_GETTERS, block)
 
 
 def vault_findings(provider: Any, vaults: dict[str, str | None], network: str) -> list[str]:

@@ -38,6 +38,7 @@ import eth_abi
 from eth_utils import keccak, to_checksum_address
 
 from revshare.artifacts import contract_type
+from revshare.chain.reader import split_top_level
 from revshare.chain.rpc import HttpJsonRpc, NodeError, one_line
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -94,17 +95,7 @@ def _free_port() -> int:
 
 def _split_types(text: str) -> list[str]:
     """`address,(uint256,bytes)[],bool` -> its top-level types (names after a type dropped)."""
-    parts, depth, current = [], 0, ""
-    for char in text:
-        if char == "," and depth == 0:
-            parts.append(current)
-            current = ""
-            continue
-        depth += (char == "(") - (char == ")")
-        current += char
-    if current.strip():
-        parts.append(current)
-    return [part.split()[0] for part in (p.strip() for p in parts) if part]
+    return [part.split()[0] for part in split_top_level(text) if part]
 
 
 def _closing(text: str, start: int) -> int:

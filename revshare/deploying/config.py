@@ -75,13 +75,13 @@ from revshare.config_models import (
     ConfigError,
     StrictModel,
     list_of,
+    read_config_file,
     validate_file,
     whole_number,
 )
 from revshare.config_models import name as _name
 from revshare.model import DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
 from revshare.values import parse_address, parse_amount, parse_chain_id, parse_hash32, quoted
-from revshare.yaml_file import StrictYamlError, load_yaml_file
 
 ZERO_HASH = "0x" + "00" * 32
 DEFAULT_INTERVAL = 24 * 60 * 60
@@ -367,10 +367,4 @@ def parse_config(data: Any, *, source: str = "<config>", base_dir: Path | None =
 def load_config(path: str | Path) -> DeployConfig:
     """Read and validate a YAML deployment config."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(str(path), ["file not found"])
-    try:
-        data = load_yaml_file(path)
-    except StrictYamlError as exc:
-        raise ConfigError(str(path), [str(exc)]) from None
-    return parse_config(data, source=str(path), base_dir=path.parent)
+    return parse_config(read_config_file(path), source=str(path), base_dir=path.parent)

@@ -49,12 +49,12 @@ from revshare.config_models import (
     Name,
     StrictModel,
     list_of,
+    read_config_file,
     validate_file,
     whole_number,
 )
 from revshare.model import DEFAULT_GROSS_BPS, DEFAULT_NET_BPS
 from revshare.values import parse_chain_id, quoted
-from revshare.yaml_file import StrictYamlError, load_yaml_file
 
 MAX_BLOCK = 2**63 - 1
 MAX_INTERVAL = 366 * 86_400
@@ -354,13 +354,7 @@ def parse_monitor_config(data: Any, *, source: str = "<config>") -> MonitorConfi
 def load_monitor_config(path: str | Path) -> MonitorConfig:
     """Read and validate a monitor config file."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(str(path), ["file not found"])
-    try:
-        data = load_yaml_file(path)
-    except StrictYamlError as exc:
-        raise ConfigError(str(path), [str(exc)]) from None
-    return parse_monitor_config(data, source=str(path))
+    return parse_monitor_config(read_config_file(path), source=str(path))
 
 
 Kind = Literal["l1", "l2"]

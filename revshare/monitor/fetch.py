@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS
-from revshare.chain.reader import CallReverted, ChainReader, ReadError
+from revshare.chain.reader import ChainReader, ReadError
 from revshare.chain.rpc import HttpJsonRpc
+from revshare.chain.vaults import MINIMUM_GETTERS, NETWORK_GETTERS, RECIPIENT_GETTERS
 from revshare.monitor.config import MonitorConfig, Network, WatchedChain
 from revshare.monitor.events import chain_contracts, l2_receivers, sources_of
 from revshare.monitor.store import Store, StoreError
@@ -27,11 +28,6 @@ from revshare.monitor.store import Store, StoreError
 # Called as pages are stored: (network name, blocks done, blocks in all).
 Progress = Callable[[str, int, int], None]
 BLOCK_TAGS = ("latest", "safe", "finalized")
-
-# Vault getters, stored value first (1.5.0+), then the legacy upper-case ones.
-RECIPIENT_GETTERS = ("recipient()", "RECIPIENT()")
-MINIMUM_GETTERS = ("minWithdrawalAmount()", "MIN_WITHDRAWAL_AMOUNT()")
-NETWORK_GETTERS = ("withdrawalNetwork()", "WITHDRAWAL_NETWORK()")
 
 
 class FetchError(RuntimeError):
@@ -108,17 +104,6 @@ def _page_timestamps(
     return found, asked
 
 
-def _word(reader: ChainReader, address: str, getters: tuple[str, ...], block: int) -> int | None:
-    for getter in getters:
-        try:
-            raw = reader.call(address, getter, [], [], block)
-        except CallReverted:
-            continue
-        if len(raw) >= 32:
-            return int.from_bytes(raw[:32], "big")
-    return None
-
-
 def take_snapshot(
     reader: ChainReader, config: MonitorConfig, network: Network, block: int
 ) -> dict[tuple[str, str], Any]:
@@ -137,28 +122,28 @@ def take_snapshot(
         if not values[(vault, "code")]:
             continue
         values[(vault, "balance")] = reader.balance(vault, block)
-        recipient = _word(reader, vault, RECIPIENT_GETTERS, block)
+        recipient = reader.first_word(vault, RECIPIENT_GETTERS, block)
         values[(vault, "recipient")] = (
             None if recipient is None else "0x" + recipient.to_bytes(32, "big")[12:].hex()
         )
-        values[(vault, "minimum")] = _word(reader, vault, MINIMUM_GETTERS, block)
-        values[(vault, "network")] = _word(reader, vault, NETWORK_GETTERS, block)
-        values[(vault, "total_processed")] = _word(reader, vault, ("totalProcessed()",), block)
+        values[(vault, "minimum")] = reader.first_word(vault, MINIMUM_GETTERS, block)
+        values[(vault, "network")] = reader.first_word(vault, NETWORK_GETTERS, block)
+        values[(vault, "total_processed")] = reader.first_word(vault, ("totalProcessed()",), block)
     if values.get((FEE_SPLITTER, "code")):
-        values[(FEE_SPLITTER, "interval")] = _word(
-            reader, FEE_SPLITTER, ("feeDisbursementInterval()",), block
+        values[(FEE_SPLITTER, "interval")] = reader.first_word(
+            FEE_SPLITTER, ("feeDisbursementInterval()",), block
         )
-        values[(FEE_SPLITTER, "last_disbursement")] = _word(
-            reader, FEE_SPLITTER, ("lastDisbursementTime()",), block
+        values[(FEE_SPLITTER, "last_disbursement")] = reader.first_word(
+            FEE_SPLITTER, ("lastDisbursementTime()",), block
         )
         values[(FEE_SPLITTER, "balance")] = reader.balance(FEE_SPLITTER, block)
     for splitter in chain.splitters:
         if values[(splitter, "code")]:
-            values[(splitter, "interval")] = _word(reader, splitter, ("DISBURSEMENT_INTERVAL()",), block)
+            values[(splitter, "interval")] = reader.first_word(splitter, ("DISBURSEMENT_INTERVAL()",), block)
     for disburser in chain.fee_disbursers:
         if values[(disburser, "code")]:
-            values[(disburser, "interval")] = _word(
-                reader, disburser, ("FEE_DISBURSEMENT_INTERVAL()", "feeDisbursementInterval()"), block
+            values[(disburser, "interval")] = reader.first_word(
+                disburser, ("FEE_DISBURSEMENT_INTERVAL()", "feeDisbursementInterval()"), block
             )
             values[(disburser, "balance")] = reader.balance(disburser, block)
     return values

@@ -7,7 +7,6 @@ never leaves half a set of outputs over a good one; the store beside them is not
 
 from __future__ import annotations
 
-import base64
 import csv
 import json
 import shutil
@@ -20,7 +19,7 @@ from typing import Any
 from revshare.calendar import PERIODS, utc_date
 from revshare.monitor.ledger import ChainLedger
 from revshare.monitor.run import MonitorResult, PeriodRow
-from revshare.terminal import WEI_PER_ETH, format_eth, render_table
+from revshare.terminal import PAGE_STYLE, WEI_PER_ETH, format_eth, html_image, html_table, render_table
 
 SUMMARY_TXT = "summary.txt"
 CHART_PNG = "owed-vs-paid.png"
@@ -267,31 +266,16 @@ def _draw_chart(result: MonitorResult, path: Path) -> None:
     plt.close(figure)
 
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.85rem; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; }
-th:first-child, td.text { text-align: left; }
+STYLE = (
+    PAGE_STYLE
+    + """
 .error { color: #b00020; font-weight: 600; } .warning { color: #8a5a00; } .info { color: #555; }
-img { max-width: 100%; border: 1px solid #eee; } code { font-size: 0.8rem; }
+code { font-size: 0.8rem; }
 """
-
-
-def _cell(text: str) -> str:
-    numeric = text.replace(",", "").replace(".", "").replace("-", "").isdigit()
-    return f"<td>{escape(text)}</td>" if numeric else f'<td class="text">{escape(text)}</td>'
-
-
-def _table(headers: list[str], rows: list[list[str]], table_id: str = "") -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
-    ident = f' id="{table_id}"' if table_id else ""
-    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+)
 
 
 def render_html(result: MonitorResult, period: str, chart: Path) -> str:
-    image = base64.b64encode(chart.read_bytes()).decode()
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8"><title>Superchain revenue-share monitor</title>',
@@ -299,10 +283,12 @@ def render_html(result: MonitorResult, period: str, chart: Path) -> str:
         "<h1>Superchain revenue-share monitor</h1>",
         "<p>What each chain owed the Optimism Collective and what it paid, read from the chains. Amounts in "
         "ETH; the CSV and JSON files beside this page hold every figure in wei.</p>",
-        _table(CHAIN_HEADERS, [chain_cells(x) for x in result.ledgers] + [_total_cells(result)], "chains"),
-        f'<p><img alt="owed vs paid" src="data:image/png;base64,{image}"></p>',
+        html_table(
+            CHAIN_HEADERS, [chain_cells(x) for x in result.ledgers] + [_total_cells(result)], "chains"
+        ),
+        html_image(chart, "owed to the Collective vs paid"),
         f"<h2>Per {escape(period)}</h2>",
-        _table(PERIOD_HEADERS, [period_cells(r) for r in result.periods(period)], "periods"),
+        html_table(PERIOD_HEADERS, [period_cells(r) for r in result.periods(period)], "periods"),
         "<h2>Findings</h2>",
     ]
     findings = result.findings
@@ -320,7 +306,7 @@ def render_html(result: MonitorResult, period: str, chart: Path) -> str:
     parts.append("<h2>Payments</h2>")
     payments = [p for x in result.ledgers for p in x.payments]
     parts.append(
-        _table(
+        html_table(
             ["chain", "when", "where", "source", "amount", "tx"],
             [
                 [p.chain, utc_date(p.timestamp), p.where, p.source, format_eth(p.amount), p.tx_hash]

@@ -3,40 +3,21 @@ is inline, so the file opens from disk in any browser with no server and nothing
 
 from __future__ import annotations
 
-import base64
 from html import escape
 from pathlib import Path
 
 from revshare.report.document import Report, amount, asset_name, describe
 from revshare.report.text import PERIOD_HEADERS, SOURCE_HEADERS, period_cells, source_rows
+from revshare.terminal import PAGE_STYLE, html_image, html_table
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; }
-th:first-child, td.text { text-align: left; }
+STYLE = (
+    PAGE_STYLE
+    + """
 .verdict { padding: 0.6rem 1rem; border-radius: 4px; font-weight: 600; }
 .ok { background: #e6f4ea; } .gap { background: #fde7e9; }
 .unexplained { color: #b00020; font-weight: 600; } .pending { color: #8a5a00; }
-img { max-width: 100%; border: 1px solid #eee; }
 """
-
-
-def _cell(text: str) -> str:
-    numeric = text.replace(",", "").replace(".", "").replace("%", "").isdigit()
-    return f"<td>{escape(text)}</td>" if numeric else f'<td class="text">{escape(text)}</td>'
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _image(path: Path, alt: str) -> str:
-    data = base64.b64encode(path.read_bytes()).decode()
-    return f'<p><img alt="{escape(alt)}" src="data:image/png;base64,{data}"></p>'
+)
 
 
 def render_html(report: Report, charts: list[Path]) -> str:
@@ -51,18 +32,18 @@ def render_html(report: Report, charts: list[Path]) -> str:
         f'<p class="verdict {"ok" if report.ok else "gap"}" id="verdict">{escape(report.verdict())}</p>',
     ]
     for chart in charts:
-        parts.append(_image(chart, chart.stem.replace("-", " ")))
+        parts.append(html_image(chart, chart.stem.replace("-", " ")))
     periods = report.periods()
     for chain_id, summary in sorted(report.analysis.chains.items()):
         parts.append(f"<h2>{escape(summary.name or 'chain')} (chain {chain_id})</h2>")
         parts.append(f"<p>Splitter <code>{escape(summary.splitter)}</code>, per {escape(report.period)}.</p>")
         for asset in sorted({r.asset for r in periods if r.chain_id == chain_id}):
             rows = [period_cells(r) for r in periods if (r.chain_id, r.asset) == (chain_id, asset)]
-            parts.append(f"<p>{escape(asset_name(asset))}</p>" + _table(PERIOD_HEADERS, rows))
+            parts.append(f"<p>{escape(asset_name(asset))}</p>" + html_table(PERIOD_HEADERS, rows))
     sources = source_rows(report)
     if sources:
         parts.append("<h2>ETH disbursed by source</h2><p>Share of gross in brackets.</p>")
-        parts.append(_table(SOURCE_HEADERS, sources))
+        parts.append(html_table(SOURCE_HEADERS, sources))
     rows = [
         [str(r.chain_id), str(r.disbursement_id), str(r.block), r.tx_hash[:12] + "…"]
         + [amount(r.asset, v) for v in (r.gross, r.l1_cost, r.collective, r.chain)]
@@ -71,7 +52,7 @@ def render_html(report: Report, charts: list[Path]) -> str:
     ]
     parts.append("<h2>Disbursements</h2>")
     parts.append(
-        _table(
+        html_table(
             [
                 "chain",
                 "#",
@@ -89,7 +70,7 @@ def render_html(report: Report, charts: list[Path]) -> str:
     )
     parts.append("<h2>Reconciliation</h2>")
     parts.append(
-        _table(
+        html_table(
             ["chain", "check", "left", "right", "result"],
             [
                 [str(c.chain_id), c.label, str(c.left), str(c.right), "ok" if c.ok else "GAP"]
