@@ -15,6 +15,8 @@ from revshare.calendar import DAY, utc_date
 from revshare.chain.addresses import FEE_SPLITTER
 from revshare.monitor.config import MonitorConfig, WatchedChain
 from revshare.monitor.events import (
+    CALCULATOR_UPDATED,
+    INTERVAL_UPDATED,
     MINIMUM_UPDATED,
     NETWORK_UPDATED,
     RECIPIENT_UPDATED,
@@ -193,6 +195,22 @@ def add_findings(
                     ledger.stop_time,
                 )
             )
+
+    # The FeeSplitter's calculator decides who gets what: each change is worth a look.
+    for event in ledger.config_changes:
+        if not same_address(event.address, FEE_SPLITTER):
+            continue
+        when = data.timestamps[event.block]
+        if event.signature == SIGNATURE[CALCULATOR_UPDATED]:
+            old, new = event.args["oldSharesCalculator"], event.args["newSharesCalculator"]
+            message = f"the FeeSplitter's shares calculator changed from {old} to {new}"
+            add(Finding(name, "warning", "calculator-changed", message, event.tx_hash, when))
+        elif event.signature == SIGNATURE[INTERVAL_UPDATED]:
+            old, new = event.args["oldFeeDisbursementInterval"], event.args["newFeeDisbursementInterval"]
+            message = (
+                f"the FeeSplitter's disbursement interval changed from {old / DAY:g} to {new / DAY:g} days"
+            )
+            add(Finding(name, "info", "interval-changed", message, event.tx_hash, when))
 
     # Announced changes of a vault's minimum and withdrawal network (1.6.0+ vaults).
     for event in ledger.config_changes:

@@ -228,3 +228,17 @@ def test_a_disburser_saying_it_paid_optimism_counts_only_what_the_collective_rec
     trusted = ledger(config(fee_disbursers=[DISBURSER]), logs, at_stop={(SAFE_L2, "code"): 0})
     assert [p.amount for p in trusted.payments] == [split(4 * ETH, 0).collective] * 2
     assert "unconfirmed-payments" in {f.kind for f in trusted.findings}
+
+
+def test_a_fee_splitter_calculator_change_is_a_finding_with_its_tx():
+    from revshare.monitor.events import CALCULATOR_UPDATED, INTERVAL_UPDATED
+
+    logs = Logs().at(1, T0 + 10)
+    logs.emit(1, FEE_SPLITTER, CALCULATOR_UPDATED, SPLITTER, DISBURSER, tx="0x" + "ca" * 32)
+    logs.emit(1, FEE_SPLITTER, INTERVAL_UPDATED, DAY, 7 * DAY, tx="0x" + "cb" * 32)
+    found = {f.kind: f for f in ledger(config(), logs).findings}
+    assert (
+        found["calculator-changed"].evidence == "0x" + "ca" * 32
+        and DISBURSER in found["calculator-changed"].message
+    )
+    assert found["interval-changed"].message.endswith("from 1 to 7 days")

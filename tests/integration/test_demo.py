@@ -49,7 +49,9 @@ def test_demo_reconciles(tmp_path: Path, accounts, project):
 
 
 def test_ape_run_demo(tmp_path: Path):
-    result = ape_run("demo", "--days", "3", "--report-dir", str(tmp_path / "report"))
+    result = ape_run(
+        "demo", "--days", "3", "--report-dir", str(tmp_path / "report"), "--superchain-days", "31"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     # It ends with the transparency report, read back from the chain's events.
     assert "Transparency report" in result.stdout
@@ -62,8 +64,13 @@ def test_ape_run_demo(tmp_path: Path):
     assert "on L1) (L1 via L2ToL1MessagePasser)" in result.stdout  # the operator's fee claim
     assert "2.5% of gross" in result.stdout
     assert "15% of net" in result.stdout
-    assert result.stdout.count("[ok]") == 10  # five checks per part
+    # Five checks per part, then the monitor's four figures for each of four chains.
+    assert result.stdout.count("[ok]") == 5 + 5 + 16
     assert "MISMATCH" not in result.stdout
+    # It ends with the Superchain monitor over its own local chains.
+    assert "Superchain monitor: an L1 and four OP chains, 31 scripted days" in result.stdout
+    assert "[ok] chain-d paid: monitor = script" in result.stdout
+    assert (tmp_path / "monitor" / "index.html").exists()
 
 
 def test_shared_sequencer_demo_reconciles(tmp_path: Path, accounts, project):

@@ -191,6 +191,12 @@ def test_missing_config_file(tmp_path):
     assert "file not found" in result.stderr
 
 
-def test_example_configs_are_valid():
+def test_example_configs_are_valid(monkeypatch):
     for path in sorted((ROOT / "config").glob("*.yaml")):
         load_config(path)
+    from revshare.monitor.config import load_monitor_config
+
+    for name in ("L1_RPC", "OP_RPC", "CHAIN_RPC"):
+        monkeypatch.setenv(name, "https://node.example/v2/KEY")
+    monitor = load_monitor_config(ROOT / "config" / "monitor" / "superchain.example.yaml")
+    assert [c.chain_id for c in monitor.chains] == [10, 8453]

@@ -284,3 +284,17 @@ def test_terms_from_the_registry_follow_its_changes(tmp_path: Path):
     assert [(b.gross_bps, b.net_bps) for b in ledger.batches] == [(250, 1500)] * 2 + [(500, 2000)] * 2
     assert all(b.owed == split(b.gross, b.l1_cost, b.gross_bps, b.net_bps).collective for b in ledger.batches)
     assert ledger.owed == ledger.paid > scripted.books["chain-a"].owed  # the splitter paid the new terms
+
+
+def test_ape_run_monitor_as_the_readme_says(superchain, tmp_path: Path):
+    config = tmp_path / "superchain.yaml"
+    config.write_text(json.dumps(superchain.config()))
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        ["ape", "run", "monitor", "--config", str(config), "--out", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == FINDINGS_EXIT, done.stderr[-2000:]
+    assert "Superchain" in done.stdout and "chain-d" in done.stdout and (out / "index.html").is_file()
+    assert "Traceback" not in done.stderr
