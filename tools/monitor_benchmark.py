@@ -18,7 +18,8 @@ import click
 
 from revshare.demo.superchain import build_superchain, local_network, monitor_checks, run_days
 from revshare.monitor.config import parse_monitor_config
-from revshare.monitor.run import MonitorResult, run_monitor
+from revshare.monitor.result import MonitorResult
+from revshare.monitor.run import run_monitor
 from revshare.terminal import Log, render_table
 
 

@@ -6,6 +6,7 @@ FeeSplitter, Base-style FeeDisbursers, payments into the Collective's Safes on L
     result = run_monitor("superchain.yaml", out="reports/monitor")
 """
 
-from revshare.monitor.run import MonitorResult, run_monitor
+from revshare.monitor.result import MonitorResult
+from revshare.monitor.run import run_monitor
 
 __all__ = ["MonitorResult", "run_monitor"]

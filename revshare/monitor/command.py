@@ -21,7 +21,8 @@ from revshare.config_models import ConfigError
 from revshare.monitor.config import MonitorConfig, load_monitor_config
 from revshare.monitor.fetch import BLOCK_TAGS, FetchError
 from revshare.monitor.outputs import render_text
-from revshare.monitor.run import MonitorResult, run_monitor
+from revshare.monitor.result import MonitorResult
+from revshare.monitor.run import run_monitor
 
 FINDINGS_EXIT = 3
 

@@ -23,7 +23,7 @@ from revshare.monitor.events import (
     SIGNATURE,
     l2_receivers,
 )
-from revshare.monitor.ledger import (
+from revshare.monitor.records import (
     NETWORKS,
     VAULT_NAMES,
     ChainData,

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from revshare.calendar import PERIODS, utc_date
-from revshare.monitor.ledger import ChainLedger
-from revshare.monitor.run import MonitorResult, PeriodRow
+from revshare.monitor.records import ChainLedger
+from revshare.monitor.result import MonitorResult, PeriodRow
 from revshare.terminal import PAGE_STYLE, WEI_PER_ETH, format_eth, html_image, html_table, render_table
 
 SUMMARY_TXT = "summary.txt"

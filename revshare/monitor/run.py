@@ -1,103 +1,30 @@
-"""One monitor run: read every network into the store, analyse each chain, write the outputs.
+"""One monitor run: read every network into the store, analyse each chain, write the outputs::
 
-from revshare.monitor import run_monitor
-result = run_monitor("superchain.yaml", out="reports/monitor")
-for ledger in result.ledgers:
-    print(ledger.chain.name, ledger.owed, ledger.paid, ledger.balance)
+    from revshare.monitor import run_monitor
+    result = run_monitor("superchain.yaml", out="reports/monitor")
+    for ledger in result.ledgers:
+        print(ledger.chain.name, ledger.owed, ledger.paid, ledger.balance)
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from revshare.calendar import DAY, period_of
 from revshare.chain.reader import ChainReader
 from revshare.chain.registry import registry_at_block
 from revshare.chain.rpc import HttpJsonRpc
 from revshare.monitor.config import MonitorConfig, Terms, WatchedChain, load_monitor_config
 from revshare.monitor.fetch import Fetched, Progress, before, fetch_all
-from revshare.monitor.ledger import ChainData, ChainLedger, Finding, analyse_chain, decode_logs
+from revshare.monitor.ledger import analyse_chain
+from revshare.monitor.records import ChainData, ChainLedger, TermsAt, decode_logs
+from revshare.monitor.result import MonitorResult
 from revshare.monitor.store import Store
 
 STORE_NAME = "monitor.sqlite"
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-@dataclass(frozen=True)
-class PeriodRow:
-    chain: str
-    period: str
-    gross: int
-    l1_cost: int
-    owed: int
-    paid: int
-    cumulative_owed: int
-    cumulative_paid: int
-
-    @property
-    def net(self) -> int:
-        return max(self.gross - self.l1_cost, 0)
-
-    @property
-    def balance(self) -> int:
-        return self.cumulative_owed - self.cumulative_paid
-
-
-@dataclass
-class MonitorResult:
-    config: MonitorConfig
-    ledgers: list[ChainLedger]
-    fetched: Fetched
-    store: Path
-    seconds: float
-    files: list[Path] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds of reading, analysis, writing
-
-    @property
-    def findings(self) -> list[Finding]:
-        found = [f for ledger in self.ledgers for f in ledger.findings]
-        return sorted(found, key=lambda f: (SEVERITY_ORDER[f.severity], f.chain, f.timestamp))
-
-    @property
-    def span_days(self) -> float:
-        if not self.ledgers:
-            return 0.0
-        start = min(ledger.start_time for ledger in self.ledgers)
-        stop = max(ledger.stop_time for ledger in self.ledgers)
-        return (stop - start) / DAY
-
-    def default_period(self) -> str:
-        """Daily for up to a month, weekly for up to a year and a half, monthly beyond."""
-        days = self.span_days
-        return "day" if days <= 31 else "week" if days <= 550 else "month"
-
-    def periods(self, period: str) -> list[PeriodRow]:
-        """One row per chain and period with revenue, owed or paid, with running totals."""
-        rows: list[PeriodRow] = []
-        for ledger in self.ledgers:
-            buckets: dict[str, list[int]] = {}
-            for w in ledger.revenue:
-                bucket = buckets.setdefault(period_of(w.timestamp, period), [0, 0, 0, 0])
-                bucket[0] += w.value
-                bucket[1] += w.value if w.is_l1_cost else 0
-            for b in ledger.batches:
-                buckets.setdefault(period_of(b.timestamp, period), [0, 0, 0, 0])[2] += b.owed
-            for p in ledger.payments:
-                buckets.setdefault(period_of(p.timestamp, period), [0, 0, 0, 0])[3] += p.amount
-            owed = paid = 0
-            for when in sorted(buckets):
-                gross, l1_cost, period_owed, period_paid = buckets[when]
-                owed += period_owed
-                paid += period_paid
-                rows.append(
-                    PeriodRow(ledger.chain.name, when, gross, l1_cost, period_owed, period_paid, owed, paid)
-                )
-        return rows
-
-
-def _terms_reader(config: MonitorConfig, store: Path):
+def _terms_reader(config: MonitorConfig, store: Path) -> TermsAt:
     """Terms at a block: the config's, or the registry's where a chain names one (read from the
     chain at that block; snapshots keep them in the store)."""
     readers: dict[int, ChainReader] = {}

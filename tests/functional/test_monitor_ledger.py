@@ -21,7 +21,8 @@ from revshare.monitor.events import (
     WITHDRAWAL_3,
     WITHDRAWAL_4,
 )
-from revshare.monitor.ledger import ChainData, analyse_chain
+from revshare.monitor.ledger import analyse_chain
+from revshare.monitor.records import ChainData
 
 SEQ = str(PREDEPLOY_VAULTS["sequencer_fee_vault"])
 BASE = str(PREDEPLOY_VAULTS["base_fee_vault"])

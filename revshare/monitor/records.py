@@ -1,0 +1,179 @@
+"""What the monitor knows of one chain, as data: the records the ledger builds (withdrawals,
+settlement batches, payments, findings) and what the store holds for the chain (`ChainData`).
+The ledger (`ledger.py`) builds them; the findings (`findings.py`) check them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from revshare.chain.addresses import PREDEPLOY_VAULTS
+from revshare.chain.reader import EventLog
+from revshare.monitor.config import Terms, WatchedChain
+from revshare.monitor.events import DECODER
+
+VAULT_NAMES = {
+    str(PREDEPLOY_VAULTS["sequencer_fee_vault"]).lower(): "SequencerFeeVault",
+    str(PREDEPLOY_VAULTS["base_fee_vault"]).lower(): "BaseFeeVault",
+    str(PREDEPLOY_VAULTS["l1_fee_vault"]).lower(): "L1FeeVault",
+    str(PREDEPLOY_VAULTS["operator_fee_vault"]).lower(): "OperatorFeeVault",
+}
+L1_FEE_VAULT = str(PREDEPLOY_VAULTS["l1_fee_vault"]).lower()
+NETWORKS = {0: "L1", 1: "L2"}
+
+# Terms at (block, timestamp) for a chain; the registry's or the config's.
+TermsAt = Callable[[WatchedChain, int, int], Terms]
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    vault: str
+    value: int
+    to: str
+    network: int | None  # 0 = L1, 1 = L2 (None: a vault that emits only the 3-argument event)
+    block: int
+    log_index: int
+    tx_hash: str
+    timestamp: int
+    internal: bool  # into another fee vault: counted when that vault is withdrawn
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return (self.block, self.log_index)
+
+    @property
+    def is_l1_cost(self) -> bool:
+        return self.vault.lower() == L1_FEE_VAULT
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Revenue owed as one: a settling contract's disbursement, or a UTC day of other withdrawals."""
+
+    chain: str
+    kind: str  # "settled" or "daily"
+    settled_by: str | None
+    block: int
+    timestamp: int
+    tx_hash: str | None  # the disbursement's (settled batches)
+    withdrawals: int
+    gross: int
+    l1_cost: int
+    gross_bps: int
+    net_bps: int
+    owed: int
+    rule: str
+
+    @property
+    def net(self) -> int:
+        return max(self.gross - self.l1_cost, 0)
+
+
+@dataclass(frozen=True)
+class Payment:
+    chain: str
+    where: str  # "L2" or "L1"
+    source: str  # splitter, fee-splitter, fee-disburser, manual
+    block: int
+    timestamp: int
+    tx_hash: str
+    payer: str
+    receiver: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    chain: str
+    severity: str  # error, warning, info
+    kind: str
+    message: str
+    evidence: str  # a tx hash, or "block N" for a state read
+    timestamp: int
+
+
+@dataclass
+class ChainLedger:
+    chain: WatchedChain
+    start: int
+    stop: int
+    start_time: int
+    stop_time: int
+    withdrawals: list[Withdrawal] = field(default_factory=list)
+    batches: list[Batch] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    pending: dict[str, int] = field(default_factory=dict)  # withdrawn to a settler, not disbursed yet
+    in_vaults: dict[str, int] = field(default_factory=dict)  # vault balances at the last block
+    findings: list[Finding] = field(default_factory=list)
+    config_changes: list[EventLog] = field(default_factory=list)
+
+    @property
+    def revenue(self) -> list[Withdrawal]:
+        return [w for w in self.withdrawals if not w.internal]
+
+    @property
+    def gross(self) -> int:
+        return sum(w.value for w in self.revenue)
+
+    @property
+    def l1_cost(self) -> int:
+        return sum(w.value for w in self.revenue if w.is_l1_cost)
+
+    @property
+    def owed(self) -> int:
+        return sum(b.owed for b in self.batches)
+
+    @property
+    def paid(self) -> int:
+        return sum(p.amount for p in self.payments)
+
+    @property
+    def balance(self) -> int:
+        return self.owed - self.paid
+
+    @property
+    def last_payment(self) -> Payment | None:
+        return max(self.payments, key=lambda p: p.timestamp) if self.payments else None
+
+
+@dataclass(frozen=True)
+class ChainData:
+    """What the store holds for one chain, ready to analyse."""
+
+    chain: WatchedChain
+    start: int
+    stop: int
+    logs: list[dict[str, Any]]
+    timestamps: dict[int, int]
+    at_start: dict[tuple[str, str], Any]
+    at_stop: dict[tuple[str, str], Any]
+    l1_logs: list[dict[str, Any]]
+    l1_timestamps: dict[int, int]
+    l1_decoded: list[EventLog] | None = None  # the L1 logs decoded once for every chain
+
+    @cached_property
+    def events(self) -> list[EventLog]:
+        return decode_logs(self.logs)
+
+    @cached_property
+    def l1_events(self) -> list[EventLog]:
+        return self.l1_decoded if self.l1_decoded is not None else decode_logs(self.l1_logs)
+
+
+def same_address(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.lower() == b.lower()
+
+
+def decode_logs(logs: list[dict[str, Any]]) -> list[EventLog]:
+    return [event for event in (DECODER.decode(raw) for raw in logs) if event is not None]
+
+
+@dataclass(frozen=True)
+class Settlement:
+    settler: str
+    kind: str
+    event: EventLog
+    paid: int  # to the Collective
+    reported_gross: int | None
