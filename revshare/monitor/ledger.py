@@ -81,8 +81,8 @@ def _withdrawals(
                     "warning",
                     "withdrawal-events",
                     f"{VAULT_NAMES[vault.lower()]} emitted {len(group['3'])} 3-argument and "
-                    f"{len(group['4'])} "
-                    "4-argument Withdrawal events in one transaction; the 4-argument ones were counted",
+                    f"{len(group['4'])} 4-argument Withdrawal events in one transaction; the "
+                    "4-argument ones were counted",
                     tx_hash,
                     timestamps[chosen[0].block],
                 )
