@@ -25,9 +25,14 @@
           - {from: 2026-02-23, gross_bps: 0, net_bps: 0}   # a change, from a UTC date or a block
         registry: "0x..."            # or: terms from this project's ChainRegistry on this chain
         expected_interval: 86400     # optional: seconds between the chain's payments
+        owed_period: day             # revenue not settled by a contract is owed per day, week or
+                                     # month (the rule applied to each period's totals)
 
 Every problem is reported at once; a chain id or name given twice, a sender that is also a
-settling contract, and an RPC URL that is not http(s) are refused.
+settling contract, a predeploy or one of the Collective's receivers (its payments would be counted
+twice, or are no payments), the same sender for two chains, and an RPC URL that is not http(s)
+are refused. A terms change ``from`` a number is from that block (numbers that look like Unix
+times are refused: give a date).
 """
 
 from __future__ import annotations
@@ -41,6 +46,13 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field
 
+from revshare.calendar import PERIODS
+from revshare.chain.addresses import (
+    FEE_SPLITTER,
+    L2_STANDARD_BRIDGE,
+    L2_TO_L1_MESSAGE_PASSER,
+    PREDEPLOY_VAULTS,
+)
 from revshare.config_models import (
     Address,
     Addresses,
@@ -58,6 +70,7 @@ from revshare.values import parse_chain_id, quoted
 
 MAX_BLOCK = 2**63 - 1
 MAX_INTERVAL = 366 * 86_400
+UNIX_TIME_LIKE = 1_000_000_000  # a terms change "from" this number on is a time, not a block
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -100,6 +113,7 @@ class WatchedChain:
     terms: tuple[Terms, ...]
     registry: str | None
     expected_interval: int | None
+    owed_period: str = "day"  # revenue not settled by a contract is owed per day, week or month
 
     @property
     def name(self) -> str:
@@ -140,8 +154,8 @@ def _rpc(value: Any) -> str:
         raise ValueError(f"environment variable {missing[0]} is not set")
     url = _ENV.sub(lambda match: os.environ[match.group(1)], value).strip()
     if not re.match(r"https?://[^\s/]", url, re.IGNORECASE):
-        shown = value if _ENV.search(value) else url.split("://")[0] + "://…"
-        raise ValueError(f"{quoted(shown)} is not an http(s) URL")
+        shown = f" ({quoted(value)})" if _ENV.fullmatch(value.strip()) else ""  # never the URL: keys
+        raise ValueError(f"is not an http(s) URL{shown}: give http://host:port or https://…")
     return url
 
 
@@ -158,6 +172,8 @@ def _moment(value: Any) -> int | str:
     if isinstance(value, int):
         if not 0 <= value <= MAX_BLOCK:
             raise ValueError(f"block {value} is outside 0..{MAX_BLOCK}")
+        if value >= UNIX_TIME_LIKE:
+            raise ValueError(f"{value} looks like a Unix time, not a block: give a date (YYYY-MM-DD)")
         return value
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
@@ -172,6 +188,12 @@ def _moment(value: Any) -> int | str:
         moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
         return f"t{int(moment.timestamp())}"
     raise ValueError(f"{quoted(value)} is not a block number or a date (YYYY-MM-DD)")
+
+
+def _period(value: Any) -> str:
+    if value not in PERIODS:
+        raise ValueError(f"{quoted(value)} must be one of {', '.join(PERIODS)}")
+    return str(value)
 
 
 def _fee_splitter(value: Any) -> bool | None:
@@ -225,6 +247,7 @@ class _Chain(_L1):
     ] = (_Terms(),)
     registry: Address | None = None
     expected_interval: Annotated[int | None, whole_number(60, MAX_INTERVAL)] = None
+    owed_period: Annotated[str, BeforeValidator(_period)] = "day"
 
     def problems(self, index: int) -> list[str]:
         at = f"chains[{index}]"
@@ -243,7 +266,17 @@ class _Chain(_L1):
         if moments != sorted(moments) or len(set(moments)) != len(moments):
             found.append(f"{at}.terms: the changes must be in order, each later than the one before")
         settlers = {a.lower() for a in (*self.splitters, *self.fee_disbursers)}
+        if self.fee_splitter is not False:
+            settlers.add(FEE_SPLITTER.lower())
+        fixed = {
+            a.lower() for a in (*PREDEPLOY_VAULTS.values(), L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER) if a
+        }
         for sender in self.senders:
+            if sender.lower() in fixed:
+                found.append(
+                    f"{at}.senders: {sender} is an OP Stack predeploy (a fee vault or the withdrawal path), "
+                    "not a wallet that pays by hand: what it sends is read from its own events, or not at all"
+                )
             if sender.lower() in settlers:
                 found.append(
                     f"{at}.senders: {sender} is also a settling contract of this chain "
@@ -263,6 +296,7 @@ class _Chain(_L1):
             terms=tuple(t.terms() for t in self.terms),
             registry=self.registry,
             expected_interval=self.expected_interval,
+            owed_period=self.owed_period,
         )
 
 
@@ -301,8 +335,13 @@ class _File(StrictModel):
             names.setdefault(chain.name.lower(), where)
             problems += chain.problems(index)
         paying: dict[str, str] = {}
+        collective = {a.lower() for a in (*self.collective.l1_receivers, *self.collective.l2_receivers)}
         for index, chain in enumerate(self.chains):
             for sender in chain.senders:
+                if sender.lower() in collective | {a.lower() for a in chain.collective_receivers}:
+                    problems.append(
+                        f"chains[{index}].senders: {sender} is one of the Collective's own receivers"
+                    )
                 if sender.lower() in paying and paying[sender.lower()] != chain.name:
                     problems.append(
                         f"chains[{index}].senders: {sender} is already a sender of {paying[sender.lower()]} "

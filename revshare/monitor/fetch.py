@@ -140,6 +140,7 @@ def take_snapshot(
     for splitter in chain.splitters:
         if values[(splitter, "code")]:
             values[(splitter, "interval")] = reader.first_word(splitter, ("DISBURSEMENT_INTERVAL()",), block)
+            values[(splitter, "chain_id")] = reader.first_word(splitter, ("CHAIN_ID()",), block)
     for disburser in chain.fee_disbursers:
         if values[(disburser, "code")]:
             values[(disburser, "interval")] = reader.first_word(

@@ -37,6 +37,7 @@ from revshare.terminal import format_eth
 
 STALE_VAULT_DAYS = 7  # a vault below its minimum this long is stuck
 MIN_SILENCE_DAYS = 7  # no chain is said to have stopped paying in less
+NODE_LAG = 6 * 3600  # a network whose last block is this far behind another's is a stale node
 
 
 def _path(config: MonitorConfig, chain: WatchedChain, settlers: set[str]) -> set[str]:
@@ -341,6 +342,77 @@ def add_findings(
                     )
                 )
 
+    # Revenue a settler received and has not disbursed for two of its intervals (or, never having
+    # disbursed in the range, since then).
+    for settler, since in ledger.pending_since.items():
+        address = to_checksum_address(settler)
+        interval = chain.expected_interval or data.at_stop.get((address, "interval")) or DAY
+        idle = ledger.reference_time - since
+        if idle >= 2 * interval:
+            add(
+                Finding(
+                    name,
+                    "warning",
+                    "not-disbursed",
+                    f"{format_eth(ledger.pending[settler])} withdrawn to {address} since {utc_date(since)} "
+                    f"has not been disbursed ({idle / DAY:.1f} days; its interval is "
+                    f"{interval / DAY:g} days)",
+                    f"block {data.stop}",
+                    ledger.stop_time,
+                )
+            )
+    for splitter in chain.splitters:
+        answered = data.at_stop.get((splitter, "chain_id"))
+        if answered is not None and answered != chain.chain_id:
+            add(
+                Finding(
+                    name,
+                    "error",
+                    "wrong-chain",
+                    f"{splitter} is a splitter for chain {answered}, not {chain.chain_id}: its disbursements "
+                    "are not this chain's",
+                    f"block {data.stop}",
+                    ledger.stop_time,
+                )
+            )
+    # Vault withdrawals that leave the path in ways a recipient check does not show.
+    for withdrawal in ledger.withdrawals:
+        label = VAULT_NAMES.get(withdrawal.vault.lower(), withdrawal.vault)
+        if withdrawal.to.lower() in settlers and withdrawal.network == 0:
+            message = (
+                f"{label} withdrew {format_eth(withdrawal.value)} to {withdrawal.to} on L1: its settling "
+                "contract is on L2 and never receives it (owed as revenue paid elsewhere)"
+            )
+            add(
+                Finding(name, "warning", "withdrawn-to-l1", message, withdrawal.tx_hash, withdrawal.timestamp)
+            )
+        elif same_address(withdrawal.to, withdrawal.vault):
+            message = f"{label} pays itself: its withdrawals ({format_eth(withdrawal.value)}) are not revenue"
+            add(Finding(name, "warning", "vault-loop", message, withdrawal.tx_hash, withdrawal.timestamp))
+    for batch in ledger.batches:
+        if batch.kind == "opening":
+            message = (
+                f"the range starts mid-history: {batch.settled_by}'s first disbursement in it "
+                "also settles revenue withdrawn before the range; what it paid is taken as what was owed"
+            )
+            add(Finding(name, "info", "opening-batch", message, batch.tx_hash or "", batch.timestamp))
+    # The Collective's Safes on L1, and nodes that are behind.
+    if chain.senders:
+        for receiver in config.l1_receivers:
+            if data.l1_at_stop and not data.l1_at_stop.get((receiver, "code")):
+                message = (
+                    f"the Collective's L1 receiver {receiver} has no code: plain ETH transfers to it "
+                    "leave no event, so payments to it by hand are not seen"
+                )
+                add(Finding(name, "warning", "unseen-payments", message, "L1", ledger.stop_time))
+    behind = ledger.reference_time - ledger.stop_time
+    if behind > NODE_LAG:
+        message = (
+            f"the node's last block ({utc_date(ledger.stop_time)}) is {behind / 3600:.1f} hours behind the "
+            "latest block of another network read: payments and revenue after it are not seen"
+        )
+        add(Finding(name, "warning", "node-behind", message, f"block {data.stop}", ledger.stop_time))
+
     # Payments beyond anything owed, and silence.
     _payment_findings(ledger, add)
 
@@ -409,7 +481,7 @@ def _payment_findings(ledger: ChainLedger, add: Callable[[Finding], None]) -> No
             add(
                 Finding(
                     name,
-                    "warning",
+                    "warning" if payment.source == "manual" else "info",
                     "unmatched-payment",
                     f"a payment of {format_eth(amount)} ({payment.source}, {payment.where}) brings what "
                     "was paid "
@@ -424,7 +496,7 @@ def _payment_findings(ledger: ChainLedger, add: Callable[[Finding], None]) -> No
         b.owed for b in ledger.batches if not times or b.timestamp - b.timestamp % DAY > times[-1]
     )
     if not times:
-        if ledger.owed > 0 and ledger.stop_time - ledger.batches[0].timestamp >= MIN_SILENCE_DAYS * DAY:
+        if ledger.owed > 0 and ledger.reference_time - ledger.batches[0].timestamp >= MIN_SILENCE_DAYS * DAY:
             add(
                 Finding(
                     name,
@@ -440,7 +512,7 @@ def _payment_findings(ledger: ChainLedger, add: Callable[[Finding], None]) -> No
         gaps = [b - a for a, b in itertools.pairwise(times)]
         cadence = statistics.median(gaps) if gaps else 0
         threshold = max(2 * cadence, 2 * (ledger.chain.expected_interval or 0), MIN_SILENCE_DAYS * DAY)
-        silence = ledger.stop_time - times[-1]
+        silence = ledger.reference_time - times[-1]
         if silence > threshold and owed_since > 0:
             usual = f"; it paid every {cadence / DAY:.1f} days before" if cadence else ""
             add(

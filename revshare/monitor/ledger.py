@@ -19,6 +19,8 @@ known senders arriving at the Collective's Safes (``SafeReceived``) on the chain
 
 from __future__ import annotations
 
+import dataclasses
+
 from eth_utils import to_checksum_address
 
 from revshare.calendar import period_of, utc_date
@@ -47,10 +49,11 @@ from revshare.monitor.records import (
     Batch,
     ChainData,
     ChainLedger,
+    ConfigLookups,
     Finding,
+    Lookups,
     Payment,
     Settlement,
-    TermsAt,
     Withdrawal,
     same_address,
 )
@@ -101,7 +104,8 @@ def _withdrawals(
                     log_index=event.log_index,
                     tx_hash=event.tx_hash,
                     timestamp=timestamps[event.block],
-                    internal=to.lower() in vaults and to.lower() != event.address.lower(),
+                    # Into a fee vault on L2 (another, or itself): not revenue yet. To L1 it leaves.
+                    internal=to.lower() in vaults and int(event.args.get("withdrawalNetwork", 1)) != 0,
                 )
             )
     return sorted(found, key=lambda w: w.position)
@@ -135,11 +139,16 @@ def _settlements(
             and same_address(address, FEE_SPLITTER)
             and event.signature == SIGNATURE[SPLITTER_FEES_DISBURSED]
         ):
-            paid = sum(
-                int(amount) for recipient, amount in event.args["shareInfo"] if recipient.lower() in receivers
-            )
+            shares = [(r, int(a)) for r, a in event.args["shareInfo"] if r.lower() in receivers and int(a)]
             found.append(
-                Settlement(event.address, "fee-splitter", event, paid, int(event.args["grossRevenue"]))
+                Settlement(
+                    event.address,
+                    "fee-splitter",
+                    event,
+                    sum(amount for _, amount in shares),
+                    int(event.args["grossRevenue"]),
+                    to_checksum_address(shares[0][0]) if shares else None,
+                )
             )
         elif address in disbursers and event.signature == SIGNATURE[DISBURSER_FEES_DISBURSED]:
             found.append(
@@ -184,13 +193,15 @@ def _batch(
     )
 
 
-def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | None = None) -> ChainLedger:
+def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | None = None) -> ChainLedger:
     """One chain's ledger from what the store holds for it."""
     chain = data.chain
-    terms_at = terms_at or (lambda c, block, timestamp: c.terms_at(block, timestamp))
+    lookups = lookups or ConfigLookups()
+    terms_at = lookups.terms_at
     ledger = ChainLedger(
         chain, data.start, data.stop, data.timestamps[data.start], data.timestamps[data.stop]
     )
+    ledger.reference_time = max(data.reference_time, ledger.stop_time)
     events = data.events
     ledger.withdrawals = _withdrawals(events, data.timestamps, ledger.findings, chain.name)
     receivers = {a.lower() for a in l2_receivers(config, chain)}
@@ -203,12 +214,23 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
 
     # ETH the Collective's Safes on this chain received from each settler, by transaction.
     received: dict[tuple[str, str], int] = {}
+    safes: dict[tuple[str, str], str] = {}
     for event in events:
         if event.signature == SIGNATURE[SAFE_RECEIVED] and event.address.lower() in receivers:
             key = (event.tx_hash, event.args["sender"].lower())
             received[key] = received.get(key, 0) + int(event.args["value"])
+            safes.setdefault(key, event.address)
     confirmable = any(data.at_stop.get((r, "code")) for r in l2_receivers(config, chain))
     unconfirmed: dict[str, list[tuple[EventLog, int]]] = {}
+    misdirected: dict[str, list[tuple[EventLog, str, int]]] = {}
+    collective_receivers = receivers | {a.lower() for a in config.l1_receivers}
+    # A range that starts mid-history: a settler that was already there settles, at its first
+    # disbursement in the range, revenue withdrawn before the range too.
+    opening = {
+        s.lower()
+        for s in (*chain.splitters, *chain.fee_disbursers, FEE_SPLITTER)
+        if data.start > 0 and data.at_start.get((to_checksum_address(s), "code"))
+    }
 
     # Settled batches: what each settler received from the vaults since its previous disbursement.
     unsettled: dict[str, list[Withdrawal]] = {}
@@ -220,19 +242,21 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
     for _, what, item in queue:
         if what == "w":
             assert isinstance(item, Withdrawal)
-            if item.to.lower() in settlers:
+            if item.to.lower() in settlers and item.network != 0:
                 unsettled.setdefault(item.to.lower(), []).append(item)
-            else:
+            else:  # paid anywhere else (a settler's address on L1 included): owed per period
                 terms = terms_at(chain, item.block, item.timestamp)
-                daily.setdefault((period_of(item.timestamp, "day"), terms), []).append(item)
+                daily.setdefault((period_of(item.timestamp, chain.owed_period), terms), []).append(item)
             continue
         assert isinstance(item, Settlement)
         members = unsettled.pop(item.settler.lower(), [])
         event = item.event
         timestamp = data.timestamps[event.block]
+        first = item.settler.lower() in opening
+        opening.discard(item.settler.lower())
         batch = _batch(
             chain,
-            "settled",
+            "opening" if first else "settled",
             item.settler,
             members,
             event.block,
@@ -241,13 +265,24 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
             terms_at(chain, event.block, timestamp),
         )
         ledger.batches.append(batch)
-        paid = item.paid
+        paid, receiver = item.paid, item.receiver
         if item.kind == "fee-disburser" and confirmable:
             # Its event says what it paid "to Optimism"; what the Collective's Safes received from it
             # in that transaction is what counts (Base stopped paying with a code change).
             paid = received.get((event.tx_hash, item.settler.lower()), 0)
+            receiver = safes.get((event.tx_hash, item.settler.lower()))
             if paid < item.paid:
                 unconfirmed.setdefault(item.settler, []).append((event, item.paid - paid))
+        if item.kind == "splitter" and paid:
+            # The splitter pays (or credits) whoever its registry names as the Collective then.
+            receiver = lookups.collective_at(chain, item.settler, event.block)
+            if receiver is not None and receiver.lower() not in collective_receivers:
+                misdirected.setdefault(item.settler, []).append((event, receiver, paid))
+                paid = 0
+        if first:
+            # Its gross includes revenue from before the range: take what it paid as what was owed.
+            batch = dataclasses.replace(batch, owed=paid)
+            ledger.batches[-1] = batch
         if paid:
             ledger.payments.append(
                 Payment(
@@ -258,7 +293,7 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
                     timestamp,
                     event.tx_hash,
                     item.settler,
-                    item.settler,
+                    receiver or item.settler,
                     paid,
                 )
             )
@@ -280,6 +315,21 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
                     timestamp,
                 )
             )
+    for settler, wrong in misdirected.items():
+        first_event, last_event = wrong[0][0], wrong[-1][0]
+        names = ", ".join(sorted({r for _, r, _ in wrong}))
+        ledger.findings.append(
+            Finding(
+                chain.name,
+                "error",
+                "misdirected-share",
+                f"{len(wrong)} disbursement(s) of {settler} paid the Collective's share, "
+                f"{format_eth(sum(a for _, _, a in wrong))}, to {names}: its registry's Collective then, "
+                f"not one of the Collective's receivers (first {first_event.tx_hash})",
+                last_event.tx_hash,
+                data.timestamps[last_event.block],
+            )
+        )
     for settler, missing in unconfirmed.items():
         first, last = missing[0][0], missing[-1][0]
         add_unconfirmed = Finding(
@@ -301,6 +351,9 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
     ledger.pending = {
         settler: sum(w.value for w in members) for settler, members in unsettled.items() if members
     }
+    ledger.pending_since = {
+        settler: members[0].timestamp for settler, members in unsettled.items() if members
+    }
 
     # Payments by hand: ETH from the chain's senders arriving at the Collective's Safes.
     senders = {s.lower() for s in chain.senders}
@@ -311,7 +364,7 @@ def analyse_chain(config: MonitorConfig, data: ChainData, terms_at: TermsAt | No
         for event in decoded:
             if event.signature != SIGNATURE[SAFE_RECEIVED] or event.address.lower() not in safe_receivers:
                 continue
-            if event.args["sender"].lower() not in senders:
+            if event.args["sender"].lower() not in senders or not int(event.args["value"]):
                 continue
             ledger.payments.append(
                 Payment(

@@ -4,10 +4,9 @@ The ledger (`ledger.py`) builds them; the findings (`findings.py`) check them.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from revshare.chain.addresses import PREDEPLOY_VAULTS
 from revshare.chain.reader import EventLog
@@ -23,8 +22,25 @@ VAULT_NAMES = {
 L1_FEE_VAULT = str(PREDEPLOY_VAULTS["l1_fee_vault"]).lower()
 NETWORKS = {0: "L1", 1: "L2"}
 
-# Terms at (block, timestamp) for a chain; the registry's or the config's.
-TermsAt = Callable[[WatchedChain, int, int], Terms]
+
+class Lookups(Protocol):
+    """What the ledger asks the chain at a given block (the registry's terms, a splitter's
+    Collective); `run` answers from the node, caching in the store."""
+
+    def terms_at(self, chain: WatchedChain, block: int, timestamp: int) -> Terms: ...
+
+    def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> str | None: ...
+
+
+class ConfigLookups:
+    """Terms from the config; a splitter's Collective unknown (no node to ask: its event is taken
+    at its word)."""
+
+    def terms_at(self, chain: WatchedChain, block: int, timestamp: int) -> Terms:
+        return chain.terms_at(block, timestamp)
+
+    def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> str | None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,7 @@ class Withdrawal:
     log_index: int
     tx_hash: str
     timestamp: int
-    internal: bool  # into another fee vault: counted when that vault is withdrawn
+    internal: bool  # into a fee vault on L2 (another: counted when that one is withdrawn; itself: a loop)
 
     @property
     def position(self) -> tuple[int, int]:
@@ -53,7 +69,7 @@ class Batch:
     """Revenue owed as one: a settling contract's disbursement, or a UTC day of other withdrawals."""
 
     chain: str
-    kind: str  # "settled" or "daily"
+    kind: str  # "settled", "opening" (a settler's first in a range that starts mid-history) or a period
     settled_by: str | None
     block: int
     timestamp: int
@@ -105,9 +121,11 @@ class ChainLedger:
     batches: list[Batch] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
     pending: dict[str, int] = field(default_factory=dict)  # withdrawn to a settler, not disbursed yet
+    pending_since: dict[str, int] = field(default_factory=dict)  # the oldest such withdrawal's time
     in_vaults: dict[str, int] = field(default_factory=dict)  # vault balances at the last block
     findings: list[Finding] = field(default_factory=list)
     config_changes: list[EventLog] = field(default_factory=list)
+    reference_time: int = 0  # the latest block time of any network read (silence is measured to it)
 
     @property
     def revenue(self) -> list[Withdrawal]:
@@ -152,6 +170,8 @@ class ChainData:
     l1_logs: list[dict[str, Any]]
     l1_timestamps: dict[int, int]
     l1_decoded: list[EventLog] | None = None  # the L1 logs decoded once for every chain
+    l1_at_stop: dict[tuple[str, str], Any] = field(default_factory=dict)  # L1 snapshot at its last block
+    reference_time: int = 0  # the latest block time of any network read (0: this chain's own)
 
     @cached_property
     def events(self) -> list[EventLog]:
@@ -175,5 +195,6 @@ class Settlement:
     settler: str
     kind: str
     event: EventLog
-    paid: int  # to the Collective
+    paid: int  # to the Collective, as the settler's event says
     reported_gross: int | None
+    receiver: str | None = None  # the Collective's receiver it paid, where the event names it

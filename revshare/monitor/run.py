@@ -1,61 +1,98 @@
-"""One monitor run: read every network into the store, analyse each chain, write the outputs::
-
-    from revshare.monitor import run_monitor
-    result = run_monitor("superchain.yaml", out="reports/monitor")
-    for ledger in result.ledgers:
-        print(ledger.chain.name, ledger.owed, ledger.paid, ledger.balance)
-"""
+"""One monitor run: read every network into the store, analyse each chain, write the outputs.
+`run_monitor("superchain.yaml", out="reports/monitor")` returns a `MonitorResult` whose
+`ledgers` hold each chain's revenue, batches, payments, findings, owed, paid and balance."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from revshare.chain.reader import ChainReader
+from revshare.chain.reader import CallReverted, ChainReader, ReadError
 from revshare.chain.registry import registry_at_block
 from revshare.chain.rpc import HttpJsonRpc
 from revshare.monitor.config import MonitorConfig, Terms, WatchedChain, load_monitor_config
 from revshare.monitor.fetch import Fetched, Progress, before, fetch_all
 from revshare.monitor.ledger import analyse_chain
-from revshare.monitor.records import ChainData, ChainLedger, TermsAt, decode_logs
+from revshare.monitor.records import ChainData, ChainLedger, decode_logs
 from revshare.monitor.result import MonitorResult
 from revshare.monitor.store import Store
 
 STORE_NAME = "monitor.sqlite"
 
 
-def _terms_reader(config: MonitorConfig, store: Path) -> TermsAt:
-    """Terms at a block: the config's, or the registry's where a chain names one (read from the
-    chain at that block; snapshots keep them in the store)."""
-    readers: dict[int, ChainReader] = {}
+class MonitorError(RuntimeError):
+    """What the chain holds does not fit the config (a registry without the chain, say): one line."""
 
-    def terms_at(chain: WatchedChain, block: int, timestamp: int) -> Terms:
-        if chain.registry is None:
-            return chain.terms_at(block, timestamp)
-        db = Store(store)
+
+class NodeLookups:
+    """The registry's terms and a splitter's Collective at a block, asked of the chain's node once
+    and kept in the store (a re-run asks only about new blocks)."""
+
+    def __init__(self, store: Path):
+        self._store = store
+        self._readers: dict[int, ChainReader] = {}
+
+    def _reader(self, chain: WatchedChain) -> ChainReader:
+        return self._readers.setdefault(chain.chain_id, ChainReader(HttpJsonRpc(chain.network.rpc)))
+
+    def _cached(self, chain: WatchedChain, block: int, key: tuple[str, str], read: Callable[[], Any]) -> Any:
+        db = Store(self._store)
         try:
-            saved = db.snapshot(chain.chain_id, block).get((chain.registry, "terms"))
+            saved = db.snapshot(chain.chain_id, block).get(key)
             if saved is None:
-                reader = readers.setdefault(chain.chain_id, ChainReader(HttpJsonRpc(chain.network.rpc)))
-                state = registry_at_block(reader, chain.registry, chain.chain_id, block)
-                saved = [state.gross_bps, state.net_bps] if state.registered and state.active else [0, 0]
-                db.save_snapshot(chain.chain_id, block, {(chain.registry, "terms"): saved})
+                saved = read()
+                db.save_snapshot(chain.chain_id, block, {key: saved})
+            return saved
+        except ReadError as exc:
+            raise MonitorError(f"{chain.name}: {exc}") from None
         finally:
             db.close()
+
+    def terms_at(self, chain: WatchedChain, block: int, timestamp: int) -> Terms:
+        if chain.registry is None:
+            return chain.terms_at(block, timestamp)
+        registry = chain.registry
+
+        def read() -> list[int]:
+            state = registry_at_block(self._reader(chain), registry, chain.chain_id, block)
+            if not state.registered:
+                raise MonitorError(
+                    f"{chain.name}: the registry {registry} has no chain {chain.chain_id} at block {block} "
+                    "(no registry there, or the chain is not registered): check chains[].registry"
+                )
+            return [state.gross_bps, state.net_bps] if state.active else [0, 0]
+
+        saved = self._cached(chain, block, (registry, "terms"), read)
         return Terms(int(saved[0]), int(saved[1]))
 
-    return terms_at
+    def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> str | None:
+        def read() -> str:
+            reader = self._reader(chain)
+            try:
+                registry = reader.call_address(splitter, "REGISTRY()", block)
+                return reader.call_address(registry, "collective()", block)
+            except CallReverted:
+                return ""  # not this project's splitter: no Collective to check against
+
+        saved = self._cached(chain, block, (splitter, "collective"), read)
+        return saved or None
 
 
 def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[ChainLedger]:
     """Every chain's ledger from the store, over the ranges just read."""
     store = Store(store_path)
-    terms_at = _terms_reader(config, store_path)
+    lookups = NodeLookups(store_path)
+    reference_time = 0
+    for span in fetched.ranges.values():
+        reference_time = max(reference_time, store.timestamps(span.network.chain_id).get(span.stop, 0))
     try:
         l1 = fetched.ranges.get(config.l1.chain_id) if config.l1 else None
         l1_logs = store.logs(l1.network.chain_id, l1.start, l1.stop) if l1 else []
         l1_times = store.timestamps(l1.network.chain_id) if l1 else {}
         l1_events = decode_logs(l1_logs)
+        l1_at_stop = store.snapshot(l1.network.chain_id, l1.stop) if l1 else {}
         ledgers = []
         for chain in config.chains:
             span = fetched.ranges[chain.chain_id]
@@ -70,8 +107,10 @@ def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[C
                 l1_logs=l1_logs,
                 l1_timestamps=l1_times,
                 l1_decoded=l1_events,
+                l1_at_stop=l1_at_stop,
+                reference_time=reference_time,
             )
-            ledgers.append(analyse_chain(config, data, terms_at))
+            ledgers.append(analyse_chain(config, data, lookups))
         return ledgers
     finally:
         store.close()
