@@ -320,7 +320,10 @@ class ChainReader:
                     raise ReadError(f"{self._failure('eth_getLogs', exc)} at block {block}") from exc
                 size = max(1, size // 2)
                 continue
-            yield block, last, list(page)
+            if not isinstance(page, list):
+                answer = str(page)[:40]
+                raise ReadError(f"eth_getLogs answered {answer!r} for blocks {block}-{last}, not a list")
+            yield block, last, page
             block = last + 1
 
     def logs(

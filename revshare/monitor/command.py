@@ -1,8 +1,9 @@
 """`ape run monitor --config superchain.yaml`: the monitor's command line. Progress per network on
 stderr, the tables and findings on stdout, the files listed at the end; every failure one line
-(exit 2 for a config or store problem, 1 for a node that keeps failing), never a traceback and
-never an RPC URL's secrets. Exit 3 when there are warnings or errors among the findings, so a
-scheduled run can alert; 0 only when nothing needs a look."""
+(exit 2 for a config, store, folder or chain-contents problem, 1 for a node that cannot be read),
+never a traceback and never an RPC URL's secrets. Exit 3 when there are warnings or errors among
+the findings, so a scheduled run can alert; 0 only when nothing needs a look. Ctrl-C stops every
+network after its current page (exit 130); what was read stays in the store."""
 
 from __future__ import annotations
 
@@ -19,23 +20,34 @@ from revshare.calendar import PERIODS
 from revshare.chain.node import scrub
 from revshare.config_models import ConfigError
 from revshare.monitor.config import MonitorConfig, load_monitor_config
-from revshare.monitor.fetch import BLOCK_TAGS, FetchError
+from revshare.monitor.fetch import BLOCK_TAGS, BlockChoice, FetchError
 from revshare.monitor.outputs import render_text
 from revshare.monitor.result import MonitorResult
-from revshare.monitor.run import run_monitor
+from revshare.monitor.run import MonitorError, run_monitor
+from revshare.monitor.store import StoreError
 
 FINDINGS_EXIT = 3
 
 
+class UserError(click.ClickException):
+    """A config, store or folder the user can fix: one line, exit status 2."""
+
+    exit_code = 2
+
+
 class BlockType(click.ParamType):
+    """``latest``, ``safe``, ``finalized`` or a number, for every network; or ``NAME=...`` for the
+    network of that name (block numbers of different chains have nothing in common)."""
+
     name = "block"
 
-    def convert(self, value: Any, param: Any, ctx: Any) -> str | int:
-        text = str(value).strip().lower()
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, str | int]:
+        network, _, text = str(value).strip().rpartition("=")
+        text = text.strip().lower()
         if text in BLOCK_TAGS:
-            return text
+            return network.strip(), text
         if re.fullmatch(r"\d{1,19}", text):
-            return int(text)
+            return network.strip(), int(text)
         self.fail(f"{value!r} is not a block number or one of {', '.join(BLOCK_TAGS)}", param, ctx)
         raise AssertionError  # unreachable: fail raises
 
@@ -50,7 +62,7 @@ def monitor(
     config: MonitorConfig,
     out: Path,
     *,
-    to_block: str | int = "latest",
+    to_block: BlockChoice = "latest",
     period: str | None = None,
     page_size: int = 2_000,
     fresh: bool = False,
@@ -77,6 +89,10 @@ def monitor(
             )
         except FetchError as exc:
             raise click.ClickException(_secret_free(str(exc), config)) from None
+        except (MonitorError, StoreError) as exc:
+            raise UserError(_secret_free(str(exc), config)) from None
+        except OSError as exc:
+            raise UserError(f"cannot write to {out}: {exc.strerror or exc}") from None
     chosen = period or result.default_period()
     click.echo(render_text(result, chosen))
     click.echo("")
@@ -109,9 +125,9 @@ def monitor(
 @click.option(
     "--to-block",
     type=BlockType(),
-    default="latest",
-    show_default=True,
-    help="Last block of every network: latest, safe, finalized or a number",
+    multiple=True,
+    help="Last block: latest (default), safe, finalized or a number; NAME=... for one network "
+    "(give it again for others)",
 )
 @click.option(
     "--period",
@@ -130,15 +146,26 @@ def monitor(
     "--fresh", is_flag=True, help="Start the store afresh (it is otherwise reused: only new blocks are read)"
 )
 def cli(
-    config_path: Path, out: Path, to_block: str | int, period: str | None, page_size: int, fresh: bool
+    config_path: Path,
+    out: Path,
+    to_block: tuple[tuple[str, str | int], ...],
+    period: str | None,
+    page_size: int,
+    fresh: bool,
 ) -> None:
     """What every OP Stack chain in the config owed the Optimism Collective and what it paid."""
     try:
         config = load_monitor_config(config_path)
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UserError(str(exc)) from None
+    names = {network.name for network in config.networks}
+    unknown = [name for name, _ in to_block if name and name not in names]
+    if unknown:
+        known = ", ".join(sorted(names))
+        raise UserError(f"--to-block {unknown[0]}=...: no network of that name (the config has: {known})")
+    blocks = dict(to_block)
     try:
-        result = monitor(config, out, to_block=to_block, period=period, page_size=page_size, fresh=fresh)
+        result = monitor(config, out, to_block=blocks, period=period, page_size=page_size, fresh=fresh)
     except KeyboardInterrupt:
         click.echo("Interrupted: every page read so far is in the store; run again to continue.", err=True)
         sys.exit(130)

@@ -10,6 +10,8 @@ network's reading with one line, after the pages already read are safely stored.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -159,8 +161,10 @@ def fetch_network(
     page_size: int,
     progress: Progress | None = None,
     reader: ChainReader | None = None,
+    stop_event: threading.Event | None = None,
 ) -> tuple[FetchedRange, FetchStats]:
-    """Bring one network's part of the store up to ``to_block``."""
+    """Bring one network's part of the store up to ``to_block``; stops between pages once
+    ``stop_event`` is set (every page read so far stays stored)."""
     began = time.monotonic()
     reader = reader or ChainReader(HttpJsonRpc(network.rpc))
     store = Store(store_path)
@@ -193,7 +197,7 @@ def fetch_network(
                 if _hash_of(reader, last) != last_hash:
                     raise FetchError(
                         f"{network.name}: block {last} changed since it was read (a reorganisation, or "
-                        "another chain): run with --fresh, or read up to --to-block finalized"
+                        "another chain): run with --fresh (and read up to --to-block finalized from then on)"
                     )
                 first = last + 1
             if first <= stop:
@@ -205,6 +209,8 @@ def fetch_network(
             for page_first, page_last, page in reader.log_pages(
                 source.addresses, source.topics, first, stop, page_size=page_size
             ):
+                if stop_event is not None and stop_event.is_set():
+                    raise FetchError(f"{network.name}: interrupted")
                 timestamps, asked = _page_timestamps(reader, page, known)
                 known.update(timestamps)
                 store.save_page(
@@ -229,25 +235,39 @@ def fetch_network(
         return FetchedRange(network, network.start_block, stop), stats
     except ReadError as exc:
         raise FetchError(f"{network.name}: {exc}") from None
-    except StoreError as exc:
-        raise FetchError(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise FetchError(f"{network.name}: the store {store_path} failed: {exc}") from None
     finally:
         store.close()
+
+
+# A block for every network ("latest", "finalized", a number), or one per network name ("" for
+# the others): block numbers of different chains have nothing in common.
+BlockChoice = str | int | dict[str, str | int]
+
+
+def block_for(choice: BlockChoice, network: Network) -> str | int:
+    if isinstance(choice, dict):
+        return choice.get(network.name, choice.get("", "latest"))
+    return choice
 
 
 def fetch_all(
     config: MonitorConfig,
     store_path: Path,
-    to_block: str | int = "latest",
+    to_block: BlockChoice = "latest",
     *,
     page_size: int = 2_000,
     progress: Progress | None = None,
     readers: dict[int, ChainReader] | None = None,
 ) -> Fetched:
-    """Read every network concurrently; the first failure is raised once all have stopped."""
+    """Read every network concurrently; the first failure is raised once all have stopped. On
+    Ctrl-C every network stops after its current page."""
     Store(store_path).close()  # create the file and schema once, before the threads
     fetched = Fetched()
     networks = config.networks
+    stop_event = threading.Event()
+    failures = []
     with ThreadPoolExecutor(max_workers=min(8, len(networks))) as pool:
         futures = [
             pool.submit(
@@ -255,22 +275,26 @@ def fetch_all(
                 config,
                 network,
                 store_path,
-                to_block,
+                block_for(to_block, network),
                 page_size=page_size,
                 progress=progress,
                 reader=(readers or {}).get(network.chain_id),
+                stop_event=stop_event,
             )
             for network in networks
         ]
-        failures = []
-        for future in futures:
-            try:
-                fetched_range, stats = future.result()
-            except FetchError as exc:
-                failures.append(str(exc))
-                continue
-            fetched.ranges[fetched_range.network.chain_id] = fetched_range
-            fetched.stats.append(stats)
+        try:
+            for future in futures:
+                try:
+                    fetched_range, stats = future.result()
+                except FetchError as exc:
+                    failures.append(str(exc))
+                    continue
+                fetched.ranges[fetched_range.network.chain_id] = fetched_range
+                fetched.stats.append(stats)
+        except KeyboardInterrupt:
+            stop_event.set()  # the threads finish their page and stop; the pool waits for them
+            raise
     if failures:
         raise FetchError("; ".join(failures))
     return fetched

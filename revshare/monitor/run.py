@@ -13,7 +13,7 @@ from revshare.chain.reader import CallReverted, ChainReader, ReadError
 from revshare.chain.registry import registry_at_block
 from revshare.chain.rpc import HttpJsonRpc
 from revshare.monitor.config import MonitorConfig, Terms, WatchedChain, load_monitor_config
-from revshare.monitor.fetch import Fetched, Progress, before, fetch_all
+from revshare.monitor.fetch import BlockChoice, Fetched, Progress, before, fetch_all
 from revshare.monitor.ledger import analyse_chain
 from revshare.monitor.records import ChainData, ChainLedger, decode_logs
 from revshare.monitor.result import MonitorResult
@@ -120,7 +120,7 @@ def run_monitor(
     config: MonitorConfig | str | Path,
     out: str | Path = "reports/monitor",
     *,
-    to_block: str | int = "latest",
+    to_block: BlockChoice = "latest",
     page_size: int = 2_000,
     fresh: bool = False,
     write: bool = True,

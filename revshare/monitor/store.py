@@ -51,8 +51,20 @@ class Store:
 
     def __init__(self, path: Path):
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
+            self._open()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(
+                f"cannot use the store {path}: {exc}; move it away (or run with --fresh) to start afresh"
+            ) from None
+
+    def _open(self) -> None:
+        path = self.path
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "meta" not in tables:
+            raise StoreError(f"{path} is an SQLite file but not a monitor store: give another --out folder")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         with self.transaction():

@@ -196,7 +196,7 @@ def test_a_store_of_another_chain_is_refused(superchain, tmp_path: Path):
         changed = superchain.config()
         changed["chains"] = [dict(changed["chains"][0], rpc=other.l2s[0].uri)]
         result = CliRunner().invoke(cli, ["--config", str(_yaml(tmp_path, changed)), "--out", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a store problem, the user's to solve
     assert "holds another chain with id 901" in result.output and "Traceback" not in result.output
 
 
@@ -208,7 +208,7 @@ def test_a_node_serving_another_chain_id_and_a_bad_config_are_one_line_each(supe
     bad = tmp_path / "bad.yaml"
     bad.write_text("chains: [{name: a, chain_id: 0, rpc: ftp://x}]\n")
     result = CliRunner().invoke(cli, ["--config", str(bad)])
-    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.exit_code == 2 and "Traceback" not in result.output
     assert "collective: is required" in result.output and "chain_id" in result.output
     with pytest.raises(ConfigError):
         load_monitor_config(tmp_path / "missing.yaml")
@@ -225,8 +225,9 @@ def test_an_earlier_to_block_is_answered_from_the_store(superchain, tmp_path: Pa
     full = run_monitor(config, tmp_path, write=False)
     chain_a = superchain.chains[0].node
     middle = chain_a.block_number() // 2
-    earlier = run_monitor(config, tmp_path, to_block=middle, write=False)
-    assert all(x.stop == middle for x in earlier.ledgers)
+    earlier = run_monitor(config, tmp_path, to_block={"chain-a": middle}, write=False)
+    assert earlier.ledgers[0].stop == middle  # chain A up to that block, the others to their latest
+    assert [x.stop for x in earlier.ledgers[1:]] == [x.stop for x in full.ledgers[1:]]
     assert sum(s.new_blocks for s in earlier.fetched.stats) == 0  # nothing read again
     a_full, a_earlier = full.ledgers[0], earlier.ledgers[0]
     assert 0 < a_earlier.gross < a_full.gross
@@ -298,3 +299,53 @@ def test_ape_run_monitor_as_the_readme_says(superchain, tmp_path: Path):
     assert done.returncode == FINDINGS_EXIT, done.stderr[-2000:]
     assert "Superchain" in done.stdout and "chain-d" in done.stdout and (out / "index.html").is_file()
     assert "Traceback" not in done.stderr
+
+
+def test_cli_mistakes_are_one_line_with_exit_2(superchain, tmp_path: Path):
+    config = _yaml(tmp_path, superchain.config())
+    unknown = CliRunner().invoke(cli, ["--config", str(config), "--to-block", "nowhere=5"])
+    assert unknown.exit_code == 2 and "no network of that name" in unknown.output
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    with sqlite3.connect(foreign / STORE_NAME) as db:
+        db.execute("CREATE TABLE logs (x)")
+    result = CliRunner().invoke(cli, ["--config", str(config), "--out", str(foreign)])
+    assert result.exit_code == 2 and "not a monitor store" in result.output
+    (tmp_path / "garbage").mkdir()
+    (tmp_path / "garbage" / STORE_NAME).write_bytes(b"not a database at all" * 100)
+    result = CliRunner().invoke(cli, ["--config", str(config), "--out", str(tmp_path / "garbage")])
+    assert (
+        result.exit_code == 2 and "cannot use the store" in result.output and "Traceback" not in result.output
+    )
+    (tmp_path / "a-file").write_text("")
+    result = CliRunner().invoke(cli, ["--config", str(config), "--out", str(tmp_path / "a-file" / "out")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_ctrl_c_stops_every_network_after_its_page(superchain, tmp_path: Path):
+    config = _yaml(tmp_path, superchain.config())
+    script = "from revshare.monitor.command import cli; cli()"
+    args = ["--config", str(config), "--out", str(tmp_path / "out"), "--page-size", "1"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    store = tmp_path / "out" / STORE_NAME
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not store.exists():
+        time.sleep(0.1)
+    time.sleep(1.0)  # some pages in
+    process.send_signal(signal.SIGINT)
+    interrupted = time.monotonic()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr[-2000:]
+    assert time.monotonic() - interrupted < 10
+    assert "run again to continue" in stderr and "Traceback" not in stderr
+    with sqlite3.connect(store) as db:  # it stopped part-way, not after reading everything
+        read_to = dict(db.execute("SELECT chain_id, max(last_block) FROM scans GROUP BY chain_id"))
+    heads = {chain.node.chain_id: chain.node.block_number() for chain in superchain.chains}
+    assert any(read_to.get(chain_id, -1) < head for chain_id, head in heads.items())
