@@ -123,7 +123,7 @@ def run_superchain_part(days: int, out: Path) -> bool:
         superchain = build_superchain(network, log=lambda line: click.echo(f"  {line}"))
         run_days(superchain, days, log=lambda line: click.echo(f"  {line}"))
         config_path = superchain.write_config(Path(".build/demo/superchain.yaml"))
-        click.echo(f"\nMonitor config: {config_path}; the same as `ape run monitor --config {config_path}`\n")
+        click.echo(f"\nMonitor config written to {config_path} (its nodes stop when the demo ends)\n")
         result = monitor(load_monitor_config(config_path), out, fresh=True)
     flagged = {f.chain for f in result.findings if f.severity != "info"}
     return report_checks(monitor_checks(superchain, result.ledgers), flagged == {"chain-c", "chain-d"})

@@ -25,7 +25,7 @@ from revshare.chain.rpc import HttpJsonRpc
 from revshare.chain.vaults import MINIMUM_GETTERS, NETWORK_GETTERS, RECIPIENT_GETTERS
 from revshare.monitor.config import MonitorConfig, Network, WatchedChain
 from revshare.monitor.events import chain_contracts, l2_receivers, sources_of
-from revshare.monitor.store import Store, StoreError
+from revshare.monitor.store import Store
 
 # Called as pages are stored: (network name, blocks done, blocks in all).
 Progress = Callable[[str, int, int], None]

@@ -346,7 +346,9 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
         ledger.findings.append(add_unconfirmed)
     for (_, terms), members in daily.items():
         last = members[-1]
-        ledger.batches.append(_batch(chain, "daily", None, members, last.block, last.timestamp, None, terms))
+        ledger.batches.append(
+            _batch(chain, chain.owed_period, None, members, last.block, last.timestamp, None, terms)
+        )
     ledger.batches.sort(key=lambda b: (b.timestamp, b.block))
     ledger.pending = {
         settler: sum(w.value for w in members) for settler, members in unsettled.items() if members

@@ -11,13 +11,14 @@ import csv
 import json
 import shutil
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from revshare.calendar import PERIODS, utc_date
-from revshare.monitor.records import ChainLedger
+from revshare.monitor.records import Batch, ChainLedger, Finding, Payment, Withdrawal
 from revshare.monitor.result import MonitorResult, PeriodRow
 from revshare.terminal import PAGE_STYLE, WEI_PER_ETH, format_eth, html_image, html_table, render_table
 
@@ -25,6 +26,7 @@ SUMMARY_TXT = "summary.txt"
 CHART_PNG = "owed-vs-paid.png"
 INDEX_HTML = "index.html"
 MONITOR_JSON = "monitor.json"
+STAGING_PREFIX = ".monitor-staging-"
 
 CHAIN_HEADERS = [
     "chain",
@@ -110,6 +112,49 @@ def period_cells(row: PeriodRow) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class ReadRange:
+    network: str
+    chain_id: int
+    blocks: str
+    first: str
+    last: str
+
+
+def read_ranges(result: MonitorResult) -> list[ReadRange]:
+    """The blocks of every network the figures come from, with their dates."""
+    times = {x.chain.chain_id: (x.start_time, x.stop_time) for x in result.ledgers}
+    rows = []
+    for stats in result.fetched.stats:
+        first, last = times.get(stats.chain_id, (None, None))
+        rows.append(
+            ReadRange(
+                stats.name,
+                stats.chain_id,
+                f"{stats.start}-{stats.stop}",
+                utc_date(first) if first is not None else "",
+                utc_date(last) if last is not None else "",
+            )
+        )
+    return rows
+
+
+def not_owed_yet(result: MonitorResult) -> list[list[str]]:
+    """ETH withdrawn to a settler and not yet disbursed, and ETH still in the fee vaults."""
+    rows = [
+        [x.chain.name, f"withdrawn to {s}, not yet disbursed", format_eth(v)]
+        for x in result.ledgers
+        for s, v in x.pending.items()
+    ]
+    rows += [
+        [x.chain.name, f"in the fee vault {v}", format_eth(b)]
+        for x in result.ledgers
+        for v, b in x.in_vaults.items()
+        if b
+    ]
+    return rows
+
+
 def render_text(result: MonitorResult, period: str) -> str:
     """What the terminal shows: the per-chain table, the chosen period's table, the findings."""
     lines = [
@@ -121,14 +166,10 @@ def render_text(result: MonitorResult, period: str) -> str:
         render_table(PERIOD_HEADERS, [period_cells(r) for r in result.periods(period)]),
         "",
     ]
-    pending = [(x.chain.name, s, v) for x in result.ledgers for s, v in x.pending.items()]
-    in_vaults = [(x.chain.name, v, b) for x in result.ledgers for v, b in x.in_vaults.items() if b]
-    if pending or in_vaults:
-        lines.append("Not owed yet:")
-        lines += [
-            f"  {c}: {format_eth(v)} withdrawn to {s}, awaiting its disbursement" for c, s, v in pending
-        ]
-        lines += [f"  {c}: {format_eth(b)} still in the fee vault {v}" for c, v, b in in_vaults]
+    waiting = not_owed_yet(result)
+    if waiting:
+        lines.append("Not owed yet (ETH):")
+        lines += [f"  {chain}: {amount} {where}" for chain, where, amount in waiting]
         lines.append("")
     findings = result.findings
     lines.append(f"Findings ({len(findings)}):" if findings else "Findings: none")
@@ -137,11 +178,11 @@ def render_text(result: MonitorResult, period: str) -> str:
 
 
 # ---------------------------------------------------------------- files
-def _csv(path: Path, rows: list[dict[str, Any]]) -> None:
+def _csv(path: Path, rows: list[dict[str, Any]], record: type | None = None) -> None:
+    """Rows as CSV; with no rows, the header alone (from the record's fields)."""
+    headers = list(rows[0]) if rows else [f.name for f in fields(record)] if record else []
     with path.open("w", newline="") as handle:
-        if not rows:
-            return
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(handle, fieldnames=headers)
         writer.writeheader()
         writer.writerows(rows)
 
@@ -169,15 +210,22 @@ def chain_summary(ledger: ChainLedger) -> dict[str, Any]:
     }
 
 
-def _jsonable(value: Any) -> Any:
+# Amounts in wei go into JSON as strings (JavaScript would round them); other numbers stay numbers.
+AMOUNT_KEYS = {
+    "gross", "l1_cost", "net", "owed", "paid", "balance", "pending", "in_vaults", "value", "amount",
+    "cumulative_owed", "cumulative_paid",
+}  # fmt: skip
+
+
+def _jsonable(value: Any, key: str = "") -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, float | str):
         return value
     if isinstance(value, int):
-        return str(value)  # exact wei; JavaScript would round large numbers
+        return str(value) if key in AMOUNT_KEYS else value
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): _jsonable(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [_jsonable(v, key) for v in value]
     return str(value)
 
 
@@ -243,7 +291,10 @@ def _draw_chart(result: MonitorResult, path: Path) -> None:
             ax.fill_between(xs, paid, owed, step="post", color="#ff0420", alpha=0.12, label="balance")
         ax.set_title(title, fontsize="medium")
         ax.set_ylabel("ETH")
-        ax.legend(fontsize="x-small", loc="upper left")
+        if xs:
+            ax.legend(fontsize="x-small", loc="upper left")
+        else:
+            ax.text(0.5, 0.5, "nothing owed or paid in the range", ha="center", transform=ax.transAxes)
         ax.tick_params(axis="x", labelrotation=30, labelsize="x-small")
 
     draw(
@@ -282,11 +333,25 @@ def render_html(result: MonitorResult, period: str, chart: Path) -> str:
         f"<style>{STYLE}</style></head><body>",
         "<h1>Superchain revenue-share monitor</h1>",
         "<p>What each chain owed the Optimism Collective and what it paid, read from the chains. Amounts in "
-        "ETH; the CSV and JSON files beside this page hold every figure in wei.</p>",
+        "ETH; the CSV and JSON files beside this page hold every figure in wei. Generated "
+        f"{escape(datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))}.</p>",
         html_table(
             CHAIN_HEADERS, [chain_cells(x) for x in result.ledgers] + [_total_cells(result)], "chains"
         ),
         html_image(chart, "owed to the Collective vs paid"),
+        "<h2>What was read</h2>",
+        html_table(
+            ["network", "chain id", "blocks", "from", "to"],
+            [
+                [row.network, str(row.chain_id), row.blocks, row.first, row.last]
+                for row in read_ranges(result)
+            ],
+            "read",
+        ),
+        "<h2>Not owed yet</h2>",
+        html_table(["chain", "where", "ETH"], not_owed_yet(result), "not-owed-yet")
+        if not_owed_yet(result)
+        else "<p>Nothing: every wei withdrawn was settled or owed.</p>",
         f"<h2>Per {escape(period)}</h2>",
         html_table(PERIOD_HEADERS, [period_cells(r) for r in result.periods(period)], "periods"),
         "<h2>Findings</h2>",
@@ -323,7 +388,10 @@ def render_html(result: MonitorResult, period: str, chart: Path) -> str:
 def write_outputs(result: MonitorResult, out: Path, period: str) -> list[Path]:
     """Write every output file into ``out`` (staged, then moved into place); returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".monitor-", dir=out))
+    for left in out.glob(f"{STAGING_PREFIX}*"):  # a run killed while writing left its staging folder
+        if left.is_dir():
+            shutil.rmtree(left, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     try:
         data = monitor_data(result)
         (staging / SUMMARY_TXT).write_text(render_text(result, period) + "\n")
@@ -331,8 +399,13 @@ def write_outputs(result: MonitorResult, out: Path, period: str) -> list[Path]:
         _csv(staging / "chains.csv", data["chains"])
         for name in PERIODS:
             _csv(staging / f"periods-{name}.csv", data["periods"][name])
-        for name in ("batches", "payments", "withdrawals", "findings"):
-            _csv(staging / f"{name}.csv", data[name])
+        for name, record in (
+            ("batches", Batch),
+            ("payments", Payment),
+            ("withdrawals", Withdrawal),
+            ("findings", Finding),
+        ):
+            _csv(staging / f"{name}.csv", data[name], record)
         _draw_chart(result, staging / CHART_PNG)
         (staging / INDEX_HTML).write_text(render_html(result, period, staging / CHART_PNG))
         written = []

@@ -155,7 +155,7 @@ def test_manual_payments_only_from_listed_senders_on_l2_and_l1():
     l1.emit(5, SAFE_L1, SAFE_RECEIVED, OPERATOR, ETH // 5)
     result = ledger(config(senders=[OPERATOR]), logs, l1)
     assert [(p.where, p.amount) for p in result.payments] == [("L2", ETH // 10), ("L1", ETH // 5)]
-    assert [(b.kind, b.owed) for b in result.batches] == [("daily", split(10 * ETH, 0).collective)]
+    assert [(b.kind, b.owed) for b in result.batches] == [("day", split(10 * ETH, 0).collective)]
     assert result.balance == split(10 * ETH, 0).collective - 3 * ETH // 10
 
 
@@ -243,3 +243,71 @@ def test_a_fee_splitter_calculator_change_is_a_finding_with_its_tx():
         and DISBURSER in found["calculator-changed"].message
     )
     assert found["interval-changed"].message.endswith("from 1 to 7 days")
+
+
+def test_owed_per_week_nets_a_week_of_withdrawals():
+    logs = Logs().at(1, T0 + 10).at(2, T0 + DAY + 10)  # 2026-01-01 and -02: the same ISO week
+    logs.withdraw(1, SEQ, 10 * ETH, OPERATOR)
+    logs.withdraw(2, L1V, 9 * ETH, OPERATOR)
+    daily = ledger(config(senders=[OPERATOR]), logs)
+    weekly = ledger(config(senders=[OPERATOR], owed_period="week"), logs)
+    assert daily.owed == split(10 * ETH, 0).collective + split(9 * ETH, 9 * ETH).collective
+    assert weekly.owed == split(19 * ETH, 9 * ETH).collective < daily.owed
+
+
+def test_vault_loops_and_withdrawals_to_l1_are_not_settled_revenue():
+    logs = Logs().at(1, T0 + 10).at(2, T0 + 20)
+    logs.withdraw(1, SEQ, 5 * ETH, SEQ)  # pays itself: anyone may call withdraw() again and again
+    logs.withdraw(1, SEQ, 5 * ETH, SEQ)
+    logs.emit(2, OPV, WITHDRAWAL_3, 3 * ETH, BASE, "0x" + "ab" * 20)
+    logs.emit(2, OPV, WITHDRAWAL_4, 3 * ETH, BASE, "0x" + "ab" * 20, 0)  # to the BaseFeeVault's address on L1
+    logs.emit(2, BASE, WITHDRAWAL_3, 2 * ETH, SPLITTER, "0x" + "ab" * 20)
+    logs.emit(
+        2, BASE, WITHDRAWAL_4, 2 * ETH, SPLITTER, "0x" + "ab" * 20, 0
+    )  # to the splitter's address on L1
+    result = ledger(config(splitters=[SPLITTER]), logs)
+    assert result.gross == 5 * ETH  # the L1 withdrawals left the chain; the loop is no revenue
+    assert [b.kind for b in result.batches] == ["day"] and not result.pending
+    kinds = [f.kind for f in result.findings]
+    assert kinds.count("vault-loop") == 2 and "withdrawn-to-l1" in kinds
+
+
+class _Lookups:
+    def __init__(self, collective: str):
+        self.collective = collective
+
+    def terms_at(self, chain, block, timestamp):
+        return chain.terms_at(block, timestamp)
+
+    def collective_at(self, chain, splitter, block):
+        return self.collective
+
+
+def test_a_splitter_share_counts_only_when_its_collective_is_a_receiver():
+    logs = Logs().at(1, T0 + 10)
+    logs.withdraw(1, SEQ, 4 * ETH, SPLITTER)
+    owed = split(4 * ETH, 0).collective
+    logs.emit(
+        1, SPLITTER, DISBURSED, 901, "0x" + "00" * 20, 1, 4 * ETH, 0, owed, 4 * ETH - owed, 250, 1500, False
+    )
+    cfg = config(splitters=[SPLITTER])
+    from revshare.monitor.ledger import analyse_chain as analyse
+
+    base = ledger(cfg, logs)  # no node to ask: the event is taken at its word
+    data = ChainData(
+        cfg.chains[0],
+        0,
+        1,
+        logs.logs,
+        logs.timestamps,
+        {},
+        {(SAFE_L2, "code"): 1, (SEQ, "code"): 1, (SPLITTER, "code"): 1},
+        [],
+        {},
+    )
+    right = analyse(cfg, data, _Lookups(SAFE_L2))
+    wrong = analyse(cfg, data, _Lookups(TREASURY))
+    assert base.paid == right.paid == owed and right.payments[0].receiver == SAFE_L2
+    assert wrong.paid == 0 and [f.kind for f in wrong.findings if f.severity == "error"] == [
+        "misdirected-share"
+    ]
