@@ -8,6 +8,7 @@ network after its current page (exit 130); what was read stays in the store."""
 from __future__ import annotations
 
 import re
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,8 @@ def cli(
     fresh: bool,
 ) -> None:
     """What every OP Stack chain in the config owed the Optimism Collective and what it paid."""
+    # ape turns Ctrl-C into an immediate exit; the monitor stops its readers between pages instead.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         config = load_monitor_config(config_path)
     except ConfigError as exc:

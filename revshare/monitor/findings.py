@@ -405,6 +405,14 @@ def add_findings(
                     "leave no event, so payments to it by hand are not seen"
                 )
                 add(Finding(name, "warning", "unseen-payments", message, "L1", ledger.stop_time))
+    if chain.senders and config.l1_receivers and data.l1_stop_time is not None:
+        behind_l1 = ledger.reference_time - data.l1_stop_time
+        if behind_l1 > NODE_LAG:
+            message = (
+                f"the L1 node's last block ({utc_date(data.l1_stop_time)}) is {behind_l1 / 3600:.1f} hours "
+                "behind the latest block read: payments on L1 after it are not seen"
+            )
+            add(Finding(name, "warning", "node-behind", message, "L1", ledger.stop_time))
     behind = ledger.reference_time - ledger.stop_time
     if behind > NODE_LAG:
         message = (

@@ -223,7 +223,6 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
     confirmable = any(data.at_stop.get((r, "code")) for r in l2_receivers(config, chain))
     unconfirmed: dict[str, list[tuple[EventLog, int]]] = {}
     misdirected: dict[str, list[tuple[EventLog, str, int]]] = {}
-    collective_receivers = receivers | {a.lower() for a in config.l1_receivers}
     # A range that starts mid-history: a settler that was already there settles, at its first
     # disbursement in the range, revenue withdrawn before the range too.
     opening = {
@@ -273,21 +272,27 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
             receiver = safes.get((event.tx_hash, item.settler.lower()))
             if paid < item.paid:
                 unconfirmed.setdefault(item.settler, []).append((event, item.paid - paid))
+        where = "L2"
         if item.kind == "splitter" and paid:
-            # The splitter pays (or credits) whoever its registry names as the Collective then.
-            receiver = lookups.collective_at(chain, item.settler, event.block)
-            if receiver is not None and receiver.lower() not in collective_receivers:
-                misdirected.setdefault(item.settler, []).append((event, receiver, paid))
-                paid = 0
+            # The splitter pays (or credits) whoever its registry names as the Collective then, on L2
+            # or through the L1 route the registry gives that address.
+            destination = lookups.collective_at(chain, item.settler, event.block)
+            if destination is not None:
+                where, receiver = destination
+                allowed = receivers if where == "L2" else {a.lower() for a in config.l1_receivers}
+                if receiver.lower() not in allowed:
+                    misdirected.setdefault(item.settler, []).append((event, f"{receiver} on {where}", paid))
+                    paid = 0
         if first:
-            # Its gross includes revenue from before the range: take what it paid as what was owed.
-            batch = dataclasses.replace(batch, owed=paid)
+            # Its gross includes revenue from before the range: what it paid is taken as owed,
+            # unless its revenue in the range alone owes more.
+            batch = dataclasses.replace(batch, owed=max(paid, batch.owed))
             ledger.batches[-1] = batch
         if paid:
             ledger.payments.append(
                 Payment(
                     chain.name,
-                    "L2",
+                    where,
                     item.kind,
                     event.block,
                     timestamp,

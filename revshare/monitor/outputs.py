@@ -11,6 +11,7 @@ import csv
 import json
 import shutil
 import tempfile
+import time
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from html import escape
@@ -27,6 +28,7 @@ CHART_PNG = "owed-vs-paid.png"
 INDEX_HTML = "index.html"
 MONITOR_JSON = "monitor.json"
 STAGING_PREFIX = ".monitor-staging-"
+STALE_STAGING = 3600  # seconds: an older staging folder belongs to no running monitor
 
 CHAIN_HEADERS = [
     "chain",
@@ -389,7 +391,7 @@ def write_outputs(result: MonitorResult, out: Path, period: str) -> list[Path]:
     """Write every output file into ``out`` (staged, then moved into place); returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     for left in out.glob(f"{STAGING_PREFIX}*"):  # a run killed while writing left its staging folder
-        if left.is_dir():
+        if left.is_dir() and time.time() - left.stat().st_mtime > STALE_STAGING:  # not one being written
             shutil.rmtree(left, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     try:

@@ -29,7 +29,10 @@ class Lookups(Protocol):
 
     def terms_at(self, chain: WatchedChain, block: int, timestamp: int) -> Terms: ...
 
-    def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> str | None: ...
+    def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> tuple[str, str] | None:
+        """Where the splitter's Collective share went at ``block``: ("L2", the registry's Collective)
+        or ("L1", the L1 recipient of its route); None when that cannot be asked."""
+        ...
 
 
 class ConfigLookups:
@@ -39,7 +42,7 @@ class ConfigLookups:
     def terms_at(self, chain: WatchedChain, block: int, timestamp: int) -> Terms:
         return chain.terms_at(block, timestamp)
 
-    def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> str | None:
+    def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> tuple[str, str] | None:
         return None
 
 
@@ -171,6 +174,7 @@ class ChainData:
     l1_timestamps: dict[int, int]
     l1_decoded: list[EventLog] | None = None  # the L1 logs decoded once for every chain
     l1_at_stop: dict[tuple[str, str], Any] = field(default_factory=dict)  # L1 snapshot at its last block
+    l1_stop_time: int | None = None  # the time of the last L1 block read
     reference_time: int = 0  # the latest block time of any network read (0: this chain's own)
 
     @cached_property

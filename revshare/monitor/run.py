@@ -9,6 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from eth_abi import decode
+from eth_utils import to_checksum_address
+
 from revshare.chain.reader import CallReverted, ChainReader, ReadError
 from revshare.chain.registry import registry_at_block
 from revshare.chain.rpc import HttpJsonRpc
@@ -67,17 +70,20 @@ class NodeLookups:
         saved = self._cached(chain, block, (registry, "terms"), read)
         return Terms(int(saved[0]), int(saved[1]))
 
-    def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> str | None:
-        def read() -> str:
+    def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> tuple[str, str] | None:
+        def read() -> list[str]:
             reader = self._reader(chain)
             try:
                 registry = reader.call_address(splitter, "REGISTRY()", block)
-                return reader.call_address(registry, "collective()", block)
+                collective = reader.call_address(registry, "collective()", block)
+                raw = reader.call(registry, "destinationOf(address)", ["address"], [collective], block)
             except CallReverted:
-                return ""  # not this project's splitter: no Collective to check against
+                return []  # not this project's splitter: no Collective to check against
+            route, l1_recipient = decode(["uint8", "address"], raw[:64])
+            return ["L2", collective] if route == 0 else ["L1", to_checksum_address(l1_recipient)]
 
-        saved = self._cached(chain, block, (splitter, "collective"), read)
-        return saved or None
+        saved = self._cached(chain, block, (splitter, "destination"), read)
+        return (str(saved[0]), str(saved[1])) if saved else None
 
 
 def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[ChainLedger]:
@@ -93,6 +99,7 @@ def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[C
         l1_times = store.timestamps(l1.network.chain_id) if l1 else {}
         l1_events = decode_logs(l1_logs)
         l1_at_stop = store.snapshot(l1.network.chain_id, l1.stop) if l1 else {}
+        l1_stop_time = l1_times.get(l1.stop) if l1 else None
         ledgers = []
         for chain in config.chains:
             span = fetched.ranges[chain.chain_id]
@@ -108,6 +115,7 @@ def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[C
                 l1_timestamps=l1_times,
                 l1_decoded=l1_events,
                 l1_at_stop=l1_at_stop,
+                l1_stop_time=l1_stop_time,
                 reference_time=reference_time,
             )
             ledgers.append(analyse_chain(config, data, lookups))

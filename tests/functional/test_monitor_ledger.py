@@ -280,7 +280,7 @@ class _Lookups:
         return chain.terms_at(block, timestamp)
 
     def collective_at(self, chain, splitter, block):
-        return self.collective
+        return ("L2", self.collective)
 
 
 def test_a_splitter_share_counts_only_when_its_collective_is_a_receiver():

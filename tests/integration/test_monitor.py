@@ -335,10 +335,10 @@ def test_ctrl_c_stops_every_network_after_its_page(superchain, tmp_path: Path):
         text=True,
     )
     store = tmp_path / "out" / STORE_NAME
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not store.exists():
         time.sleep(0.1)
-    time.sleep(1.0)  # some pages in
+    time.sleep(1.5)  # some pages in
     process.send_signal(signal.SIGINT)
     interrupted = time.monotonic()
     _, stderr = process.communicate(timeout=60)
@@ -349,3 +349,25 @@ def test_ctrl_c_stops_every_network_after_its_page(superchain, tmp_path: Path):
         read_to = dict(db.execute("SELECT chain_id, max(last_block) FROM scans GROUP BY chain_id"))
     heads = {chain.node.chain_id: chain.node.block_number() for chain in superchain.chains}
     assert any(read_to.get(chain_id, -1) < head for chain_id, head in heads.items())
+
+
+def test_a_splitter_share_routed_to_an_unknown_l1_address_is_misdirected(tmp_path: Path):
+    """Governance gives the Collective an L1 route to an address that is not the Collective's L1
+    Safe: from then on the splitter's share leaves for it, and the monitor does not count it."""
+    with local_network(1) as network:
+        scripted = build_superchain(network)
+        chain = scripted.chains[0]
+        run_days(scripted, 2)
+        route = (2, "0x000000000000000000000000000000000000bEEF", 200_000, 0)  # L1_MESSAGE_PASSER
+        chain.node.transact(
+            str(chain.registry),
+            "setDestination(address,(uint8,address,uint32,uint128))",
+            [scripted.collective_l2, route],
+            sender=scripted.governance,
+        )
+        run_days(scripted, 2)
+        result = run_monitor(parse_monitor_config(scripted.config()), tmp_path, write=False)
+    ledger = result.ledgers[0]
+    assert len(ledger.payments) == 2 and ledger.balance == ledger.owed - ledger.paid > 0
+    wrong = [f for f in result.findings if f.kind == "misdirected-share"]
+    assert len(wrong) == 1 and "0x000000000000000000000000000000000000bEEF on L1" in wrong[0].message
