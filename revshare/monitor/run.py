@@ -33,7 +33,7 @@ class NodeLookups:
     """The registry's terms and a splitter's Collective at a block, asked of the chain's node once
     and kept in the store (a re-run asks only about new blocks)."""
 
-    def __init__(self, store: Path):
+    def __init__(self, store: Store):
         self._store = store
         self._readers: dict[int, ChainReader] = {}
 
@@ -41,17 +41,14 @@ class NodeLookups:
         return self._readers.setdefault(chain.chain_id, ChainReader(HttpJsonRpc(chain.network.rpc)))
 
     def _cached(self, chain: WatchedChain, block: int, key: tuple[str, str], read: Callable[[], Any]) -> Any:
-        db = Store(self._store)
         try:
-            saved = db.snapshot(chain.chain_id, block).get(key)
+            saved = self._store.snapshot(chain.chain_id, block).get(key)
             if saved is None:
                 saved = read()
-                db.save_snapshot(chain.chain_id, block, {key: saved})
+                self._store.save_snapshot(chain.chain_id, block, {key: saved})
             return saved
         except ReadError as exc:
             raise MonitorError(f"{chain.name}: {exc}") from None
-        finally:
-            db.close()
 
     def terms_at(self, chain: WatchedChain, block: int, timestamp: int) -> Terms:
         if chain.registry is None:
@@ -89,7 +86,7 @@ class NodeLookups:
 def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[ChainLedger]:
     """Every chain's ledger from the store, over the ranges just read."""
     store = Store(store_path)
-    lookups = NodeLookups(store_path)
+    lookups = NodeLookups(store)
     reference_time = 0
     for span in fetched.ranges.values():
         reference_time = max(reference_time, store.timestamps(span.network.chain_id).get(span.stop, 0))
