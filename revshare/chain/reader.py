@@ -240,12 +240,17 @@ class ChainReader:
         """Keep a block's timestamp seen elsewhere (nodes that put ``blockTimestamp`` in logs)."""
         self._timestamps[block] = timestamp
 
+    def header(self, block: int | str) -> dict[str, Any]:
+        """A block's header, by number or tag (latest, safe, finalized); its timestamp is kept."""
+        header = self._ask("eth_getBlockByNumber", [hex(block) if isinstance(block, int) else block, False])
+        if header is None:
+            raise ReadError(f"block {block} is not known to the node")
+        self._timestamps[int(header["number"], 16)] = int(header["timestamp"], 16)
+        return dict(header)
+
     def timestamp(self, block: int) -> int:
         if block not in self._timestamps:
-            header = self._ask("eth_getBlockByNumber", [hex(block), False])
-            if header is None:
-                raise ReadError(f"block {block} is not known to the node")
-            self._timestamps[block] = int(header["timestamp"], 16)
+            self.header(block)
         return self._timestamps[block]
 
     def code_size(self, address: str, block: int) -> int:

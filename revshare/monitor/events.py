@@ -86,41 +86,30 @@ def l2_receivers(config: MonitorConfig, chain: WatchedChain) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*config.l2_receivers, *chain.collective_receivers)))
 
 
+def _safe_source(receivers: tuple[str, ...], payers: list[str] | tuple[str, ...], start: int) -> list[Source]:
+    """ETH into the Collective's Safes from the given payers (none to read without both)."""
+    if not receivers or not payers:
+        return []
+    return [
+        Source(
+            "safe", receivers, ((topic_of(SAFE_RECEIVED),), tuple(_topic_address(p) for p in payers)), start
+        )
+    ]
+
+
 def sources_of(config: MonitorConfig, network: Network) -> list[Source]:
     """What to read from one network's node."""
-    found: list[Source] = []
     if config.l1 is not None and network is config.l1:
         senders = sorted({s for chain in config.chains for s in chain.senders}, key=str.lower)
-        if config.l1_receivers and senders:
-            found.append(
-                Source(
-                    "safe",
-                    config.l1_receivers,
-                    ((topic_of(SAFE_RECEIVED),), tuple(_topic_address(s) for s in senders)),
-                    network.start_block,
-                )
-            )
-        return found
+        return _safe_source(config.l1_receivers, senders, network.start_block)
     chain = next(c for c in config.chains if c.network is network)
-    found.append(
-        Source(
-            "contracts",
-            chain_contracts(chain),
-            (tuple(topic_of(e) for e in CONTRACT_EVENTS),),
-            network.start_block,
-        )
+    contracts = Source(
+        "contracts",
+        chain_contracts(chain),
+        (tuple(topic_of(e) for e in CONTRACT_EVENTS),),
+        network.start_block,
     )
-    receivers = l2_receivers(config, chain)
-    # ETH into the Collective's Safes on the chain: from its senders (payments by hand), and from
-    # its FeeDisbursers (what confirms their own word for what they paid).
+    # On the chain, from its senders (payments by hand) and its FeeDisbursers (what confirms
+    # their own word for what they paid).
     payers = (*chain.senders, *chain.fee_disbursers)
-    if receivers and payers:
-        found.append(
-            Source(
-                "safe",
-                receivers,
-                ((topic_of(SAFE_RECEIVED),), tuple(_topic_address(s) for s in payers)),
-                network.start_block,
-            )
-        )
-    return found
+    return [contracts, *_safe_source(l2_receivers(config, chain), payers, network.start_block)]

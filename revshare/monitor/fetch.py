@@ -23,7 +23,7 @@ from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS
 from revshare.chain.reader import ChainReader, ReadError
 from revshare.chain.rpc import HttpJsonRpc
 from revshare.chain.vaults import MINIMUM_GETTERS, NETWORK_GETTERS, RECIPIENT_GETTERS
-from revshare.monitor.config import MonitorConfig, Network, WatchedChain
+from revshare.monitor.config import MonitorConfig, Network
 from revshare.monitor.events import chain_contracts, l2_receivers, sources_of
 from revshare.monitor.store import Store
 
@@ -73,19 +73,12 @@ def before(start: int) -> int:
 
 def resolve_block(reader: ChainReader, to_block: str | int) -> tuple[int, str]:
     """(number, hash) of a block given as a number or latest / safe / finalized."""
-    tag = hex(to_block) if isinstance(to_block, int) else to_block
-    header = reader._ask("eth_getBlockByNumber", [tag, False])
-    if header is None:
-        raise ReadError(f"the node has no block {to_block}")
+    header = reader.header(to_block)
     return int(header["number"], 16), str(header["hash"])
 
 
 def _hash_of(reader: ChainReader, block: int) -> str:
-    header = reader._ask("eth_getBlockByNumber", [hex(block), False])
-    if header is None:
-        raise ReadError(f"the node has no block {block}")
-    reader.remember_timestamp(block, int(header["timestamp"], 16))
-    return str(header["hash"])
+    return str(reader.header(block)["hash"])
 
 
 def _page_timestamps(
@@ -298,7 +291,3 @@ def fetch_all(
     if failures:
         raise FetchError("; ".join(failures))
     return fetched
-
-
-def chain_of(config: MonitorConfig, chain_id: int) -> WatchedChain | None:
-    return next((c for c in config.chains if c.chain_id == chain_id), None)

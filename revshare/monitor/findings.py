@@ -63,7 +63,6 @@ def add_findings(
     ledger: ChainLedger,
     settlers: set[str],
     settlements: list[Settlement],
-    fee_splitter_code: bool,
 ) -> None:
     chain = data.chain
     name = chain.name
@@ -84,7 +83,7 @@ def add_findings(
                     ledger.stop_time,
                 )
             )
-    if chain.fee_splitter is True and not fee_splitter_code:
+    if chain.fee_splitter is True and not data.at_stop.get((FEE_SPLITTER, "code")):
         add(
             Finding(
                 name,

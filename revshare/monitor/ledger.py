@@ -104,8 +104,6 @@ def _withdrawals(
                     log_index=event.log_index,
                     tx_hash=event.tx_hash,
                     timestamp=timestamps[event.block],
-                    # Into a fee vault on L2 (another, or itself): not revenue yet. To L1 it leaves.
-                    internal=to.lower() in vaults and int(event.args.get("withdrawalNetwork", 1)) != 0,
                 )
             )
     return sorted(found, key=lambda w: w.position)
@@ -205,7 +203,6 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
     events = data.events
     ledger.withdrawals = _withdrawals(events, data.timestamps, ledger.findings, chain.name)
     receivers = {a.lower() for a in l2_receivers(config, chain)}
-    fee_splitter_code = bool(data.at_stop.get((FEE_SPLITTER, "code")))
     use_fee_splitter = chain.fee_splitter is not False
     settlements = _settlements(chain, receivers, events, use_fee_splitter)
     settlers = {s.lower() for s in (*chain.splitters, *chain.fee_disbursers)} | (
@@ -407,5 +404,5 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
         address = to_checksum_address(vault)
         if data.at_stop.get((address, "code")):
             ledger.in_vaults[address] = int(data.at_stop.get((address, "balance")) or 0)
-    add_findings(config, data, ledger, settlers, settlements, fee_splitter_code)
+    add_findings(config, data, ledger, settlers, settlements)
     return ledger

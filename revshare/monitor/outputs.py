@@ -180,13 +180,27 @@ def render_text(result: MonitorResult, period: str) -> str:
 
 
 # ---------------------------------------------------------------- files
-def _csv(path: Path, rows: list[dict[str, Any]], record: type | None = None) -> None:
-    """Rows as CSV; with no rows, the header alone (from the record's fields)."""
-    headers = list(rows[0]) if rows else [f.name for f in fields(record)] if record else []
+def _csv(path: Path, rows: list[dict[str, Any]], headers: list[str]) -> None:
+    """Rows as CSV under ``headers`` (the header alone when there are no rows)."""
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=headers)
         writer.writeheader()
         writer.writerows(rows)
+
+
+# Each table of records: the record's fields, then the columns derived from it.
+TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "batches": (Batch, ("net",)),
+    "payments": (Payment, ()),
+    "withdrawals": (Withdrawal, ("chain", "internal")),
+    "findings": (Finding, ()),
+}
+PERIOD_COLUMNS = (*(f.name for f in fields(PeriodRow)), "net", "balance")
+
+
+def _headers(name: str) -> list[str]:
+    record, derived = TABLES[name]
+    return [*(f.name for f in fields(record)), *derived]
 
 
 def _period_dict(row: PeriodRow) -> dict[str, Any]:
@@ -238,7 +252,11 @@ def monitor_data(result: MonitorResult) -> dict[str, Any]:
         "periods": {p: [_period_dict(r) for r in result.periods(p)] for p in PERIODS},
         "batches": [asdict(b) | {"net": b.net} for x in result.ledgers for b in x.batches],
         "payments": [asdict(p) for x in result.ledgers for p in x.payments],
-        "withdrawals": [asdict(w) | {"chain": x.chain.name} for x in result.ledgers for w in x.withdrawals],
+        "withdrawals": [
+            asdict(w) | {"chain": x.chain.name, "internal": w.internal}
+            for x in result.ledgers
+            for w in x.withdrawals
+        ],
         "findings": [asdict(f) for f in result.findings],
         "assumptions": ASSUMPTIONS,
         "read": [asdict(s) for s in result.fetched.stats],
@@ -250,8 +268,6 @@ MAX_CHAIN_PANELS = 12  # beyond this, the chart shows the Superchain total and t
 
 def _cumulative(points: list[tuple[int, int, int]]) -> tuple[list[Any], list[float], list[float]]:
     """Step lines of cumulative owed and paid from (time, owed, paid) points."""
-    from datetime import datetime, timezone
-
     owed = paid = 0
     xs, owed_line, paid_line = [], [], []
     for when, o, p in sorted(points):
@@ -398,16 +414,11 @@ def write_outputs(result: MonitorResult, out: Path, period: str) -> list[Path]:
         data = monitor_data(result)
         (staging / SUMMARY_TXT).write_text(render_text(result, period) + "\n")
         (staging / MONITOR_JSON).write_text(json.dumps(_jsonable(data), indent=1) + "\n")
-        _csv(staging / "chains.csv", data["chains"])
+        _csv(staging / "chains.csv", data["chains"], list(data["chains"][0]))
         for name in PERIODS:
-            _csv(staging / f"periods-{name}.csv", data["periods"][name])
-        for name, record in (
-            ("batches", Batch),
-            ("payments", Payment),
-            ("withdrawals", Withdrawal),
-            ("findings", Finding),
-        ):
-            _csv(staging / f"{name}.csv", data[name], record)
+            _csv(staging / f"periods-{name}.csv", data["periods"][name], list(PERIOD_COLUMNS))
+        for name in TABLES:
+            _csv(staging / f"{name}.csv", data[name], _headers(name))
         _draw_chart(result, staging / CHART_PNG)
         (staging / INDEX_HTML).write_text(render_html(result, period, staging / CHART_PNG))
         written = []

@@ -56,7 +56,12 @@ class Withdrawal:
     log_index: int
     tx_hash: str
     timestamp: int
-    internal: bool  # into a fee vault on L2 (another: counted when that one is withdrawn; itself: a loop)
+
+    @property
+    def internal(self) -> bool:
+        """Into a fee vault on L2 (another: counted when that one is withdrawn; itself: a loop), so
+        not revenue yet. Paid to L1 it has left the chain, whatever the address."""
+        return self.to.lower() in VAULT_NAMES and self.network != 0
 
     @property
     def position(self) -> tuple[int, int]:
@@ -170,9 +175,8 @@ class ChainData:
     timestamps: dict[int, int]
     at_start: dict[tuple[str, str], Any]
     at_stop: dict[tuple[str, str], Any]
-    l1_logs: list[dict[str, Any]]
+    l1_events: list[EventLog]  # decoded once for every chain
     l1_timestamps: dict[int, int]
-    l1_decoded: list[EventLog] | None = None  # the L1 logs decoded once for every chain
     l1_at_stop: dict[tuple[str, str], Any] = field(default_factory=dict)  # L1 snapshot at its last block
     l1_stop_time: int | None = None  # the time of the last L1 block read
     reference_time: int = 0  # the latest block time of any network read (0: this chain's own)
@@ -180,10 +184,6 @@ class ChainData:
     @cached_property
     def events(self) -> list[EventLog]:
         return decode_logs(self.logs)
-
-    @cached_property
-    def l1_events(self) -> list[EventLog]:
-        return self.l1_decoded if self.l1_decoded is not None else decode_logs(self.l1_logs)
 
 
 def same_address(a: str | None, b: str | None) -> bool:

@@ -20,7 +20,7 @@ from revshare.monitor.fetch import BlockChoice, Fetched, Progress, before, fetch
 from revshare.monitor.ledger import analyse_chain
 from revshare.monitor.records import ChainData, ChainLedger, decode_logs
 from revshare.monitor.result import MonitorResult
-from revshare.monitor.store import Store
+from revshare.monitor.store import Store, remove_store
 
 STORE_NAME = "monitor.sqlite"
 
@@ -108,9 +108,8 @@ def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[C
                 timestamps=store.timestamps(chain.chain_id),
                 at_start=store.snapshot(chain.chain_id, before(span.start)),
                 at_stop=store.snapshot(chain.chain_id, span.stop),
-                l1_logs=l1_logs,
                 l1_timestamps=l1_times,
-                l1_decoded=l1_events,
+                l1_events=l1_events,
                 l1_at_stop=l1_at_stop,
                 l1_stop_time=l1_stop_time,
                 reference_time=reference_time,
@@ -139,8 +138,7 @@ def run_monitor(
     out = Path(out)
     store_path = out / STORE_NAME
     if fresh:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{store_path}{suffix}").unlink(missing_ok=True)
+        remove_store(store_path)
     fetched = fetch_all(config, store_path, to_block, page_size=page_size, progress=progress)
     read = time.monotonic()
     ledgers = analyse(config, fetched, store_path)

@@ -46,6 +46,16 @@ class StoreError(RuntimeError):
     """The store cannot be used for this run (another chain, a reorganisation, another format)."""
 
 
+def remove_store(path: Path) -> None:
+    """Delete a monitor store (and SQLite's files beside it) to start afresh; a file of that name
+    that is not a monitor store is not the monitor's to delete."""
+    if not path.exists():
+        return
+    Store(path).close()  # raises StoreError for anything but a monitor store
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 class Store:
     """One connection to the store file (one per thread: SQLite connections are not shared)."""
 
@@ -55,10 +65,10 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
             self._open()
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(
-                f"cannot use the store {path}: {exc}; move it away (or run with --fresh) to start afresh"
-            ) from None
+        except OSError as exc:
+            raise StoreError(f"cannot create the store {path}: {exc.strerror or exc}") from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot use the store {path}: {exc}; move it away to start afresh") from None
 
     def _open(self) -> None:
         path = self.path

@@ -22,7 +22,7 @@ from revshare.monitor.events import (
     WITHDRAWAL_4,
 )
 from revshare.monitor.ledger import analyse_chain
-from revshare.monitor.records import ChainData
+from revshare.monitor.records import ChainData, decode_logs
 
 SEQ = str(PREDEPLOY_VAULTS["sequencer_fee_vault"])
 BASE = str(PREDEPLOY_VAULTS["base_fee_vault"])
@@ -100,7 +100,7 @@ def ledger(
         timestamps=logs.timestamps,
         at_start=at_start or {},
         at_stop={**code, **(at_stop or {})},
-        l1_logs=(l1 or Logs()).logs,
+        l1_events=decode_logs((l1 or Logs()).logs),
         l1_timestamps=(l1 or Logs()).timestamps,
     )
     return analyse_chain(cfg, data)

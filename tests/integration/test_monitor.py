@@ -311,6 +311,8 @@ def test_cli_mistakes_are_one_line_with_exit_2(superchain, tmp_path: Path):
         db.execute("CREATE TABLE logs (x)")
     result = CliRunner().invoke(cli, ["--config", str(config), "--out", str(foreign)])
     assert result.exit_code == 2 and "not a monitor store" in result.output
+    fresh = CliRunner().invoke(cli, ["--config", str(config), "--out", str(foreign), "--fresh"])
+    assert fresh.exit_code == 2 and (foreign / STORE_NAME).exists()  # not the monitor's file to delete
     (tmp_path / "garbage").mkdir()
     (tmp_path / "garbage" / STORE_NAME).write_bytes(b"not a database at all" * 100)
     result = CliRunner().invoke(cli, ["--config", str(config), "--out", str(tmp_path / "garbage")])
