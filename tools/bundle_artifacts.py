@@ -38,9 +38,24 @@ ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "revshare" / "artifacts"
 
 # What the package deploys (with verification input) and what it only reads or calls.
-DEPLOYED = ("ChainRegistry", "ChainRevenueSplitter", "SharedSequencerSplitter", "RevenueShareTimelock")
+DEPLOYED = (
+    "ChainRegistry",
+    "ChainRevenueSplitter",
+    "SharedSequencerSplitter",
+    "RevenueShareTimelock",
+    "RegistrySharesCalculator",
+    "SharePayee",
+)
 DEMO_MOCKS = ("MockFeeVault", "MockL2StandardBridge", "MockL2ToL1MessagePasser")
-INTERFACES = ("IFeeVault", "IL2StandardBridge", "IL2ToL1MessagePasser")
+# The OP Stack's own revenue-share contracts the proposals call (contracts/interfaces/optimism/).
+INTERFACES = (
+    "IFeeVault",
+    "IL2StandardBridge",
+    "IL2ToL1MessagePasser",
+    "IOPFeeVault",
+    "IFeeSplitter",
+    "ISharesCalculator",
+)
 # Test-only models of OP Stack contracts the demo's scripted Superchain installs (no npm package
 # ships their bytecode): the 1.6.0 fee vault, the FeeSplitter predeploy, the Superchain shares
 # calculator and Base's FeeDisburser. They live in contracts/test/optimism/.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IOPFeeVault} from "./IOPFeeVault.sol";
-import {ISharesCalculator} from "./ISharesCalculator.sol";
+import {IOPFeeVault} from "../../interfaces/optimism/IOPFeeVault.sol";
+import {ISharesCalculator} from "../../interfaces/optimism/ISharesCalculator.sol";
 import {OPPredeploys} from "./OPPredeploys.sol";
 
 /// @title FeeSplitterModel

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {IL2ToL1MessagePasser} from "../../interfaces/IL2WithdrawalPaths.sol";
-import {IOPFeeVault} from "./IOPFeeVault.sol";
+import {IOPFeeVault} from "../../interfaces/optimism/IOPFeeVault.sol";
 import {OPPredeploys} from "./OPPredeploys.sol";
 
 /// @title FeeVaultModel

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {ISharesCalculator} from "./ISharesCalculator.sol";
+import {ISharesCalculator} from "../../interfaces/optimism/ISharesCalculator.sol";
 
 /// @title ScriptedSharesCalculator
 /// @notice TEST ONLY. An `ISharesCalculator` that answers whatever payouts it was given, whatever

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {ISharesCalculator} from "./ISharesCalculator.sol";
+import {ISharesCalculator} from "../../interfaces/optimism/ISharesCalculator.sol";
 import {OPPredeploys} from "./OPPredeploys.sol";
 
 /// @title SuperchainSharesCalculatorModel

@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 /// @title IOPFeeVault
-/// @notice TEST ONLY. The OP Stack `FeeVault` 1.6.0 interface (SequencerFeeVault, BaseFeeVault,
+/// @notice The OP Stack `FeeVault` 1.6.0 interface (SequencerFeeVault, BaseFeeVault,
 ///         L1FeeVault 1.6.0; OperatorFeeVault 1.1.0), written from its published interface: the
 ///         configuration lives in storage, set by `initialize` and by setters that only the
 ///         ProxyAdmin predeploy's owner may call; the uppercase legacy getters answer the stored
@@ -60,6 +60,9 @@ interface IOPFeeVault {
 
     /// @notice Legacy name of `withdrawalNetwork()`, answering the same stored value.
     function WITHDRAWAL_NETWORK() external view returns (WithdrawalNetwork);
+
+    /// @notice Semantic version ("1.6.0"; the OperatorFeeVault answers "1.1.0"; 1.4.1 vaults have no setters).
+    function version() external view returns (string memory);
 
     /// @notice Total wei ever withdrawn.
     function totalProcessed() external view returns (uint256);

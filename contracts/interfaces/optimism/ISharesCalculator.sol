@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 /// @title ISharesCalculator
-/// @notice TEST ONLY. The OP Stack `ISharesCalculator` interface (revenue-share upgrade, specs
+/// @notice The OP Stack `ISharesCalculator` interface 1.0.0 (revenue-share upgrade, specs
 ///         2025-11), written from its published interface: the pluggable rule the FeeSplitter
 ///         predeploy asks how to split the fees it withdrew from the four vaults.
 interface ISharesCalculator {
