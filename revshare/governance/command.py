@@ -1,10 +1,15 @@
 """The `ape run propose` commands: `ape run propose <change> [options] --network ...` writes a
 governance proposal for a deployment.
 
-Changes: register-chain, set-terms, set-treasury, set-collective, set-destination, pause,
-accept-ownership.
+Registry changes (the registry's owner acts): register-chain, set-terms, set-treasury,
+set-collective, set-destination, pause, unpause, set-guardian, deactivate-chain, reactivate-chain,
+allow-token, disallow-token, set-reporter and set-operator-fee (a shared splitter), accept-ownership,
+and from-config (every difference `ape run deploy` lists, in one batch).
+Changes to the OP Stack predeploys of the connected L2 (the ProxyAdmin's owner acts): point-vaults,
+fee-splitter, and join (both at once: the chain joins revenue sharing through OP's FeeSplitter).
 Writes `proposals/<time>-<change>/` with safe-batch.json (Safe Transaction Builder import),
-timelock.json (schedule/execute calldata, when the owner is a timelock) and proposal.md.
+timelock.json (schedule/execute calldata, when the owner is a timelock), deposits.json (the calls
+as L1 deposit transactions, when the ProxyAdmin's owner has no code on L2) and proposal.md.
 Nothing is sent; an invalid change is refused before anything is written.
 """
 
@@ -16,13 +21,19 @@ from typing import Any
 
 import click
 
+from revshare.chain.addresses import VAULT_ROLES
+from revshare.chain.opstack import L1_NETWORK, L2_NETWORK, OpStackState, has_code
 from revshare.chain.registry import RegistryState
 from revshare.chain.routes import ROUTE_NAMES
 from revshare.cli_options import ADDRESS, CHAIN_ID, HASH32, NodeCommand, interrupted, records_option
-from revshare.deploying.config import ZERO_HASH, ConfigError, parse_destination, terms_hash_of
+from revshare.deploying.config import ZERO_HASH, ConfigError, DeployConfig, parse_destination, terms_hash_of
+from revshare.deploying.options import config_option
+from revshare.governance import opstack as op
 from revshare.governance import proposals as p
+from revshare.governance.from_config import propose_from_config
 from revshare.governance.proposals import Proposal, ProposalError
-from revshare.governance.propose import make_proposal, recorded_splitter
+from revshare.governance.propose import make_opstack_proposal, make_proposal, recorded_splitter
+from revshare.values import parse_amount
 
 BPS = click.IntRange(0, 10_000)
 Command = Callable[..., Any]
@@ -39,6 +50,11 @@ def common(func: Command) -> Command:
         help="Registry address (default: from the record)",
     )(func)
     func = records_option()(func)
+    return output_options(func)
+
+
+def output_options(func: Command) -> Command:
+    """--out, --safe: where the proposal is written and which Safe submits it."""
     func = click.option(
         "--out",
         "out_dir",
@@ -81,13 +97,9 @@ def _terms(document: Path | None, terms_hash: str | None, default: str | None) -
 def _run(
     build: Build, registry_address: str | None, record_dir: Path, out_dir: Path, safe: str | None
 ) -> None:
-    """Make the proposal; refusals and node failures become one-line errors."""
-    from ape.exceptions import ApeException
-    from requests.exceptions import RequestException
-    from web3.exceptions import Web3Exception
-
-    try:
-        make_proposal(
+    """Make a registry proposal; refusals and node failures become one-line errors."""
+    _guarded(
+        lambda: make_proposal(
             build,
             registry_address=registry_address,
             record_dir=record_dir,
@@ -95,6 +107,21 @@ def _run(
             safe=safe,
             log=click.echo,
         )
+    )
+
+
+def _run_opstack(build: Callable[[Any, OpStackState], Proposal], out_dir: Path, safe: str | None) -> None:
+    """Make a proposal for the connected L2's predeploys; the same one-line errors."""
+    _guarded(lambda: make_opstack_proposal(build, out_dir=out_dir, safe=safe, log=click.echo))
+
+
+def _guarded(make: Callable[[], Any]) -> None:
+    from ape.exceptions import ApeException
+    from requests.exceptions import RequestException
+    from web3.exceptions import Web3Exception
+
+    try:
+        make()
     except (ProposalError, ConfigError) as exc:
         raise click.ClickException(f"refused: {exc}") from None
     except (ApeException, Web3Exception, RequestException, OSError) as exc:
@@ -225,3 +252,193 @@ def pause(**where: Any) -> None:
 def accept_ownership(**where: Any) -> None:
     """Complete the ownership hand-over started by the deployment."""
     _run(p.propose_accept_ownership, **where)
+
+
+@cli.command("unpause", cls=NodeCommand)
+@common
+def unpause(**where: Any) -> None:
+    """Resume disbursements (owner only)."""
+    _run(p.propose_unpause, **where)
+
+
+@cli.command("set-guardian", cls=NodeCommand)
+@click.option(
+    "--guardian", required=True, help="The new guardian (may pause and hold claims); 'none' removes it"
+)
+@common
+def set_guardian(guardian: str, **where: Any) -> None:
+    """Change (or remove) the account that may pause disbursements."""
+    if guardian.strip().lower() == "none":
+        guardian = "0x" + "00" * 20
+    else:
+        guardian = ADDRESS.convert(guardian, None, click.get_current_context())
+    _run(lambda reg, st: p.propose_set_guardian(reg, st, guardian), **where)
+
+
+@cli.command("deactivate-chain", cls=NodeCommand)
+@click.option("--chain-id", required=True, type=CHAIN_ID)
+@common
+def deactivate_chain(chain_id: int, **where: Any) -> None:
+    """Stop a chain's disbursements (its revenue waits in its vaults and splitter)."""
+    _run(lambda reg, st: p.propose_set_active(reg, st, chain_id, False), **where)
+
+
+@cli.command("reactivate-chain", cls=NodeCommand)
+@click.option("--chain-id", required=True, type=CHAIN_ID)
+@common
+def reactivate_chain(chain_id: int, **where: Any) -> None:
+    """Let a deactivated chain disburse again."""
+    _run(lambda reg, st: p.propose_set_active(reg, st, chain_id, True), **where)
+
+
+def _token_change(token: str, allowed: bool, where: dict[str, Any]) -> None:
+    from ape import networks
+
+    _run(
+        lambda reg, st: p.propose_token_allowed(reg, st, token, allowed, has_code(networks.provider, token)),
+        **where,
+    )
+
+
+@cli.command("allow-token", cls=NodeCommand)
+@click.option("--token", required=True, type=ADDRESS, help="The ERC-20 contract")
+@common
+def allow_token(token: str, **where: Any) -> None:
+    """Let splitters disburse revenue held in an ERC-20."""
+    _token_change(token, True, where)
+
+
+@cli.command("disallow-token", cls=NodeCommand)
+@click.option("--token", required=True, type=ADDRESS, help="The ERC-20 contract")
+@common
+def disallow_token(token: str, **where: Any) -> None:
+    """Stop splitters disbursing an ERC-20 (credited balances stay claimable)."""
+    _token_change(token, False, where)
+
+
+def _shared_at(address: str) -> Any:
+    """The SharedSequencerSplitter at `address`, checked to be one."""
+    from ape import networks
+
+    from revshare.artifacts import container
+    from revshare.chain.reader import provider_word
+
+    if not has_code(networks.provider, address):
+        raise ProposalError(f"no contract at {address}: pass the shared splitter's address")
+    if provider_word(networks.provider, address, "MAX_OPERATOR_FEE_BPS()") is None:
+        raise ProposalError(f"{address} is not a SharedSequencerSplitter")
+    return container("SharedSequencerSplitter").at(address)
+
+
+SHARED = click.option(
+    "--shared", "shared_address", required=True, type=ADDRESS, help="The SharedSequencerSplitter"
+)
+
+
+@cli.command("set-reporter", cls=NodeCommand)
+@SHARED
+@click.option("--reporter", required=True, type=ADDRESS, help="The new reporting account")
+@common
+def set_reporter(shared_address: str, reporter: str, **where: Any) -> None:
+    """Change who reports the shared sequencer's epochs."""
+    _run(lambda reg, st: p.propose_set_reporter(reg, st, _shared_at(shared_address), reporter), **where)
+
+
+@cli.command("set-operator-fee", cls=NodeCommand)
+@SHARED
+@click.option("--recipient", required=True, type=ADDRESS, help="Where operator fees are credited")
+@click.option(
+    "--fee-bps", required=True, type=click.IntRange(0, 10_000), help="Fee in bps of each chain's gross"
+)
+@common
+def set_operator_fee(shared_address: str, recipient: str, fee_bps: int, **where: Any) -> None:
+    """Change the shared sequencer's operator fee and its recipient."""
+    _run(
+        lambda reg, st: p.propose_set_operator_fee(reg, st, _shared_at(shared_address), recipient, fee_bps),
+        **where,
+    )
+
+
+@cli.command("from-config", cls=NodeCommand)
+@config_option()
+@common
+def from_config(config: DeployConfig, **where: Any) -> None:
+    """Every difference between a deployment config and the registry, as one batch."""
+    splitters = lambda chain_id: recorded_splitter(where["record_dir"], chain_id)  # noqa: E731
+    _run(lambda reg, st: propose_from_config(reg, st, config, splitters), **where)
+
+
+# ---------------------------------------------------------------- the OP Stack predeploys
+ROLE_OPTION = {role.removesuffix("_fee_vault").replace("_", "-"): role for role in VAULT_ROLES}
+NETWORKS = {"l1": L1_NETWORK, "l2": L2_NETWORK}
+
+
+def _amount(value: str) -> int:
+    try:
+        return parse_amount(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--min-withdrawal") from None
+
+
+@cli.command("point-vaults", cls=NodeCommand)
+@click.option(
+    "--recipient",
+    required=True,
+    type=ADDRESS,
+    help="Who the vaults pay: the FeeSplitter, a ChainRevenueSplitter, a treasury",
+)
+@click.option(
+    "--min-withdrawal", default="0", show_default=True, help="Smallest withdrawal, e.g. '0.5 ether'"
+)
+@click.option("--network", "network_name", type=click.Choice(list(NETWORKS)), default="l2", show_default=True)
+@click.option(
+    "--vault",
+    "vault_names",
+    multiple=True,
+    type=click.Choice(list(ROLE_OPTION)),
+    help="Only these vaults (repeatable) [default: every vault the chain has]",
+)
+@output_options
+def point_vaults(
+    recipient: str, min_withdrawal: str, network_name: str, vault_names: tuple[str, ...], **out: Any
+) -> None:
+    """Point the chain's fee vaults at a recipient (the ProxyAdmin's owner acts)."""
+    minimum = _amount(min_withdrawal)
+    roles = [ROLE_OPTION[name] for name in vault_names]
+    _run_opstack(
+        lambda provider, state: op.propose_point_vaults(
+            provider, state, recipient, minimum, NETWORKS[network_name], roles
+        ),
+        **out,
+    )
+
+
+INTERVAL = click.option(
+    "--interval",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Seconds between disbursements (1 to 365 days)",
+)
+
+
+@cli.command("fee-splitter", cls=NodeCommand)
+@click.option("--calculator", type=ADDRESS, default=None, help="The shares calculator to plug in")
+@INTERVAL
+@output_options
+def fee_splitter(calculator: str | None, interval: int | None, **out: Any) -> None:
+    """Set OP's FeeSplitter's shares calculator and/or interval (the ProxyAdmin's owner acts)."""
+    _run_opstack(
+        lambda provider, state: op.propose_fee_splitter(provider, state, calculator, interval), **out
+    )
+
+
+@cli.command("join", cls=NodeCommand)
+@click.option(
+    "--calculator", required=True, type=ADDRESS, help="The shares calculator (a RegistrySharesCalculator)"
+)
+@INTERVAL
+@output_options
+def join(calculator: str, interval: int | None, **out: Any) -> None:
+    """Join revenue sharing through OP's FeeSplitter: every vault pays it on L2 from a minimum of 0,
+    and it splits with the calculator, in one batch."""
+    _run_opstack(lambda provider, state: op.propose_join(provider, state, calculator, interval), **out)

@@ -32,6 +32,7 @@ class Context:
     timelock_delay: int = 0
     safe: str = ""  # the multisig that submits (the owner, or the timelock's proposer)
     warnings: list[str] = field(default_factory=list)  # shown first, in the terminal and the text
+    deposits: dict[str, Any] | None = None  # the calls as L1 deposit transactions (an aliased owner)
 
 
 def render_markdown(proposal: Proposal, ctx: Context, operation: dict[str, Any] | None) -> str:
@@ -51,7 +52,7 @@ def render_markdown(proposal: Proposal, ctx: Context, operation: dict[str, Any] 
     lines += ["", "## Governance path", ""]
     if ctx.governance_kind == "timelock" and operation is not None:
         lines += [
-            f"The registry's owner is the TimelockController `{ctx.governance}` (minimum delay "
+            f"The account that acts is the TimelockController `{ctx.governance}` (minimum delay "
             f"{ctx.timelock_delay} s). Its proposer `{ctx.safe or 'a proposer'}` schedules the operation "
             f"(`safe-batch.json` holds that `schedule` call); after the delay any executor runs "
             f"`execute` (`timelock.json`). Operation id `{operation['operation_id']}`, "
@@ -64,6 +65,22 @@ def render_markdown(proposal: Proposal, ctx: Context, operation: dict[str, Any] 
         ]
     else:
         lines += [f"`{ctx.governance}` is an account, not a contract: it sends the calls below directly."]
+    if ctx.deposits is not None:
+        lines += [
+            "",
+            f"If `{ctx.governance}` is the alias of the L1 account `{ctx.deposits['l1_sender']}`, "
+            "that account sends each call as a deposit transaction instead: "
+            "`OptimismPortal.depositTransaction(to, value, gasLimit, false, data)` on L1, in the order "
+            "below (`deposits.json` holds the arguments and calldata).",
+            "",
+            "| # | L2 call | L2 gas limit | depositTransaction calldata |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {index} | `{deposit['l2_call']}` on `{deposit['to']}` | {deposit['gas_limit']:,} | "
+            f"`{deposit['deposit_calldata']}` |"
+            for index, deposit in enumerate(ctx.deposits["deposits"], start=1)
+        ]
     lines += ["", "## Current and proposed settings", "", "| setting | current | proposed |", "|---|---|---|"]
     lines += [f"| {setting} | {current} | {proposed} |" for setting, current, proposed in proposal.settings]
     lines += ["", "## Effect on the split", "", *proposal.effect, ""]
@@ -114,6 +131,8 @@ def write_proposal(
             for step in ("schedule", "execute"):
                 plain[step] = {k: v for k, v in operation[step].items() if k != "call"}
             (staging / "timelock.json").write_text(json.dumps(plain, indent=2) + "\n")
+        if ctx.deposits is not None:
+            (staging / "deposits.json").write_text(json.dumps(ctx.deposits, indent=2) + "\n")
         (staging / "proposal.md").write_text(render_markdown(proposal, ctx, operation))
         os.replace(staging, target)
     except BaseException:

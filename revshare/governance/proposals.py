@@ -23,7 +23,7 @@ from typing import Any
 from revshare.chain.addresses import ETH_ASSET, ZERO_ADDRESS
 from revshare.chain.registry import ChainState, RegistryState, read_destination
 from revshare.chain.routes import Destination, Route
-from revshare.model import BPS_DENOMINATOR, l1_payout, split
+from revshare.model import BPS_DENOMINATOR, l1_payout, split, split_with_fee
 from revshare.values import parse_address
 
 ETH = 10**18
@@ -345,5 +345,166 @@ def propose_set_destination(
         calls=[contract_call(registry, "setDestination", recipient, destination.as_tuple())],
         settings=[(f"destination of {recipient}", current.describe(), destination.describe())],
         effect=_destination_effect(recipient, destination),
+        acting=state.owner,
+    )
+
+
+def propose_unpause(registry: Any, state: RegistryState) -> Proposal:
+    if not state.paused:
+        raise ProposalError("the registry is not paused")
+    return Proposal(
+        title="Resume revenue-share disbursements",
+        slug="unpause",
+        summary="Disbursements and epoch reports resume; what accumulated is split at the next one.",
+        calls=[contract_call(registry, "unpause")],
+        settings=[("paused", "true", "false")],
+        effect=[
+            "Revenue that accumulated in the vaults and splitters while paused is split at each chain's "
+            "next disbursement, under the terms in force then."
+        ],
+        acting=state.owner,
+    )
+
+
+def propose_set_guardian(registry: Any, state: RegistryState, guardian: str) -> Proposal:
+    guardian = _check_address("guardian", guardian) if int(guardian, 16) else ZERO_ADDRESS
+    if guardian.lower() == state.guardian.lower():
+        raise ProposalError(f"{guardian} is already the guardian")
+    if guardian.lower() == state.owner.lower():
+        raise ProposalError("the owner can pause by itself: name another account as guardian, or none")
+    shown = "none" if guardian == ZERO_ADDRESS else guardian
+    return Proposal(
+        title="Change the registry's guardian",
+        slug="set-guardian",
+        summary=f"The account that may pause disbursements and hold claims becomes {shown}.",
+        calls=[contract_call(registry, "setGuardian", guardian)],
+        settings=[("guardian", state.guardian, shown)],
+        effect=[
+            "The split is unchanged. The guardian may pause every splitter's disbursements and hold a "
+            "chain's claims for one hold period; it cannot unpause or change terms."
+            + (" With no guardian, only the owner can pause." if guardian == ZERO_ADDRESS else "")
+        ],
+        acting=state.owner,
+    )
+
+
+def propose_set_active(registry: Any, state: RegistryState, chain_id: int, active: bool) -> Proposal:
+    current = _chain(state, chain_id)
+    if current.active == active:
+        raise ProposalError(f"chain {chain_id} is already {'active' if active else 'inactive'}")
+    verb = "Reactivate" if active else "Deactivate"
+    effect = (
+        [
+            f"Chain {chain_id}'s splitter (or the FeeSplitter asking the registry-driven calculator) can "
+            "disburse again; what accumulated meanwhile is split at the next disbursement under the terms "
+            "in force then."
+        ]
+        if active
+        else [
+            f"Chain {chain_id}'s splitter refuses to disburse (`ChainInactive`), and the registry-driven "
+            "calculator makes OP's FeeSplitter revert, so its revenue stays in the vaults and the splitter "
+            "until the chain is reactivated. Credited balances can still be claimed."
+        ]
+    )
+    return Proposal(
+        title=f"{verb} chain {chain_id}",
+        slug=f"{verb.lower()}-chain-{chain_id}",
+        summary=f"{verb} chain {chain_id} in the registry.",
+        calls=[contract_call(registry, "setActive", chain_id, active)],
+        settings=[(f"chain {chain_id} active", str(current.active).lower(), str(active).lower())],
+        effect=effect,
+        acting=state.owner,
+    )
+
+
+def propose_token_allowed(
+    registry: Any, state: RegistryState, token: str, allowed: bool, has_code: bool
+) -> Proposal:
+    token = _check_address("token", token)
+    if not has_code:
+        raise ProposalError(f"{token} has no code on this network: it is not a token")
+    current = bool(registry.isTokenAllowed(token))
+    if current == allowed:
+        raise ProposalError(f"{token} is already {'allowed' if allowed else 'not allowed'}")
+    verb = "Allow" if allowed else "Disallow"
+    return Proposal(
+        title=f"{verb} {token} as revenue",
+        slug=f"{verb.lower()}-token",
+        summary=f"{verb} splitters to disburse revenue held in the ERC-20 {token}.",
+        calls=[contract_call(registry, "setTokenAllowed", token, allowed)],
+        settings=[(f"token {token} allowed", str(current).lower(), str(allowed).lower())],
+        effect=[
+            "Splitters split token revenue with the same rule as ETH, with no L1 cost, paid on L2. "
+            "Fee-on-transfer and rebasing tokens are refused at payout (`UnsupportedToken`)."
+            if allowed
+            else "Splitters stop disbursing this token; balances already credited in it can still be claimed."
+        ],
+        acting=state.owner,
+    )
+
+
+def _shared_splitter(shared: Any, state: RegistryState) -> None:
+    if str(shared.REGISTRY()).lower() != state.address.lower():
+        raise ProposalError(
+            f"the shared splitter {shared.address} uses another registry ({shared.REGISTRY()})"
+        )
+
+
+def propose_set_reporter(registry: Any, state: RegistryState, shared: Any, reporter: str) -> Proposal:
+    _shared_splitter(shared, state)
+    reporter = _check_address("reporter", reporter)
+    current = str(shared.reporter())
+    if current.lower() == reporter.lower():
+        raise ProposalError(f"{reporter} is already the shared splitter's reporter")
+    return Proposal(
+        title="Change the shared sequencer's reporter",
+        slug="set-reporter",
+        summary=f"The shared splitter {shared.address} takes epoch reports from {reporter}, not {current}.",
+        calls=[contract_call(shared, "setReporter", reporter)],
+        settings=[("reporter", current, reporter)],
+        effect=["The split is unchanged; only who reports each epoch's attribution changes."],
+        acting=state.owner,
+    )
+
+
+def propose_set_operator_fee(
+    registry: Any, state: RegistryState, shared: Any, recipient: str, fee_bps: int
+) -> Proposal:
+    _shared_splitter(shared, state)
+    recipient = _check_address("operator fee recipient", recipient)
+    maximum = int(shared.MAX_OPERATOR_FEE_BPS())
+    if not 0 <= fee_bps <= maximum:
+        raise ProposalError(f"operator fee {fee_bps} bps is outside 0..{maximum}")
+    current = (str(shared.operatorFeeRecipient()), int(shared.operatorFeeBps()))
+    if (current[0].lower(), current[1]) == (recipient.lower(), fee_bps):
+        raise ProposalError("the shared splitter already has this operator fee and recipient")
+    gross, l1_cost = EXAMPLES[0][1], EXAMPLES[0][2]
+    lines = [
+        "| example epoch | gross | L1 cost | fee now | fee proposed | Collective now | Collective proposed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    before = split_with_fee(gross, l1_cost, 250, 1_500, current[1])
+    after = split_with_fee(gross, l1_cost, 250, 1_500, fee_bps)
+    lines.append(
+        f"| default terms (2.5% / 15%) | {_eth(gross)} | {_eth(l1_cost)} | {_eth(before.operator_fee)} | "
+        f"{_eth(after.operator_fee)} | {_eth(before.collective)} | {_eth(after.collective)} |"
+    )
+    return Proposal(
+        title="Change the shared sequencer's operator fee",
+        slug="set-operator-fee",
+        summary=(
+            f"The operator fee becomes {_pct(fee_bps)} of each chain's gross, credited to {recipient} "
+            "(from the next epoch report)."
+        ),
+        calls=[contract_call(shared, "setOperatorFee", recipient, fee_bps)],
+        settings=[
+            ("operator fee recipient", current[0], recipient),
+            ("operator fee", f"{current[1]} bps", f"{fee_bps} bps"),
+        ],
+        effect=[
+            "The fee is taken from each chain's gross first; the revenue-share rule applies to the rest.",
+            "",
+            *lines,
+        ],
         acting=state.owner,
     )

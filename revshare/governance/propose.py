@@ -1,6 +1,7 @@
 """`make_proposal`: a change proposed against a deployed registry. Finds the registry (given, or
 from the deployment record) and checks it is one, reads its state, works out how governance acts
-(timelock, multisig or plain account) and writes the proposal's files."""
+(timelock, multisig or plain account) and writes the proposal's files. `make_opstack_proposal`
+does the same for the OP Stack predeploys of the connected L2, where the ProxyAdmin's owner acts."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from eth_utils import keccak
 from revshare.artifacts import container
 from revshare.chain.addresses import ZERO_ADDRESS
 from revshare.chain.node import public_network
+from revshare.chain.opstack import OpStackState, read_opstack
 from revshare.chain.reader import provider_word
 from revshare.chain.registry import RegistryState, read_registry
 from revshare.deploying.record import load_record, record_path
+from revshare.governance.deposits import l1_deposits
 from revshare.governance.files import Context, write_proposal
 from revshare.governance.proposals import Proposal, ProposalError
 from revshare.terminal import Log
@@ -128,13 +131,14 @@ def ownership_warnings(state: RegistryState, acting: str, kind: str) -> list[str
 
 
 def governance_context(
-    registry: Any, record: dict[str, Any], acting: str, safe: str | None, state: RegistryState | None = None
+    contracts: dict[str, str], record: dict[str, Any], acting: str, safe: str | None, warnings: list[str]
 ) -> Context:
+    """How `acting` governs (a timelock, a multisig, or an account), checked on the chain, with the
+    code hash of every contract the proposal names."""
     from ape import networks
 
     provider = networks.provider
-    contracts = {name: entry["address"] for name, entry in record.get("contracts", {}).items()}
-    contracts.setdefault("ChainRegistry", str(registry.address))
+    contracts = dict(contracts)
     kind, timelock, delay = "account", None, 0
     if _has_code(provider, acting):
         candidate = container("RevenueShareTimelock").at(acting)
@@ -159,24 +163,11 @@ def governance_context(
         timelock=timelock,
         timelock_delay=delay,
         safe=submitter,
-        warnings=ownership_warnings(state, acting, kind) if state is not None else [],
+        warnings=warnings,
     )
 
 
-def make_proposal(
-    build: Callable[[Any, RegistryState], Proposal],
-    *,
-    registry_address: str | None,
-    record_dir: Path,
-    out_dir: Path,
-    safe: str | None,
-    log: Log = print,
-) -> Path:
-    """Validate the change against the chain and write its proposal folder."""
-    registry, record = find_registry(registry_address, record_dir)
-    state = read_registry(registry)
-    proposal = build(registry, state)
-    ctx = governance_context(registry, record, proposal.acting, safe, state)
+def _write(proposal: Proposal, ctx: Context, out_dir: Path, log: Log) -> Path:
     now = datetime.now(timezone.utc)
     folder = write_proposal(
         proposal,
@@ -192,3 +183,60 @@ def make_proposal(
     for name in sorted(p.name for p in folder.iterdir()):
         log(f"  wrote {folder / name}")
     return folder
+
+
+def make_proposal(
+    build: Callable[[Any, RegistryState], Proposal],
+    *,
+    registry_address: str | None,
+    record_dir: Path,
+    out_dir: Path,
+    safe: str | None,
+    log: Log = print,
+) -> Path:
+    """Validate the change against the chain and write its proposal folder."""
+    registry, record = find_registry(registry_address, record_dir)
+    state = read_registry(registry)
+    proposal = build(registry, state)
+    contracts = {name: entry["address"] for name, entry in record.get("contracts", {}).items()}
+    contracts.setdefault("ChainRegistry", str(registry.address))
+    contracts.update(proposal.governance.get("contracts", {}))
+    warnings = ownership_warnings(state, proposal.acting, _kind_of(proposal.acting))
+    ctx = governance_context(contracts, record, proposal.acting, safe, warnings)
+    return _write(proposal, ctx, out_dir, log)
+
+
+def _kind_of(acting: str) -> str:
+    from ape import networks
+
+    return "account" if not _has_code(networks.provider, acting) else "contract"
+
+
+def make_opstack_proposal(
+    build: Callable[[Any, OpStackState], Proposal],
+    *,
+    out_dir: Path,
+    safe: str | None,
+    log: Log = print,
+) -> Path:
+    """A change to the OP Stack predeploys of the connected L2 (vaults, FeeSplitter), checked
+    against their live state; the ProxyAdmin predeploy's owner acts."""
+    from ape import networks
+
+    provider = networks.provider
+    state = read_opstack(provider)
+    proposal = build(provider, state)
+    warnings: list[str] = []
+    l1_owner = state.owner_l1_address
+    if l1_owner is not None:
+        warnings.append(
+            f"The ProxyAdmin's owner {proposal.acting} has no code on this chain. If it is the alias of "
+            f"an L1 account (as on OP Stack chains governed from L1, where the L1 ProxyAdmin owner "
+            f"{l1_owner} acts on L2 through deposit transactions), send the calls from that L1 account through the "
+            "chain's OptimismPortal: `deposits.json` holds each `depositTransaction`. Otherwise the "
+            "account itself sends them."
+        )
+    ctx = governance_context(proposal.governance.get("contracts", {}), {}, proposal.acting, safe, warnings)
+    if l1_owner is not None:
+        ctx.deposits = l1_deposits(provider, proposal.acting, l1_owner, proposal.calls)
+    return _write(proposal, ctx, out_dir, log)

@@ -1,0 +1,515 @@
+"""Proposals for the OP Stack's own revenue-share contracts on an L2: point the fee vaults at a
+recipient (`setRecipient`, `setMinWithdrawalAmount`, `setWithdrawalNetwork` on each), set the
+FeeSplitter's shares calculator and interval, and "join revenue sharing" (all of it in one batch:
+every vault to the FeeSplitter on L2 from a minimum of 0, and the FeeSplitter to a calculator).
+
+The acting account is the ProxyAdmin predeploy's owner, read from the chain. Every change is
+checked against the live state first: the predeploys exist, each vault's version has the setters,
+the FeeSplitter's needs are met (minimums of 0, L2), the calculator answers for this chain with
+shares that add up, each call succeeds when simulated as the owner, and no call is a no-op. The
+effect is worked through `revshare.model` with the chain's terms and the fees waiting in the vaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi import decode, encode
+from eth_utils import to_checksum_address
+
+from revshare.artifacts import container
+from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS, PROXY_ADMIN, VAULT_ROLES
+from revshare.chain.opstack import (
+    L1_NETWORK,
+    L2_NETWORK,
+    NETWORK_NAMES,
+    OpStackState,
+    VaultSettings,
+    eth_call,
+    has_code,
+    selector,
+    simulate,
+)
+from revshare.governance.proposals import Call, Proposal, ProposalError, contract_call, split_examples
+from revshare.model import split
+from revshare.terminal import exact_eth
+
+MAX_INTERVAL = 365 * 86_400  # FeeSplitter.MAX_DISBURSEMENT_INTERVAL
+ROLE_NAMES = {
+    "sequencer_fee_vault": "SequencerFeeVault",
+    "base_fee_vault": "BaseFeeVault",
+    "l1_fee_vault": "L1FeeVault",
+    "operator_fee_vault": "OperatorFeeVault",
+}
+# The revenue a calculator is asked about when the vaults hold nothing yet: (seq, base, op, L1).
+SAMPLE_REVENUE = (3 * 10**18, 2 * 10**18, 10**17, 4 * 10**18)
+
+
+@dataclass(frozen=True)
+class CalculatorView:
+    """What a shares calculator answers, and, for this project's, the registry terms behind it."""
+
+    address: str
+    ours: bool  # a RegistrySharesCalculator
+    registry: str | None = None
+    chain_id: int | None = None
+    collective_payee: str | None = None
+    treasury_payee: str | None = None
+    terms: tuple[int, int] | None = None  # (gross bps, net bps)
+    terms_hash: str | None = None
+    collective: str | None = None
+    treasury: str | None = None
+
+
+def _owner(state: OpStackState) -> str:
+    if state.proxy_admin_owner is None:
+        raise ProposalError(
+            f"no ProxyAdmin predeploy at {PROXY_ADMIN} answering owner(): is this network an OP Stack L2?"
+        )
+    return state.proxy_admin_owner
+
+
+def _fee_splitter_required(state: OpStackState) -> None:
+    if state.fee_splitter is None:
+        raise ProposalError(
+            f"this chain has no FeeSplitter at {FEE_SPLITTER} (the revenue-share upgrade is not applied): "
+            "point the vaults at a ChainRevenueSplitter instead (`ape run propose point-vaults --recipient "
+            "SPLITTER`)"
+        )
+    if state.fee_splitter.calculator is None or state.fee_splitter.interval is None:
+        raise ProposalError(f"the contract at {FEE_SPLITTER} does not answer as the FeeSplitter does")
+
+
+def _check_simulated(provider: Any, acting: str, calls: Sequence[Call]) -> None:
+    """Each call, made now by the acting account, must succeed (it would revert otherwise)."""
+    for call in calls:
+        if not simulate(provider, acting, call.target, call.data):
+            raise ProposalError(
+                f"{call.signature} on {call.target} reverts when the ProxyAdmin owner {acting} calls it "
+                "now: the contract there is not what this change expects"
+            )
+
+
+# ---------------------------------------------------------------- vaults
+def _vault_problem(vault: VaultSettings) -> str | None:
+    name = f"the {ROLE_NAMES[vault.role]} at {vault.address}"
+    if not vault.has_code:
+        return f"{name} has no code: this chain has no such vault"
+    if vault.recipient is None or vault.network is None or vault.min_withdrawal is None:
+        return (
+            f"{name} does not answer recipient(), withdrawalNetwork() and minWithdrawalAmount(): "
+            "is it a fee vault?"
+        )
+    if not vault.has_setters:
+        return (
+            f"{name} is version {vault.version or 'unknown'}: its settings are fixed at deployment (the "
+            "setters came with the revenue-share upgrade, FeeVault 1.6.0 / OperatorFeeVault 1.1.0); the "
+            "vault must be upgraded first"
+        )
+    return None
+
+
+def _recipient_checks(
+    provider: Any, state: OpStackState, recipient: str, minimum: int, network: int
+) -> list[str]:
+    """What a recipient needs of the vaults; returns notes for `proposal.md`."""
+    notes: list[str] = []
+    if recipient.lower() == FEE_SPLITTER.lower():
+        _fee_splitter_required(state)
+        if minimum != 0 or network != L2_NETWORK:
+            raise ProposalError(
+                "the FeeSplitter withdraws every vault at each disbursement and reverts when one pays "
+                "elsewhere or is below its minimum: vaults paying it need --network l2 and --min-withdrawal 0"
+            )
+        return notes
+    if network == L1_NETWORK:
+        notes.append(
+            f"The vaults pay {recipient} **on L1** through the L2ToL1MessagePasser: each withdrawal must be "
+            f"proven and finalized on L1 before it arrives. {recipient} must be an account its owner "
+            "controls on L1."
+        )
+        return notes
+    if not has_code(provider, recipient):
+        notes.append(
+            f"{recipient} has no code on this chain: an account (an EOA). Nothing is shared with the "
+            "Collective through it; use this only for a chain that pays by hand or leaves."
+        )
+        return notes
+    chain_id = _word(provider, recipient, "CHAIN_ID()")
+    vault_roles = {role: _address_word(provider, recipient, f"{_immutable(role)}()") for role in VAULT_ROLES}
+    if chain_id is not None and vault_roles["sequencer_fee_vault"] is not None:  # a ChainRevenueSplitter
+        if chain_id != state.chain_id:
+            raise ProposalError(
+                f"{recipient} is a ChainRevenueSplitter for chain {chain_id}, "
+                f"but this is chain {state.chain_id}"
+            )
+        if minimum != 0 or network != L2_NETWORK:
+            raise ProposalError(
+                f"the splitter {recipient} refuses to disburse while a vault pays elsewhere or has a minimum "
+                "above 0: use --network l2 and --min-withdrawal 0"
+            )
+        for role, address in PREDEPLOY_VAULTS.items():
+            configured = vault_roles[role]
+            if configured is not None and int(configured, 16) and configured.lower() != str(address).lower():
+                raise ProposalError(
+                    f"the splitter {recipient} was deployed with {configured} as its {ROLE_NAMES[role]}, "
+                    f"not the predeploy {address}: its revenue would not be classified"
+                )
+        notes.append(f"{recipient} is this project's ChainRevenueSplitter for chain {chain_id}.")
+    return notes
+
+
+def _immutable(role: str) -> str:
+    return role.upper()
+
+
+def _word(provider: Any, address: str, signature: str) -> int | None:
+    raw = eth_call(provider, address, selector(signature))
+    return int.from_bytes(raw, "big") if raw is not None and len(raw) == 32 else None
+
+
+def _address_word(provider: Any, address: str, signature: str) -> str | None:
+    word = _word(provider, address, signature)
+    return None if word is None or word >> 160 else to_checksum_address(word.to_bytes(20, "big"))
+
+
+def vault_calls(
+    state: OpStackState, roles: Sequence[str], recipient: str, minimum: int, network: int
+) -> tuple[list[Call], list[tuple[str, str, str]]]:
+    """The setter calls that bring each vault of `roles` to the wanted settings (none for a
+    setting it already has), and the settings table rows."""
+    calls: list[Call] = []
+    rows: list[tuple[str, str, str]] = []
+    for role in roles:
+        vault = state.vaults[role]
+        problem = _vault_problem(vault)
+        if problem is not None:
+            raise ProposalError(problem)
+        contract = container("IOPFeeVault").at(vault.address)
+        name = ROLE_NAMES[role]
+        assert vault.recipient is not None and vault.min_withdrawal is not None and vault.network is not None
+        if vault.recipient.lower() != recipient.lower():
+            calls.append(contract_call(contract, "setRecipient", recipient))
+            rows.append((f"{name} recipient", vault.recipient, recipient))
+        if vault.min_withdrawal != minimum:
+            calls.append(contract_call(contract, "setMinWithdrawalAmount", minimum))
+            rows.append((f"{name} minimum withdrawal", exact_eth(vault.min_withdrawal), exact_eth(minimum)))
+        if vault.network != network:
+            calls.append(contract_call(contract, "setWithdrawalNetwork", network))
+            rows.append(
+                (
+                    f"{name} network",
+                    NETWORK_NAMES.get(vault.network, str(vault.network)),
+                    NETWORK_NAMES[network],
+                )
+            )
+    return calls, rows
+
+
+def _pending(state: OpStackState) -> tuple[int, int, int, int]:
+    """The fees waiting in the vaults: (sequencer, base, operator, L1)."""
+    vaults = state.vaults
+    return (
+        vaults["sequencer_fee_vault"].balance,
+        vaults["base_fee_vault"].balance,
+        vaults["operator_fee_vault"].balance,
+        vaults["l1_fee_vault"].balance,
+    )
+
+
+def propose_point_vaults(
+    provider: Any,
+    state: OpStackState,
+    recipient: str,
+    minimum: int,
+    network: int,
+    roles: Sequence[str] | None = None,
+) -> Proposal:
+    """Point fee vaults (all that exist, or `roles`) at `recipient`."""
+    acting = _owner(state)
+    recipient = to_checksum_address(recipient)
+    if not int(recipient, 16):
+        raise ProposalError("the recipient must not be the zero address")
+    chosen = list(roles) if roles else [r for r in VAULT_ROLES if state.vaults[r].has_code]
+    if not chosen:
+        raise ProposalError("this chain has none of the four fee vault predeploys")
+    notes = _recipient_checks(provider, state, recipient, minimum, network)
+    if recipient.lower() == FEE_SPLITTER.lower():
+        missing = [ROLE_NAMES[r] for r in VAULT_ROLES if r not in chosen]
+        if missing:
+            raise ProposalError(
+                f"the FeeSplitter withdraws all four vaults: leaving out {', '.join(missing)} would make "
+                "every disbursement revert (use `join` or name all four)"
+            )
+    calls, rows = vault_calls(state, chosen, recipient, minimum, network)
+    if not calls:
+        raise ProposalError(
+            f"every chosen vault already pays {recipient} on {NETWORK_NAMES[network]} from {minimum} wei"
+        )
+    _check_simulated(provider, acting, calls)
+    waiting = sum(state.vaults[r].balance for r in chosen)
+    effect = [
+        *notes,
+        f"From execution on, every withdrawal of the vaults ({', '.join(ROLE_NAMES[r] for r in chosen)}) "
+        f"pays {recipient} on {NETWORK_NAMES[network]}. They hold {exact_eth(waiting)} now; it goes to "
+        "the new recipient at the next withdrawal.",
+    ]
+    return Proposal(
+        title=f"Point the fee vaults of chain {state.chain_id} at {recipient}",
+        slug=f"point-vaults-{state.chain_id}",
+        summary=(
+            f"{len(chosen)} fee vault(s) of chain {state.chain_id} pay {recipient} on "
+            f"{NETWORK_NAMES[network]} from a minimum of {exact_eth(minimum)}."
+        ),
+        calls=calls,
+        settings=rows,
+        effect=effect,
+        acting=acting,
+        governance={"contracts": _contracts(state, chosen)},
+    )
+
+
+# ---------------------------------------------------------------- FeeSplitter
+def read_calculator(provider: Any, state: OpStackState, address: str) -> CalculatorView:
+    """Check a shares calculator against the chain: it has code, answers `getRecipientsAndAmounts`
+    with shares that add up and, when it is this project's, applies this chain's active terms."""
+    address = to_checksum_address(address)
+    if not has_code(provider, address):
+        raise ProposalError(f"the calculator {address} has no code on chain {state.chain_id}")
+    registry = _address_word(provider, address, "REGISTRY()")
+    chain_id = _word(provider, address, "CHAIN_ID()")
+    payees = (
+        _address_word(provider, address, "COLLECTIVE_PAYEE()"),
+        _address_word(provider, address, "TREASURY_PAYEE()"),
+    )
+    if registry is None or chain_id is None or None in payees:
+        _check_answers(provider, address, SAMPLE_REVENUE)
+        return CalculatorView(address, ours=False)
+    if chain_id != state.chain_id:
+        raise ProposalError(
+            f"the calculator {address} applies the terms of chain {chain_id}, "
+            f"but this is chain {state.chain_id}"
+        )
+    reg = container("ChainRegistry").at(registry)
+    if not reg.isRegistered(chain_id):
+        raise ProposalError(f"chain {chain_id} is not registered in the calculator's registry {registry}")
+    terms = reg.getChain(chain_id)
+    if not terms.active:
+        raise ProposalError(
+            f"chain {chain_id} is inactive in the registry {registry}: every disbursement would revert"
+        )
+    if reg.paused():
+        raise ProposalError(
+            f"the registry {registry} is paused: every disbursement would revert until it is unpaused"
+        )
+    _check_answers(provider, address, SAMPLE_REVENUE)
+    return CalculatorView(
+        address=address,
+        ours=True,
+        registry=registry,
+        chain_id=chain_id,
+        collective_payee=payees[0],
+        treasury_payee=payees[1],
+        terms=(int(terms.grossBps), int(terms.netBps)),
+        terms_hash="0x" + bytes(terms.termsHash).hex(),
+        collective=str(reg.collective()),
+        treasury=str(terms.treasury),
+    )
+
+
+def ask_calculator(
+    provider: Any, address: str, revenue: tuple[int, int, int, int]
+) -> list[tuple[str, int]] | None:
+    """The calculator's `(recipient, amount)` answer for `revenue` (seq, base, operator, L1), or None."""
+    data = selector("getRecipientsAndAmounts(uint256,uint256,uint256,uint256)") + encode(
+        ["uint256"] * 4, list(revenue)
+    )
+    raw = eth_call(provider, address, data)
+    if raw is None:
+        return None
+    try:
+        (shares,) = decode(["(address,uint256)[]"], raw)
+    except Exception:  # not a ShareInfo[]
+        return None
+    return [(to_checksum_address(recipient), int(amount)) for recipient, amount in shares]
+
+
+def _check_answers(provider: Any, address: str, revenue: tuple[int, int, int, int]) -> list[tuple[str, int]]:
+    shares = ask_calculator(provider, address, revenue)
+    if shares is None:
+        raise ProposalError(
+            f"{address} does not answer getRecipientsAndAmounts(...) with a (recipient, amount) list: "
+            "the FeeSplitter could not disburse with it"
+        )
+    if not shares or sum(amount for _, amount in shares) != sum(revenue):
+        raise ProposalError(
+            f"the calculator {address}'s shares do not add up to the revenue it is given: the FeeSplitter "
+            "would revert every disbursement"
+        )
+    return shares
+
+
+def fee_splitter_calls(
+    state: OpStackState, calculator: str | None, interval: int | None
+) -> tuple[list[Call], list[tuple[str, str, str]]]:
+    _fee_splitter_required(state)
+    current = state.fee_splitter
+    assert current is not None
+    contract = container("IFeeSplitter").at(FEE_SPLITTER)
+    calls: list[Call] = []
+    rows: list[tuple[str, str, str]] = []
+    if calculator is not None and str(current.calculator).lower() != calculator.lower():
+        calls.append(contract_call(contract, "setSharesCalculator", calculator))
+        rows.append(("FeeSplitter shares calculator", str(current.calculator), calculator))
+    if interval is not None:
+        if not 1 <= interval <= MAX_INTERVAL:
+            raise ProposalError(
+                f"the interval must be 1 to {MAX_INTERVAL} seconds (365 days), not {interval}"
+            )
+        if interval != current.interval:
+            calls.append(contract_call(contract, "setFeeDisbursementInterval", interval))
+            rows.append(("FeeSplitter interval", f"{current.interval} s", f"{interval} s"))
+    return calls, rows
+
+
+def _calculator_effect(provider: Any, state: OpStackState, view: CalculatorView) -> list[str]:
+    pending = _pending(state)
+    gross, l1 = sum(pending), pending[3]
+    lines: list[str] = []
+    if view.ours:
+        assert view.terms is not None
+        lines += [
+            f"The calculator `{view.address}` is this project's RegistrySharesCalculator: every "
+            f"disbursement follows chain {view.chain_id}'s terms in the registry `{view.registry}` at "
+            f"that moment (now the greater of {view.terms[0] / 100:g}% of gross and {view.terms[1] / 100:g}% "
+            f"of net, terms hash `{view.terms_hash}`). Governance changes them in the registry, not here.",
+            f"- The Collective's share goes to the payee `{view.collective_payee}`, which passes it on to "
+            f"the registry's Collective (now `{view.collective}`) along its registry route.",
+            f"- The chain's share goes to the payee `{view.treasury_payee}`, which passes it on to the "
+            f"chain's treasury (now `{view.treasury}`).",
+            "- A payee never reverts: a treasury that refuses ETH keeps its share waiting in its payee "
+            "(anyone calls `forward()` later) and the Collective is paid all the same.",
+            "",
+        ]
+        if gross:
+            shares = split(gross, l1, *view.terms)
+            lines += [
+                f"The vaults hold {exact_eth(gross)} now (L1 fees {exact_eth(l1)}). Disbursed under these "
+                f"terms: the Collective {exact_eth(shares.collective)}, the chain {exact_eth(shares.chain)} "
+                f"({shares.rule} rule).",
+                "",
+            ]
+        lines += split_examples(None, view.terms)
+        return lines
+    revenue = pending if gross else SAMPLE_REVENUE
+    shares = _check_answers(provider, view.address, revenue)
+    what = "the fees the vaults hold now" if gross else "a sample disbursement"
+    lines += [
+        f"The calculator `{view.address}` is not this project's: its answer for {what} "
+        f"({exact_eth(sum(revenue))}, of which L1 fees {exact_eth(revenue[3])}):",
+        "",
+        "| recipient | amount | has code |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| `{recipient}` | {exact_eth(amount)} | {'yes' if has_code(provider, recipient) else 'no'} |"
+        for recipient, amount in shares
+    ]
+    lines += [
+        "",
+        "The FeeSplitter reverts the whole disbursement if any of these recipients refuses ETH.",
+    ]
+    return lines
+
+
+def propose_fee_splitter(
+    provider: Any, state: OpStackState, calculator: str | None, interval: int | None
+) -> Proposal:
+    """Set the FeeSplitter's shares calculator and/or interval."""
+    acting = _owner(state)
+    if calculator is None and interval is None:
+        raise ProposalError("give --calculator, --interval or both")
+    view = read_calculator(provider, state, calculator) if calculator is not None else None
+    calls, rows = fee_splitter_calls(state, view.address if view else None, interval)
+    if not calls:
+        raise ProposalError("the FeeSplitter already has these settings: nothing to propose")
+    _check_simulated(provider, acting, calls)
+    effect = _calculator_effect(provider, state, view) if view is not None else []
+    if interval is not None:
+        effect.append(f"Disbursements at most once every {interval:,} s ({interval / 86_400:g} days).")
+    return Proposal(
+        title=f"Configure the FeeSplitter of chain {state.chain_id}",
+        slug=f"fee-splitter-{state.chain_id}",
+        summary="; ".join(f"{setting}: {proposed}" for setting, _, proposed in rows) + ".",
+        calls=calls,
+        settings=rows,
+        effect=effect,
+        acting=acting,
+        governance={"contracts": _contracts(state, [], view.address if view else None)},
+    )
+
+
+def propose_join(provider: Any, state: OpStackState, calculator: str, interval: int | None) -> Proposal:
+    """Join revenue sharing in one batch: the four vaults pay the FeeSplitter on L2 from a minimum
+    of 0, and the FeeSplitter asks `calculator` (and disburses every `interval` seconds)."""
+    acting = _owner(state)
+    _fee_splitter_required(state)
+    view = read_calculator(provider, state, calculator)
+    missing = [ROLE_NAMES[r] for r in VAULT_ROLES if not state.vaults[r].has_code]
+    if missing:
+        raise ProposalError(
+            f"this chain has no {', '.join(missing)}: the FeeSplitter withdraws all four vaults and would "
+            "revert every disbursement"
+        )
+    v_calls, v_rows = vault_calls(state, VAULT_ROLES, FEE_SPLITTER, 0, L2_NETWORK)
+    f_calls, f_rows = fee_splitter_calls(state, view.address, interval)
+    calls = [*v_calls, *f_calls]
+    if not calls:
+        raise ProposalError(
+            f"chain {state.chain_id} already pays the FeeSplitter from every vault and uses {view.address}: "
+            "nothing to propose"
+        )
+    _check_simulated(provider, acting, calls)
+    fee_splitter = state.fee_splitter
+    assert fee_splitter is not None
+    next_at = (fee_splitter.last_disbursement or 0) + (interval or fee_splitter.interval or 0)
+    effect = [
+        "After execution every fee vault pays the FeeSplitter on L2 with a minimum of 0, so each "
+        "`disburseFees()` (anyone may call it, at most once per interval) withdraws all four and "
+        "pays the calculator's shares.",
+        f"The next disbursement is possible from timestamp {next_at} (last disbursement "
+        f"{fee_splitter.last_disbursement} + interval).",
+        "",
+        *_calculator_effect(provider, state, view),
+    ]
+    if view.ours:
+        effect.append("")
+        effect.append(
+            "Shares computed with the toolkit's reference model (`revshare.model.split`), to the wei."
+        )
+    return Proposal(
+        title=f"Join revenue sharing: chain {state.chain_id} through OP's FeeSplitter",
+        slug=f"join-{state.chain_id}",
+        summary=(
+            f"Chain {state.chain_id}'s four fee vaults pay the FeeSplitter on L2 from a minimum of 0, and "
+            f"the FeeSplitter splits every disbursement with the calculator {view.address}."
+        ),
+        calls=calls,
+        settings=[*v_rows, *f_rows],
+        effect=effect,
+        acting=acting,
+        governance={"contracts": _contracts(state, VAULT_ROLES, view.address)},
+    )
+
+
+def _contracts(state: OpStackState, roles: Sequence[str], calculator: str | None = None) -> dict[str, str]:
+    """The contracts a proposal touches or relies on, for its code-hash table."""
+    contracts = {"ProxyAdmin": PROXY_ADMIN}
+    if state.fee_splitter is not None:
+        contracts["FeeSplitter"] = FEE_SPLITTER
+    contracts.update({ROLE_NAMES[r]: state.vaults[r].address for r in roles})
+    if calculator is not None:
+        contracts["SharesCalculator"] = calculator
+    return contracts
