@@ -233,8 +233,8 @@ def make_opstack_proposal(
             f"The ProxyAdmin's owner {proposal.acting} has no code on this chain. If it is the alias of "
             f"an L1 account (as on OP Stack chains governed from L1, where the L1 ProxyAdmin owner "
             f"{l1_owner} acts on L2 through deposit transactions), send the calls from that L1 account "
-            "through the chain's OptimismPortal: `deposits.json` holds each `depositTransaction`. Otherwise the "
-            "account itself sends them."
+            "through the chain's OptimismPortal: `deposits.json` holds each `depositTransaction`. Otherwise "
+            "the account itself sends them."
         )
     ctx = governance_context(proposal.governance.get("contracts", {}), {}, proposal.acting, safe, warnings)
     if l1_owner is not None:
