@@ -11,7 +11,8 @@ keeps its upstream name, so `contract_type("SafeL2")` is Safe's own SafeL2, and 
 version and artifact it came from under `npm` in its JSON:
 
 - `@safe-global/safe-smart-account` 1.5.0 (hardhat artifacts: `abi`, `bytecode`,
-  `deployedBytecode`): `SafeL2`, `SafeProxyFactory`, `CompatibilityFallbackHandler`;
+  `deployedBytecode`): `SafeL2`, `SafeProxyFactory`, `CompatibilityFallbackHandler`,
+  `MultiSendCallOnly` (what the Safe app executes a Transaction Builder batch through);
 - `@eth-optimism/contracts-bedrock` 0.17.3 (forge artifacts: `bytecode.object`,
   `deployedBytecode.object`): the 1.4.1 fee vaults `SequencerFeeVault`, `BaseFeeVault`,
   `L1FeeVault`; the withdrawal path `L2ToL1MessagePasser`, `L2CrossDomainMessenger`,
@@ -87,6 +88,7 @@ NPM_CONTRACTS: dict[str, tuple[NpmPackage, str]] = {
         SAFE,
         f"{_SAFE_BUILD}/handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json",
     ),
+    "MultiSendCallOnly": (SAFE, f"{_SAFE_BUILD}/libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json"),
     **{
         name: (BEDROCK, f"forge-artifacts/{name}.sol/{name}.json")
         for name in (

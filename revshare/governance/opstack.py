@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from eth_abi import decode, encode
@@ -32,7 +33,7 @@ from revshare.chain.opstack import (
     selector,
     simulate,
 )
-from revshare.governance.proposals import Call, Proposal, ProposalError, contract_call, split_examples
+from revshare.governance.proposals import EXAMPLES, Call, Proposal, ProposalError, contract_call
 from revshare.model import split
 from revshare.terminal import exact_eth
 
@@ -112,7 +113,7 @@ def _vault_problem(vault: VaultSettings) -> str | None:
 
 
 def _recipient_checks(
-    provider: Any, state: OpStackState, recipient: str, minimum: int, network: int
+    provider: Any, state: OpStackState, recipient: str, minimum: int, network: int, roles: Sequence[str]
 ) -> list[str]:
     """What a recipient needs of the vaults; returns notes for `proposal.md`."""
     notes: list[str] = []
@@ -150,12 +151,13 @@ def _recipient_checks(
                 f"the splitter {recipient} refuses to disburse while a vault pays elsewhere or has a minimum "
                 "above 0: use --network l2 and --min-withdrawal 0"
             )
-        for role, address in PREDEPLOY_VAULTS.items():
+        for role in roles:
             configured = vault_roles[role]
-            if configured is not None and int(configured, 16) and configured.lower() != str(address).lower():
+            if configured is None or configured.lower() != str(PREDEPLOY_VAULTS[role]).lower():
                 raise ProposalError(
-                    f"the splitter {recipient} was deployed with {configured} as its {ROLE_NAMES[role]}, "
-                    f"not the predeploy {address}: its revenue would not be classified"
+                    f"the splitter {recipient} was deployed with {configured or 'no'} {ROLE_NAMES[role]}, "
+                    f"not the predeploy {PREDEPLOY_VAULTS[role]}: it would count that vault's fees as other "
+                    "inflows (and L1 fees not as the L1 cost)"
                 )
         notes.append(f"{recipient} is this project's ChainRevenueSplitter for chain {chain_id}.")
     return notes
@@ -235,7 +237,7 @@ def propose_point_vaults(
     chosen = list(roles) if roles else [r for r in VAULT_ROLES if state.vaults[r].has_code]
     if not chosen:
         raise ProposalError("this chain has none of the four fee vault predeploys")
-    notes = _recipient_checks(provider, state, recipient, minimum, network)
+    notes = _recipient_checks(provider, state, recipient, minimum, network, chosen)
     if recipient.lower() == FEE_SPLITTER.lower():
         missing = [ROLE_NAMES[r] for r in VAULT_ROLES if r not in chosen]
         if missing:
@@ -401,7 +403,7 @@ def _calculator_effect(provider: Any, state: OpStackState, view: CalculatorView)
                 f"({shares.rule} rule).",
                 "",
             ]
-        lines += split_examples(None, view.terms)
+        lines += terms_table(view.terms)
         return lines
     revenue = pending if gross else SAMPLE_REVENUE
     shares = _check_answers(provider, view.address, revenue)
@@ -421,6 +423,18 @@ def _calculator_effect(provider: Any, state: OpStackState, view: CalculatorView)
         "",
         "The FeeSplitter reverts the whole disbursement if any of these recipients refuses ETH.",
     ]
+    return lines
+
+
+def terms_table(terms: tuple[int, int]) -> list[str]:
+    """Markdown table of worked examples under `terms` (gross bps, net bps), through the model."""
+    lines = ["| example | gross | L1 cost | Collective | chain | rule |", "|---|---|---|---|---|---|"]
+    for label, gross, l1_cost in EXAMPLES:
+        shares = split(gross, l1_cost, *terms)
+        lines.append(
+            f"| {label} | {exact_eth(gross)} | {exact_eth(l1_cost)} | {exact_eth(shares.collective)} | "
+            f"{exact_eth(shares.chain)} | {shares.rule} |"
+        )
     return lines
 
 
@@ -479,8 +493,8 @@ def propose_join(provider: Any, state: OpStackState, calculator: str, interval: 
         "After execution every fee vault pays the FeeSplitter on L2 with a minimum of 0, so each "
         "`disburseFees()` (anyone may call it, at most once per interval) withdraws all four and "
         "pays the calculator's shares.",
-        f"The next disbursement is possible from timestamp {next_at} (last disbursement "
-        f"{fee_splitter.last_disbursement} + interval).",
+        f"The next disbursement is possible from {_utc(next_at)} (the last one, or the upgrade, at "
+        f"{_utc(fee_splitter.last_disbursement or 0)}, plus the interval).",
         "",
         *_calculator_effect(provider, state, view),
     ]
@@ -502,6 +516,10 @@ def propose_join(provider: Any, state: OpStackState, calculator: str, interval: 
         acting=acting,
         governance={"contracts": _contracts(state, VAULT_ROLES, view.address)},
     )
+
+
+def _utc(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _contracts(state: OpStackState, roles: Sequence[str], calculator: str | None = None) -> dict[str, str]:

@@ -1,10 +1,12 @@
 """A deployment hands the registry to an OpenZeppelin TimelockController whose only proposer is a
-2-of-3 multisig (the Security Council's stand-in): changes then need the multisig and the delay."""
+2-of-3 Safe (1.5.0, standing in for the Security Council): changes then need two signatures and
+the delay."""
 
 import ape
 import pytest
 
 from tests.conftest import CHAIN_ID
+from tests.safe import deploy_safe, deploy_safe_kit, execute
 
 DELAY = 2 * 86_400
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -17,8 +19,13 @@ def council(accounts):
 
 
 @pytest.fixture
-def multisig(project, owner, council):
-    return owner.deploy(project.TestMultisig, [member.address for member in council], 2)
+def kit(owner):
+    return deploy_safe_kit(owner)
+
+
+@pytest.fixture
+def multisig(kit, owner, council):
+    return deploy_safe(kit, owner, list(council), 2)
 
 
 @pytest.fixture
@@ -27,26 +34,21 @@ def timelock(project, owner, multisig):
     return owner.deploy(project.RevenueShareTimelock, DELAY, [multisig], [ZERO], ZERO)
 
 
-def through_council(multisig, council, timelock, target, data, salt):
+def through_council(kit, multisig, council, timelock, target, data, salt):
     """The council schedules `data` on `target` (2 of 3 sign), returns the operation's arguments."""
     args = (target, 0, data, NO_PREDECESSOR, salt)
-    schedule = timelock.schedule.encode_input(*args, DELAY)
-    multisig.propose(timelock, 0, schedule, sender=council[0])
-    multisig.confirm(_last_id(multisig), sender=council[1])
+    schedule = bytes(timelock.schedule.encode_input(*args, DELAY))
+    execute(multisig, kit, [(timelock.address, 0, schedule)], list(council[:2]), council[0])
     return args
 
 
-def _last_id(multisig):
-    return multisig.Proposed.query("*").iloc[-1]["event_arguments"]["id"]
-
-
 def test_registry_governed_by_timelock_and_multisig(
-    chain, owner, stranger, council, multisig, timelock, registry
+    chain, owner, stranger, council, kit, multisig, timelock, registry
 ):
     # Hand-over: the deployer offers ownership; the timelock accepts through a scheduled operation.
     registry.transferOwnership(timelock, sender=owner)
     accept = through_council(
-        multisig, council, timelock, registry, registry.acceptOwnership.encode_input(), b"\x01" * 32
+        kit, multisig, council, timelock, registry, registry.acceptOwnership.encode_input(), b"\x01" * 32
     )
     op_id = timelock.hashOperation(*accept)
     assert timelock.isOperationPending(op_id)
@@ -64,14 +66,15 @@ def test_registry_governed_by_timelock_and_multisig(
             registry, 0, registry.unpause.encode_input(), NO_PREDECESSOR, b"\x00" * 32, DELAY, sender=stranger
         )
 
-    # One council member alone cannot schedule: the multisig needs a second signature.
+    # One council member alone cannot schedule: the Safe needs a second signature (GS020).
     change = registry.updateTerms.encode_input(CHAIN_ID, 300, 1_200, b"\x07" * 32)
-    schedule = timelock.schedule.encode_input(registry, 0, change, NO_PREDECESSOR, b"\x02" * 32, DELAY)
-    multisig.propose(timelock, 0, schedule, sender=council[0])
+    schedule = bytes(timelock.schedule.encode_input(registry, 0, change, NO_PREDECESSOR, b"\x02" * 32, DELAY))
+    with ape.reverts("GS020"):
+        execute(multisig, kit, [(timelock.address, 0, schedule)], [council[0]], council[0])
     assert not timelock.isOperationPending(
         timelock.hashOperation(registry, 0, change, NO_PREDECESSOR, b"\x02" * 32)
     )
-    multisig.confirm(_last_id(multisig), sender=council[2])
+    execute(multisig, kit, [(timelock.address, 0, schedule)], [council[0], council[2]], council[0])
     chain.pending_timestamp += DELAY
     receipt = timelock.execute(registry, 0, change, NO_PREDECESSOR, b"\x02" * 32, sender=stranger)
 
