@@ -22,8 +22,6 @@ REAL_VAULTS = {
     "l1_fee_vault": "L1FeeVault",
 }
 WITHDRAWAL_NETWORK_L2 = 1
-# The slot of the ProxyAdmin's `_owner` (OpenZeppelin 4 `Ownable`, first in its storage layout).
-PROXY_ADMIN_OWNER_SLOT = 0
 
 
 @cache
@@ -80,34 +78,6 @@ def runtime_code(name: str) -> str:
     if deployed.get("immutableReferences"):
         raise ValueError(f"{name} has immutables: deploy it instead of copying its runtime code")
     return deployed["object"]
-
-
-def install_proxy_admin(owner_address: str) -> Any:
-    """Put the real bedrock `ProxyAdmin` at its L2 predeploy address (0x4200…0018) with
-    `owner_address` as its owner (`anvil_setCode` + `anvil_setStorageAt` on slot 0), as an L2
-    genesis has it. Returns the contract there. A local node only."""
-    from ape import chain
-    from eth_utils import to_checksum_address
-
-    from revshare.chain.addresses import PROXY_ADMIN
-
-    owner = to_checksum_address(owner_address)
-    chain.provider.set_code(PROXY_ADMIN, runtime_code("ProxyAdmin"))
-    chain.provider.set_storage(PROXY_ADMIN, PROXY_ADMIN_OWNER_SLOT, bytes.fromhex(owner[2:].rjust(64, "0")))
-    admin = container("ProxyAdmin").at(PROXY_ADMIN)
-    assert admin.owner() == owner, "the ProxyAdmin's owner did not land in slot 0"
-    return admin
-
-
-def install_message_passer() -> Any:
-    """Put the real bedrock `L2ToL1MessagePasser` at its predeploy address (0x4200…0016); it
-    needs no initialisation. Returns the contract there. A local node only."""
-    from ape import chain
-
-    from revshare.chain.addresses import L2_TO_L1_MESSAGE_PASSER
-
-    chain.provider.set_code(L2_TO_L1_MESSAGE_PASSER, runtime_code("L2ToL1MessagePasser"))
-    return container("L2ToL1MessagePasser").at(L2_TO_L1_MESSAGE_PASSER)
 
 
 def withdrawal_hash(nonce: int, sender: str, target: str, value: int, gas_limit: int, data: bytes) -> bytes:

@@ -21,9 +21,17 @@ from hypothesis import strategies as st
 
 from revshare.artifacts import container
 from revshare.chain.addresses import FEE_SPLITTER, L2_STANDARD_BRIDGE, PREDEPLOY_VAULTS, PROXY_ADMIN
-from tests.bedrock import install_message_passer, install_proxy_admin, withdrawal_hash
+from revshare.demo.predeploys import (
+    L1,
+    L2,
+    install_fee_splitter,
+    install_fee_vaults,
+    install_message_passer,
+    install_model,
+    install_proxy_admin,
+)
+from tests.bedrock import withdrawal_hash
 from tests.conftest import ONE_DAY
-from tests.op_models import L1, L2, install_fee_splitter, install_fee_vaults, install_model
 
 ETHER = 10**18
 MAX_INTERVAL = 365 * ONE_DAY

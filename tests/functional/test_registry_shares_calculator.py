@@ -18,10 +18,15 @@ from hypothesis import strategies as st
 
 from revshare.artifacts import container
 from revshare.chain.addresses import L2_STANDARD_BRIDGE
+from revshare.demo.predeploys import (
+    install_fee_splitter,
+    install_fee_vaults,
+    install_message_passer,
+    install_model,
+    install_proxy_admin,
+)
 from revshare.model import split
-from tests.bedrock import install_message_passer, install_proxy_admin
 from tests.conftest import CHAIN_ID, ONE_DAY, TERMS_HASH
-from tests.op_models import install_fee_splitter, install_fee_vaults, install_model
 
 ETHER = 10**18
 COLLECTIVE, TREASURY = 0, 1  # ISharePayee.Role

@@ -25,3 +25,20 @@ def test_monitor_benchmark_runs_and_checks_its_figures(tmp_path):
     assert bench.first.networks == bench.rerun.networks == 3
     assert 0 < bench.rerun.blocks < bench.first.blocks  # the re-run reads only the new day
     assert "re-run, +1 day" in benchmark_table(bench)
+
+
+def test_fee_splitter_benchmark_measures_both_calculators(project, chain, accounts):
+    from revshare.chain.addresses import PREDEPLOY_VAULTS
+    from tools.fee_splitter_benchmark import FEES, benchmark_table
+    from tools.fee_splitter_benchmark import run_benchmark as run_fee_splitter
+
+    measurements = run_fee_splitter(project, chain, accounts[0], accounts[1], log=lambda _: None)
+    fixed, registry = measurements
+    assert (fixed.calculator, registry.calculator) == ("fixed-rate (OP's model)", "registry-driven")
+    for m in measurements:
+        assert 100_000 < m.steady < m.first  # recipient accounts are created at the first one
+    # The registry reads and the payees' second hop cost something, and not more than that.
+    assert fixed.steady < registry.steady < fixed.steady + 80_000
+    # The measurements were restored: the vaults are empty again.
+    assert all(chain.provider.get_balance(str(PREDEPLOY_VAULTS[role])) == 0 for role in FEES)
+    assert "registry-driven" in benchmark_table(measurements)

@@ -19,14 +19,20 @@ from eth_utils import keccak, to_checksum_address
 from revshare.artifacts import container
 from revshare.chain.addresses import FEE_SPLITTER, L2_STANDARD_BRIDGE, PREDEPLOY_VAULTS
 from revshare.chain.opstack import ALIAS_OFFSET, L1_NETWORK, L2_NETWORK, read_opstack
+from revshare.demo.predeploys import (
+    install_fee_splitter,
+    install_fee_vaults,
+    install_message_passer,
+    install_model,
+    install_proxy_admin,
+)
 from revshare.governance.opstack import propose_fee_splitter, propose_join, propose_point_vaults
 from revshare.governance.proposals import ProposalError, propose_set_terms, propose_set_treasury
 from revshare.governance.propose import make_opstack_proposal, make_proposal
 from revshare.model import split
 from revshare.terminal import exact_eth
-from tests.bedrock import deploy_vault, install_message_passer, install_proxy_admin
+from tests.bedrock import deploy_vault
 from tests.conftest import ONE_DAY
-from tests.op_models import install_fee_splitter, install_fee_vaults, install_model
 from tests.safe import deploy_safe, deploy_safe_kit, execute_batch_file
 
 ETHER = 10**18
