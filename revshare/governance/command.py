@@ -390,7 +390,14 @@ def _amount(value: str) -> int:
 @click.option(
     "--min-withdrawal", default="0", show_default=True, help="Smallest withdrawal, e.g. '0.5 ether'"
 )
-@click.option("--network", "network_name", type=click.Choice(list(NETWORKS)), default="l2", show_default=True)
+@click.option(
+    "--withdrawal-network",
+    "network_name",
+    type=click.Choice(list(NETWORKS)),
+    default="l2",
+    show_default=True,
+    help="Where the vaults pay the recipient (l1: through the L2ToL1MessagePasser)",
+)
 @click.option(
     "--vault",
     "vault_names",
@@ -415,9 +422,9 @@ def point_vaults(
 
 INTERVAL = click.option(
     "--interval",
-    type=click.IntRange(min=0),
+    type=click.IntRange(1, 365 * 86_400),
     default=None,
-    help="Seconds between disbursements (1 to 365 days)",
+    help="Seconds between disbursements (1 to 31536000: 365 days)",
 )
 
 
@@ -427,6 +434,8 @@ INTERVAL = click.option(
 @output_options
 def fee_splitter(calculator: str | None, interval: int | None, **out: Any) -> None:
     """Set OP's FeeSplitter's shares calculator and/or interval (the ProxyAdmin's owner acts)."""
+    if calculator is None and interval is None:
+        raise click.UsageError("give --calculator, --interval or both")
     _run_opstack(
         lambda provider, state: op.propose_fee_splitter(provider, state, calculator, interval), **out
     )

@@ -122,7 +122,8 @@ def _recipient_checks(
         if minimum != 0 or network != L2_NETWORK:
             raise ProposalError(
                 "the FeeSplitter withdraws every vault at each disbursement and reverts when one pays "
-                "elsewhere or is below its minimum: vaults paying it need --network l2 and --min-withdrawal 0"
+                "elsewhere or is below its minimum: vaults paying it need --withdrawal-network l2 and "
+                "--min-withdrawal 0"
             )
         return notes
     if network == L1_NETWORK:
@@ -149,7 +150,7 @@ def _recipient_checks(
         if minimum != 0 or network != L2_NETWORK:
             raise ProposalError(
                 f"the splitter {recipient} refuses to disburse while a vault pays elsewhere or has a minimum "
-                "above 0: use --network l2 and --min-withdrawal 0"
+                "above 0: use --withdrawal-network l2 and --min-withdrawal 0"
             )
         for role in roles:
             configured = vault_roles[role]

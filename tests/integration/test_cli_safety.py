@@ -311,3 +311,52 @@ def test_report_splitter_arguments_are_checked_like_every_address(deployed, tmp_
     result = ape_run("report", "--network", deployed.network, "--splitter", value, "--out", str(tmp_path))
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in one_line_error(result)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["join", "--calculator", BAD_CHECKSUM], 2, "checksum"),
+        (["join"], 2, "Missing option '--calculator'"),
+        (["join", "--calculator", TREASURY], 1, "refused: no ProxyAdmin predeploy at"),
+        (["fee-splitter"], 2, "give --calculator, --interval or both"),
+        (["point-vaults", "--recipient", TREASURY, "--min-withdrawal", "NaN"], 2, "not a finite number"),
+        (["point-vaults", "--recipient", TREASURY, "--vault", "gas"], 2, "'gas' is not one of"),
+        (["point-vaults", "--recipient", TREASURY, "--withdrawal-network", "l3"], 2, "'l3' is not one of"),
+        (["fee-splitter", "--interval", "0"], 2, "0 is not in the range 1<=x<=31536000"),
+    ],
+)
+def test_opstack_actions_refuse_bad_input_in_one_line(deployed, tmp_path, args, code, message):
+    """The predeploy actions (no registry options): bad values and a chain without the
+    revenue-share predeploys (anvil's OP mode has none) are one line, nothing written."""
+    result = ape_run("propose", *args, "--network", deployed.network, "--out", str(tmp_path))
+    assert result.returncode == code, result.stdout + result.stderr
+    assert message in one_line_error(result)
+    assert_no_secret(result.stdout + result.stderr, "output")
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["unpause"], 1, "refused: the registry is not paused"),
+        (["set-guardian", "--guardian", "bogus"], 2, "'bogus' is not an address"),
+        (["deactivate-chain", "--chain-id", "10"], 1, "refused: chain 10 is not registered"),
+        (["allow-token", "--token", TREASURY], 1, "has no code on this network: it is not a token"),
+        (["set-reporter", "--shared", TREASURY, "--reporter", TREASURY], 1, "pass the shared splitter"),
+    ],
+)
+def test_registry_actions_refuse_bad_input_in_one_line(deployed, tmp_path, args, code, message):
+    result = deployed.propose(*args, out=tmp_path)
+    assert result.returncode == code, result.stdout + result.stderr
+    assert message in one_line_error(result)
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())
+
+
+def test_from_config_lists_every_config_problem(deployed, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("collective: nope\nchains: []\n")
+    result = deployed.propose("from-config", "--config", str(bad), out=tmp_path / "out")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "collective" in result.stderr and "chains" in result.stderr
+    assert not (tmp_path / "out").exists()
