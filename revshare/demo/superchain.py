@@ -6,9 +6,10 @@ Chains take turns among three ways of paying:
 - **splitter** (chain A): this project's ChainRevenueSplitter; the real 1.4.1 fee vaults from
   `@eth-optimism/contracts-bedrock` at their predeploys pay it, anyone calls `disburse()` daily,
   the Collective's share goes to its Safe on the chain;
-- **fee-splitter** (chain B): OP's FeeSplitter with 1.6.0 fee vaults and a max(2.5% gross,
-  15% net) calculator paying the Collective's Safe: test-only models from their published
-  interfaces (no package ships their bytecode);
+- **fee-splitter** (chain B): OP's FeeSplitter with 1.6.0 fee vaults (test-only models from
+  their published interfaces: no package ships their bytecode), plugged into this project's
+  `RegistrySharesCalculator`: the chain's terms from a registry on the chain, both shares through
+  `SharePayee`s, the Collective's on to its Safe;
 - **manual** (chain C): 1.6.0 vault models pay the operator's wallet, which sends the Collective's
   share weekly to the Collective's Safe on L1; on `exit_day` the ProxyAdmin owner points the
   vaults at the chain's own treasury and the payments stop (an exit);
@@ -78,7 +79,8 @@ class ScriptedChain:
     treasury: str
     operator: str
     splitter: str | None = None
-    registry: str | None = None  # the splitter's ChainRegistry
+    registry: str | None = None  # the splitter's (or the calculator's) ChainRegistry
+    collective_payee: str | None = None  # the registry-driven calculator's payee of the Collective
     disburser: str | None = None
     books: Books = field(init=False)
 
@@ -118,6 +120,8 @@ class Superchain:
                 entry.update(senders=[chain.operator], fee_splitter=False)
             elif chain.kind == "fee-disburser":
                 entry.update(fee_disbursers=[chain.disburser], fee_splitter=False)
+            elif chain.collective_payee is not None:  # the FeeSplitter pays the Collective's payee
+                entry.update(collective_receivers=[chain.collective_payee])
             entries.append(entry)
         return {
             "collective": {"l1_receivers": [self.collective_l1], "l2_receivers": [self.collective_l2]},
@@ -189,9 +193,11 @@ def build_superchain(network: LocalNetwork, *, exit_day: int = 30, log: Log = la
                 node, governance, collective_l2, chain.treasury
             )
         elif kind == "fee-splitter":
+            chain.registry = _registry(node, governance, collective_l2, chain.treasury)
             calculator = node.deploy(
-                "SuperchainSharesCalculatorModel", collective_l2, chain.treasury, sender=governance
+                "RegistrySharesCalculator", chain.registry, node.chain_id, sender=governance
             )
+            chain.collective_payee = node.call(calculator, "COLLECTIVE_PAYEE()(address)")
             _install_model_vaults(node, FEE_SPLITTER, governance)
             node.set_code(FEE_SPLITTER, node.runtime_code("FeeSplitterModel"))
             node.transact(FEE_SPLITTER, "initialize(address)", [calculator], sender=governance)
@@ -210,9 +216,8 @@ def _operator_address(index: int) -> str:
     return to_checksum_address(keccak(text=f"operator of chain {index}")[12:])
 
 
-def _install_splitter(node: LocalChain, governance: str, collective: str, treasury: str) -> tuple[str, str]:
-    """A registry with the chain, the real 1.4.1 vaults paying the splitter, then the splitter
-    (deployed where the vaults, whose recipient is immutable, already pay); (registry, splitter)."""
+def _registry(node: LocalChain, governance: str, collective: str, treasury: str) -> str:
+    """A ChainRegistry on the chain with the chain registered under the default terms."""
     registry = node.deploy("ChainRegistry", governance, collective, ZERO_ADDRESS, sender=governance)
     node.transact(
         registry,
@@ -220,6 +225,13 @@ def _install_splitter(node: LocalChain, governance: str, collective: str, treasu
         [node.chain_id, treasury, 250, 1500, b"\x00" * 32],
         sender=governance,
     )
+    return registry
+
+
+def _install_splitter(node: LocalChain, governance: str, collective: str, treasury: str) -> tuple[str, str]:
+    """A registry with the chain, the real 1.4.1 vaults paying the splitter, then the splitter
+    (deployed where the vaults, whose recipient is immutable, already pay); (registry, splitter)."""
+    registry = _registry(node, governance, collective, treasury)
     nonce = int(node.request("eth_getTransactionCount", [governance, "latest"]), 16)
     from revshare.deploying.deploy import create_address
 

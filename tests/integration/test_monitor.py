@@ -1,6 +1,7 @@
 """The Superchain monitor against a scripted Superchain on five local chains at once (an L1 and
 four OP-mode L2s): chain A pays through this project's splitter over the real 1.4.1 fee vaults,
-chain B through OP's FeeSplitter (model) over 1.6.0 vault models, chain C by hand from its
+chain B through OP's FeeSplitter (model) over 1.6.0 vault models with this project's
+registry-driven calculator (its Collective payee passes the share on to the Safe), chain C by hand from its
 operator's wallet to the Collective's Safe on L1 until it points its vaults at its own treasury,
 chain D through a Base-style FeeDisburser (model) over the real vaults and bridge until a code
 change sends the "Optimism" share to its treasury. The monitor's figures must equal the script's
@@ -60,6 +61,11 @@ def test_figures_equal_the_script_to_the_wei(superchain, tmp_path: Path):
     assert by_name["chain-c"].balance == superchain.books["chain-c"].unpaid > 0
     assert {p.source for p in by_name["chain-a"].payments} == {"splitter"}
     assert {p.source for p in by_name["chain-b"].payments} == {"fee-splitter"}
+    # Chain B's FeeSplitter paid the Collective's payee, which passed every share on to the Safe.
+    chain_b = superchain.chains[1]
+    assert {p.receiver for p in by_name["chain-b"].payments} == {chain_b.collective_payee}
+    assert chain_b.node.balance(chain_b.collective_payee) == 0
+    assert chain_b.node.balance(superchain.collective_l2) == superchain.books["chain-b"].paid
     assert {(p.source, p.where) for p in by_name["chain-c"].payments} == {("manual", "L1")}
     assert {p.source for p in by_name["chain-d"].payments} == {"fee-disburser"}
     assert max(p.timestamp for p in by_name["chain-d"].payments) < superchain.start_time + EXIT_DAY * 86_400
