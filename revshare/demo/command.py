@@ -1,6 +1,7 @@
 """The `ape run demo` command: deploy on a local anvil, run simulated days of fees, print the
-disbursements, settle a shared-sequencer epoch and write the transparency report; then script a
-Superchain on four more local chains and run the monitor over them."""
+disbursements, settle a shared-sequencer epoch and write the transparency report; let the local
+chain join revenue sharing through OP's FeeSplitter with a generated proposal executed by a Safe;
+then script a Superchain on four more local chains and run the monitor over them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
 from revshare.chain.reader import DEFAULT_PAGE_SIZE
+from revshare.demo.fee_splitter import run_join_demo
 from revshare.demo.mocks import install_withdrawal_mocks
 from revshare.demo.shared_sequencer import run_shared_demo, shared_reconciliation, shared_table
 from revshare.demo.single_chain import (
@@ -106,6 +108,19 @@ def cli(config: DeployConfig, days: int, seed: int, report_dir: Path, superchain
         targets, networks.provider.network_choice, None, None, "day", DEFAULT_PAGE_SIZE, report_dir
     )
     ok = report.ok and ok
+
+    click.echo(
+        "\n== OP's FeeSplitter: the chain joins revenue sharing with the registry-driven calculator =="
+    )
+    joined = run_join_demo(
+        accounts.test_accounts[3],
+        [accounts.test_accounts[4], accounts.test_accounts[5], accounts.test_accounts[6]],
+        funder,
+        report_dir.parent / "proposals",
+        click.echo,
+    )
+    click.echo(f"The join proposal (Safe batch, proposal.md): {joined.proposal}")
+    ok = report_checks(joined.checks, True) and ok
 
     click.echo(f"\n== Superchain monitor: an L1 and four OP chains, {superchain_days} scripted days ==")
     ok = run_superchain_part(superchain_days, report_dir.parent / "monitor") and ok

@@ -141,12 +141,13 @@ def governance_context(
     contracts = dict(contracts)
     kind, timelock, delay = "account", None, 0
     if _has_code(provider, acting):
-        candidate = container("RevenueShareTimelock").at(acting)
-        try:
-            delay = int(candidate.getMinDelay())
-            kind, timelock = "timelock", candidate
-        except Exception:  # not a timelock: any other contract owner is treated as a multisig
+        # A TimelockController answers getMinDelay(); any other contract owner is treated as a
+        # multisig (asked with a plain call, so a Safe's refusal prints no trace).
+        min_delay = provider_word(provider, acting, "getMinDelay()")
+        if min_delay is None:
             kind = "multisig"
+        else:
+            kind, timelock, delay = "timelock", container("RevenueShareTimelock").at(acting), min_delay
         if acting.lower() not in {address.lower() for address in contracts.values()}:
             contracts["Governance"] = acting
     submitter = _submitter(kind, acting, timelock, safe, record)

@@ -5,8 +5,8 @@ the delay."""
 import ape
 import pytest
 
+from revshare.demo.safe import deploy_safe, deploy_safe_kit, execute
 from tests.conftest import CHAIN_ID
-from tests.safe import deploy_safe, deploy_safe_kit, execute
 
 DELAY = 2 * 86_400
 ZERO = "0x0000000000000000000000000000000000000000"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from revshare.demo.fee_splitter import run_join_demo
 from revshare.demo.mocks import install_withdrawal_mocks
 from revshare.demo.shared_sequencer import (
     OPERATOR_FEE_RECIPIENT,
@@ -64,13 +65,27 @@ def test_ape_run_demo(tmp_path: Path):
     assert "on L1) (L1 via L2ToL1MessagePasser)" in result.stdout  # the operator's fee claim
     assert "2.5% of gross" in result.stdout
     assert "15% of net" in result.stdout
-    # Five checks per part, then the monitor's four figures for each of four chains.
-    assert result.stdout.count("[ok]") == 5 + 5 + 16
+    # Five checks per part, seven for the FeeSplitter act, the monitor's four figures for each of four chains.
+    assert result.stdout.count("[ok]") == 5 + 5 + 7 + 16
+    # The local chain joins revenue sharing through OP's FeeSplitter with a generated proposal.
+    assert "The Safe executed the 14 calls" in result.stdout
+    assert "reverted" not in result.stdout  # no probe's trace reaches the terminal
+    (joined,) = (tmp_path / "proposals").glob("*-join-*")
+    assert "Join revenue sharing" in (joined / "proposal.md").read_text()
     assert "MISMATCH" not in result.stdout
     # It ends with the Superchain monitor over its own local chains.
     assert "Superchain monitor: an L1 and four OP chains, 31 scripted days" in result.stdout
     assert "[ok] chain-d paid: monitor = script" in result.stdout
     assert (tmp_path / "monitor" / "index.html").exists()
+
+
+def test_join_demo_reconciles(tmp_path: Path, accounts):
+    result = run_join_demo(accounts[3], [accounts[4], accounts[5], accounts[6]], accounts[1], tmp_path)
+    assert result.calls == 14
+    assert len(result.checks) == 7
+    for label, left, right in result.checks:
+        assert left == right, label
+    assert (result.proposal / "safe-batch.json").exists()
 
 
 def test_shared_sequencer_demo_reconciles(tmp_path: Path, accounts, project):

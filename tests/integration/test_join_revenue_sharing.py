@@ -26,6 +26,7 @@ from revshare.demo.predeploys import (
     install_model,
     install_proxy_admin,
 )
+from revshare.demo.safe import deploy_safe, deploy_safe_kit, execute_batch_file
 from revshare.governance.opstack import propose_fee_splitter, propose_join, propose_point_vaults
 from revshare.governance.proposals import ProposalError, propose_set_terms, propose_set_treasury
 from revshare.governance.propose import make_opstack_proposal, make_proposal
@@ -33,7 +34,6 @@ from revshare.model import split
 from revshare.terminal import exact_eth
 from tests.bedrock import deploy_vault
 from tests.conftest import ONE_DAY
-from tests.safe import deploy_safe, deploy_safe_kit, execute_batch_file
 
 ETHER = 10**18
 OLD_RECIPIENT = to_checksum_address("0x" + "0e" * 20)  # where the vaults paid before joining (on L1)

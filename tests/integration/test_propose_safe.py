@@ -12,6 +12,7 @@ from eth_utils import to_checksum_address
 
 from revshare.chain.registry import read_registry
 from revshare.chain.routes import Destination, Route
+from revshare.demo.safe import deploy_safe, deploy_safe_kit, execute_batch_file
 from revshare.deploying.config import load_config
 from revshare.deploying.deploy import deploy
 from revshare.deploying.differences import diff_config
@@ -31,7 +32,6 @@ from revshare.governance.proposals import (
     propose_unpause,
 )
 from revshare.governance.propose import make_proposal
-from tests.safe import deploy_safe, deploy_safe_kit, execute_batch_file
 
 L1_COLLECTIVE = to_checksum_address("0xc011ec717e000000000000000000000000000011")
 NEW_COLLECTIVE = to_checksum_address("0xc011ec717e000000000000000000000000000001")

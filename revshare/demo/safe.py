@@ -1,5 +1,6 @@
-"""A real Safe (1.5.0, from `@safe-global/safe-smart-account`) that executes the generated
-Transaction Builder batches the way the Safe app does: the batch's checksum is checked with the
+"""A real Safe (1.5.0, from `@safe-global/safe-smart-account`) on the local node ape is connected
+to (the demo and the tests), executing the generated Transaction Builder batches the way the
+Safe app does: the batch's checksum is checked with the
 app's algorithm, each transaction's calldata is rebuilt from its `contractMethod` and
 `contractInputsValues` (what the app encodes), a batch of several goes through
 `MultiSendCallOnly` by delegatecall (one transaction as a plain call), the owners sign the
