@@ -55,6 +55,9 @@ SPLITTER_TESTS = [
 SHARED_TESTS = ["tests/functional/test_shared_sequencer.py", "-k", "not 256"]
 L1_TESTS = ["tests/functional/test_l1_payouts.py"]
 REVIEW_TESTS = ["tests/functional/test_review_contracts.py"]
+CALCULATOR = "contracts/feesplitter/RegistrySharesCalculator.sol"
+PAYEE = "contracts/feesplitter/SharePayee.sol"
+CALCULATOR_TESTS = ["tests/functional/test_registry_shares_calculator.py"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,38 @@ class Mutant:
 
 
 MUTANTS: tuple[Mutant, ...] = (
+    Mutant(
+        "calculator-ignores-pause",
+        CALCULATOR,
+        "if (REGISTRY.paused()) revert RegistrySharesCalculator_Paused();",
+        "if (false && REGISTRY.paused()) revert RegistrySharesCalculator_Paused();",
+        "the FeeSplitter disburses while the registry is paused",
+        tuple(CALCULATOR_TESTS),
+    ),
+    Mutant(
+        "calculator-no-l1-cost",
+        CALCULATOR,
+        "RevenueShareMath.split(gross, l1FeeRevenue, chain.grossBps, chain.netBps);",
+        "RevenueShareMath.split(gross, 0, chain.grossBps, chain.netBps);",
+        "the L1FeeVault's revenue is not counted as the L1 cost",
+        tuple(CALCULATOR_TESTS),
+    ),
+    Mutant(
+        "payee-ignores-claim-hold",
+        PAYEE,
+        "if (ROLE == Role.Treasury && REGISTRY.claimsHeld(CHAIN_ID)) {",
+        "if (ROLE == Role.Collective && REGISTRY.claimsHeld(CHAIN_ID)) {",
+        "a held treasury is paid and the Collective held instead",
+        tuple(CALCULATOR_TESTS),
+    ),
+    Mutant(
+        "payee-no-gas-check",
+        PAYEE,
+        "if (gasleft() < (payoutGas * 64) / 63 + _OVERHEAD_GAS) return",
+        "if (false) return",
+        "a caller can starve a payout of gas",
+        tuple(CALCULATOR_TESTS),
+    ),
     Mutant(
         "math-min-for-max",
         MATH,
