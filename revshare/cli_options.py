@@ -13,7 +13,7 @@ import click
 from ape.cli import ConnectedProviderCommand
 
 from revshare.chain.node import provider_url, public_network, scrub, unreachable_reason
-from revshare.values import parse_address, parse_chain_id, parse_hash32, quoted
+from revshare.values import parse_address, parse_amount, parse_chain_id, parse_hash32, quoted
 
 
 class UserError(click.ClickException):
@@ -38,6 +38,7 @@ class _ParsedValue(click.ParamType):
 
 ADDRESS = _ParsedValue("address", parse_address)
 HASH32 = _ParsedValue("hash", parse_hash32)
+AMOUNT = _ParsedValue("amount", parse_amount)  # wei, or e.g. "0.5 ether"
 
 
 class _ChainIdType(click.ParamType):

@@ -5,7 +5,7 @@ import {IChainRegistry} from "../interfaces/IChainRegistry.sol";
 import {IRegistrySharesCalculator} from "../interfaces/IRegistrySharesCalculator.sol";
 import {ISharePayee} from "../interfaces/ISharePayee.sol";
 import {RevenueShareMath} from "../libraries/RevenueShareMath.sol";
-import {SharePayee} from "./SharePayee.sol";
+import {L1_PAYOUT_GAS_, SharePayee} from "./SharePayee.sol";
 
 /// @title RegistrySharesCalculator
 /// @notice The shares calculator to plug into OP's FeeSplitter predeploy
@@ -23,6 +23,11 @@ import {SharePayee} from "./SharePayee.sol";
 contract RegistrySharesCalculator is IRegistrySharesCalculator {
     /// @inheritdoc IRegistrySharesCalculator
     string public constant version = "1.0.0";
+
+    /// @inheritdoc IRegistrySharesCalculator
+    /// @dev Per payee: the L1 payout's allowance with the 1/64 that EIP-150 keeps back, its own
+    ///      reads and events, and the FeeSplitter's transfer to it; twice, with a margin.
+    uint256 public constant MIN_GAS_FOR_PAYOUTS = 2 * ((L1_PAYOUT_GAS_ * 64) / 63 + 90_000);
 
     /// @inheritdoc IRegistrySharesCalculator
     IChainRegistry public immutable REGISTRY;
@@ -46,7 +51,8 @@ contract RegistrySharesCalculator is IRegistrySharesCalculator {
 
     /// @notice The FeeSplitter's question: who gets what of one disbursement. Two entries, the
     ///         Collective's payee first, adding up exactly to the four revenues' sum.
-    /// @dev Reverts while the registry is paused or the chain is inactive.
+    /// @dev Reverts while the registry is paused or the chain is inactive, and when less than
+    ///      `MIN_GAS_FOR_PAYOUTS` is left (so the whole disbursement can be retried with more).
     /// @param sequencerFeeRevenue Withdrawn from the SequencerFeeVault.
     /// @param baseFeeRevenue Withdrawn from the BaseFeeVault.
     /// @param operatorFeeRevenue Withdrawn from the OperatorFeeVault.
@@ -58,6 +64,9 @@ contract RegistrySharesCalculator is IRegistrySharesCalculator {
         uint256 operatorFeeRevenue,
         uint256 l1FeeRevenue
     ) external view returns (ShareInfo[] memory shareInfo) {
+        if (gasleft() < MIN_GAS_FOR_PAYOUTS) {
+            revert RegistrySharesCalculator_InsufficientGas(gasleft(), MIN_GAS_FOR_PAYOUTS);
+        }
         if (REGISTRY.paused()) revert RegistrySharesCalculator_Paused();
         IChainRegistry.Chain memory chain = REGISTRY.getChain(CHAIN_ID);
         if (!chain.active) revert RegistrySharesCalculator_ChainInactive(CHAIN_ID);

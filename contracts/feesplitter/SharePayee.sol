@@ -5,6 +5,9 @@ import {IChainRegistry} from "../interfaces/IChainRegistry.sol";
 import {ISharePayee} from "../interfaces/ISharePayee.sol";
 import {L2Withdrawals} from "../libraries/L2Withdrawals.sol";
 
+/// @dev The L1 payout's gas allowance, also for the calculator's gas floor.
+uint256 constant L1_PAYOUT_GAS_ = 300_000;
+
 /// @title SharePayee
 /// @notice Receives one role's share of a chain's revenue from OP's FeeSplitter predeploy (the
 ///         Collective's, or the chain treasury's) and passes it on to whoever the `ChainRegistry`
@@ -25,7 +28,7 @@ contract SharePayee is ISharePayee {
     /// @notice Gas forwarded to an L2 recipient; enough for a Safe's receive hook.
     uint256 public constant PAYOUT_GAS = 100_000;
     /// @notice Gas forwarded to the bridge or message passer for an L1 payout.
-    uint256 public constant L1_PAYOUT_GAS = 300_000;
+    uint256 public constant L1_PAYOUT_GAS = L1_PAYOUT_GAS_;
     /// @dev Gas kept for the registry reads and the events around one payout.
     uint256 private constant _OVERHEAD_GAS = 40_000;
 

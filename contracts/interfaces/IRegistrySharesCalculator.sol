@@ -19,9 +19,18 @@ interface IRegistrySharesCalculator is ISharesCalculator {
     error RegistrySharesCalculator_ChainInactive(uint256 chainId);
     /// @notice The four revenues add up to more than a uint256 holds.
     error RegistrySharesCalculator_RevenueOverflow();
+    /// @notice Too little gas is left for both payees to pass their shares on with their full
+    ///         allowance: the disbursement reverts rather than leave the shares waiting.
+    error RegistrySharesCalculator_InsufficientGas(uint256 gasLeft, uint256 needed);
 
     /// @notice Semantic version of this contract.
     function version() external view returns (string memory);
+
+    /// @notice The least gas `getRecipientsAndAmounts` must see for the FeeSplitter to pay both
+    ///         payees afterwards with enough gas for each to pass its share on (to L1, the dearer
+    ///         route), so a caller's gas estimate never settles on a disbursement that leaves the
+    ///         shares waiting in the payees.
+    function MIN_GAS_FOR_PAYOUTS() external view returns (uint256);
 
     /// @notice The registry holding the chain's terms.
     function REGISTRY() external view returns (IChainRegistry);

@@ -179,3 +179,35 @@ def read_opstack(provider: Any) -> OpStackState:
         vaults={role: read_vault(provider, role, address) for role, address in PREDEPLOY_VAULTS.items()},
         fee_splitter=read_fee_splitter(provider),
     )
+
+
+PUSH1, PUSH32 = 0x60, 0x7F
+
+
+def immutables_if_same_code(runtime: bytes, bundled: bytes) -> list[int] | None:
+    """The immutable values in `runtime` when it is `bundled` (solc's runtime code, immutables
+    left as `PUSH32 0`) with only those 32-byte slots filled in; None when any other byte differs."""
+    if len(runtime) != len(bundled):
+        return None
+    values: list[int] = []
+    index = 0
+    while index < len(bundled):
+        op = bundled[index]
+        if runtime[index] != op:
+            return None
+        size = op - PUSH1 + 1 if PUSH1 <= op <= PUSH32 else 0
+        data = slice(index + 1, index + 1 + size)
+        if op == PUSH32 and not any(bundled[data]):
+            values.append(int.from_bytes(runtime[data], "big"))
+        elif runtime[data] != bundled[data]:
+            return None
+        index += 1 + size
+    return values
+
+
+def bundled_immutables(provider: Any, address: str, name: str) -> list[int] | None:
+    """The immutables of the contract at `address` if its code is the bundled `name`'s, else None."""
+    from revshare.artifacts import contract_type
+
+    bundled = bytes.fromhex(contract_type(name).runtime_bytecode.bytecode.removeprefix("0x"))
+    return immutables_if_same_code(bytes(provider.get_code(to_checksum_address(address))), bundled)

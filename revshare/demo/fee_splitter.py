@@ -91,7 +91,7 @@ def run_join_demo(
     chain.pending_timestamp += WEEK
     fee_splitter.disburseFees(sender=keeper)
     first = split(sum(WEEKS[0].values()), WEEKS[0]["l1_fee_vault"], 250, 1_500)
-    log(f"Week 1: the Collective received {exact_eth(first.collective)}, the chain {exact_eth(first.chain)}.")
+    log(f"Week 1: the Collective {exact_eth(first.collective)}, the chain {exact_eth(first.chain)}.")
 
     new_hash = "0x" + keccak(text="demo terms v2").hex()
     for build in (
@@ -115,9 +115,7 @@ def run_join_demo(
     chain.pending_timestamp += WEEK
     fee_splitter.disburseFees(sender=keeper)
     second = split(sum(WEEKS[1].values()), WEEKS[1]["l1_fee_vault"], *NEW_TERMS)
-    log(
-        f"Week 2: the Collective received {exact_eth(second.collective)}, the chain {exact_eth(second.chain)}."
-    )
+    log(f"Week 2: the Collective {exact_eth(second.collective)}, the chain {exact_eth(second.chain)}.")
     balance = chain.provider.get_balance
     checks += [
         ("the Collective received (2 weeks)", balance(collective), first.collective + second.collective),

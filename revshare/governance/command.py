@@ -25,15 +25,19 @@ from revshare.chain.addresses import VAULT_ROLES
 from revshare.chain.opstack import L1_NETWORK, L2_NETWORK, OpStackState, has_code
 from revshare.chain.registry import RegistryState
 from revshare.chain.routes import ROUTE_NAMES
-from revshare.cli_options import ADDRESS, CHAIN_ID, HASH32, NodeCommand, interrupted, records_option
+from revshare.cli_options import ADDRESS, AMOUNT, CHAIN_ID, HASH32, NodeCommand, interrupted, records_option
 from revshare.deploying.config import ZERO_HASH, ConfigError, DeployConfig, parse_destination, terms_hash_of
 from revshare.deploying.options import config_option
 from revshare.governance import opstack as op
 from revshare.governance import proposals as p
 from revshare.governance.from_config import propose_from_config
 from revshare.governance.proposals import Proposal, ProposalError
-from revshare.governance.propose import make_opstack_proposal, make_proposal, recorded_splitter
-from revshare.values import parse_amount
+from revshare.governance.propose import (
+    make_opstack_proposal,
+    make_proposal,
+    recorded_registry,
+    recorded_splitter,
+)
 
 BPS = click.IntRange(0, 10_000)
 Command = Callable[..., Any]
@@ -373,13 +377,6 @@ ROLE_OPTION = {role.removesuffix("_fee_vault").replace("_", "-"): role for role 
 NETWORKS = {"l1": L1_NETWORK, "l2": L2_NETWORK}
 
 
-def _amount(value: str) -> int:
-    try:
-        return parse_amount(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--min-withdrawal") from None
-
-
 @cli.command("point-vaults", cls=NodeCommand)
 @click.option(
     "--recipient",
@@ -388,7 +385,12 @@ def _amount(value: str) -> int:
     help="Who the vaults pay: the FeeSplitter, a ChainRevenueSplitter, a treasury",
 )
 @click.option(
-    "--min-withdrawal", default="0", show_default=True, help="Smallest withdrawal, e.g. '0.5 ether'"
+    "--min-withdrawal",
+    "minimum",
+    type=AMOUNT,
+    default="0",
+    show_default=True,
+    help="Smallest withdrawal, e.g. '0.5 ether'",
 )
 @click.option(
     "--withdrawal-network",
@@ -407,10 +409,9 @@ def _amount(value: str) -> int:
 )
 @output_options
 def point_vaults(
-    recipient: str, min_withdrawal: str, network_name: str, vault_names: tuple[str, ...], **out: Any
+    recipient: str, minimum: int, network_name: str, vault_names: tuple[str, ...], **out: Any
 ) -> None:
     """Point the chain's fee vaults at a recipient (the ProxyAdmin's owner acts)."""
-    minimum = _amount(min_withdrawal)
     roles = [ROLE_OPTION[name] for name in vault_names]
     _run_opstack(
         lambda provider, state: op.propose_point_vaults(
@@ -428,16 +429,38 @@ INTERVAL = click.option(
 )
 
 
+def registry_check(func: Command) -> Command:
+    """--registry, --records: the registry a calculator must read (default: from the record)."""
+    func = click.option(
+        "--registry",
+        "registry_address",
+        type=ADDRESS,
+        default=None,
+        help="The registry the calculator must read [default: the deployment record's, if any]",
+    )(func)
+    return records_option()(func)
+
+
+def _expected_registry(registry_address: str | None, record_dir: Path) -> str | None:
+    return registry_address or recorded_registry(record_dir)
+
+
 @cli.command("fee-splitter", cls=NodeCommand)
 @click.option("--calculator", type=ADDRESS, default=None, help="The shares calculator to plug in")
 @INTERVAL
+@registry_check
 @output_options
-def fee_splitter(calculator: str | None, interval: int | None, **out: Any) -> None:
+def fee_splitter(
+    calculator: str | None, interval: int | None, registry_address: str | None, record_dir: Path, **out: Any
+) -> None:
     """Set OP's FeeSplitter's shares calculator and/or interval (the ProxyAdmin's owner acts)."""
     if calculator is None and interval is None:
         raise click.UsageError("give --calculator, --interval or both")
     _run_opstack(
-        lambda provider, state: op.propose_fee_splitter(provider, state, calculator, interval), **out
+        lambda provider, state: op.propose_fee_splitter(
+            provider, state, calculator, interval, _expected_registry(registry_address, record_dir)
+        ),
+        **out,
     )
 
 
@@ -446,8 +469,16 @@ def fee_splitter(calculator: str | None, interval: int | None, **out: Any) -> No
     "--calculator", required=True, type=ADDRESS, help="The shares calculator (a RegistrySharesCalculator)"
 )
 @INTERVAL
+@registry_check
 @output_options
-def join(calculator: str, interval: int | None, **out: Any) -> None:
-    """Join revenue sharing through OP's FeeSplitter: every vault pays it on L2 from a minimum of 0,
-    and it splits with the calculator, in one batch."""
-    _run_opstack(lambda provider, state: op.propose_join(provider, state, calculator, interval), **out)
+def join(
+    calculator: str, interval: int | None, registry_address: str | None, record_dir: Path, **out: Any
+) -> None:
+    """Join revenue sharing through OP's FeeSplitter: it splits with the calculator, and every vault
+    pays it on L2 from a minimum of 0, in one batch."""
+    _run_opstack(
+        lambda provider, state: op.propose_join(
+            provider, state, calculator, interval, _expected_registry(registry_address, record_dir)
+        ),
+        **out,
+    )

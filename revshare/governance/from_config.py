@@ -4,6 +4,7 @@ made of the single-change proposals, so each part is checked exactly as it would
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -18,13 +19,31 @@ from revshare.governance.proposals import Proposal, ProposalError
 def _parts(
     registry: Any, state: RegistryState, config: DeployConfig, splitter_of: Callable[[int], Any | None]
 ) -> tuple[list[Proposal], list[str]]:
-    """The single-change proposals, in a safe order, and what the config asks that governance
-    cannot do (a chain on chain but not in the config is never deregistered)."""
+    """The single-change proposals, in order, each checked against the state the ones before it
+    leave (so roles can swap in one batch), and what the config asks that this does not propose: a
+    chain on chain but not in the config is never deregistered, an inactive one never reactivated
+    (the config has no active flag: it may have been deactivated on purpose)."""
     parts: list[Proposal] = []
+    left: list[str] = []
+    # Treasuries first: one may take the old Collective address once it is free, or free its own.
+    chains = dict(state.chains)
+    for chain in config.chains:
+        current = chains.get(chain.chain_id)
+        if current is not None and current.treasury.lower() != chain.treasury.lower():
+            now = dataclasses.replace(state, chains=chains, collective=_placeholder(state, config))
+            parts.append(
+                p.propose_set_treasury(
+                    registry, now, chain.chain_id, chain.treasury, splitter_of(chain.chain_id)
+                )
+            )
+            chains[chain.chain_id] = dataclasses.replace(current, treasury=chain.treasury)
+    state = dataclasses.replace(state, chains=chains)
     if state.collective.lower() != config.collective.lower():
         parts.append(p.propose_set_collective(registry, state, config.collective))
+        state = dataclasses.replace(state, collective=config.collective)
     if state.guardian.lower() != (config.guardian or ZERO_ADDRESS).lower():
         parts.append(p.propose_set_guardian(registry, state, config.guardian or ZERO_ADDRESS))
+        state = dataclasses.replace(state, guardian=config.guardian or ZERO_ADDRESS)
     for chain in config.chains:
         current = state.chains.get(chain.chain_id)
         if current is None:
@@ -40,12 +59,6 @@ def _parts(
                 )
             )
             continue
-        if current.treasury.lower() != chain.treasury.lower():
-            parts.append(
-                p.propose_set_treasury(
-                    registry, state, chain.chain_id, chain.treasury, splitter_of(chain.chain_id)
-                )
-            )
         terms = (current.gross_bps, current.net_bps, current.terms_hash.lower())
         if terms != (chain.gross_bps, chain.net_bps, chain.terms_hash.lower()):
             parts.append(
@@ -54,7 +67,10 @@ def _parts(
                 )
             )
         if not current.active:
-            parts.append(p.propose_set_active(registry, state, chain.chain_id, True))
+            left.append(
+                f"Chain {chain.chain_id} is inactive on chain: not reactivated (the config cannot say it "
+                f"should be); `ape run propose reactivate-chain --chain-id {chain.chain_id}` if meant."
+            )
     recipients = {a.lower(): a for a in (config.collective, *(c.treasury for c in config.chains))}
     recipients.update({a.lower(): a for a in config.destinations})
     for key in sorted(set(recipients) | set(state.destinations)):
@@ -62,12 +78,18 @@ def _parts(
         if state.destination_of(address) != config.destination_of(address):
             parts.append(p.propose_set_destination(registry, state, address, config.destination_of(address)))
     configured = {c.chain_id for c in config.chains}
-    left = [
+    left += [
         f"Chain {chain_id} is registered but not in the config: chains are never deregistered; "
         f"deactivate it with `ape run propose deactivate-chain --chain-id {chain_id}` if that is meant."
         for chain_id in sorted(set(state.chains) - configured)
     ]
     return parts, left
+
+
+def _placeholder(state: RegistryState, config: DeployConfig) -> str:
+    """The Collective as the treasury checks should see it: when the config moves the Collective
+    elsewhere, its old address is free for a treasury once the batch has run."""
+    return config.collective if state.collective.lower() != config.collective.lower() else state.collective
 
 
 def propose_from_config(

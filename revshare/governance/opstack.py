@@ -19,6 +19,7 @@ from typing import Any
 
 from eth_abi import decode, encode
 from eth_utils import to_checksum_address
+from web3.exceptions import ContractLogicError
 
 from revshare.artifacts import container
 from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS, PROXY_ADMIN, VAULT_ROLES
@@ -28,11 +29,13 @@ from revshare.chain.opstack import (
     NETWORK_NAMES,
     OpStackState,
     VaultSettings,
+    bundled_immutables,
     eth_call,
     has_code,
     selector,
     simulate,
 )
+from revshare.deploying.deploy import create_address
 from revshare.governance.proposals import EXAMPLES, Call, Proposal, ProposalError, contract_call
 from revshare.model import split
 from revshare.terminal import exact_eth
@@ -112,6 +115,33 @@ def _vault_problem(vault: VaultSettings) -> str | None:
     return None
 
 
+def _pays(vault: VaultSettings, recipient: str) -> bool:
+    """Whether the vault already pays `recipient` on L2 from a minimum of 0."""
+    return (
+        vault.recipient is not None
+        and vault.recipient.lower() == recipient.lower()
+        and vault.network == L2_NETWORK
+        and vault.min_withdrawal == 0
+    )
+
+
+def _others_must_pay(
+    state: OpStackState, recipient: str, roles: Sequence[str], needed: Sequence[str], who: str
+) -> None:
+    """Every vault in `needed` the change leaves out must already pay `recipient` on L2 from 0."""
+    astray = [
+        f"{ROLE_NAMES[r]} (pays {state.vaults[r].recipient} on "
+        f"{NETWORK_NAMES.get(state.vaults[r].network or 0, '?')} from {state.vaults[r].min_withdrawal} wei)"
+        for r in needed
+        if r not in roles and not _pays(state.vaults[r], recipient)
+    ]
+    if astray:
+        raise ProposalError(
+            f"{who} withdraws every vault it knows at each disbursement and reverts when one pays elsewhere: "
+            f"include {', '.join(astray)} (or leave out --vault)"
+        )
+
+
 def _recipient_checks(
     provider: Any, state: OpStackState, recipient: str, minimum: int, network: int, roles: Sequence[str]
 ) -> list[str]:
@@ -125,32 +155,50 @@ def _recipient_checks(
                 "elsewhere or is below its minimum: vaults paying it need --withdrawal-network l2 and "
                 "--min-withdrawal 0"
             )
+        _others_must_pay(state, FEE_SPLITTER, roles, VAULT_ROLES, "the FeeSplitter")
         return notes
+    code = has_code(provider, recipient)
+    if (
+        code
+        and _word(provider, recipient, "ROLE()") is not None
+        and _address_word(provider, recipient, "REGISTRY()")
+    ):
+        raise ProposalError(
+            f"{recipient} is a SharePayee: the vaults would pay it everything, unsplit, as one role's share "
+            "(point the vaults at the FeeSplitter and plug in the calculator: `join`)"
+        )
+    chain_id = _word(provider, recipient, "CHAIN_ID()") if code else None
+    vault_roles = {role: _address_word(provider, recipient, f"{role.upper()}()") for role in VAULT_ROLES}
+    splitter = chain_id is not None and vault_roles["sequencer_fee_vault"] is not None
     if network == L1_NETWORK:
+        if splitter or recipient.lower() == FEE_SPLITTER.lower():
+            raise ProposalError(
+                f"{recipient} is a contract on this L2: vaults paying it on L1 would send the fees to that "
+                "address on Ethereum, where nobody controls it (use --withdrawal-network l2)"
+            )
         notes.append(
             f"The vaults pay {recipient} **on L1** through the L2ToL1MessagePasser: each withdrawal must be "
             f"proven and finalized on L1 before it arrives. {recipient} must be an account its owner "
-            "controls on L1."
+            "controls on L1"
+            + (" (it has code on this L2: make sure the same address on L1 is yours)." if code else ".")
         )
         return notes
-    if not has_code(provider, recipient):
+    if not code:
         notes.append(
             f"{recipient} has no code on this chain: an account (an EOA). Nothing is shared with the "
             "Collective through it; use this only for a chain that pays by hand or leaves."
         )
         return notes
-    chain_id = _word(provider, recipient, "CHAIN_ID()")
-    vault_roles = {role: _address_word(provider, recipient, f"{_immutable(role)}()") for role in VAULT_ROLES}
-    if chain_id is not None and vault_roles["sequencer_fee_vault"] is not None:  # a ChainRevenueSplitter
+    if splitter:  # a ChainRevenueSplitter
         if chain_id != state.chain_id:
             raise ProposalError(
                 f"{recipient} is a ChainRevenueSplitter for chain {chain_id}, "
                 f"but this is chain {state.chain_id}"
             )
-        if minimum != 0 or network != L2_NETWORK:
+        if minimum != 0:
             raise ProposalError(
-                f"the splitter {recipient} refuses to disburse while a vault pays elsewhere or has a minimum "
-                "above 0: use --withdrawal-network l2 and --min-withdrawal 0"
+                f"the splitter {recipient} refuses to disburse while a vault has a minimum above 0: "
+                "use --min-withdrawal 0"
             )
         for role in roles:
             configured = vault_roles[role]
@@ -160,12 +208,32 @@ def _recipient_checks(
                     f"not the predeploy {PREDEPLOY_VAULTS[role]}: it would count that vault's fees as other "
                     "inflows (and L1 fees not as the L1 cost)"
                 )
+        configured_roles = [r for r in VAULT_ROLES if vault_roles[r] is not None and int(vault_roles[r], 16)]
+        _others_must_pay(state, recipient, roles, configured_roles, f"the splitter {recipient}")
         notes.append(f"{recipient} is this project's ChainRevenueSplitter for chain {chain_id}.")
+        return notes
+    refusing = _refuses_eth(provider, state, roles, recipient)
+    if refusing:
+        raise ProposalError(
+            f"{recipient} refuses a plain ETH transfer from the {refusing}: every withdrawal of the vaults "
+            "would revert (is it the right address?)"
+        )
     return notes
 
 
-def _immutable(role: str) -> str:
-    return role.upper()
+def _refuses_eth(provider: Any, state: OpStackState, roles: Sequence[str], recipient: str) -> str | None:
+    """The name of the first vault whose plain 1-wei transfer to `recipient` reverts when simulated
+    (the vaults pay with a plain call; the vault is given the wei by a state override), or None."""
+    for role in roles[:1]:
+        vault = state.vaults[role].address
+        request = {"from": vault, "to": recipient, "value": 1, "data": "0x"}
+        try:
+            provider.web3.eth.call(request, "latest", {vault: {"balance": hex(10**18)}})
+        except ContractLogicError:  # the transfer reverts
+            return ROLE_NAMES[role]
+        except Exception:  # a node without state overrides: nothing to tell
+            return None
+    return None
 
 
 def _word(provider: Any, address: str, signature: str) -> int | None:
@@ -239,13 +307,6 @@ def propose_point_vaults(
     if not chosen:
         raise ProposalError("this chain has none of the four fee vault predeploys")
     notes = _recipient_checks(provider, state, recipient, minimum, network, chosen)
-    if recipient.lower() == FEE_SPLITTER.lower():
-        missing = [ROLE_NAMES[r] for r in VAULT_ROLES if r not in chosen]
-        if missing:
-            raise ProposalError(
-                f"the FeeSplitter withdraws all four vaults: leaving out {', '.join(missing)} would make "
-                "every disbursement revert (use `join` or name all four)"
-            )
     calls, rows = vault_calls(state, chosen, recipient, minimum, network)
     if not calls:
         raise ProposalError(
@@ -275,9 +336,13 @@ def propose_point_vaults(
 
 
 # ---------------------------------------------------------------- FeeSplitter
-def read_calculator(provider: Any, state: OpStackState, address: str) -> CalculatorView:
+def read_calculator(
+    provider: Any, state: OpStackState, address: str, expected_registry: str | None = None
+) -> CalculatorView:
     """Check a shares calculator against the chain: it has code, answers `getRecipientsAndAmounts`
-    with shares that add up and, when it is this project's, applies this chain's active terms."""
+    with shares that add up and, when it claims to be this project's, is: its code, its payees'
+    code and its registry's code are the toolkit's, its payees are its own (one per role, bound to
+    its registry and chain), it applies this chain's active terms, and its answer is the model's."""
     address = to_checksum_address(address)
     if not has_code(provider, address):
         raise ProposalError(f"the calculator {address} has no code on chain {state.chain_id}")
@@ -287,13 +352,18 @@ def read_calculator(provider: Any, state: OpStackState, address: str) -> Calcula
         _address_word(provider, address, "COLLECTIVE_PAYEE()"),
         _address_word(provider, address, "TREASURY_PAYEE()"),
     )
-    if registry is None or chain_id is None or None in payees:
+    if registry is None or chain_id is None or payees[0] is None or payees[1] is None:
         _check_answers(provider, address, SAMPLE_REVENUE)
         return CalculatorView(address, ours=False)
     if chain_id != state.chain_id:
         raise ProposalError(
             f"the calculator {address} applies the terms of chain {chain_id}, "
             f"but this is chain {state.chain_id}"
+        )
+    _check_ours(provider, address, registry, chain_id, payees)
+    if expected_registry is not None and registry.lower() != expected_registry.lower():
+        raise ProposalError(
+            f"the calculator {address} reads the registry {registry}, not {expected_registry}"
         )
     reg = container("ChainRegistry").at(registry)
     if not reg.isRegistered(chain_id):
@@ -307,8 +377,7 @@ def read_calculator(provider: Any, state: OpStackState, address: str) -> Calcula
         raise ProposalError(
             f"the registry {registry} is paused: every disbursement would revert until it is unpaused"
         )
-    _check_answers(provider, address, SAMPLE_REVENUE)
-    return CalculatorView(
+    view = CalculatorView(
         address=address,
         ours=True,
         registry=registry,
@@ -320,6 +389,42 @@ def read_calculator(provider: Any, state: OpStackState, address: str) -> Calcula
         collective=str(reg.collective()),
         treasury=str(terms.treasury),
     )
+    expected = split(sum(SAMPLE_REVENUE), SAMPLE_REVENUE[3], *view.terms)
+    if _check_answers(provider, address, SAMPLE_REVENUE) != [
+        (payees[0], expected.collective),
+        (payees[1], expected.chain),
+    ]:
+        raise ProposalError(f"the calculator {address} does not answer what the registry's terms give")
+    return view
+
+
+def _check_ours(provider: Any, address: str, registry: str, chain_id: int, payees: tuple[str, str]) -> None:
+    """A calculator answering like this project's must be it, with its own payees and a registry
+    running the toolkit's code (anyone can deploy look-alikes that pay themselves)."""
+    own = {int(registry, 16), chain_id, int(payees[0], 16), int(payees[1], 16)}
+    found = bundled_immutables(provider, address, "RegistrySharesCalculator")
+    if found is None or not set(found) <= own:
+        raise ProposalError(
+            f"{address} answers like a RegistrySharesCalculator but its code is not this toolkit's "
+            "(revshare/artifacts/RegistrySharesCalculator.json): refusing to vouch for it"
+        )
+    for role, payee in enumerate(payees):
+        found = bundled_immutables(provider, payee, "SharePayee")
+        if (
+            found is None
+            or not set(found) <= {int(registry, 16), chain_id, role}
+            or payee.lower() != create_address(address, role + 1).lower()
+            or _word(provider, payee, "ROLE()") != role
+            or _address_word(provider, payee, "REGISTRY()") != registry
+            or _word(provider, payee, "CHAIN_ID()") != chain_id
+        ):
+            raise ProposalError(
+                f"the calculator {address}'s payee {payee} is not the SharePayee it created for that role"
+            )
+    if bundled_immutables(provider, registry, "ChainRegistry") != []:
+        raise ProposalError(
+            f"the calculator's registry {registry} does not run the toolkit's ChainRegistry code"
+        )
 
 
 def ask_calculator(
@@ -439,14 +544,28 @@ def terms_table(terms: tuple[int, int]) -> list[str]:
     return lines
 
 
+def _registry_warnings(view: CalculatorView | None, expected_registry: str | None) -> list[str]:
+    if view is None or not view.ours or expected_registry is not None:
+        return []
+    return [
+        f"The calculator's registry {view.registry} was not checked against a deployment record or "
+        "--registry: make sure it is the registry governance means (its code is the toolkit's, but "
+        "anyone can deploy one)."
+    ]
+
+
 def propose_fee_splitter(
-    provider: Any, state: OpStackState, calculator: str | None, interval: int | None
+    provider: Any,
+    state: OpStackState,
+    calculator: str | None,
+    interval: int | None,
+    expected_registry: str | None = None,
 ) -> Proposal:
     """Set the FeeSplitter's shares calculator and/or interval."""
     acting = _owner(state)
     if calculator is None and interval is None:
         raise ProposalError("give --calculator, --interval or both")
-    view = read_calculator(provider, state, calculator) if calculator is not None else None
+    view = read_calculator(provider, state, calculator, expected_registry) if calculator is not None else None
     calls, rows = fee_splitter_calls(state, view.address if view else None, interval)
     if not calls:
         raise ProposalError("the FeeSplitter already has these settings: nothing to propose")
@@ -462,16 +581,26 @@ def propose_fee_splitter(
         settings=rows,
         effect=effect,
         acting=acting,
-        governance={"contracts": _contracts(state, [], view.address if view else None)},
+        governance={
+            "contracts": _contracts(state, [], view.address if view else None),
+            "warnings": _registry_warnings(view, expected_registry),
+        },
     )
 
 
-def propose_join(provider: Any, state: OpStackState, calculator: str, interval: int | None) -> Proposal:
-    """Join revenue sharing in one batch: the four vaults pay the FeeSplitter on L2 from a minimum
-    of 0, and the FeeSplitter asks `calculator` (and disburses every `interval` seconds)."""
+def propose_join(
+    provider: Any,
+    state: OpStackState,
+    calculator: str,
+    interval: int | None,
+    expected_registry: str | None = None,
+) -> Proposal:
+    """Join revenue sharing in one batch: the FeeSplitter asks `calculator` (and disburses every
+    `interval` seconds), and the four vaults pay it on L2 from a minimum of 0. The calculator comes
+    first, so that sent one by one (as L1 deposits) no disbursement in between uses the old one."""
     acting = _owner(state)
     _fee_splitter_required(state)
-    view = read_calculator(provider, state, calculator)
+    view = read_calculator(provider, state, calculator, expected_registry)
     missing = [ROLE_NAMES[r] for r in VAULT_ROLES if not state.vaults[r].has_code]
     if missing:
         raise ProposalError(
@@ -480,7 +609,7 @@ def propose_join(provider: Any, state: OpStackState, calculator: str, interval: 
         )
     v_calls, v_rows = vault_calls(state, VAULT_ROLES, FEE_SPLITTER, 0, L2_NETWORK)
     f_calls, f_rows = fee_splitter_calls(state, view.address, interval)
-    calls = [*v_calls, *f_calls]
+    calls = [*f_calls, *v_calls]
     if not calls:
         raise ProposalError(
             f"chain {state.chain_id} already pays the FeeSplitter from every vault and uses {view.address}: "
@@ -512,10 +641,13 @@ def propose_join(provider: Any, state: OpStackState, calculator: str, interval: 
             f"the FeeSplitter splits every disbursement with the calculator {view.address}."
         ),
         calls=calls,
-        settings=[*v_rows, *f_rows],
+        settings=[*f_rows, *v_rows],
         effect=effect,
         acting=acting,
-        governance={"contracts": _contracts(state, VAULT_ROLES, view.address)},
+        governance={
+            "contracts": _contracts(state, VAULT_ROLES, view.address),
+            "warnings": _registry_warnings(view, expected_registry),
+        },
     )
 
 

@@ -103,6 +103,21 @@ def _check_address(name: str, value: str) -> str:
         raise ProposalError(f"{name}: {exc}") from None
 
 
+def _not_a_payee(registry: Any, name: str, address: str) -> None:
+    """A SharePayee passes everything it gets on to its role: as a treasury or the Collective it
+    would hand one role's money to the other."""
+    from revshare.chain.reader import provider_word
+
+    provider = registry.provider
+    if provider_word(provider, address, "ROLE()") is not None and provider_word(
+        provider, address, "REGISTRY()"
+    ):
+        raise ProposalError(
+            f"{name} {address} is a SharePayee (it passes what it receives on to the Collective or a "
+            "treasury): name the real account"
+        )
+
+
 def _pct(bps: int) -> str:
     return f"{bps / 100:g}%"
 
@@ -143,6 +158,7 @@ def propose_register_chain(
     treasury = _check_address("treasury", treasury)
     if treasury.lower() == state.collective.lower():
         raise ProposalError("the treasury must not be the Collective's address")
+    _not_a_payee(registry, "the treasury", treasury)
     _check_bps("gross bps", gross_bps)
     _check_bps("net bps", net_bps)
     call = contract_call(
@@ -212,6 +228,7 @@ def propose_set_treasury(
         raise ProposalError(f"{treasury} is already chain {chain_id}'s treasury")
     if treasury.lower() == state.collective.lower():
         raise ProposalError("the treasury must not be the Collective's address")
+    _not_a_payee(registry, "the treasury", treasury)
     calls = [contract_call(registry, "setTreasury", chain_id, treasury)]
     effect = [
         "The split itself is unchanged; the chain's share of every later disbursement and its "
@@ -242,6 +259,7 @@ def propose_set_collective(registry: Any, state: RegistryState, collective: str)
         raise ProposalError(f"{collective} is already the Collective's address")
     if any(c.treasury.lower() == collective.lower() for c in state.chains.values()):
         raise ProposalError(f"{collective} is a chain treasury")
+    _not_a_payee(registry, "the Collective", collective)
     return Proposal(
         title="Change the Collective's receiving address",
         slug="set-collective",

@@ -35,6 +35,12 @@ def _network_record(record_dir: Path) -> tuple[Path, dict[str, Any]]:
     return path, (load_record(path) if path.exists() else {})
 
 
+def recorded_registry(record_dir: Path) -> str | None:
+    """The ChainRegistry address in this network's deployment record, if there is one."""
+    _, record = _network_record(record_dir)
+    return record.get("contracts", {}).get("ChainRegistry", {}).get("address")
+
+
 def recorded_splitter(record_dir: Path, chain_id: int) -> Any | None:
     """The ChainRevenueSplitter of `chain_id` in this network's deployment record, if deployed."""
     from ape import networks
@@ -227,15 +233,16 @@ def make_opstack_proposal(
     provider = networks.provider
     state = read_opstack(provider)
     proposal = build(provider, state)
-    warnings: list[str] = []
+    warnings: list[str] = list(proposal.governance.get("warnings", []))
     l1_owner = state.owner_l1_address
     if l1_owner is not None:
         warnings.append(
             f"The ProxyAdmin's owner {proposal.acting} has no code on this chain. If it is the alias of "
             f"an L1 account (as on OP Stack chains governed from L1, where the L1 ProxyAdmin owner "
             f"{l1_owner} acts on L2 through deposit transactions), send the calls from that L1 account "
-            "through the chain's OptimismPortal: `deposits.json` holds each `depositTransaction`. Otherwise "
-            "the account itself sends them."
+            "through the chain's OptimismPortal: `deposits.json` holds each `depositTransaction`, to be sent "
+            "in order (they are separate transactions, not one atomic batch). Otherwise the account itself "
+            "sends them."
         )
     ctx = governance_context(proposal.governance.get("contracts", {}), {}, proposal.acting, safe, warnings)
     if l1_owner is not None:

@@ -129,6 +129,33 @@ def test_shares_follow_the_registry_terms_and_add_up_exactly(calculator, payees,
     assert tuple(preview) == (expected.collective, expected.chain, TERMS_HASH)
 
 
+word = st.one_of(
+    st.integers(0, UINT256_MAX),
+    st.integers(0, 2**128),
+    st.integers(UINT256_MAX - 2**64, UINT256_MAX),
+    st.just(0),
+)
+bps = st.integers(0, 10_000)
+
+
+@given(seq=word, base=word, operator=word, l1=word, gross_bps=bps, net_bps=bps)
+def test_any_terms_and_any_uint256_revenue_match_the_model(
+    owner, registry, calculator, payees, seq, base, operator, l1, gross_bps, net_bps
+):
+    registry.updateTerms(CHAIN_ID, gross_bps, net_bps, TERMS_HASH, sender=owner)
+    gross = seq + base + operator + l1
+    if gross > UINT256_MAX:
+        with ape.reverts(calculator.RegistrySharesCalculator_RevenueOverflow):
+            calculator.getRecipientsAndAmounts(seq, base, operator, l1)
+        return
+    expected = split(gross, l1, gross_bps, net_bps)
+    shares = calculator.getRecipientsAndAmounts(seq, base, operator, l1)
+    assert [(s.recipient, s.amount) for s in shares] == [
+        (payees[0].address, expected.collective),
+        (payees[1].address, expected.chain),
+    ]
+
+
 def test_no_uint256_input_overflows(calculator):
     shares = calculator.getRecipientsAndAmounts(UINT256_MAX, 0, 0, 0)
     assert sum(s.amount for s in shares) == UINT256_MAX
@@ -299,6 +326,48 @@ def test_an_l1_route_waits_for_its_minimum_then_withdraws_through_the_message_pa
     )
     assert balance(chain, collective_payee) == 0
     assert balance(chain, collective) == 0  # it went to L1, not to the L2 address
+
+
+@pytest.mark.parametrize("route", ["l2", "l1"])
+def test_a_disbursement_sent_with_its_gas_estimate_pays_both_shares_on(
+    chain, owner, keeper, registry, fee_splitter, vaults, payees, collective, treasury, route
+):
+    """Wallets and keepers send with `eth_estimateGas`'s answer: the estimate must cover passing
+    both shares on (the cheapest successful path must not be the one that leaves them waiting)."""
+    if route == "l1":
+        registry.setDestination(collective, (MESSAGE_PASSER_ROUTE, L1_COLLECTIVE, 100_000, 0), sender=owner)
+    keeper.transfer(vaults["base_fee_vault"], ETHER)
+    chain.pending_timestamp += ONE_DAY
+    chain.mine()
+    data = "0x" + bytes(fee_splitter.disburseFees.encode_input()).hex()
+    estimate = chain.provider.web3.eth.estimate_gas(
+        {"from": keeper.address, "to": fee_splitter.address, "data": data}
+    )
+    receipt = fee_splitter.disburseFees(sender=keeper, gas_limit=estimate)
+    assert [list(receipt.events.filter(p.ForwardDeferred)) for p in payees] == [[], []]
+    assert balance(chain, payees[0]) == balance(chain, payees[1]) == 0
+    expected = split(ETHER, 0, 250, 1_500)
+    assert balance(chain, treasury) == expected.chain
+    assert balance(chain, collective) == (expected.collective if route == "l2" else 0)
+
+
+def test_too_little_gas_for_both_payouts_reverts_the_whole_disbursement(
+    chain, keeper, calculator, fee_splitter, vaults
+):
+    keeper.transfer(vaults["base_fee_vault"], ETHER)
+    chain.pending_timestamp += ONE_DAY
+    with ape.reverts(calculator.RegistrySharesCalculator_InsufficientGas):
+        fee_splitter.disburseFees(sender=keeper, gas_limit=600_000)
+    assert balance(chain, vaults["base_fee_vault"]) == ETHER  # nothing moved: retry with more gas
+    fee_splitter.disburseFees(sender=keeper)
+
+
+def test_forced_eth_goes_to_the_role(chain, project, owner, keeper, payees, collective, treasury):
+    _, treasury_payee = payees
+    owner.deploy(project.ForceSender, treasury_payee, value=ETHER)  # selfdestruct: no receive() runs
+    assert balance(chain, treasury_payee) == ETHER
+    treasury_payee.forward(sender=keeper)
+    assert (balance(chain, treasury), balance(chain, collective)) == (ETHER, 0)
 
 
 def test_too_little_gas_keeps_the_eth_instead_of_failing_the_payout(

@@ -84,6 +84,15 @@ def fixed_calculator(owner, collective, treasury):
     return owner.deploy(container("SuperchainSharesCalculatorModel"), collective, treasury)
 
 
+@pytest.fixture
+def admin_of_vaults(chain, safe):
+    """The ProxyAdmin's owner (the Safe), impersonated, for set-ups that are not under test."""
+    from ape import accounts
+
+    chain.provider.set_balance(safe.address, 10**20)
+    return accounts[safe.address]
+
+
 @pytest.fixture(scope="module")
 def upgraded_chain(owner, safe, fixed_calculator):
     """An L2 after the revenue-share upgrade, before joining: the vaults pay an old recipient on L1
@@ -236,7 +245,7 @@ def test_join_is_checked_against_the_live_chain(
     refused(lambda p, s: propose_point_vaults(p, s, FEE_SPLITTER, ETHER, L2_NETWORK), "--min-withdrawal 0")
     refused(
         lambda p, s: propose_point_vaults(p, s, FEE_SPLITTER, 0, L2_NETWORK, ["base_fee_vault"]),
-        "leaving out SequencerFeeVault, L1FeeVault, OperatorFeeVault",
+        "include SequencerFeeVault .*, L1FeeVault .*, OperatorFeeVault",
     )
     # A calculator for another chain, of an inactive chain, or one whose shares do not add up.
     other = owner.deploy(project.ChainRegistry, owner, owner, "0x" + "00" * 20)
@@ -289,3 +298,101 @@ def test_an_owner_without_code_gets_the_calls_as_l1_deposits(tmp_path, chain, ca
     text = (folder / "proposal.md").read_text()
     assert re.search(rf"alias of the L1 account `{l1_owner}`", text)
     assert "WARNING" in text
+
+
+# ---------------------------------------------------------------- found by the adversarial review
+THIEF = to_checksum_address("0x" + "be" * 20)
+
+
+def _refused(build, match, out):
+    with pytest.raises(ProposalError, match=match):
+        make_opstack_proposal(build, out_dir=out, safe=None)
+
+
+def test_a_look_alike_calculator_is_not_vouched_for(
+    chain, project, owner, tmp_path, joined_registry, calculator, chain_id
+):
+    """Answering the getters is not enough: the code, the payees and the registry must be the toolkit's."""
+    out = tmp_path / "proposals"
+    args = (joined_registry, chain_id, calculator.COLLECTIVE_PAYEE(), calculator.TREASURY_PAYEE())
+    impostor = owner.deploy(project.ImpostorSharesCalculator, *args, THIEF)
+    _refused(lambda p, s: propose_join(p, s, impostor.address, None), "its code is not this toolkit's", out)
+    # The toolkit's own code with a forged payee (an immutable rewritten): the payee is not its own.
+    code = bytes(chain.provider.get_code(calculator.address))
+    payee_word = bytes.fromhex(calculator.COLLECTIVE_PAYEE()[2:].lower().rjust(64, "0"))
+    forged = to_checksum_address("0x" + "f0" * 20)
+    chain.provider.set_code(forged, code.replace(payee_word, bytes.fromhex(THIEF[2:].lower().rjust(64, "0"))))
+    _refused(lambda p, s: propose_join(p, s, forged, None), "is not the SharePayee it created", out)
+    # A genuine calculator of another registry than the record's (or --registry).
+    other = owner.deploy(project.ChainRegistry, owner, THIEF, "0x" + "00" * 20)
+    other.registerChain(chain_id, THIEF, 0, 0, b"\x00" * 32, sender=owner)
+    theirs = owner.deploy(project.RegistrySharesCalculator, other, chain_id)
+    _refused(
+        lambda p, s: propose_join(p, s, theirs.address, None, joined_registry.address),
+        f"reads the registry {other.address}, not {joined_registry.address}",
+        out,
+    )
+    folder = make_opstack_proposal(
+        lambda p, s: propose_join(p, s, theirs.address, None), out_dir=out, safe=None
+    )
+    assert "was not checked against a deployment record or --registry" in (folder / "proposal.md").read_text()
+
+
+def test_point_vaults_refuses_recipients_that_break_payment(
+    chain, project, owner, admin_of_vaults, tmp_path, joined_registry, calculator, chain_id, upgraded_chain
+):
+    vaults, _ = upgraded_chain
+    out = tmp_path / "proposals"
+    splitter = owner.deploy(
+        project.ChainRevenueSplitter,
+        joined_registry,
+        chain_id,
+        [
+            PREDEPLOY_VAULTS[r]
+            for r in ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault", "operator_fee_vault")
+        ],
+        ONE_DAY,
+    )
+    # A contract on this L2, paid on L1: nobody controls that address on Ethereum.
+    _refused(
+        lambda p, s: propose_point_vaults(p, s, splitter.address, 0, L1_NETWORK), "nobody controls it", out
+    )
+    # Part of the splitter's vaults while the others pay elsewhere: every disburse() would revert.
+    _refused(
+        lambda p, s: propose_point_vaults(p, s, splitter.address, 0, L2_NETWORK, ["base_fee_vault"]),
+        "include SequencerFeeVault",
+        out,
+    )
+    # A contract that refuses ETH (the calculator pasted by mistake): every withdrawal would revert.
+    _refused(
+        lambda p, s: propose_point_vaults(p, s, calculator.address, 0, L2_NETWORK), "refuses a plain ETH", out
+    )
+    # A payee: all revenue, unsplit, to one role.
+    _refused(
+        lambda p, s: propose_point_vaults(p, s, calculator.COLLECTIVE_PAYEE(), 0, L2_NETWORK),
+        "is a SharePayee",
+        out,
+    )
+    # Pointing the last vault at the FeeSplitter when the other three already pay it is fine.
+    for role in ("sequencer_fee_vault", "base_fee_vault", "l1_fee_vault"):
+        vaults[role].setRecipient(FEE_SPLITTER, sender=admin_of_vaults)
+        vaults[role].setMinWithdrawalAmount(0, sender=admin_of_vaults)
+        vaults[role].setWithdrawalNetwork(L2_NETWORK, sender=admin_of_vaults)
+    folder = make_opstack_proposal(
+        lambda p, s: propose_point_vaults(p, s, FEE_SPLITTER, 0, L2_NETWORK, ["operator_fee_vault"]),
+        out_dir=out,
+        safe=None,
+    )
+    assert len(json.loads((folder / "safe-batch.json").read_text())["transactions"]) == 3
+
+
+def test_join_sets_the_calculator_before_the_vaults(tmp_path, calculator):
+    """Sent one by one (as L1 deposits), no disbursement in between uses the old calculator."""
+    folder = make_opstack_proposal(
+        lambda p, s: propose_join(p, s, calculator.address, None), out_dir=tmp_path, safe=None
+    )
+    methods = [
+        tx["contractMethod"]["name"]
+        for tx in json.loads((folder / "safe-batch.json").read_text())["transactions"]
+    ]
+    assert methods[0] == "setSharesCalculator" and "setSharesCalculator" not in methods[1:]

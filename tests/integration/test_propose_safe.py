@@ -323,3 +323,55 @@ def test_from_config_is_one_batch_that_leaves_no_difference(tmp_path, governed, 
     assert diff_config(wanted, read_registry(registry, watch=[NEW_COLLECTIVE])) == []
     with pytest.raises(ProposalError, match="already matches the config"):
         propose(lambda reg, st: propose_from_config(reg, st, wanted), registry, records, out)
+
+
+def test_a_payee_is_never_proposed_as_a_treasury_or_the_collective(tmp_path, project, owner, governed):
+    registry, _, records = governed
+    calculator = owner.deploy(project.RegistrySharesCalculator, registry, 8453)
+    out = tmp_path / "proposals"
+    for payee in (calculator.COLLECTIVE_PAYEE(), calculator.TREASURY_PAYEE()):
+        with pytest.raises(ProposalError, match="is a SharePayee"):
+            propose(lambda reg, st, a=payee: propose_set_treasury(reg, st, 8453, a), registry, records, out)
+        with pytest.raises(ProposalError, match="is a SharePayee"):
+            propose(lambda reg, st, a=payee: propose_set_collective(reg, st, a), registry, records, out)
+
+
+def _wanted(tmp_path, multisig, collective, treasury, **chain):
+    path = tmp_path / "wanted.yaml"
+    entry = {"chain_id": 8453, "treasury": treasury, **chain}
+    path.write_text(
+        yaml.safe_dump({"collective": collective, "owner": str(multisig.address), "chains": [entry]})
+    )
+    return load_config(path)
+
+
+def test_from_config_swaps_roles_in_one_batch_and_never_reactivates(
+    tmp_path, governed, council, execute_batch
+):
+    registry, multisig, records = governed
+    out = tmp_path / "proposals"
+    execute_batch(propose(propose_accept_ownership, registry, records, out), multisig, council)
+    state = read_registry(registry)
+    new_treasury = to_checksum_address("0x" + "7b" * 20)
+    # The Collective takes the chain's old treasury address, the chain a new one: valid as a whole.
+    wanted = _wanted(tmp_path, multisig, state.chains[8453].treasury, new_treasury)
+    folder = propose(lambda reg, st: propose_from_config(reg, st, wanted), registry, records, out)
+    execute_batch(folder, multisig, council)
+    assert diff_config(wanted, read_registry(registry)) == []
+
+    # A chain governance deactivated on purpose: a rate change from the config does not reactivate it.
+    execute_batch(
+        propose(lambda reg, st: propose_set_active(reg, st, 8453, False), registry, records, out),
+        multisig,
+        council,
+    )
+    wanted = _wanted(tmp_path, multisig, wanted.collective, new_treasury, gross_bps=300)
+    folder = propose(lambda reg, st: propose_from_config(reg, st, wanted), registry, records, out)
+    methods = [
+        tx["contractMethod"]["name"]
+        for tx in json.loads((folder / "safe-batch.json").read_text())["transactions"]
+    ]
+    assert methods == ["updateTerms"]
+    assert "not reactivated" in (folder / "proposal.md").read_text()
+    execute_batch(folder, multisig, council)
+    assert not read_registry(registry).chains[8453].active
