@@ -120,7 +120,11 @@ def write_proposal(
         submitted, ctx.chain_id, ctx.safe or ctx.governance, proposal.title, proposal.summary, created_ms
     )
     target = out_root / f"{stamp}-{proposal.slug}"
-    if target.exists():
+    for attempt in range(2, 1000):  # two proposals of one kind in the same second: -2, -3, ...
+        if not target.exists():
+            break
+        target = out_root / f"{stamp}-{proposal.slug}-{attempt}"
+    else:
         raise ProposalError(f"{target} already exists")
     out_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out_root, prefix=".staging-"))

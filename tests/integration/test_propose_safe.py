@@ -104,6 +104,25 @@ def test_multisig_executes_proposals_exactly(tmp_path, governed, council, execut
     assert dataclasses.replace(after, collective=before.collective) == before
 
 
+def test_two_proposals_of_one_kind_in_the_same_second_both_get_a_folder(tmp_path, governed):
+    from revshare.governance.files import write_proposal
+    from revshare.governance.proposals import propose_pause as pause_proposal
+    from revshare.governance.propose import governance_context
+
+    registry, _, _ = governed
+    proposal = pause_proposal(registry, read_registry(registry))
+    ctx = governance_context({"ChainRegistry": registry.address}, {}, proposal.acting, None, [])
+    folders = [
+        write_proposal(proposal, ctx, tmp_path, created_ms=1, stamp="20261126-000000") for _ in range(3)
+    ]
+    assert [f.name for f in folders] == [
+        "20261126-000000-pause",
+        "20261126-000000-pause-2",
+        "20261126-000000-pause-3",
+    ]
+    assert all((f / "proposal.md").exists() for f in folders)
+
+
 def test_invalid_changes_write_nothing(tmp_path, governed):
     registry, _, records = governed
     out = tmp_path / "proposals"
