@@ -15,6 +15,7 @@ from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
 
 from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS, PROXY_ADMIN
+from revshare.chain.reader import provider_word
 from revshare.chain.vaults import MINIMUM_GETTERS, NETWORK_GETTERS, RECIPIENT_GETTERS
 
 L1_NETWORK, L2_NETWORK = 0, 1  # FeeVault WithdrawalNetwork
@@ -113,16 +114,18 @@ def simulate(provider: Any, sender: str, to: str, data: bytes) -> bool:
     return eth_call(provider, to, data, sender) is not None
 
 
-def _word(provider: Any, address: str, signatures: tuple[str, ...]) -> int | None:
+def word_of(provider: Any, address: str, *signatures: str) -> int | None:
+    """The first of the argument-less views that answers exactly one word, as an integer; or None."""
     for signature in signatures:
-        raw = eth_call(provider, address, selector(signature))
-        if raw is not None and len(raw) == 32:
-            return int.from_bytes(raw, "big")
+        word = provider_word(provider, address, signature)
+        if word is not None:
+            return word
     return None
 
 
-def _address(provider: Any, address: str, signatures: tuple[str, ...]) -> str | None:
-    word = _word(provider, address, signatures)
+def address_of(provider: Any, address: str, *signatures: str) -> str | None:
+    """Like `word_of`, for a view answering an address (None when the word is not one)."""
+    word = word_of(provider, address, *signatures)
     return None if word is None or word >> 160 else to_checksum_address(word.to_bytes(20, "big"))
 
 
@@ -151,9 +154,9 @@ def read_vault(provider: Any, role: str, address: str) -> VaultSettings:
         address=address,
         has_code=True,
         version=read_string(provider, address, "version()"),
-        recipient=_address(provider, address, RECIPIENT_GETTERS),
-        min_withdrawal=_word(provider, address, MINIMUM_GETTERS),
-        network=_word(provider, address, NETWORK_GETTERS),
+        recipient=address_of(provider, address, *RECIPIENT_GETTERS),
+        min_withdrawal=word_of(provider, address, *MINIMUM_GETTERS),
+        network=word_of(provider, address, *NETWORK_GETTERS),
         balance=int(provider.get_balance(address)),
     )
 
@@ -163,15 +166,15 @@ def read_fee_splitter(provider: Any) -> FeeSplitterSettings | None:
         return None
     return FeeSplitterSettings(
         version=read_string(provider, FEE_SPLITTER, "version()"),
-        calculator=_address(provider, FEE_SPLITTER, ("sharesCalculator()",)),
-        interval=_word(provider, FEE_SPLITTER, ("feeDisbursementInterval()",)),
-        last_disbursement=_word(provider, FEE_SPLITTER, ("lastDisbursementTime()",)),
+        calculator=address_of(provider, FEE_SPLITTER, "sharesCalculator()"),
+        interval=word_of(provider, FEE_SPLITTER, "feeDisbursementInterval()"),
+        last_disbursement=word_of(provider, FEE_SPLITTER, "lastDisbursementTime()"),
     )
 
 
 def read_opstack(provider: Any) -> OpStackState:
     """The ProxyAdmin's owner, the four vaults and the FeeSplitter of the connected chain."""
-    owner = _address(provider, PROXY_ADMIN, ("owner()",)) if has_code(provider, PROXY_ADMIN) else None
+    owner = address_of(provider, PROXY_ADMIN, "owner()") if has_code(provider, PROXY_ADMIN) else None
     return OpStackState(
         chain_id=int(provider.chain_id),
         proxy_admin_owner=owner,

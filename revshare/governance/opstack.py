@@ -29,11 +29,13 @@ from revshare.chain.opstack import (
     NETWORK_NAMES,
     OpStackState,
     VaultSettings,
+    address_of,
     bundled_immutables,
     eth_call,
     has_code,
     selector,
     simulate,
+    word_of,
 )
 from revshare.deploying.deploy import create_address
 from revshare.governance.proposals import EXAMPLES, Call, Proposal, ProposalError, contract_call
@@ -160,15 +162,15 @@ def _recipient_checks(
     code = has_code(provider, recipient)
     if (
         code
-        and _word(provider, recipient, "ROLE()") is not None
-        and _address_word(provider, recipient, "REGISTRY()")
+        and word_of(provider, recipient, "ROLE()") is not None
+        and address_of(provider, recipient, "REGISTRY()")
     ):
         raise ProposalError(
             f"{recipient} is a SharePayee: the vaults would pay it everything, unsplit, as one role's share "
             "(point the vaults at the FeeSplitter and plug in the calculator: `join`)"
         )
-    chain_id = _word(provider, recipient, "CHAIN_ID()") if code else None
-    vault_roles = {role: _address_word(provider, recipient, f"{role.upper()}()") for role in VAULT_ROLES}
+    chain_id = word_of(provider, recipient, "CHAIN_ID()") if code else None
+    vault_roles = {role: address_of(provider, recipient, f"{role.upper()}()") for role in VAULT_ROLES}
     splitter = chain_id is not None and vault_roles["sequencer_fee_vault"] is not None
     if network == L1_NETWORK:
         if splitter or recipient.lower() == FEE_SPLITTER.lower():
@@ -234,16 +236,6 @@ def _refuses_eth(provider: Any, state: OpStackState, roles: Sequence[str], recip
         except Exception:  # a node without state overrides: nothing to tell
             return None
     return None
-
-
-def _word(provider: Any, address: str, signature: str) -> int | None:
-    raw = eth_call(provider, address, selector(signature))
-    return int.from_bytes(raw, "big") if raw is not None and len(raw) == 32 else None
-
-
-def _address_word(provider: Any, address: str, signature: str) -> str | None:
-    word = _word(provider, address, signature)
-    return None if word is None or word >> 160 else to_checksum_address(word.to_bytes(20, "big"))
 
 
 def vault_calls(
@@ -346,11 +338,11 @@ def read_calculator(
     address = to_checksum_address(address)
     if not has_code(provider, address):
         raise ProposalError(f"the calculator {address} has no code on chain {state.chain_id}")
-    registry = _address_word(provider, address, "REGISTRY()")
-    chain_id = _word(provider, address, "CHAIN_ID()")
+    registry = address_of(provider, address, "REGISTRY()")
+    chain_id = word_of(provider, address, "CHAIN_ID()")
     payees = (
-        _address_word(provider, address, "COLLECTIVE_PAYEE()"),
-        _address_word(provider, address, "TREASURY_PAYEE()"),
+        address_of(provider, address, "COLLECTIVE_PAYEE()"),
+        address_of(provider, address, "TREASURY_PAYEE()"),
     )
     if registry is None or chain_id is None or payees[0] is None or payees[1] is None:
         _check_answers(provider, address, SAMPLE_REVENUE)
@@ -414,9 +406,9 @@ def _check_ours(provider: Any, address: str, registry: str, chain_id: int, payee
             found is None
             or not set(found) <= {int(registry, 16), chain_id, role}
             or payee.lower() != create_address(address, role + 1).lower()
-            or _word(provider, payee, "ROLE()") != role
-            or _address_word(provider, payee, "REGISTRY()") != registry
-            or _word(provider, payee, "CHAIN_ID()") != chain_id
+            or word_of(provider, payee, "ROLE()") != role
+            or address_of(provider, payee, "REGISTRY()") != registry
+            or word_of(provider, payee, "CHAIN_ID()") != chain_id
         ):
             raise ProposalError(
                 f"the calculator {address}'s payee {payee} is not the SharePayee it created for that role"
