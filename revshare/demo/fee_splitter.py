@@ -75,7 +75,7 @@ def run_join_demo(
 
     _fund(keeper, WEEKS[0])
     folder = make_opstack_proposal(
-        lambda provider, state: propose_join(provider, state, calculator.address, WEEK),
+        lambda provider, state: propose_join(provider, state, calculator.address, WEEK, registry.address),
         out_dir=out_dir,
         safe=None,
         log=lambda line: log(f"  {line}"),
