@@ -264,3 +264,17 @@ def shared(project, owner, registry, reporter, operator_fee_recipient):
     return owner.deploy(
         project.SharedSequencerSplitter, registry, reporter, operator_fee_recipient, OPERATOR_FEE_BPS
     )
+
+
+@pytest.fixture(scope="module")
+def council(accounts):
+    """The three owners of a governance Safe (two sign)."""
+    return [accounts[4], accounts[5], accounts[6]]
+
+
+@pytest.fixture(scope="module")
+def kit(owner):
+    """The Safe 1.5.0 singletons (SafeL2, factory, fallback handler, MultiSendCallOnly)."""
+    from revshare.demo.safe import deploy_safe_kit
+
+    return deploy_safe_kit(owner)

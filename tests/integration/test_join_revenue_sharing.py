@@ -26,7 +26,7 @@ from revshare.demo.predeploys import (
     install_model,
     install_proxy_admin,
 )
-from revshare.demo.safe import deploy_safe, deploy_safe_kit, execute_batch_file
+from revshare.demo.safe import deploy_safe, execute_batch_file
 from revshare.governance.opstack import propose_fee_splitter, propose_join, propose_point_vaults
 from revshare.governance.proposals import ProposalError, propose_set_terms, propose_set_treasury
 from revshare.governance.propose import make_opstack_proposal, make_proposal
@@ -44,16 +44,6 @@ WAITING = {  # fees in the vaults when the proposal is written
     "l1_fee_vault": 4 * ETHER,
 }
 WEEK = 7 * ONE_DAY
-
-
-@pytest.fixture(scope="module")
-def council(accounts):
-    return [accounts[4], accounts[5], accounts[6]]
-
-
-@pytest.fixture(scope="module")
-def kit(owner):
-    return deploy_safe_kit(owner)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from eth_utils import to_checksum_address
 
 from revshare.chain.registry import read_registry
 from revshare.chain.routes import Destination, Route
-from revshare.demo.safe import deploy_safe, deploy_safe_kit, execute_batch_file
+from revshare.demo.safe import deploy_safe, execute_batch_file
 from revshare.deploying.config import load_config
 from revshare.deploying.deploy import deploy
 from revshare.deploying.differences import diff_config
@@ -36,16 +36,6 @@ from revshare.governance.propose import make_proposal
 L1_COLLECTIVE = to_checksum_address("0xc011ec717e000000000000000000000000000011")
 NEW_COLLECTIVE = to_checksum_address("0xc011ec717e000000000000000000000000000001")
 ZERO = "0x" + "00" * 20
-
-
-@pytest.fixture(scope="module")
-def council(accounts):
-    return [accounts[4], accounts[5], accounts[6]]
-
-
-@pytest.fixture(scope="module")
-def kit(owner):
-    return deploy_safe_kit(owner)
 
 
 @pytest.fixture(scope="module", autouse=True)
