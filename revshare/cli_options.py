@@ -41,6 +41,14 @@ HASH32 = _ParsedValue("hash", parse_hash32)
 AMOUNT = _ParsedValue("amount", parse_amount)  # wei, or e.g. "0.5 ether"
 
 
+def _address_or_none(value: Any) -> str:
+    """An address, or "none" for the zero address (a role removed)."""
+    return "0x" + "00" * 20 if str(value).strip().lower() == "none" else parse_address(value)
+
+
+ADDRESS_OR_NONE = _ParsedValue("address or 'none'", _address_or_none)
+
+
 class _ChainIdType(click.ParamType):
     name = "chain id"
 

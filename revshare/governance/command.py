@@ -25,7 +25,16 @@ from revshare.chain.addresses import VAULT_ROLES
 from revshare.chain.opstack import L1_NETWORK, L2_NETWORK, OpStackState, has_code
 from revshare.chain.registry import RegistryState
 from revshare.chain.routes import ROUTE_NAMES
-from revshare.cli_options import ADDRESS, AMOUNT, CHAIN_ID, HASH32, NodeCommand, interrupted, records_option
+from revshare.cli_options import (
+    ADDRESS,
+    ADDRESS_OR_NONE,
+    AMOUNT,
+    CHAIN_ID,
+    HASH32,
+    NodeCommand,
+    interrupted,
+    records_option,
+)
 from revshare.deploying.config import ZERO_HASH, ConfigError, DeployConfig, parse_destination, terms_hash_of
 from revshare.deploying.options import config_option
 from revshare.governance import opstack as op
@@ -267,15 +276,14 @@ def unpause(**where: Any) -> None:
 
 @cli.command("set-guardian", cls=NodeCommand)
 @click.option(
-    "--guardian", required=True, help="The new guardian (may pause and hold claims); 'none' removes it"
+    "--guardian",
+    required=True,
+    type=ADDRESS_OR_NONE,
+    help="The new guardian (may pause and hold claims); 'none' removes it",
 )
 @common
 def set_guardian(guardian: str, **where: Any) -> None:
     """Change (or remove) the account that may pause disbursements."""
-    if guardian.strip().lower() == "none":
-        guardian = "0x" + "00" * 20
-    else:
-        guardian = ADDRESS.convert(guardian, None, click.get_current_context())
     _run(lambda reg, st: p.propose_set_guardian(reg, st, guardian), **where)
 
 
