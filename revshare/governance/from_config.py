@@ -1,6 +1,7 @@
 """`propose from-config`: every registry setting a deployment config would change (what
 `ape run deploy` lists on a complete deployment, `revshare.deploying.differences`), as one batch
-made of the single-change proposals, so each part is checked exactly as it would be alone."""
+made of the single-change proposals, each checked as it would be alone against the state the parts
+before it leave."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def _parts(
     for chain in config.chains:
         current = chains.get(chain.chain_id)
         if current is not None and current.treasury.lower() != chain.treasury.lower():
-            now = dataclasses.replace(state, chains=chains, collective=_placeholder(state, config))
+            # The Collective as it will be: its old address is free for a treasury after the batch.
+            now = dataclasses.replace(state, chains=chains, collective=config.collective)
             parts.append(
                 p.propose_set_treasury(
                     registry, now, chain.chain_id, chain.treasury, splitter_of(chain.chain_id)
@@ -84,12 +86,6 @@ def _parts(
         for chain_id in sorted(set(state.chains) - configured)
     ]
     return parts, left
-
-
-def _placeholder(state: RegistryState, config: DeployConfig) -> str:
-    """The Collective as the treasury checks should see it: when the config moves the Collective
-    elsewhere, its old address is free for a treasury once the batch has run."""
-    return config.collective if state.collective.lower() != config.collective.lower() else state.collective
 
 
 def propose_from_config(
