@@ -133,6 +133,14 @@ def account_for(account: Any) -> Any:
     return accounts.test_accounts[0]
 
 
+def local_network_only(what: str) -> None:
+    """Refuse to go on unless ape is connected to a local network (`what` runs there only)."""
+    from ape import networks
+
+    if networks.provider.network.name != "local":
+        raise click.UsageError(f"{what} runs on a local network only")
+
+
 def interrupted(exc: BaseException, record: Path | None) -> click.ClickException:
     """A one-line error for a run stopped by the node or a transaction, saying what was kept
     (the node's URL, should the message quote it, is hidden)."""

@@ -20,6 +20,7 @@ from ape.logging import logger
 
 from revshare.artifacts import container
 from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS
+from revshare.cli_options import local_network_only
 from revshare.demo.predeploys import install_fee_splitter, install_fee_vaults, install_proxy_admin
 from revshare.terminal import Log, render_table
 
@@ -102,10 +103,9 @@ def benchmark_table(measurements: list[Measurement]) -> str:
 @click.command(cls=ConnectedProviderCommand, short_help="Gas of a FeeSplitter disbursement per calculator")
 def cli() -> None:
     """Gas of OP's FeeSplitter `disburseFees()` with the registry-driven and a fixed-rate calculator."""
-    from ape import accounts, chain, networks, project
+    from ape import accounts, chain, project
 
-    if networks.provider.network.name != "local":
-        raise click.UsageError("the benchmark runs on a local network only")
+    local_network_only("the benchmark")
     logger.set_level("WARNING")
     measurements = run_benchmark(
         project, chain, accounts.test_accounts[0], accounts.test_accounts[1], click.echo

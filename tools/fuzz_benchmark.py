@@ -16,6 +16,7 @@ import click
 from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
+from revshare.cli_options import local_network_only
 from revshare.model import UINT256_MAX, split
 from tools.mutation import RESULTS, STATEFUL_RESULTS
 
@@ -84,10 +85,9 @@ def last_mutation_score(results: Path = RESULTS) -> str:
 @click.option("--batch-size", default=250, show_default=True, type=click.IntRange(1, 2000))
 def cli(batches: int, batch_size: int) -> None:
     """Throughput of the property-testing suite."""
-    from ape import accounts, networks, project
+    from ape import accounts, project
 
-    if networks.provider.network.name != "local":
-        raise click.UsageError("the benchmark runs on a local network only")
+    local_network_only("the benchmark")
     logger.set_level("WARNING")
     harness = accounts.test_accounts[0].deploy(project.RevenueShareMathHarness)
     rate = batched_cases_per_second(harness, batches, batch_size)

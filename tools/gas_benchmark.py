@@ -16,6 +16,7 @@ import click
 from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
+from revshare.cli_options import local_network_only
 from revshare.epochs import ChainRevenue, placeholder_treasury
 from revshare.terminal import Log, render_table
 
@@ -122,10 +123,9 @@ def benchmark_table(measurements: Sequence[Measurement]) -> str:
 @click.command(cls=ConnectedProviderCommand, short_help="Gas benchmark of shared-sequencer epochs")
 def cli() -> None:
     """Gas per epoch report, shared sequencer vs naive push, for 1 to 256 chains."""
-    from ape import accounts, chain, networks, project
+    from ape import accounts, chain, project
 
-    if networks.provider.network.name != "local":
-        raise click.UsageError("the benchmark runs on a local network only")
+    local_network_only("the benchmark")
     logger.set_level("WARNING")
     measurements = run_benchmark(
         project, chain, accounts.test_accounts[0], accounts.test_accounts[1], log=click.echo

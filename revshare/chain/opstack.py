@@ -15,7 +15,7 @@ from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
 
 from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS, PROXY_ADMIN
-from revshare.chain.reader import provider_word
+from revshare.chain.reader import has_code, provider_word
 from revshare.chain.vaults import MINIMUM_GETTERS, NETWORK_GETTERS, RECIPIENT_GETTERS
 
 L1_NETWORK, L2_NETWORK = 0, 1  # FeeVault WithdrawalNetwork
@@ -139,10 +139,6 @@ def read_string(provider: Any, address: str, signature: str) -> str | None:
     except Exception:  # not an ABI string
         return None
     return str(text)
-
-
-def has_code(provider: Any, address: str) -> bool:
-    return len(provider.get_code(to_checksum_address(address))) > 0
 
 
 def read_vault(provider: Any, role: str, address: str) -> VaultSettings:

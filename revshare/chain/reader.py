@@ -358,3 +358,8 @@ def provider_word(provider: Any, address: str, signature: str) -> int | None:
     except Exception:  # a revert (no such function), whatever the library raises for it
         return None
     return int.from_bytes(raw, "big") if len(raw) == 32 else None
+
+
+def has_code(provider: Any, address: str) -> bool:
+    """Whether `address` holds contract code on the network of ape's connected `provider`."""
+    return len(provider.get_code(checksum(address))) > 0

@@ -10,7 +10,7 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
-from revshare.chain.reader import ChainReader, provider_word
+from revshare.chain.reader import ChainReader, has_code, provider_word
 from revshare.terminal import Log, exact_eth
 
 # Vaults from 1.5.0 answer the lower-case getters (the stored values); older ones only the
@@ -41,7 +41,7 @@ def vault_findings(provider: Any, vaults: dict[str, str | None], network: str) -
         if address is None:
             continue
         address = to_checksum_address(address)
-        if not len(provider.get_code(address)):
+        if not has_code(provider, address):
             findings.append(f"{role} {address} has no code on {network}: there is no vault to withdraw from")
             continue
         minimum = read_minimum(provider, address)

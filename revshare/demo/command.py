@@ -14,6 +14,7 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
 from revshare.chain.reader import DEFAULT_PAGE_SIZE
+from revshare.cli_options import local_network_only
 from revshare.demo.fee_splitter import run_join_demo
 from revshare.demo.mocks import install_withdrawal_mocks
 from revshare.demo.shared_sequencer import run_shared_demo, shared_reconciliation, shared_table
@@ -55,8 +56,7 @@ def cli(config: DeployConfig, days: int, seed: int, report_dir: Path, superchain
     """Deploy on a local chain, simulate days of fees and an epoch, then report from the chain."""
     from ape import accounts, networks
 
-    if networks.provider.network.name != "local":
-        raise click.UsageError("the demo runs on a local network only")
+    local_network_only("the demo")
     logger.set_level("WARNING")
     operator = accounts.test_accounts[0]
     funder = accounts.test_accounts[1]

@@ -24,6 +24,7 @@ from eth_utils import keccak, to_canonical_address, to_checksum_address
 from revshare.artifacts import container
 from revshare.chain.addresses import VAULT_ROLES, ZERO_ADDRESS
 from revshare.chain.node import public_network
+from revshare.chain.reader import has_code
 from revshare.chain.registry import read_destination, read_registry
 from revshare.chain.vaults import check_vault_minimums
 from revshare.deploying.config import ChainConfig, DeployConfig
@@ -102,15 +103,12 @@ class Steps:
         self.log = log
         self.provider = networks.provider
 
-    def _has_code(self, address: str) -> bool:
-        return len(self.provider.get_code(address)) > 0
-
     def contract(self, name: str, container: Any, args: list[Any]) -> Any:
         """Deploy `container` as `name` unless the record (or the chain) already has it."""
         args = plain(args)
         address = self.record.address(name)
         if address is not None:
-            if not self._has_code(address):
+            if not has_code(self.provider, address):
                 raise DeployError(
                     f"the record lists {name} at {address}, but the network has no code there: "
                     f"wrong network, or the node was reset (move {self.record.path} away to start over)"
@@ -148,7 +146,7 @@ class Steps:
             return None
         address, nonce = pending["address"], int(pending["nonce"])
         deadline = time.monotonic() + ADOPT_WAIT_SECONDS
-        while not self._has_code(address):
+        while not has_code(self.provider, address):
             if self.sender.nonce <= nonce:
                 self.log(f"  {name}: the interrupted run's transaction never landed; sending it again")
                 self.record.pending.pop(name)

@@ -22,7 +22,8 @@ from typing import Any
 import click
 
 from revshare.chain.addresses import VAULT_ROLES
-from revshare.chain.opstack import L1_NETWORK, L2_NETWORK, OpStackState, has_code
+from revshare.chain.opstack import L1_NETWORK, L2_NETWORK, OpStackState
+from revshare.chain.reader import has_code
 from revshare.chain.registry import RegistryState
 from revshare.chain.routes import ROUTE_NAMES
 from revshare.cli_options import (

@@ -32,11 +32,11 @@ from revshare.chain.opstack import (
     address_of,
     bundled_immutables,
     eth_call,
-    has_code,
     selector,
     simulate,
     word_of,
 )
+from revshare.chain.reader import has_code
 from revshare.deploying.deploy import create_address
 from revshare.governance.proposals import EXAMPLES, Call, Proposal, ProposalError, contract_call
 from revshare.model import split

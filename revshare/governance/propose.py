@@ -17,7 +17,7 @@ from revshare.artifacts import container
 from revshare.chain.addresses import ZERO_ADDRESS
 from revshare.chain.node import public_network
 from revshare.chain.opstack import OpStackState, read_opstack
-from revshare.chain.reader import provider_word
+from revshare.chain.reader import has_code, provider_word
 from revshare.chain.registry import RegistryState, read_registry
 from revshare.deploying.record import load_record, record_path
 from revshare.governance.deposits import l1_deposits
@@ -47,7 +47,7 @@ def recorded_splitter(record_dir: Path, chain_id: int) -> Any | None:
 
     _, record = _network_record(record_dir)
     address = record.get("contracts", {}).get(f"ChainRevenueSplitter:{chain_id}", {}).get("address")
-    if address is None or not _has_code(networks.provider, address):
+    if address is None or not has_code(networks.provider, address):
         return None
     return container("ChainRevenueSplitter").at(address)
 
@@ -79,17 +79,13 @@ def find_registry(registry_address: str | None, record_dir: Path) -> tuple[Any, 
 REGISTRY_GETTERS = ("chainCount()", "collective()", "termsVersion()", "claimHoldPeriod()")
 
 
-def _has_code(provider: Any, address: str) -> bool:
-    return len(provider.get_code(address)) > 0
-
-
 def _check_proposer(timelock: Any, safe: str, given: bool) -> None:
     """The Safe that schedules on a timelock must hold its PROPOSER_ROLE (and, when named with
     --safe, be a contract: an account with no code is not a Safe)."""
     from ape import networks
 
     where = "--safe" if given else "the record's proposer"
-    if given and not _has_code(networks.provider, safe):
+    if given and not has_code(networks.provider, safe):
         raise ProposalError(f"{where} {safe} has no code on this network: it is not a Safe")
     if not timelock.hasRole(timelock.PROPOSER_ROLE(), safe):
         hint = "" if given else ": pass --safe (a Safe holding the role)"
@@ -146,7 +142,7 @@ def governance_context(
     provider = networks.provider
     contracts = dict(contracts)
     kind, timelock, delay = "account", None, 0
-    if _has_code(provider, acting):
+    if has_code(provider, acting):
         # A TimelockController answers getMinDelay(); any other contract owner is treated as a
         # multisig (asked with a plain call, so a Safe's refusal prints no trace).
         min_delay = provider_word(provider, acting, "getMinDelay()")
@@ -216,7 +212,7 @@ def make_proposal(
 def _kind_of(acting: str) -> str:
     from ape import networks
 
-    return "account" if not _has_code(networks.provider, acting) else "contract"
+    return "account" if not has_code(networks.provider, acting) else "contract"
 
 
 def make_opstack_proposal(
