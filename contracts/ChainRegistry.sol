@@ -37,13 +37,32 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     /// @inheritdoc IChainRegistry
     uint32 public termsVersion = 1;
 
-    mapping(uint256 chainId => Chain) private _chains;
+    /// @inheritdoc IChainRegistry
+    uint32 public noticePeriod = DEFAULT_NOTICE_PERIOD;
+
+    mapping(uint256 chainId => ChainRecord) private _chains;
+    mapping(uint256 chainId => TermsEntry[]) private _terms;
+    mapping(uint256 chainId => bool) private _treasuryMayExit;
+    KeeperReward private _keeperReward;
     uint256[] private _chainIds;
     mapping(address token => bool) private _allowedTokens;
     mapping(address recipient => Destination) private _destinations;
     mapping(uint256 chainId => ClaimHold) private _claimHolds;
     mapping(address account => bool) private _wasCollective;
     mapping(uint256 chainId => mapping(address account => bool)) private _wasTreasury;
+
+    /// @notice What the registry stores of a chain besides its terms.
+    struct ChainRecord {
+        address treasury;
+        bool active;
+        bool registered;
+    }
+
+    /// @notice The keeper reward: `bps` of what a splitter disburses, at most `cap` per disbursement.
+    struct KeeperReward {
+        uint16 bps;
+        uint128 cap;
+    }
 
     /// @notice A chain's claim hold: held until `heldUntil`; no new hold before `nextHoldAt`.
     struct ClaimHold {
@@ -62,6 +81,14 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     uint256 public constant MAX_CHAIN_ID = 9_223_372_036_854_775_771;
     /// @notice Longest claim hold governance may configure.
     uint32 public constant MAX_CLAIM_HOLD_PERIOD = 30 days;
+    /// @notice The notice period a new registry starts with.
+    uint32 public constant DEFAULT_NOTICE_PERIOD = 30 days;
+    /// @notice Longest notice period governance may set.
+    uint32 public constant MAX_NOTICE_PERIOD = 365 days;
+    /// @notice Furthest ahead a terms change or an exit may be scheduled.
+    uint256 public constant MAX_SCHEDULE_AHEAD = 5 * 365 days;
+    /// @notice Largest keeper reward rate (1% of a disbursement).
+    uint16 public constant MAX_KEEPER_REWARD_BPS = 100;
 
     /// @notice How long one claim hold lasts; a chain can be held again only one period after a
     ///         hold ends, so holds cover at most half of any stretch of time.
@@ -75,8 +102,23 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     event ChainRegistered(
         uint256 indexed chainId, address indexed treasury, uint16 grossBps, uint16 netBps, bytes32 termsHash
     );
-    /// @notice A chain's rates or terms document changed.
-    event TermsUpdated(uint256 indexed chainId, uint16 grossBps, uint16 netBps, bytes32 termsHash);
+    /// @notice A change of a chain's rates and terms document was scheduled: disbursements
+    ///         settling revenue from `effectiveAt` on apply it.
+    event TermsScheduled(
+        uint256 indexed chainId, uint16 grossBps, uint16 netBps, bytes32 termsHash, uint256 effectiveAt
+    );
+    /// @notice A scheduled terms change was cancelled before it took effect.
+    event TermsChangeCancelled(uint256 indexed chainId, uint256 effectiveAt);
+    /// @notice The chain leaves revenue sharing at `effectiveAt` (announced by `account`).
+    event ExitAnnounced(uint256 indexed chainId, uint256 effectiveAt, address indexed account);
+    /// @notice An announced exit was cancelled before it took effect.
+    event ExitCancelled(uint256 indexed chainId, uint256 effectiveAt);
+    /// @notice The notice period for terms changes and exits changed.
+    event NoticePeriodUpdated(uint32 period);
+    /// @notice Whether the chain's treasury may announce its exit itself changed.
+    event TreasuryExitAllowedSet(uint256 indexed chainId, bool allowed);
+    /// @notice The keeper reward changed.
+    event KeeperRewardUpdated(uint16 bps, uint128 cap);
     /// @notice A chain's treasury changed.
     event TreasuryUpdated(uint256 indexed chainId, address indexed previousTreasury, address indexed newTreasury);
     /// @notice A chain was activated or deactivated.
@@ -125,6 +167,19 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     error ClaimsNotHeld(uint256 chainId);
     /// @notice A claim hold period of zero or above `MAX_CLAIM_HOLD_PERIOD`.
     error InvalidClaimHoldPeriod(uint256 period);
+    /// @notice A notice period above `MAX_NOTICE_PERIOD`.
+    error InvalidNoticePeriod(uint256 period);
+    /// @notice An effective time before `earliest` (the notice period from now, and after the
+    ///         chain's last scheduled change) or after `latest` (`MAX_SCHEDULE_AHEAD` from now).
+    error InvalidEffectiveTime(uint256 effectiveAt, uint256 earliest, uint256 latest);
+    /// @notice The chain's exit is announced (or done): its terms can no longer change.
+    error ChainExiting(uint256 chainId, uint256 exitAt);
+    /// @notice The chain has no scheduled change of this kind that has not yet taken effect.
+    error NothingScheduled(uint256 chainId);
+    /// @notice Only governance, or the chain's treasury where governance allows it, may announce an exit.
+    error NotAllowedToExit(address account);
+    /// @notice A keeper reward rate above `MAX_KEEPER_REWARD_BPS`.
+    error InvalidKeeperReward(uint256 bps);
 
     /// @param initialOwner Governance (or the deployer, who hands over to governance later).
     /// @param initialCollective The Collective's receiving address.
@@ -154,40 +209,112 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         if (treasury == address(0)) revert ZeroAddress();
         _checkBps(grossBps);
         _checkBps(netBps);
-        _chains[chainId] = Chain({
-            treasury: treasury,
-            grossBps: grossBps,
-            netBps: netBps,
-            active: true,
-            registered: true,
-            termsHash: termsHash
-        });
+        _chains[chainId] = ChainRecord({treasury: treasury, active: true, registered: true});
+        _terms[chainId].push(
+            TermsEntry({
+                grossBps: grossBps,
+                netBps: netBps,
+                effectiveAt: uint64(block.timestamp),
+                exit: false,
+                termsHash: termsHash
+            })
+        );
         _chainIds.push(chainId);
         _wasTreasury[chainId][treasury] = true;
         emit ChainRegistered(chainId, treasury, grossBps, netBps, termsHash);
     }
 
-    /// @notice Change a chain's rates and terms document; applies to every later disbursement.
+    /// @notice Schedule a change of a chain's rates and terms document. Revenue a splitter settles
+    ///         from `effectiveAt` on follows the new terms; revenue before it the old ones (see
+    ///         `settlementTerms`). At most `MAX_SCHEDULE_AHEAD` ahead, never within the notice
+    ///         period, after the chain's last scheduled change, and not once its exit is announced.
     /// @param chainId A registered chain.
     /// @param grossBps New Collective rate on gross revenue.
     /// @param netBps New Collective rate on net revenue.
     /// @param termsHash Hash of the new terms document.
-    function updateTerms(uint256 chainId, uint16 grossBps, uint16 netBps, bytes32 termsHash) external onlyOwner {
-        Chain storage chain = _registered(chainId);
+    /// @param effectiveAt When the new terms take effect; 0: as early as allowed.
+    /// @return at The effective time scheduled.
+    function scheduleTerms(uint256 chainId, uint16 grossBps, uint16 netBps, bytes32 termsHash, uint256 effectiveAt)
+        external
+        onlyOwner
+        returns (uint256 at)
+    {
+        _registered(chainId);
         _checkBps(grossBps);
         _checkBps(netBps);
-        chain.grossBps = grossBps;
-        chain.netBps = netBps;
-        chain.termsHash = termsHash;
-        ++termsVersion;
-        emit TermsUpdated(chainId, grossBps, netBps, termsHash);
+        at = _schedule(chainId, effectiveAt, grossBps, netBps, termsHash, false);
+        emit TermsScheduled(chainId, grossBps, netBps, termsHash, at);
+    }
+
+    /// @notice Cancel the chain's last scheduled terms change before it takes effect. An exit
+    ///         announced after it must be cancelled first.
+    /// @param chainId A registered chain.
+    function cancelScheduledTerms(uint256 chainId) external onlyOwner {
+        uint256 effectiveAt = _cancelLast(chainId, false);
+        emit TermsChangeCancelled(chainId, effectiveAt);
+    }
+
+    /// @notice Announce that a chain leaves revenue sharing at `effectiveAt`. Until then nothing
+    ///         changes; the chain's splitters settle everything up to that time under the terms in
+    ///         force before it (the final settlement), and afterwards pay the chain its whole
+    ///         revenue. Credited balances stay claimable. By governance, or by the chain's treasury
+    ///         where governance has allowed it (`setTreasuryMayExit`), with the same notice as a
+    ///         terms change; at most one exit per chain.
+    /// @param chainId A registered chain.
+    /// @param effectiveAt When the chain leaves; 0: as early as allowed.
+    /// @return at The exit time scheduled.
+    function announceExit(uint256 chainId, uint256 effectiveAt) external returns (uint256 at) {
+        ChainRecord storage chain = _registered(chainId);
+        if (msg.sender != owner() && !(msg.sender == chain.treasury && _treasuryMayExit[chainId])) {
+            revert NotAllowedToExit(msg.sender);
+        }
+        TermsEntry storage last = _lastTerms(chainId);
+        at = _schedule(chainId, effectiveAt, 0, 0, last.termsHash, true);
+        emit ExitAnnounced(chainId, at, msg.sender);
+    }
+
+    /// @notice Cancel a chain's announced exit before it takes effect. Governance only.
+    /// @param chainId A registered chain.
+    function cancelExit(uint256 chainId) external onlyOwner {
+        uint256 effectiveAt = _cancelLast(chainId, true);
+        emit ExitCancelled(chainId, effectiveAt);
+    }
+
+    /// @notice Change the least time between scheduling a terms change or an exit and its
+    ///         effect (applies to later schedules). Owner only.
+    /// @param period Seconds, at most `MAX_NOTICE_PERIOD`.
+    function setNoticePeriod(uint32 period) external onlyOwner {
+        if (period > MAX_NOTICE_PERIOD) revert InvalidNoticePeriod(period);
+        noticePeriod = period;
+        emit NoticePeriodUpdated(period);
+    }
+
+    /// @notice Allow or forbid a chain's treasury to announce the chain's exit itself (as its
+    ///         terms document says). Owner only.
+    /// @param chainId A registered chain.
+    /// @param allowed The new setting.
+    function setTreasuryMayExit(uint256 chainId, bool allowed) external onlyOwner {
+        _registered(chainId);
+        _treasuryMayExit[chainId] = allowed;
+        emit TreasuryExitAllowedSet(chainId, allowed);
+    }
+
+    /// @notice Set the reward a splitter pays whoever calls its disbursement: `bps` of the amount
+    ///         disbursed, at most `cap` per disbursement, out of the revenue before it is split.
+    ///         Zero turns it off. Owner only.
+    /// @param bps At most `MAX_KEEPER_REWARD_BPS`.
+    /// @param cap Largest reward of one disbursement, in the disbursed asset's units.
+    function setKeeperReward(uint16 bps, uint128 cap) external onlyOwner {
+        if (bps > MAX_KEEPER_REWARD_BPS) revert InvalidKeeperReward(bps);
+        _keeperReward = KeeperReward(bps, cap);
+        emit KeeperRewardUpdated(bps, cap);
     }
 
     /// @notice Change where a chain's share is paid.
     /// @param chainId A registered chain.
     /// @param treasury The new treasury (non-zero).
     function setTreasury(uint256 chainId, address treasury) external onlyOwner {
-        Chain storage chain = _registered(chainId);
+        ChainRecord storage chain = _registered(chainId);
         if (treasury == address(0)) revert ZeroAddress();
         address previous = chain.treasury;
         chain.treasury = treasury;
@@ -346,8 +473,72 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     }
 
     /// @inheritdoc IChainRegistry
-    function getChain(uint256 chainId) external view returns (Chain memory) {
-        return _registered(chainId);
+    function getChain(uint256 chainId) external view returns (Chain memory chain) {
+        ChainRecord storage record = _registered(chainId);
+        TermsEntry storage terms = _termsAt(chainId, block.timestamp);
+        chain = Chain({
+            treasury: record.treasury,
+            grossBps: terms.grossBps,
+            netBps: terms.netBps,
+            active: record.active,
+            registered: true,
+            termsHash: terms.termsHash
+        });
+    }
+
+    /// @inheritdoc IChainRegistry
+    function settlementTerms(uint256 chainId, uint256 since) external view returns (Settlement memory settlement) {
+        ChainRecord storage record = _registered(chainId);
+        TermsEntry[] storage entries = _terms[chainId];
+        uint256 i = entries.length - 1;
+        uint64 nextChangeAt = type(uint64).max;
+        // Newest first: typically the last entry is already in force at `since`.
+        while (i != 0 && entries[i].effectiveAt > since) {
+            nextChangeAt = entries[i].effectiveAt;
+            --i;
+        }
+        TermsEntry storage terms = entries[i];
+        KeeperReward memory reward = _keeperReward;
+        settlement = Settlement({
+            treasury: record.treasury,
+            active: record.active,
+            grossBps: terms.grossBps,
+            netBps: terms.netBps,
+            nextChangeAt: nextChangeAt,
+            keeperRewardBps: reward.bps,
+            keeperRewardCap: reward.cap
+        });
+    }
+
+    /// @inheritdoc IChainRegistry
+    function termsAt(uint256 chainId, uint256 timestamp) external view returns (TermsEntry memory) {
+        _registered(chainId);
+        return _termsAt(chainId, timestamp);
+    }
+
+    /// @inheritdoc IChainRegistry
+    function termsHistory(uint256 chainId) external view returns (TermsEntry[] memory) {
+        _registered(chainId);
+        return _terms[chainId];
+    }
+
+    /// @inheritdoc IChainRegistry
+    function exitTime(uint256 chainId) external view returns (uint256) {
+        _registered(chainId);
+        TermsEntry storage last = _lastTerms(chainId);
+        return last.exit ? last.effectiveAt : 0;
+    }
+
+    /// @notice Whether the chain's treasury may announce the chain's exit itself.
+    /// @param chainId Any chain id.
+    function treasuryMayExit(uint256 chainId) external view returns (bool) {
+        return _treasuryMayExit[chainId];
+    }
+
+    /// @notice The keeper reward: `bps` of a disbursement, at most `cap`.
+    function keeperReward() external view returns (uint16 bps, uint128 cap) {
+        KeeperReward memory reward = _keeperReward;
+        return (reward.bps, reward.cap);
     }
 
     /// @inheritdoc IChainRegistry
@@ -368,7 +559,60 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
 
     // ------------------------------------------------------------------ internals
 
-    function _registered(uint256 chainId) private view returns (Chain storage chain) {
+    /// @dev Appends an entry to the chain's terms history, effective at `effectiveAt` (0: the
+    ///      earliest allowed time), after checking the notice and the order; returns that time.
+    function _schedule(
+        uint256 chainId,
+        uint256 effectiveAt,
+        uint16 grossBps,
+        uint16 netBps,
+        bytes32 termsHash,
+        bool exit
+    ) private returns (uint256) {
+        TermsEntry storage last = _lastTerms(chainId);
+        if (last.exit) revert ChainExiting(chainId, last.effectiveAt);
+        uint256 earliest = block.timestamp + noticePeriod;
+        if (earliest <= last.effectiveAt) earliest = uint256(last.effectiveAt) + 1;
+        uint256 latest = block.timestamp + MAX_SCHEDULE_AHEAD;
+        if (effectiveAt == 0) effectiveAt = earliest;
+        if (effectiveAt < earliest || effectiveAt > latest) revert InvalidEffectiveTime(effectiveAt, earliest, latest);
+        _terms[chainId].push(
+            TermsEntry({
+                grossBps: grossBps,
+                netBps: netBps,
+                effectiveAt: uint64(effectiveAt),
+                exit: exit,
+                termsHash: termsHash
+            })
+        );
+        ++termsVersion;
+        return effectiveAt;
+    }
+
+    /// @dev Removes the chain's last entry if it is of the kind asked for and not yet in force.
+    function _cancelLast(uint256 chainId, bool exit) private returns (uint256 effectiveAt) {
+        _registered(chainId);
+        TermsEntry storage last = _lastTerms(chainId);
+        effectiveAt = last.effectiveAt;
+        if (last.exit != exit || effectiveAt <= block.timestamp) revert NothingScheduled(chainId);
+        _terms[chainId].pop();
+        ++termsVersion;
+    }
+
+    function _lastTerms(uint256 chainId) private view returns (TermsEntry storage) {
+        TermsEntry[] storage entries = _terms[chainId];
+        return entries[entries.length - 1];
+    }
+
+    /// @dev The entry in force at `timestamp` (the first one for any time before it).
+    function _termsAt(uint256 chainId, uint256 timestamp) private view returns (TermsEntry storage) {
+        TermsEntry[] storage entries = _terms[chainId];
+        uint256 i = entries.length - 1;
+        while (i != 0 && entries[i].effectiveAt > timestamp) --i;
+        return entries[i];
+    }
+
+    function _registered(uint256 chainId) private view returns (ChainRecord storage chain) {
         chain = _chains[chainId];
         if (!chain.registered) revert UnknownChain(chainId);
     }

@@ -12,8 +12,11 @@ import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 /// @title ChainRevenueSplitter
 /// @notice The address one OP Stack chain's fee vaults pay to. `disburse()` withdraws the vaults,
 ///         counts the L1FeeVault's receipts as the L1 data cost, and splits everything it holds
-///         between the Optimism Collective and the chain's treasury under the terms recorded in
-///         the `ChainRegistry` at that moment. `disburseToken()` does the same for ERC-20 revenue
+///         between the Optimism Collective and the chain's treasury under the terms the
+///         `ChainRegistry` had in force when the period it settles began (its previous
+///         disbursement): a terms change or an exit scheduled in the registry applies to revenue
+///         received after it, and the first disbursement after it (allowed at once, whatever the
+///         interval) settles the period before it under the old terms. `disburseToken()` does the same for ERC-20 revenue
 ///         in a token the registry allows (a custom gas token, say), with no L1 cost.
 /// @dev Accounting, per asset (`ETH` = address(0), or a token): the contract's balance is always
 ///      `undisbursed(asset) + totalOwed[asset]`. ETH or tokens that arrive outside a vault
@@ -51,8 +54,11 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     IChainRegistry public immutable REGISTRY;
     /// @notice The chain whose revenue this splitter shares.
     uint256 public immutable CHAIN_ID;
-    /// @notice Minimum time between two disbursements of the same asset, in seconds.
+    /// @notice Minimum time between two disbursements of the same asset, in seconds (except the
+    ///         boundary settlement of a terms change or exit, allowed as soon as it takes effect).
     uint256 public immutable DISBURSEMENT_INTERVAL;
+    /// @notice When this splitter was deployed: the start of the period its first disbursement settles.
+    uint256 public immutable DEPLOYED_AT;
     /// @notice SequencerFeeVault (priority fees); counted in net revenue.
     address public immutable SEQUENCER_FEE_VAULT;
     /// @notice BaseFeeVault (base fees); counted in net revenue.
@@ -66,6 +72,10 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     uint256 public disbursementCount;
     /// @notice Timestamp of the asset's last disbursement (0 before the first).
     mapping(address asset => uint256 timestamp) public lastDisbursementTime;
+    /// @notice Everything assigned to the Collective in the asset since deployment (paid, or
+    ///         credited to the Collective's address when a payout could not be made): the
+    ///         on-chain record grant escrows measure a chain's contribution by.
+    mapping(address asset => uint256 amount) public collectiveShareTotal;
     /// @notice Sum of all claimable balances in the asset.
     mapping(address asset => uint256 amount) public totalOwed;
     /// @notice Claimable balance per asset and recipient (failed payouts).
@@ -107,6 +117,12 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         uint256 l1Fees,
         uint256 otherInflows
     );
+    /// @notice The disbursement settled the period up to the terms change (or exit) taking effect
+    ///         at `changeAt` under the terms in force before it; later revenue follows the new terms.
+    event BoundarySettled(uint256 indexed disbursementId, address indexed asset, uint256 changeAt);
+    /// @notice `keeper` (the caller) was paid `amount` of the disbursement's revenue before the split
+    ///         (the registry's keeper reward); gross revenue = `amount` + the `Disbursed` gross.
+    event KeeperRewarded(uint256 indexed disbursementId, address indexed asset, address indexed keeper, uint256 amount);
     /// @notice A payout failed, or waits for its L1 route's minimum, and was credited to `recipient`.
     event PayoutDeferred(address indexed asset, address indexed recipient, uint256 amount);
     /// @notice A claimable balance was paid out to `recipient` (the call was made by `caller`).
@@ -173,6 +189,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         REGISTRY = registry;
         CHAIN_ID = chainId;
         DISBURSEMENT_INTERVAL = disbursementInterval;
+        DEPLOYED_AT = block.timestamp;
         SEQUENCER_FEE_VAULT = vaults.sequencerFeeVault;
         BASE_FEE_VAULT = vaults.baseFeeVault;
         L1_FEE_VAULT = vaults.l1FeeVault;
@@ -195,8 +212,9 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     }
 
     /// @notice Withdraw the fee vaults and split all undisbursed ETH between the Collective and the chain.
-    /// @dev Callable by anyone, at most once per `DISBURSEMENT_INTERVAL`, unless paused or the chain is
-    ///      inactive. Every configured vault must pay this splitter on L2 with a minimum withdrawal
+    /// @dev Callable by anyone, at most once per `DISBURSEMENT_INTERVAL` (and at once when a terms
+    ///      change or exit took effect since the last one), unless paused or the chain is inactive.
+    ///      The caller gets the registry's keeper reward, if any, before the split. Every configured vault must pay this splitter on L2 with a minimum withdrawal
     ///      amount of 0 (`VaultMinimumNotZero`, as OP's own FeeSplitter requires): every vault
     ///      holding fees is withdrawn, so the L1 cost and the revenue of one period are always split
     ///      together, and nobody can hold a disbursement back by leaving a vault just below a
@@ -205,7 +223,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     /// @return collectiveShare Amount assigned to the Collective.
     /// @return chainShare Amount assigned to the chain's treasury.
     function disburse() external nonReentrant returns (uint256 collectiveShare, uint256 chainShare) {
-        (IChainRegistry.Chain memory chain, address collective, uint256 id) = _startDisbursement(ETH);
+        (IChainRegistry.Settlement memory terms, address collective, uint256 id) = _startDisbursement(ETH);
         bool withdrawSequencer = _checkVault(SEQUENCER_FEE_VAULT);
         bool withdrawBase = _checkVault(BASE_FEE_VAULT);
         bool withdrawOperator = _checkVault(OPERATOR_FEE_VAULT);
@@ -224,7 +242,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         emit RevenueSources(
             id, fromVaults.sequencerFees, fromVaults.baseFees, fromVaults.operatorFees, fromVaults.l1Fees, other
         );
-        return _split(ETH, id, chain, collective, gross, fromVaults.l1Fees);
+        return _split(ETH, id, terms, collective, gross, fromVaults.l1Fees);
     }
 
     /// @notice Split the undisbursed balance of an allowed ERC-20 between the Collective and the chain.
@@ -238,9 +256,9 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         returns (uint256 collectiveShare, uint256 chainShare)
     {
         if (token == ETH || !REGISTRY.isTokenAllowed(token)) revert TokenNotAllowed(token);
-        (IChainRegistry.Chain memory chain, address collective, uint256 id) = _startDisbursement(token);
+        (IChainRegistry.Settlement memory terms, address collective, uint256 id) = _startDisbursement(token);
         uint256 gross = IERC20(token).balanceOf(address(this)) - totalOwed[token];
-        return _split(token, id, chain, collective, gross, 0);
+        return _split(token, id, terms, collective, gross, 0);
     }
 
     /// @notice Pay `recipient` its claimable balance in `asset`. Anyone may call; funds go only to
@@ -302,18 +320,22 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         emit CreditMoved(asset, from, to, amount);
     }
 
-    /// @notice The split `disburse()` would make of `gross` with `l1Cost` under the chain's current terms.
+    /// @notice The split an ETH disbursement now would make of `gross` with `l1Cost`: the keeper
+    ///         reward first, then the terms that disbursement applies.
     /// @param gross Gross revenue.
     /// @param l1Cost L1 data cost (may exceed gross).
     /// @return collectiveShare The Collective's share.
     /// @return chainShare The chain's share.
+    /// @return keeperReward The caller's reward.
     function previewSplit(uint256 gross, uint256 l1Cost)
         external
         view
-        returns (uint256 collectiveShare, uint256 chainShare)
+        returns (uint256 collectiveShare, uint256 chainShare, uint256 keeperReward)
     {
-        IChainRegistry.Chain memory chain = REGISTRY.getChain(CHAIN_ID);
-        (collectiveShare, chainShare,) = RevenueShareMath.split(gross, l1Cost, chain.grossBps, chain.netBps);
+        IChainRegistry.Settlement memory terms = REGISTRY.settlementTerms(CHAIN_ID, _periodStart(ETH));
+        keeperReward = _keeperReward(terms, gross);
+        (collectiveShare, chainShare,) =
+            RevenueShareMath.split(gross - keeperReward, l1Cost, terms.grossBps, terms.netBps);
     }
 
     /// @notice What the next disbursement of `asset` will share (everything held except credits).
@@ -323,52 +345,89 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         return held - totalOwed[asset];
     }
 
-    /// @notice Earliest timestamp at which `asset` may be disbursed again.
+    /// @notice Earliest timestamp at which `asset` may be disbursed again: one interval after the
+    ///         last disbursement, or when the next terms change or exit takes effect if sooner.
     /// @param asset `ETH` (address(0)) or a token.
     function nextDisbursementTime(address asset) external view returns (uint256) {
         uint256 last = lastDisbursementTime[asset];
-        return last == 0 ? 0 : last + DISBURSEMENT_INTERVAL;
+        if (last == 0) return 0;
+        uint256 changeAt = REGISTRY.settlementTerms(CHAIN_ID, last).nextChangeAt;
+        uint256 regular = last + DISBURSEMENT_INTERVAL;
+        return changeAt < regular ? changeAt : regular;
     }
 
     // ------------------------------------------------------------------ internals
 
     /// @dev Checks that a disbursement may happen now and records it before any external call.
+    ///      The terms are those in force when the settled period began; when a change took effect
+    ///      since, this is the boundary settlement, allowed whatever the interval.
     function _startDisbursement(address asset)
         private
-        returns (IChainRegistry.Chain memory chain, address collective, uint256 id)
+        returns (IChainRegistry.Settlement memory terms, address collective, uint256 id)
     {
         if (REGISTRY.paused()) revert DisbursementsPaused();
         uint256 last = lastDisbursementTime[asset];
-        if (last != 0 && block.timestamp < last + DISBURSEMENT_INTERVAL) {
+        terms = REGISTRY.settlementTerms(CHAIN_ID, _periodStart(asset));
+        bool boundary = terms.nextChangeAt <= block.timestamp;
+        if (!boundary && last != 0 && block.timestamp < last + DISBURSEMENT_INTERVAL) {
             revert DisbursementTooSoon(asset, last + DISBURSEMENT_INTERVAL);
         }
-        chain = REGISTRY.getChain(CHAIN_ID);
-        if (!chain.active) revert ChainInactive(CHAIN_ID);
+        if (!terms.active) revert ChainInactive(CHAIN_ID);
         collective = REGISTRY.collective();
         lastDisbursementTime[asset] = block.timestamp;
         id = disbursementCount++;
+        if (boundary) emit BoundarySettled(id, asset, terms.nextChangeAt);
     }
 
+    /// @dev The start of the period the asset's next disbursement settles.
+    function _periodStart(address asset) private view returns (uint256) {
+        uint256 last = lastDisbursementTime[asset];
+        return last == 0 ? DEPLOYED_AT : last;
+    }
+
+    /// @dev The keeper reward of a disbursement of `gross`: the registry's rate, at most its cap.
+    function _keeperReward(IChainRegistry.Settlement memory terms, uint256 gross) private pure returns (uint256 reward) {
+        if (terms.keeperRewardBps == 0) return 0;
+        reward = RevenueShareMath.applyBps(gross, terms.keeperRewardBps);
+        if (reward > terms.keeperRewardCap) reward = terms.keeperRewardCap;
+    }
+
+    /// @dev Pays the keeper reward out of `gross`, then splits the rest: `Disbursed.gross` is what
+    ///      was split, so the shares add up to it.
     function _split(
         address asset,
         uint256 id,
-        IChainRegistry.Chain memory chain,
+        IChainRegistry.Settlement memory terms,
         address collective,
         uint256 gross,
         uint256 l1Cost
     ) private returns (uint256 collectiveShare, uint256 chainShare) {
         if (gross == 0) revert NothingToDisburse(asset);
+        gross -= _rewardKeeper(asset, id, terms, gross);
         bool netRuleApplied;
         (collectiveShare, chainShare, netRuleApplied) =
-            RevenueShareMath.split(gross, l1Cost, chain.grossBps, chain.netBps);
+            RevenueShareMath.split(gross, l1Cost, terms.grossBps, terms.netBps);
+        collectiveShareTotal[asset] += collectiveShare;
         emit Disbursed(
-            CHAIN_ID, asset, id, gross, l1Cost, collectiveShare, chainShare, chain.grossBps, chain.netBps, netRuleApplied
+            CHAIN_ID, asset, id, gross, l1Cost, collectiveShare, chainShare, terms.grossBps, terms.netBps, netRuleApplied
         );
         _pay(asset, collective, collectiveShare);
         // While the chain's claims are held (a treasury change waiting in the timelock, say), its
         // share is credited to the treasury instead of sent.
-        if (chainShare != 0 && REGISTRY.claimsHeld(CHAIN_ID)) _credit(asset, chain.treasury, chainShare);
-        else _pay(asset, chain.treasury, chainShare);
+        if (chainShare != 0 && REGISTRY.claimsHeld(CHAIN_ID)) _credit(asset, terms.treasury, chainShare);
+        else _pay(asset, terms.treasury, chainShare);
+    }
+
+    /// @dev Pays the caller the keeper reward of a disbursement of `gross` (credited if the
+    ///      payment fails) and returns it.
+    function _rewardKeeper(address asset, uint256 id, IChainRegistry.Settlement memory terms, uint256 gross)
+        private
+        returns (uint256 reward)
+    {
+        reward = _keeperReward(terms, gross);
+        if (reward == 0) return 0;
+        emit KeeperRewarded(id, asset, msg.sender, reward);
+        _pay(asset, msg.sender, reward);
     }
 
     /// @dev Refuses a configured vault that would not pay this splitter on L2, or whose minimum

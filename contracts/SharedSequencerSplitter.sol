@@ -14,12 +14,14 @@ import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 ///         (the reporter) pays in the revenue with its attribution: for each chain, gross revenue
 ///         and the L1 data cost. Each chain's gross is split, in this order: the operator fee
 ///         (`operatorFeeBps` of gross, rounded down) comes off the top; the chain's registry terms
-///         then split the rest between the Collective and the chain (the Collective's share rounded
+///         in force when the previous epoch was reported (the start of the period this one
+///         settles, so a scheduled terms change or exit applies from the epoch after it) then split the rest between the Collective and the chain (the Collective's share rounded
 ///         down, the chain gets the remainder), so fee + Collective + chain = gross to the wei.
 /// @dev Scale: the report loop makes no external call per chain in the steady state. Each chain's
 ///      claimable balance shares one storage slot with a cached copy of its terms, tagged with the
-///      registry's `termsVersion`; any change of terms anywhere bumps the version and the next
-///      report re-reads the registry, so the terms applied are always the ones in force. Nothing
+///      registry's `termsVersion` and the time the next scheduled change takes effect; any change
+///      of a terms history anywhere bumps the version, and a period starting at or after that
+///      time re-reads the registry, so the terms applied are always the ones in force. Nothing
 ///      is pushed: chains, the Collective and the operator claim (pull) their balances, so no
 ///      chain can break a report. Conservation per asset: balance = `totalClaimable` (+ any
 ///      forced-in surplus, which `creditSurplus` assigns to the Collective). ETH claims follow the
@@ -39,11 +41,12 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     /// @notice Largest operator fee governance may set (10%).
     uint16 public constant MAX_OPERATOR_FEE_BPS = 1_000;
 
-    // Packed per-chain slot, high to low bits: claimable (184) | grossBps (16) | netBps (16) |
-    // active (8) | termsVersion (32). The low 72 bits are the cached terms.
-    uint256 private constant _TERMS_BITS = 72;
-    uint256 private constant _TERMS_MASK = (1 << 72) - 1;
-    uint256 private constant _MAX_CLAIMABLE = (1 << 184) - 1;
+    // Packed per-chain slot, high to low bits: claimable (152) | validUntil (32) | grossBps (16) |
+    // netBps (16) | active (8) | termsVersion (32). The low 104 bits are the cached terms, valid
+    // for periods starting before `validUntil` (the next scheduled change, saturated at 2^32 - 1).
+    uint256 private constant _TERMS_BITS = 104;
+    uint256 private constant _TERMS_MASK = (1 << 104) - 1;
+    uint256 private constant _MAX_CLAIMABLE = (1 << 152) - 1;
 
     /// @notice The registry: chains, terms, the Collective, governance (its owner), pause.
     IChainRegistry public immutable REGISTRY;
@@ -54,6 +57,9 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     address public operatorFeeRecipient;
     /// @notice The operator fee, in bps of each chain's gross.
     uint16 public operatorFeeBps;
+    /// @notice When the last epoch was reported (deployment before the first): the start of the
+    ///         period the next report settles, whose terms it applies.
+    uint64 public lastReportTime;
     /// @notice The last epoch reported; the next report must be `lastEpoch + 1` (across all assets).
     uint256 public lastEpoch;
     /// @notice Whether `account` has ever been the operator fee recipient.
@@ -125,7 +131,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     error TokenNotAllowed(address token);
     /// @notice The token delivered a different amount than was sent (fee-on-transfer or rebasing).
     error UnsupportedToken(address token);
-    /// @notice A chain's claimable balance would exceed 2^184 - 1.
+    /// @notice A chain's claimable balance would exceed 2^152 - 1.
     error BalanceTooLarge(uint256 chainId);
     /// @notice Nothing to claim.
     error NothingToClaim();
@@ -156,6 +162,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         reporter = initialReporter;
         operatorFeeRecipient = initialFeeRecipient;
         operatorFeeBps = initialFeeBps;
+        lastReportTime = uint64(block.timestamp);
         wasOperatorFeeRecipient[initialFeeRecipient] = true;
         emit ReporterUpdated(address(0), initialReporter);
         emit OperatorFeeUpdated(initialFeeRecipient, initialFeeBps);
@@ -324,8 +331,10 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         if (epoch != lastEpoch + 1) revert EpochNotNext(epoch, lastEpoch + 1);
         if (revenues.length == 0) revert EmptyReport();
         lastEpoch = epoch;
+        uint256 since = lastReportTime;
+        lastReportTime = uint64(block.timestamp);
 
-        Totals memory totals = _settleChains(_chainSlots[asset], revenues, paid);
+        Totals memory totals = _settleChains(_chainSlots[asset], revenues, paid, since);
         if (totals.attributed != paid) revert AttributionMismatch(totals.attributed, paid);
 
         address collective = REGISTRY.collective();
@@ -349,7 +358,8 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     function _settleChains(
         mapping(uint256 => uint256) storage slots,
         ChainRevenue[] calldata revenues,
-        uint256 paid
+        uint256 paid,
+        uint256 since
     ) private returns (Totals memory totals) {
         uint256 version = REGISTRY.termsVersion();
         uint256 feeBps = operatorFeeBps;
@@ -361,7 +371,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
             if (revenue.gross > paid - totals.attributed) {
                 revert AttributionMismatch(totals.attributed + revenue.gross, paid);
             }
-            (uint256 fee, uint256 collectiveShare) = _settleChain(slots, revenue, version, feeBps);
+            (uint256 fee, uint256 collectiveShare) = _settleChain(slots, revenue, version, feeBps, since);
             // No overflow: every sum is bounded by `paid` (checked above; fee + share <= gross).
             unchecked {
                 totals.attributed += revenue.gross;
@@ -376,11 +386,14 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         mapping(uint256 => uint256) storage slots,
         ChainRevenue calldata revenue,
         uint256 version,
-        uint256 feeBps
+        uint256 feeBps,
+        uint256 since
     ) private returns (uint256 fee, uint256 collectiveShare) {
         uint256 chainId = revenue.chainId;
         uint256 packed = slots[chainId];
-        if (uint32(packed) != version) packed = _refreshTerms(packed, chainId, version);
+        if (uint32(packed) != version || since >= (packed >> 72) & 0xffffffff) {
+            packed = _refreshTerms(packed, chainId, version, since);
+        }
         if ((packed >> 32) & 0xff == 0) revert ChainInactive(chainId);
         uint256 chainShare;
         (fee, collectiveShare, chainShare,) = RevenueShareMath.splitWithFee(
@@ -405,11 +418,17 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         }
     }
 
-    /// @dev Re-reads a chain's terms from the registry (reverts for an unknown chain) into its slot.
-    function _refreshTerms(uint256 packed, uint256 chainId, uint256 version) private view returns (uint256) {
-        IChainRegistry.Chain memory chain = REGISTRY.getChain(chainId);
-        return (packed & ~_TERMS_MASK) | (uint256(chain.grossBps) << 56) | (uint256(chain.netBps) << 40)
-            | (chain.active ? uint256(1) << 32 : 0) | uint256(version);
+    /// @dev Re-reads a chain's terms for a period starting at `since` from the registry (reverts for
+    ///      an unknown chain) into its slot.
+    function _refreshTerms(uint256 packed, uint256 chainId, uint256 version, uint256 since)
+        private
+        view
+        returns (uint256)
+    {
+        IChainRegistry.Settlement memory terms = REGISTRY.settlementTerms(chainId, since);
+        uint256 validUntil = terms.nextChangeAt > type(uint32).max ? type(uint32).max : terms.nextChangeAt;
+        return (packed & ~_TERMS_MASK) | (validUntil << 72) | (uint256(terms.grossBps) << 56)
+            | (uint256(terms.netBps) << 40) | (terms.active ? uint256(1) << 32 : 0) | uint256(version);
     }
 
     /// @dev Pays a claim: tokens and L2 destinations by transfer, ETH for an L1 destination through

@@ -9,10 +9,14 @@ import {L1_PAYOUT_GAS_, SharePayee} from "./SharePayee.sol";
 
 /// @title RegistrySharesCalculator
 /// @notice The shares calculator to plug into OP's FeeSplitter predeploy
-///         (`setSharesCalculator`): it splits each disbursement under the chain's terms as the
-///         `ChainRegistry` holds them at that moment (rates, treasury, the Collective, active
-///         flag), so governance changes terms in the registry instead of deploying a new
-///         calculator. The rule is the toolkit's: the Collective receives the greater of
+///         (`setSharesCalculator`): it splits each disbursement under the chain's terms in the
+///         `ChainRegistry` (rates, treasury, the Collective, active flag), so governance changes
+///         terms in the registry instead of deploying a new calculator. The rates are those in
+///         force when the period the disbursement settles began (the previous disbursement, as its
+///         payees recorded it): a scheduled terms change or exit applies from the disbursement
+///         after the one that crosses it, which settles the period before it under the old terms.
+///         The FeeSplitter's own interval cannot be skipped, so governance times a change to fall
+///         just after a disbursement is due. The rule is the toolkit's: the Collective receives the greater of
 ///         `grossBps` of gross and `netBps` of net revenue, net being gross minus the L1FeeVault's
 ///         revenue (the L1 data cost); the chain keeps the rest, to the wei.
 /// @dev Both shares go to `SharePayee`s created here (one per role), never to the Collective or
@@ -37,6 +41,8 @@ contract RegistrySharesCalculator is IRegistrySharesCalculator {
     address payable public immutable COLLECTIVE_PAYEE;
     /// @inheritdoc IRegistrySharesCalculator
     address payable public immutable TREASURY_PAYEE;
+    /// @inheritdoc IRegistrySharesCalculator
+    uint256 public immutable DEPLOYED_AT;
 
     /// @param registry The `ChainRegistry`.
     /// @param chainId The chain whose FeeSplitter asks this calculator (registered in `registry`).
@@ -45,6 +51,7 @@ contract RegistrySharesCalculator is IRegistrySharesCalculator {
         if (!registry.isRegistered(chainId)) revert RegistrySharesCalculator_UnknownChain(chainId);
         REGISTRY = registry;
         CHAIN_ID = chainId;
+        DEPLOYED_AT = block.timestamp;
         COLLECTIVE_PAYEE = payable(address(new SharePayee(registry, chainId, ISharePayee.Role.Collective)));
         TREASURY_PAYEE = payable(address(new SharePayee(registry, chainId, ISharePayee.Role.Treasury)));
     }
@@ -68,10 +75,10 @@ contract RegistrySharesCalculator is IRegistrySharesCalculator {
             revert RegistrySharesCalculator_InsufficientGas(gasleft(), MIN_GAS_FOR_PAYOUTS);
         }
         if (REGISTRY.paused()) revert RegistrySharesCalculator_Paused();
-        IChainRegistry.Chain memory chain = REGISTRY.getChain(CHAIN_ID);
-        if (!chain.active) revert RegistrySharesCalculator_ChainInactive(CHAIN_ID);
+        IChainRegistry.Settlement memory terms = REGISTRY.settlementTerms(CHAIN_ID, periodStart());
+        if (!terms.active) revert RegistrySharesCalculator_ChainInactive(CHAIN_ID);
         (uint256 collectiveShare, uint256 chainShare) =
-            _split(chain, sequencerFeeRevenue, baseFeeRevenue, operatorFeeRevenue, l1FeeRevenue);
+            _split(terms.grossBps, terms.netBps, sequencerFeeRevenue, baseFeeRevenue, operatorFeeRevenue, l1FeeRevenue);
         shareInfo = new ShareInfo[](2);
         shareInfo[0] = ShareInfo(COLLECTIVE_PAYEE, collectiveShare);
         shareInfo[1] = ShareInfo(TREASURY_PAYEE, chainShare);
@@ -84,15 +91,26 @@ contract RegistrySharesCalculator is IRegistrySharesCalculator {
         uint256 operatorFeeRevenue,
         uint256 l1FeeRevenue
     ) external view returns (uint256 collectiveShare, uint256 chainShare, bytes32 termsHash) {
-        IChainRegistry.Chain memory chain = REGISTRY.getChain(CHAIN_ID);
-        (collectiveShare, chainShare) =
-            _split(chain, sequencerFeeRevenue, baseFeeRevenue, operatorFeeRevenue, l1FeeRevenue);
-        termsHash = chain.termsHash;
+        IChainRegistry.TermsEntry memory terms = REGISTRY.termsAt(CHAIN_ID, periodStart());
+        (collectiveShare, chainShare) = _split(
+            terms.grossBps, terms.netBps, sequencerFeeRevenue, baseFeeRevenue, operatorFeeRevenue, l1FeeRevenue
+        );
+        termsHash = terms.termsHash;
+    }
+
+    /// @inheritdoc IRegistrySharesCalculator
+    function periodStart() public view returns (uint256 since) {
+        since = DEPLOYED_AT;
+        uint256 collectiveAt = SharePayee(COLLECTIVE_PAYEE).lastShareAt();
+        uint256 treasuryAt = SharePayee(TREASURY_PAYEE).lastShareAt();
+        if (collectiveAt > since) since = collectiveAt;
+        if (treasuryAt > since) since = treasuryAt;
     }
 
     /// @dev Gross is the four revenues' sum (checked against overflow), the L1 cost the L1FeeVault's.
     function _split(
-        IChainRegistry.Chain memory chain,
+        uint256 grossBps,
+        uint256 netBps,
         uint256 sequencerFeeRevenue,
         uint256 baseFeeRevenue,
         uint256 operatorFeeRevenue,
@@ -107,6 +125,6 @@ contract RegistrySharesCalculator is IRegistrySharesCalculator {
             gross += l1FeeRevenue;
             if (overflow || gross < l1FeeRevenue) revert RegistrySharesCalculator_RevenueOverflow();
         }
-        (collectiveShare, chainShare,) = RevenueShareMath.split(gross, l1FeeRevenue, chain.grossBps, chain.netBps);
+        (collectiveShare, chainShare,) = RevenueShareMath.split(gross, l1FeeRevenue, grossBps, netBps);
     }
 }

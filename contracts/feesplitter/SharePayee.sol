@@ -29,6 +29,8 @@ contract SharePayee is ISharePayee {
     uint256 public constant PAYOUT_GAS = 100_000;
     /// @notice Gas forwarded to the bridge or message passer for an L1 payout.
     uint256 public constant L1_PAYOUT_GAS = L1_PAYOUT_GAS_;
+    /// @inheritdoc ISharePayee
+    address public constant FEE_SPLITTER = 0x420000000000000000000000000000000000002B;
     /// @dev Gas kept for the registry reads and the events around one payout.
     uint256 private constant _OVERHEAD_GAS = 40_000;
 
@@ -38,6 +40,9 @@ contract SharePayee is ISharePayee {
     uint256 public immutable CHAIN_ID;
     /// @inheritdoc ISharePayee
     Role public immutable ROLE;
+
+    /// @inheritdoc ISharePayee
+    uint64 public lastShareAt;
 
     /// @dev Set while a payout call is under way: ETH sent back meanwhile is only accepted.
     bool private transient _forwarding;
@@ -55,6 +60,9 @@ contract SharePayee is ISharePayee {
 
     /// @notice Accepts ETH from anyone and tries to pass the whole balance on; never reverts.
     receive() external payable {
+        // Only the FeeSplitter's payments mark a disbursement: anyone else's would move the start
+        // of the period the calculator's next terms apply to.
+        if (msg.sender == FEE_SPLITTER) lastShareAt = uint64(block.timestamp);
         emit ShareReceived(msg.sender, msg.value);
         if (_forwarding) return;
         (address to, uint256 amount, DeferReason reason, bool deferred) = _forward();

@@ -40,17 +40,73 @@ interface IChainRegistry {
         bytes32 termsHash;
     }
 
+    /// @notice One entry of a chain's terms history: the terms in force from `effectiveAt` until
+    ///         the next entry's time. The first entry is the chain's registration; an `exit` entry
+    ///         (rates 0: the chain keeps all its revenue) is always the last.
+    /// @param grossBps Collective rate on gross revenue, in bps.
+    /// @param netBps Collective rate on net revenue, in bps.
+    /// @param effectiveAt When these terms take (or took) effect.
+    /// @param exit Whether this entry is the chain's exit from revenue sharing.
+    /// @param termsHash Hash of the terms document (an exit keeps the last one).
+    struct TermsEntry {
+        uint16 grossBps;
+        uint16 netBps;
+        uint64 effectiveAt;
+        bool exit;
+        bytes32 termsHash;
+    }
+
+    /// @notice What a splitter needs to settle the revenue it received since `since`: the terms in
+    ///         force at `since` (the start of the period it settles), the current treasury and
+    ///         active flag, when the next terms change after `since` takes effect, and the keeper reward.
+    /// @param treasury Where the chain's share is paid now.
+    /// @param active Inactive chains cannot disburse.
+    /// @param grossBps Collective rate on gross revenue in force at `since`.
+    /// @param netBps Collective rate on net revenue in force at `since`.
+    /// @param nextChangeAt The first terms change (or exit) after `since`; `type(uint64).max` if none.
+    ///        At or before now: the settlement crosses it, and settles the period before it.
+    /// @param keeperRewardBps Reward of whoever triggers a disbursement, in bps of the amount disbursed.
+    /// @param keeperRewardCap Largest keeper reward of one disbursement.
+    struct Settlement {
+        address treasury;
+        bool active;
+        uint16 grossBps;
+        uint16 netBps;
+        uint64 nextChangeAt;
+        uint16 keeperRewardBps;
+        uint128 keeperRewardCap;
+    }
+
     /// @notice The Optimism Collective's receiving address.
     function collective() external view returns (address);
+
+    /// @notice The least time between scheduling a terms change or an exit and its effect.
+    function noticePeriod() external view returns (uint32);
+
+    /// @notice The settlement terms of `chainId` for revenue received since `since` (see
+    ///         `Settlement`); reverts for an unknown chain.
+    function settlementTerms(uint256 chainId, uint256 since) external view returns (Settlement memory);
+
+    /// @notice The history entry of `chainId` in force at `timestamp` (the registration's for any
+    ///         earlier time); reverts for an unknown chain.
+    function termsAt(uint256 chainId, uint256 timestamp) external view returns (TermsEntry memory);
+
+    /// @notice Every terms entry of `chainId`, oldest first, including scheduled ones.
+    function termsHistory(uint256 chainId) external view returns (TermsEntry[] memory);
+
+    /// @notice When `chainId` leaves (or left) revenue sharing; 0 if no exit is announced.
+    function exitTime(uint256 chainId) external view returns (uint256);
 
     /// @notice Governance: the registry's owner.
     function owner() external view returns (address);
 
-    /// @notice Bumped on every change to any chain's rates or active flag, so a contract that
-    ///         caches terms knows when its copy is stale. Starts at 1.
+    /// @notice Bumped whenever any chain's terms history (a change scheduled or cancelled, an exit
+    ///         announced or cancelled) or active flag changes, so a contract that caches terms
+    ///         knows when its copy is stale. Starts at 1. A scheduled change taking effect does not
+    ///         bump it: a cache also keeps `Settlement.nextChangeAt`.
     function termsVersion() external view returns (uint32);
 
-    /// @notice The registration of `chainId`; reverts for an unknown chain.
+    /// @notice The registration of `chainId` with the terms in force now; reverts for an unknown chain.
     function getChain(uint256 chainId) external view returns (Chain memory);
 
     /// @notice Whether `chainId` is registered.

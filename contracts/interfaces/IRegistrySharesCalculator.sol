@@ -44,7 +44,14 @@ interface IRegistrySharesCalculator is ISharesCalculator {
     /// @notice Receives the chain's share (a `SharePayee` created with this calculator).
     function TREASURY_PAYEE() external view returns (address payable);
 
-    /// @notice The split of one disbursement under the chain's current terms, without the checks
+    /// @notice When the calculator was deployed: the start of the first period it settles.
+    function DEPLOYED_AT() external view returns (uint256);
+
+    /// @notice The start of the period the next disbursement settles, whose terms it applies: the
+    ///         FeeSplitter's last payment to either payee, or the deployment before any.
+    function periodStart() external view returns (uint256);
+
+    /// @notice The split of the next disbursement under the terms it applies, without the checks
     ///         that make `getRecipientsAndAmounts` refuse (paused, inactive).
     /// @param sequencerFeeRevenue Withdrawn from the SequencerFeeVault.
     /// @param baseFeeRevenue Withdrawn from the BaseFeeVault.

@@ -52,6 +52,13 @@ interface ISharePayee {
     /// @notice Semantic version of this contract.
     function version() external view returns (string memory);
 
+    /// @notice OP's FeeSplitter predeploy, whose payments mark a disbursement.
+    function FEE_SPLITTER() external view returns (address);
+
+    /// @notice When the FeeSplitter last paid this payee (0 before it ever did): the calculator
+    ///         takes the later of its two payees' times as the end of the last disbursement.
+    function lastShareAt() external view returns (uint64);
+
     /// @notice The registry that names the role's address and route.
     function REGISTRY() external view returns (IChainRegistry);
 
