@@ -157,7 +157,8 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     error DisbursementsPaused();
     /// @notice The registry does not allow this token as revenue.
     error TokenNotAllowed(address token);
-    /// @notice There is no revenue in the asset to disburse.
+    /// @notice There is no revenue in the asset to disburse (a boundary settlement may have none:
+    ///         it then only marks the boundary, with `BoundarySettled` and no `Disbursed`).
     error NothingToDisburse(address asset);
     /// @notice Too little gas left to give a payout its full `PAYOUT_GAS`.
     error InsufficientGas();
@@ -239,9 +240,11 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         // Vault receipts are held until disbursed, so they never exceed gross.
         uint256 other = gross - fromVaults.sequencerFees - fromVaults.baseFees - fromVaults.operatorFees
             - fromVaults.l1Fees;
-        emit RevenueSources(
-            id, fromVaults.sequencerFees, fromVaults.baseFees, fromVaults.operatorFees, fromVaults.l1Fees, other
-        );
+        if (gross != 0) {
+            emit RevenueSources(
+                id, fromVaults.sequencerFees, fromVaults.baseFees, fromVaults.operatorFees, fromVaults.l1Fees, other
+            );
+        }
         return _split(ETH, id, terms, collective, gross, fromVaults.l1Fees);
     }
 
@@ -402,7 +405,11 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         uint256 gross,
         uint256 l1Cost
     ) private returns (uint256 collectiveShare, uint256 chainShare) {
-        if (gross == 0) revert NothingToDisburse(asset);
+        if (gross == 0) {
+            // A boundary settlement of an empty period only marks the boundary.
+            if (terms.nextChangeAt > block.timestamp) revert NothingToDisburse(asset);
+            return (0, 0);
+        }
         gross -= _rewardKeeper(asset, id, terms, gross);
         bool netRuleApplied;
         (collectiveShare, chainShare, netRuleApplied) =

@@ -215,6 +215,29 @@ def deploy_vaults_and_splitter(
     return vaults, splitter
 
 
+def terms_take_effect(chain: Any, registry: Any, owner: Any, chain_id: int, gross_bps: int, net_bps: int,
+                      terms_hash: bytes = ZERO_HASH) -> int:
+    """Schedule new terms for ``chain_id`` as early as the registry allows (its notice period set
+    to 0 first) and move time on to when they take effect; returns that time."""
+    if registry.noticePeriod() != 0:
+        registry.setNoticePeriod(0, sender=owner)
+    receipt = registry.scheduleTerms(chain_id, gross_bps, net_bps, terms_hash, 0, sender=owner)
+    at = receipt.events.filter(registry.TermsScheduled)[0].effectiveAt
+    chain.pending_timestamp = max(chain.pending_timestamp, at)
+    return at
+
+
+def apply_terms(chain: Any, registry: Any, owner: Any, splitter: Any, keeper: Any, gross_bps: int, net_bps: int,
+                terms_hash: bytes = ZERO_HASH) -> Any:
+    """New terms that the splitter's next ETH disbursement applies: they take effect, the
+    splitter settles the boundary (under the old terms, whatever it holds), and time moves on
+    one interval. Returns the boundary settlement's receipt."""
+    terms_take_effect(chain, registry, owner, splitter.CHAIN_ID(), gross_bps, net_bps, terms_hash)
+    receipt = splitter.disburse(sender=keeper)
+    chain.pending_timestamp += splitter.DISBURSEMENT_INTERVAL()
+    return receipt
+
+
 @pytest.fixture(scope="module")
 def system(project, owner, registry):
     return deploy_vaults_and_splitter(project, owner, registry)

@@ -86,17 +86,6 @@ def test_register_rejects_bad_input(registry, owner, treasury):
         registry.registerChain(CHAIN_ID, treasury, 250, 1500, NEW_HASH, sender=owner)
 
 
-def test_update_terms(registry, owner):
-    receipt = registry.updateTerms(CHAIN_ID, 100, 1000, NEW_HASH, sender=owner)
-    assert receipt.events == [
-        registry.TermsUpdated(chainId=CHAIN_ID, grossBps=100, netBps=1000, termsHash=NEW_HASH)
-    ]
-    chain = registry.getChain(CHAIN_ID)
-    assert (chain.grossBps, chain.netBps, chain.termsHash) == (100, 1000, NEW_HASH)
-    with ape.reverts(registry.InvalidBps, bps=10_001):
-        registry.updateTerms(CHAIN_ID, 100, 10_001, NEW_HASH, sender=owner)
-
-
 def test_set_treasury(registry, owner, treasury):
     receipt = registry.setTreasury(CHAIN_ID, SOMEONE, sender=owner)
     assert receipt.events == [
@@ -128,7 +117,11 @@ def test_set_collective(registry, owner, collective):
 @pytest.mark.parametrize(
     ("method", "args"),
     [
-        ("updateTerms", (OTHER_CHAIN, 1, 1, NEW_HASH)),
+        ("scheduleTerms", (OTHER_CHAIN, 1, 1, NEW_HASH, 0)),
+        ("cancelScheduledTerms", (OTHER_CHAIN,)),
+        ("announceExit", (OTHER_CHAIN, 0)),
+        ("cancelExit", (OTHER_CHAIN,)),
+        ("setTreasuryMayExit", (OTHER_CHAIN, True)),
         ("setTreasury", (OTHER_CHAIN, SOMEONE)),
         ("setActive", (OTHER_CHAIN, False)),
     ],
@@ -148,7 +141,12 @@ def test_get_chain_of_unknown_chain_reverts(registry):
     ("method", "args"),
     [
         ("registerChain", (OTHER_CHAIN, SOMEONE, 250, 1500, NEW_HASH)),
-        ("updateTerms", (CHAIN_ID, 0, 0, NEW_HASH)),
+        ("scheduleTerms", (CHAIN_ID, 0, 0, NEW_HASH, 0)),
+        ("cancelScheduledTerms", (CHAIN_ID,)),
+        ("cancelExit", (CHAIN_ID,)),
+        ("setNoticePeriod", (0,)),
+        ("setTreasuryMayExit", (CHAIN_ID, True)),
+        ("setKeeperReward", (10, 10**18)),
         ("setTreasury", (CHAIN_ID, SOMEONE)),
         ("setActive", (CHAIN_ID, False)),
         ("setCollective", (SOMEONE,)),

@@ -12,8 +12,10 @@ from tests.conftest import (
     MIN_WITHDRAWAL,
     ONE_DAY,
     VAULT_ROLES,
+    apply_terms,
     deploy_vaults_and_splitter,
     restore_after,
+    terms_take_effect,
 )
 from tests.conftest import ETH as ETH_KEY
 from tests.strategies import amounts, gross_and_cost, valid_bps
@@ -154,14 +156,26 @@ def test_inactive_chain_cannot_disburse(splitter, registry, vaults, owner, keepe
     assert disbursed_event(splitter, splitter.disburse(sender=keeper)).gross == ETH
 
 
-def test_terms_in_force_at_disbursement_apply(chain, splitter, registry, vaults, owner, keeper, stranger):
-    registry.updateTerms(CHAIN_ID, 1_000, 0, b"\x01" * 32, sender=owner)
-    registry.setTreasury(CHAIN_ID, stranger, sender=owner)
+def test_terms_change_applies_after_the_boundary_settlement(chain, splitter, registry, vaults, owner, keeper, stranger):
+    fund(keeper, vaults, base_fee_vault=ETH)
+    splitter.disburse(sender=keeper)
+    registry.setNoticePeriod(3_600, sender=owner)
+    at = registry.scheduleTerms(CHAIN_ID, 1_000, 0, b"\x01" * 32, 0, sender=owner).events[0].effectiveAt
+    registry.setTreasury(CHAIN_ID, stranger, sender=owner)  # a treasury change applies at once
     before = balance(chain, stranger)
     fund(keeper, vaults, base_fee_vault=ETH)
+    chain.pending_timestamp = at  # before the interval: only a boundary settlement is allowed
+    receipt = splitter.disburse(sender=keeper)
+    assert receipt.events.filter(splitter.BoundarySettled)[0].changeAt == at
+    event = disbursed_event(splitter, receipt)  # revenue before the change: the old terms
+    assert (event.grossBps, event.netBps, event.collectiveShare) == (250, 1_500, ETH * 15 // 100)
+    assert balance(chain, stranger) - before == ETH - ETH * 15 // 100
+    fund(keeper, vaults, base_fee_vault=ETH)
+    with ape.reverts(splitter.DisbursementTooSoon, nextAllowedTime=at + ONE_DAY):
+        splitter.disburse(sender=keeper)
+    chain.pending_timestamp = at + ONE_DAY
     event = disbursed_event(splitter, splitter.disburse(sender=keeper))
     assert (event.grossBps, event.netBps, event.collectiveShare) == (1_000, 0, ETH // 10)
-    assert balance(chain, stranger) - before == ETH - ETH // 10
 
 
 def test_chain_without_operator_vault(project, owner, registry, keeper, collective):
@@ -207,10 +221,14 @@ def test_failed_payout_is_credited_and_claimable(
         splitter.claim(ETH_KEY, bad, sender=stranger)
 
 
-def test_preview_split_uses_current_terms(splitter, registry, owner):
-    assert splitter.previewSplit(100, 0) == (15, 85)
-    registry.updateTerms(CHAIN_ID, 500, 0, b"\x00" * 32, sender=owner)
-    assert splitter.previewSplit(100, 0) == (5, 95)
+def test_preview_split_follows_the_terms_the_next_disbursement_applies(chain, splitter, registry, owner, keeper):
+    assert splitter.previewSplit(100, 0) == (15, 85, 0)
+    terms_take_effect(chain, registry, owner, CHAIN_ID, 500, 0)
+    chain.mine()
+    assert splitter.previewSplit(100, 0) == (15, 85, 0)  # the boundary settlement: old terms
+    keeper.transfer(splitter, 1)
+    splitter.disburse(sender=keeper)
+    assert splitter.previewSplit(100, 0) == (5, 95, 0)
 
 
 @given(
@@ -219,10 +237,10 @@ def test_preview_split_uses_current_terms(splitter, registry, owner):
 )
 def test_preview_split_matches_model_for_any_uint256(chain, owner, registry, splitter, terms, pairs):
     with restore_after(chain):
-        registry.updateTerms(CHAIN_ID, *terms, b"\x00" * 32, sender=owner)
+        apply_terms(chain, registry, owner, splitter, owner, *terms)
         for gross, l1_cost in pairs:
             expected = split(gross, l1_cost, *terms)
-            assert splitter.previewSplit(gross, l1_cost) == (expected.collective, expected.chain)
+            assert splitter.previewSplit(gross, l1_cost) == (expected.collective, expected.chain, 0)
 
 
 # A vault's balance: edges around its withdrawal minimum drawn often.
@@ -245,7 +263,7 @@ def test_disbursement_conserves_value(
     chain, keeper, owner, registry, splitter, vaults, collective, treasury, vault_amounts, direct, terms
 ):
     with restore_after(chain):
-        registry.updateTerms(CHAIN_ID, *terms, b"\x00" * 32, sender=owner)
+        apply_terms(chain, registry, owner, splitter, owner, *terms)
         for role, amount in vault_amounts.items():
             chain.provider.set_balance(vaults[role].address, amount)
         if direct:
