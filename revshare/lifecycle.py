@@ -53,8 +53,14 @@ class TermsHistory:
     notice_period: int = DEFAULT_NOTICE_PERIOD
 
     @classmethod
-    def joined(cls, at: int, gross_bps: int, net_bps: int, notice_period: int = DEFAULT_NOTICE_PERIOD,
-               terms_hash: bytes = b"\x00" * 32) -> TermsHistory:
+    def joined(
+        cls,
+        at: int,
+        gross_bps: int,
+        net_bps: int,
+        notice_period: int = DEFAULT_NOTICE_PERIOD,
+        terms_hash: bytes = b"\x00" * 32,
+    ) -> TermsHistory:
         return cls([TermsEntry(gross_bps, net_bps, at, False, terms_hash)], notice_period)
 
     @property
@@ -65,8 +71,16 @@ class TermsHistory:
         """The earliest effective time a change scheduled at ``now`` may have."""
         return max(now + self.notice_period, self.last.effective_at + 1)
 
-    def schedule(self, now: int, gross_bps: int, net_bps: int, effective_at: int = 0, *, exit: bool = False,
-                 terms_hash: bytes | None = None) -> int:
+    def schedule(
+        self,
+        now: int,
+        gross_bps: int,
+        net_bps: int,
+        effective_at: int = 0,
+        *,
+        exit: bool = False,
+        terms_hash: bytes | None = None,
+    ) -> int:
         """Append a change (or the exit); returns its effective time or raises `Refused`."""
         if self.last.exit:
             raise Refused("ChainExiting", self.last.effective_at)
@@ -76,7 +90,8 @@ class TermsHistory:
             raise Refused("InvalidEffectiveTime", at, earliest, latest)
         if terms_hash is None:
             terms_hash = self.last.terms_hash
-        self.entries.append(TermsEntry(0 if exit else gross_bps, 0 if exit else net_bps, at, exit, terms_hash))
+        rates = (0, 0) if exit else (gross_bps, net_bps)
+        self.entries.append(TermsEntry(*rates, at, exit, terms_hash))
         return at
 
     def cancel(self, now: int, *, exit: bool) -> int:

@@ -215,8 +215,15 @@ def deploy_vaults_and_splitter(
     return vaults, splitter
 
 
-def terms_take_effect(chain: Any, registry: Any, owner: Any, chain_id: int, gross_bps: int, net_bps: int,
-                      terms_hash: bytes = ZERO_HASH) -> int:
+def terms_take_effect(
+    chain: Any,
+    registry: Any,
+    owner: Any,
+    chain_id: int,
+    gross_bps: int,
+    net_bps: int,
+    terms_hash: bytes = ZERO_HASH,
+) -> int:
     """Schedule new terms for ``chain_id`` as early as the registry allows (its notice period set
     to 0 first) and move time on to when they take effect; returns that time."""
     if registry.noticePeriod() != 0:
@@ -227,8 +234,16 @@ def terms_take_effect(chain: Any, registry: Any, owner: Any, chain_id: int, gros
     return at
 
 
-def apply_terms(chain: Any, registry: Any, owner: Any, splitter: Any, keeper: Any, gross_bps: int, net_bps: int,
-                terms_hash: bytes = ZERO_HASH) -> Any:
+def apply_terms(
+    chain: Any,
+    registry: Any,
+    owner: Any,
+    splitter: Any,
+    keeper: Any,
+    gross_bps: int,
+    net_bps: int,
+    terms_hash: bytes = ZERO_HASH,
+) -> Any:
     """New terms that the splitter's next ETH disbursement applies: they take effect, the
     splitter settles the boundary (under the old terms, whatever it holds), and time moves on
     one interval. Returns the boundary settlement's receipt."""

@@ -156,7 +156,9 @@ def test_inactive_chain_cannot_disburse(splitter, registry, vaults, owner, keepe
     assert disbursed_event(splitter, splitter.disburse(sender=keeper)).gross == ETH
 
 
-def test_terms_change_applies_after_the_boundary_settlement(chain, splitter, registry, vaults, owner, keeper, stranger):
+def test_terms_change_applies_after_the_boundary_settlement(
+    chain, splitter, registry, vaults, owner, keeper, stranger
+):
     fund(keeper, vaults, base_fee_vault=ETH)
     splitter.disburse(sender=keeper)
     registry.setNoticePeriod(3_600, sender=owner)
@@ -221,7 +223,9 @@ def test_failed_payout_is_credited_and_claimable(
         splitter.claim(ETH_KEY, bad, sender=stranger)
 
 
-def test_preview_split_follows_the_terms_the_next_disbursement_applies(chain, splitter, registry, owner, keeper):
+def test_preview_split_follows_the_terms_the_next_disbursement_applies(
+    chain, splitter, registry, owner, keeper
+):
     assert splitter.previewSplit(100, 0) == (15, 85, 0)
     terms_take_effect(chain, registry, owner, CHAIN_ID, 500, 0)
     chain.mine()
