@@ -224,13 +224,14 @@ def terms_take_effect(
     net_bps: int,
     terms_hash: bytes = ZERO_HASH,
 ) -> int:
-    """Schedule new terms for ``chain_id`` as early as the registry allows (its notice period set
-    to 0 first) and move time on to when they take effect; returns that time."""
+    """Schedule new terms for ``chain_id`` a second ahead (the registry's notice period set to 0
+    first) and move time on to when they take effect; returns that time."""
     if registry.noticePeriod() != 0:
         registry.setNoticePeriod(0, sender=owner)
-    receipt = registry.scheduleTerms(chain_id, gross_bps, net_bps, terms_hash, 0, sender=owner)
-    at = receipt.events.filter(registry.TermsScheduled)[0].effectiveAt
-    chain.pending_timestamp = max(chain.pending_timestamp, at)
+    # A second after the next block: later than anything deployed so far, in a block of its own.
+    at = chain.pending_timestamp + 1
+    registry.scheduleTerms(chain_id, gross_bps, net_bps, terms_hash, at, sender=owner)
+    chain.pending_timestamp = at
     return at
 
 
@@ -243,12 +244,13 @@ def apply_terms(
     gross_bps: int,
     net_bps: int,
     terms_hash: bytes = ZERO_HASH,
+    token: Any = None,
 ) -> Any:
-    """New terms that the splitter's next ETH disbursement applies: they take effect, the
-    splitter settles the boundary (under the old terms, whatever it holds), and time moves on
-    one interval. Returns the boundary settlement's receipt."""
+    """New terms that the splitter's next disbursement of ETH (or of ``token``) applies: they
+    take effect, the splitter settles the boundary (under the old terms, whatever it holds), and
+    time moves on one interval. Returns the boundary settlement's receipt."""
     terms_take_effect(chain, registry, owner, splitter.CHAIN_ID(), gross_bps, net_bps, terms_hash)
-    receipt = splitter.disburse(sender=keeper)
+    receipt = splitter.disburseToken(token, sender=keeper) if token else splitter.disburse(sender=keeper)
     chain.pending_timestamp += splitter.DISBURSEMENT_INTERVAL()
     return receipt
 

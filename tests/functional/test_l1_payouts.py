@@ -21,7 +21,7 @@ from tests.conftest import (
     ONE_DAY,
     SHARED_CHAINS,
     VAULT_ROLES,
-    ZERO_HASH,
+    apply_terms,
     restore_after,
 )
 
@@ -181,9 +181,9 @@ def pay_treasury(chain, keeper, splitter, amount):
 
 
 @pytest.fixture
-def treasury_on_l1(registry, owner, treasury, predeploys):
+def treasury_on_l1(chain, registry, owner, keeper, splitter, treasury, predeploys):
     """The treasury takes the whole split and is paid on L1 through the bridge, minimum M."""
-    registry.updateTerms(CHAIN_ID, 0, 0, ZERO_HASH, sender=owner)
+    apply_terms(chain, registry, owner, splitter, keeper, 0, 0)
     registry.setDestination(treasury, (BRIDGE_ROUTE, L1_ACCOUNT, L1_GAS, MINIMUM), sender=owner)
     return predeploys[0]
 
@@ -471,7 +471,7 @@ def test_l1_payout_sequences_follow_the_model(
     bridge, _ = predeploys
     target = BRIDGE if route == BRIDGE_ROUTE else PASSER
     with restore_after(chain):
-        registry.updateTerms(CHAIN_ID, 0, 0, ZERO_HASH, sender=owner)  # the treasury gets everything
+        apply_terms(chain, registry, owner, splitter, keeper, 0, 0)  # the treasury gets everything
         registry.setDestination(treasury, (route, treasury, L1_GAS, minimum), sender=owner)
         start = chain.provider.get_balance(target)
         credited = sent = 0

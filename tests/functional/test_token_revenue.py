@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from revshare.model import split
-from tests.conftest import CHAIN_ID, ONE_DAY, restore_after
+from tests.conftest import CHAIN_ID, ONE_DAY, apply_terms, restore_after
 from tests.conftest import ETH as ETH_KEY
 from tests.strategies import amounts, valid_bps
 
@@ -197,7 +197,7 @@ def test_token_disbursement_conserves_value(
 ):
     with restore_after(chain):
         blk = allowed(project, owner, registry, "BlocklistToken")
-        registry.updateTerms(CHAIN_ID, *terms, b"\x00" * 32, sender=owner)
+        apply_terms(chain, registry, owner, splitter, keeper, *terms, token=blk)
         blk.setMode(mode, sender=owner)
         for who, address in (("collective", collective), ("treasury", treasury)):
             blk.setBlocked(address, blocked in (who, "both"), sender=owner)
