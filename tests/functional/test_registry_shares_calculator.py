@@ -26,7 +26,7 @@ from revshare.demo.predeploys import (
     install_proxy_admin,
 )
 from revshare.model import split
-from tests.conftest import CHAIN_ID, ONE_DAY, TERMS_HASH
+from tests.conftest import CHAIN_ID, ONE_DAY, TERMS_HASH, restore_after, terms_take_effect
 
 ETHER = 10**18
 COLLECTIVE, TREASURY = 0, 1  # ISharePayee.Role
@@ -140,20 +140,23 @@ bps = st.integers(0, 10_000)
 
 @given(seq=word, base=word, operator=word, l1=word, gross_bps=bps, net_bps=bps)
 def test_any_terms_and_any_uint256_revenue_match_the_model(
-    owner, registry, calculator, payees, seq, base, operator, l1, gross_bps, net_bps
+    chain, project, owner, registry, predeploys, seq, base, operator, l1, gross_bps, net_bps
 ):
-    registry.updateTerms(CHAIN_ID, gross_bps, net_bps, TERMS_HASH, sender=owner)
-    gross = seq + base + operator + l1
-    if gross > UINT256_MAX:
-        with ape.reverts(calculator.RegistrySharesCalculator_RevenueOverflow):
-            calculator.getRecipientsAndAmounts(seq, base, operator, l1)
-        return
-    expected = split(gross, l1, gross_bps, net_bps)
-    shares = calculator.getRecipientsAndAmounts(seq, base, operator, l1)
-    assert [(s.recipient, s.amount) for s in shares] == [
-        (payees[0].address, expected.collective),
-        (payees[1].address, expected.chain),
-    ]
+    with restore_after(chain):
+        terms_take_effect(chain, registry, owner, CHAIN_ID, gross_bps, net_bps)
+        # Deployed once they are in force: its first period starts under them.
+        calculator = owner.deploy(project.RegistrySharesCalculator, registry, CHAIN_ID)
+        gross = seq + base + operator + l1
+        if gross > UINT256_MAX:
+            with ape.reverts(calculator.RegistrySharesCalculator_RevenueOverflow):
+                calculator.getRecipientsAndAmounts(seq, base, operator, l1)
+            return
+        expected = split(gross, l1, gross_bps, net_bps)
+        shares = calculator.getRecipientsAndAmounts(seq, base, operator, l1)
+        assert [(s.recipient, s.amount) for s in shares] == [
+            (calculator.COLLECTIVE_PAYEE(), expected.collective),
+            (calculator.TREASURY_PAYEE(), expected.chain),
+        ]
 
 
 def test_no_uint256_input_overflows(calculator):
@@ -172,20 +175,30 @@ def test_no_uint256_input_overflows(calculator):
             calculator.getRecipientsAndAmounts(*inputs)
 
 
-def test_a_terms_change_in_the_registry_applies_to_the_next_disbursement(
-    chain, owner, keeper, registry, calculator, fee_splitter, vaults, collective, treasury
+def test_a_scheduled_terms_change_applies_from_the_disbursement_after_the_one_crossing_it(
+    chain, owner, keeper, stranger, registry, calculator, payees, fee_splitter, vaults, collective, treasury
 ):
-    disburse(chain, keeper, vaults, fee_splitter, seq=3 * ETHER, base=ETHER, l1=2 * ETHER)
+    assert calculator.periodStart() == calculator.DEPLOYED_AT()
+    receipt = disburse(chain, keeper, vaults, fee_splitter, seq=3 * ETHER, base=ETHER, l1=2 * ETHER)
     first = split(6 * ETHER, 2 * ETHER, 250, 1_500)
     assert (balance(chain, collective), balance(chain, treasury)) == (first.collective, first.chain)
+    assert payees[0].lastShareAt() == payees[1].lastShareAt() == receipt.timestamp == calculator.periodStart()
 
     new_hash = bytes.fromhex("cd" * 32)
-    registry.updateTerms(CHAIN_ID, 500, 2_000, new_hash, sender=owner)  # no call to the FeeSplitter
-    disburse(chain, keeper, vaults, fee_splitter, seq=ETHER, operator=ETHER, l1=ETHER)
-    second = split(3 * ETHER, ETHER, 500, 2_000)
-    assert balance(chain, collective) == first.collective + second.collective
-    assert balance(chain, treasury) == first.chain + second.chain
+    at = terms_take_effect(
+        chain, registry, owner, CHAIN_ID, 500, 2_000, new_hash
+    )  # no call to the FeeSplitter
+    stranger.transfer(payees[0], 1)  # only the FeeSplitter's payments mark a disbursement
+    assert payees[0].lastShareAt() == receipt.timestamp
+    assert calculator.previewShares(0, 0, 0, 0)[2] == TERMS_HASH
+    disburse(chain, keeper, vaults, fee_splitter, seq=ETHER, operator=ETHER, l1=ETHER)  # crosses `at`
+    second = split(3 * ETHER, ETHER, 250, 1_500)  # revenue from before the change: the old terms
+    assert calculator.periodStart() > at
     assert calculator.previewShares(0, 0, 0, 0)[2] == new_hash
+    disburse(chain, keeper, vaults, fee_splitter, seq=ETHER, base=ETHER)
+    third = split(2 * ETHER, 0, 500, 2_000)
+    assert balance(chain, collective) == first.collective + second.collective + third.collective + 1
+    assert balance(chain, treasury) == first.chain + second.chain + third.chain
 
 
 @pytest.mark.parametrize("stop", ["pause", "deactivate"])
