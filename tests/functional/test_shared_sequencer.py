@@ -16,6 +16,7 @@ from tests.conftest import (
     ZERO_HASH,
     restore_after,
     reverts_without_data,
+    terms_take_effect,
     treasury_of,
 )
 from tests.strategies import amounts, bps_up_to, pairs, valid_bps
@@ -144,13 +145,26 @@ def test_epochs_go_up_by_one(shared, reporter):
     report(shared, reporter, 2, sample_revenues())
 
 
-def test_terms_change_applies_to_the_next_epoch(shared, registry, owner, reporter):
-    report(shared, reporter, 1, [ChainRevenue(10, E18, 0)])
-    registry.updateTerms(10, 250, 3_000, ZERO_HASH, sender=owner)
-    receipt = report(shared, reporter, 2, [ChainRevenue(10, E18, 0)])
-    event = receipt.events.filter(shared.ChainSettled)[0]
+def test_a_terms_change_applies_from_the_epoch_after_the_one_crossing_it(
+    chain, shared, registry, owner, reporter
+):
     fee = E18 * OPERATOR_FEE_BPS // 10_000
-    assert event.collectiveShare == (E18 - fee) * 3_000 // 10_000
+    old, new = (E18 - fee) * 1_500 // 10_000, (E18 - fee) * 3_000 // 10_000
+
+    def collective_share(epoch):
+        receipt = report(shared, reporter, epoch, [ChainRevenue(10, E18, 0)])
+        return receipt.events.filter(shared.ChainSettled)[0].collectiveShare
+
+    assert collective_share(1) == old
+    registry.setNoticePeriod(0, sender=owner)
+    at = chain.pending_timestamp + 1_000
+    registry.scheduleTerms(10, 250, 3_000, ZERO_HASH, at, sender=owner)  # the cache is stale now
+    assert collective_share(2) == old  # before the change
+    chain.pending_timestamp = at + 10
+    assert collective_share(3) == old  # the period began before the change: its boundary
+    assert shared.lastReportTime() == at + 10
+    # No terms history changed since epoch 2: the cached terms expire by their own time.
+    assert collective_share(4) == new
 
 
 def test_operator_fee_change_applies_to_the_next_epoch(shared, owner, reporter, stranger):
@@ -318,11 +332,13 @@ def test_random_epochs_conserve_value_and_match_the_model(
     with restore_after(chain):
         shared.setOperatorFee(operator_fee_recipient, fee_bps, sender=owner)
         changed_chain, gross_bps, net_bps = new_terms
-        registry.updateTerms(changed_chain, gross_bps, net_bps, ZERO_HASH, sender=owner)
+        terms_take_effect(chain, registry, owner, changed_chain, gross_bps, net_bps)
+        report(shared, reporter, shared.lastEpoch() + 1, [ChainRevenue(changed_chain, 0, 0)])  # the boundary
+        first = shared.lastEpoch() + 1
         current = {**terms, changed_chain: Terms(gross_bps, net_bps)}
         chain_balances = dict.fromkeys(SHARED_CHAINS, 0)
         collective_total = fee_total = paid_total = 0
-        for epoch, revenues in enumerate(epochs, start=1):
+        for epoch, revenues in enumerate(epochs, start=first):
             revenues = sorted_report(revenues)
             chain.provider.set_balance(reporter.address, 2**128)
             receipt = report(shared, reporter, epoch, revenues)
