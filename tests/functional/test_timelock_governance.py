@@ -60,14 +60,15 @@ def test_registry_governed_by_timelock_and_multisig(
 
     # The old owner and outsiders can no longer change terms, nor schedule through the timelock.
     with ape.reverts(registry.OwnableUnauthorizedAccount, account=owner.address):
-        registry.updateTerms(CHAIN_ID, 100, 100, b"\x00" * 32, sender=owner)
+        registry.scheduleTerms(CHAIN_ID, 100, 100, b"\x00" * 32, 0, sender=owner)
     with ape.reverts(timelock.AccessControlUnauthorizedAccount):
         timelock.schedule(
             registry, 0, registry.unpause.encode_input(), NO_PREDECESSOR, b"\x00" * 32, DELAY, sender=stranger
         )
 
     # One council member alone cannot schedule: the Safe needs a second signature (GS020).
-    change = registry.updateTerms.encode_input(CHAIN_ID, 300, 1_200, b"\x07" * 32)
+    # Effective as early as the registry's notice allows once the timelock executes it.
+    change = registry.scheduleTerms.encode_input(CHAIN_ID, 300, 1_200, b"\x07" * 32, 0)
     schedule = bytes(timelock.schedule.encode_input(registry, 0, change, NO_PREDECESSOR, b"\x02" * 32, DELAY))
     with ape.reverts("GS020"):
         execute(multisig, kit, [(timelock.address, 0, schedule)], [council[0]], council[0])
@@ -78,11 +79,14 @@ def test_registry_governed_by_timelock_and_multisig(
     chain.pending_timestamp += DELAY
     receipt = timelock.execute(registry, 0, change, NO_PREDECESSOR, b"\x02" * 32, sender=stranger)
 
-    assert receipt.events.filter(registry.TermsUpdated) == [
-        registry.TermsUpdated(chainId=CHAIN_ID, grossBps=300, netBps=1_200, termsHash=b"\x07" * 32)
+    at = receipt.timestamp + registry.noticePeriod()
+    assert receipt.events.filter(registry.TermsScheduled) == [
+        registry.TermsScheduled(
+            chainId=CHAIN_ID, grossBps=300, netBps=1_200, termsHash=b"\x07" * 32, effectiveAt=at
+        )
     ]
-    terms = registry.getChain(CHAIN_ID)
-    assert (terms.grossBps, terms.netBps) == (300, 1_200)
+    assert registry.termsAt(CHAIN_ID, at).grossBps == 300
+    assert registry.getChain(CHAIN_ID).grossBps == 250  # the notice runs
 
 
 def test_guardian_can_still_pause_a_timelocked_registry(owner, guardian, timelock, registry):
