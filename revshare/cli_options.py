@@ -13,7 +13,15 @@ import click
 from ape.cli import ConnectedProviderCommand
 
 from revshare.chain.node import provider_url, public_network, scrub, unreachable_reason
-from revshare.values import parse_address, parse_amount, parse_chain_id, parse_hash32, quoted
+from revshare.values import (
+    parse_address,
+    parse_amount,
+    parse_chain_id,
+    parse_duration,
+    parse_hash32,
+    parse_time,
+    quoted,
+)
 
 
 class UserError(click.ClickException):
@@ -39,6 +47,8 @@ class _ParsedValue(click.ParamType):
 ADDRESS = _ParsedValue("address", parse_address)
 HASH32 = _ParsedValue("hash", parse_hash32)
 AMOUNT = _ParsedValue("amount", parse_amount)  # wei, or e.g. "0.5 ether"
+TIME = _ParsedValue("time", parse_time)  # unix time, a UTC date or date-time, or "earliest" (0)
+DURATION = _ParsedValue("duration", parse_duration)  # seconds, or e.g. "30 days"
 
 
 def _address_or_none(value: Any) -> str:

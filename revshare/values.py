@@ -120,3 +120,51 @@ def format_wei(wei: int) -> str:
         digits = f"{fraction:018d}".rstrip("0")
         return f"{whole:,}{'.' + digits if digits else ''} ETH"
     return f"{wei:,} wei"
+
+
+_DURATION_UNITS = {
+    "s": 1,
+    "second": 1,
+    "m": 60,
+    "minute": 60,
+    "h": 3_600,
+    "hour": 3_600,
+    "d": 86_400,
+    "day": 86_400,
+}
+_DURATION_RE = re.compile(r"(\d{1,12})\s*([a-z]*?)s?")
+# Later than any block timestamp this toolkit expects (year 9999), earlier than 2**64.
+_MAX_TIMESTAMP = 253_402_300_799
+
+
+def parse_duration(value: Any) -> int:
+    """Seconds, from ``3600``, ``12h``, ``30 days`` (s, m, h, d; full words too)."""
+    text = str(value).strip().lower()
+    found = _DURATION_RE.fullmatch(text)
+    if not found or found[2] not in ("", *_DURATION_UNITS):
+        raise ValueError(f"{quoted(value)} is not a duration: write seconds, or e.g. '12h' or '30 days'")
+    return int(found[1]) * _DURATION_UNITS.get(found[2], 1)
+
+
+def parse_time(value: Any) -> int:
+    """A UTC time as a unix timestamp, from ``1798761600``, ``2027-01-01`` or
+    ``2027-01-01T12:00`` (UTC unless an offset is given); ``earliest`` (or 0) is 0."""
+    from datetime import datetime, timezone
+
+    text = str(value).strip()
+    if text.lower() in ("earliest", "0"):
+        return 0
+    if text.isdigit() and len(text) <= 12:
+        timestamp = int(text)
+    else:
+        try:
+            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(
+                f"{quoted(value)} is not a time: write a unix timestamp, a UTC date like 2027-01-01, "
+                "2027-01-01T12:00, or 'earliest'"
+            ) from None
+        timestamp = int((when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp())
+    if not 0 < timestamp <= _MAX_TIMESTAMP:
+        raise ValueError(f"{quoted(value)} is not a time between 1970 and 9999")
+    return timestamp

@@ -14,16 +14,39 @@ from eth_utils import to_checksum_address as to_checksum
 from revshare.chain.addresses import ZERO_ADDRESS
 from revshare.chain.reader import ChainReader
 from revshare.chain.routes import Destination, Route
+from revshare.lifecycle import TermsEntry
 
 
 @dataclass(frozen=True)
 class ChainState:
+    """A chain as the registry holds it; the rates and hash are those in force now."""
+
     chain_id: int
     treasury: str
     gross_bps: int
     net_bps: int
     active: bool
     terms_hash: str
+    history: tuple[TermsEntry, ...] = ()  # every terms entry, scheduled ones included
+    treasury_may_exit: bool = False
+
+    @property
+    def exit_at(self) -> int:
+        """When the chain leaves (or left) revenue sharing; 0 if no exit is announced."""
+        return self.history[-1].effective_at if self.history and self.history[-1].exit else 0
+
+    @property
+    def latest_terms(self) -> tuple[int, int, str]:
+        """(gross bps, net bps, terms hash) of the last entry: the terms the chain will have once
+        every scheduled change took effect (rates 0 after an announced exit)."""
+        if not self.history:
+            return self.gross_bps, self.net_bps, self.terms_hash
+        last = self.history[-1]
+        return last.gross_bps, last.net_bps, "0x" + last.terms_hash.hex()
+
+    def pending(self, now: int) -> list[TermsEntry]:
+        """Entries scheduled after ``now`` (a terms change, the exit)."""
+        return [e for e in self.history if e.effective_at > now]
 
 
 @dataclass(frozen=True)
@@ -36,6 +59,9 @@ class RegistryState:
     paused: bool
     terms_version: int
     chains: dict[int, ChainState]
+    notice_period: int = 0
+    keeper_reward: tuple[int, int] = (0, 0)  # (bps, cap)
+    timestamp: int = field(default=0, compare=False)  # of the block the state was read at
     # Destinations other than a plain L2 transfer, among the Collective, the treasuries and any
     # watched address (lower-case keys).
     destinations: dict[str, Destination] = field(default_factory=dict)
@@ -64,6 +90,13 @@ def read_registry(registry: Any, watch: Iterable[str] = ()) -> RegistryState:
             net_bps=int(raw.netBps),
             active=bool(raw.active),
             terms_hash="0x" + bytes(raw.termsHash).hex(),
+            history=tuple(
+                TermsEntry(
+                    int(e.grossBps), int(e.netBps), int(e.effectiveAt), bool(e.exit), bytes(e.termsHash)
+                )
+                for e in registry.termsHistory(chain_id)
+            ),
+            treasury_may_exit=bool(registry.treasuryMayExit(chain_id)),
         )
     collective = str(registry.collective())
     recipients = {a.lower(): a for a in (collective, *(c.treasury for c in chains.values()), *watch)}
@@ -76,6 +109,9 @@ def read_registry(registry: Any, watch: Iterable[str] = ()) -> RegistryState:
         paused=bool(registry.paused()),
         terms_version=int(registry.termsVersion()),
         chains=chains,
+        notice_period=int(registry.noticePeriod()),
+        keeper_reward=tuple(int(v) for v in registry.keeperReward()),  # type: ignore[arg-type]
+        timestamp=int(registry.chain_manager.blocks.head.timestamp),
         destinations={
             key: found
             for key, address in recipients.items()

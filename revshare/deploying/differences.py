@@ -40,12 +40,12 @@ def diff_config(config: DeployConfig, state: RegistryState) -> list[Difference]:
             continue
         where = f"chain {chain.chain_id}"
         compare(f"{where} treasury", current.treasury, chain.treasury)
+        # Against the last scheduled terms: a change already scheduled is not proposed again.
+        gross_bps, net_bps, terms_hash = current.latest_terms
         compare(
-            f"{where} terms (gross/net bps)",
-            f"{current.gross_bps}/{current.net_bps}",
-            f"{chain.gross_bps}/{chain.net_bps}",
+            f"{where} terms (gross/net bps)", f"{gross_bps}/{net_bps}", f"{chain.gross_bps}/{chain.net_bps}"
         )
-        compare(f"{where} terms hash", current.terms_hash, chain.terms_hash)
+        compare(f"{where} terms hash", terms_hash, chain.terms_hash)
         if not current.active:
             found.append(Difference(f"{where} active", "False", "True"))
     recipients = {a.lower(): a for a in (config.collective, *(c.treasury for c in config.chains))}

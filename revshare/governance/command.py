@@ -1,7 +1,9 @@
 """The `ape run propose` commands: `ape run propose <change> [options] --network ...` writes a
 governance proposal for a deployment.
 
-Registry changes (the registry's owner acts): register-chain, set-terms, set-treasury,
+Registry changes (the registry's owner acts): register-chain, set-terms (scheduled, with the
+registry's notice), cancel-terms, announce-exit, cancel-exit, set-notice-period,
+allow-treasury-exit, forbid-treasury-exit, set-keeper-reward, set-treasury,
 set-collective, set-destination, pause, unpause, set-guardian, deactivate-chain, reactivate-chain,
 allow-token, disallow-token, set-reporter and set-operator-fee (a shared splitter), accept-ownership,
 and from-config (every difference `ape run deploy` lists, in one batch).
@@ -31,7 +33,9 @@ from revshare.cli_options import (
     ADDRESS_OR_NONE,
     AMOUNT,
     CHAIN_ID,
+    DURATION,
     HASH32,
+    TIME,
     NodeCommand,
     interrupted,
     records_option,
@@ -171,11 +175,23 @@ def register_chain(
     )
 
 
+def effective_at_option(func: Command) -> Command:
+    return click.option(
+        "--effective-at",
+        type=TIME,
+        default="earliest",
+        show_default=True,
+        help="When it takes effect: a UTC date (2027-01-01), date-time (2027-01-01T12:00), unix "
+        "time, or 'earliest' (the registry's notice period from execution)",
+    )(func)
+
+
 @cli.command("set-terms", cls=NodeCommand)
 @click.option("--chain-id", required=True, type=CHAIN_ID)
 @click.option("--gross-bps", type=BPS, required=True)
 @click.option("--net-bps", type=BPS, required=True)
 @terms_option
+@effective_at_option
 @common
 def set_terms(
     chain_id: int,
@@ -183,11 +199,78 @@ def set_terms(
     net_bps: int,
     terms_document: Path | None,
     terms_hash: str | None,
+    effective_at: int,
     **where: Any,
 ) -> None:
-    """Change a chain's terms (the terms hash stays unless a new one is given)."""
+    """Schedule new terms for a chain, with the registry's notice (the terms hash stays unless a
+    new one is given); revenue up to the effective time is settled under the current terms."""
     hash_ = _terms(terms_document, terms_hash, None)
-    _run(lambda reg, st: p.propose_set_terms(reg, st, chain_id, gross_bps, net_bps, hash_), **where)
+    _run(
+        lambda reg, st: p.propose_set_terms(reg, st, chain_id, gross_bps, net_bps, hash_, effective_at),
+        **where,
+    )
+
+
+@cli.command("cancel-terms", cls=NodeCommand)
+@click.option("--chain-id", required=True, type=CHAIN_ID)
+@common
+def cancel_terms(chain_id: int, **where: Any) -> None:
+    """Cancel a chain's scheduled terms change before it takes effect."""
+    _run(lambda reg, st: p.propose_cancel_terms(reg, st, chain_id), **where)
+
+
+@cli.command("announce-exit", cls=NodeCommand)
+@click.option("--chain-id", required=True, type=CHAIN_ID)
+@effective_at_option
+@common
+def announce_exit(chain_id: int, effective_at: int, **where: Any) -> None:
+    """A chain leaves revenue sharing: final settlement at the exit time, then it keeps its revenue."""
+    _run(lambda reg, st: p.propose_announce_exit(reg, st, chain_id, effective_at), **where)
+
+
+@cli.command("cancel-exit", cls=NodeCommand)
+@click.option("--chain-id", required=True, type=CHAIN_ID)
+@common
+def cancel_exit(chain_id: int, **where: Any) -> None:
+    """Cancel a chain's announced exit before it takes effect."""
+    _run(lambda reg, st: p.propose_cancel_exit(reg, st, chain_id), **where)
+
+
+@cli.command("set-notice-period", cls=NodeCommand)
+@click.option(
+    "--period", required=True, type=DURATION, help="e.g. '30 days', '12h', or seconds (at most 365 days)"
+)
+@common
+def set_notice_period(period: int, **where: Any) -> None:
+    """Change the least notice for terms changes and exits."""
+    _run(lambda reg, st: p.propose_set_notice_period(reg, st, period), **where)
+
+
+@cli.command("allow-treasury-exit", cls=NodeCommand)
+@click.option("--chain-id", required=True, type=CHAIN_ID)
+@common
+def allow_treasury_exit(chain_id: int, **where: Any) -> None:
+    """Let a chain's treasury announce the chain's exit itself (as its terms document says)."""
+    _run(lambda reg, st: p.propose_set_treasury_may_exit(reg, st, chain_id, True), **where)
+
+
+@cli.command("forbid-treasury-exit", cls=NodeCommand)
+@click.option("--chain-id", required=True, type=CHAIN_ID)
+@common
+def forbid_treasury_exit(chain_id: int, **where: Any) -> None:
+    """Take back a chain treasury's right to announce the chain's exit."""
+    _run(lambda reg, st: p.propose_set_treasury_may_exit(reg, st, chain_id, False), **where)
+
+
+@cli.command("set-keeper-reward", cls=NodeCommand)
+@click.option(
+    "--bps", required=True, type=click.IntRange(0, 100), help="Share of each disbursement, 0..100 (1%)"
+)
+@click.option("--cap", required=True, type=AMOUNT, help="Largest reward per disbursement, e.g. '0.01 ether'")
+@common
+def set_keeper_reward(bps: int, cap: int, **where: Any) -> None:
+    """Reward whoever triggers a splitter's disbursement (0 turns it off)."""
+    _run(lambda reg, st: p.propose_set_keeper_reward(reg, st, bps, cap), **where)
 
 
 @cli.command("set-treasury", cls=NodeCommand)

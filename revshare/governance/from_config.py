@@ -61,8 +61,12 @@ def _parts(
                 )
             )
             continue
-        terms = (current.gross_bps, current.net_bps, current.terms_hash.lower())
-        if terms != (chain.gross_bps, chain.net_bps, chain.terms_hash.lower()):
+        gross_bps, net_bps, terms_hash = current.latest_terms
+        if (gross_bps, net_bps, terms_hash.lower()) != (
+            chain.gross_bps,
+            chain.net_bps,
+            chain.terms_hash.lower(),
+        ):
             parts.append(
                 p.propose_set_terms(
                     registry, state, chain.chain_id, chain.gross_bps, chain.net_bps, chain.terms_hash

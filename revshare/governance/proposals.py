@@ -20,9 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from revshare.calendar import utc_date
 from revshare.chain.addresses import ETH_ASSET, ZERO_ADDRESS
 from revshare.chain.registry import ChainState, RegistryState, read_destination
 from revshare.chain.routes import Destination, Route
+from revshare.lifecycle import MAX_KEEPER_REWARD_BPS, MAX_NOTICE_PERIOD, MAX_SCHEDULE_AHEAD, keeper_reward
 from revshare.model import BPS_DENOMINATOR, l1_payout, split, split_with_fee
 from revshare.values import parse_address
 
@@ -183,35 +185,217 @@ def propose_register_chain(
     )
 
 
+def _when(timestamp: int) -> str:
+    return utc_date(timestamp)
+
+
+def _effective_time(state: RegistryState, current: ChainState, effective_at: int) -> tuple[int, str]:
+    """The effective time a schedule asks for (0: as early as the notice allows when executed)
+    and how to describe it; refuses one the registry would refuse at any later execution."""
+    if current.exit_at:
+        raise ProposalError(
+            f"chain {current.chain_id} leaves revenue sharing at {_when(current.exit_at)}: "
+            "its terms can no longer change"
+        )
+    last = current.history[-1].effective_at if current.history else 0
+    earliest = max(state.timestamp + state.notice_period, last + 1)
+    notice = f"{state.notice_period // 86_400:g} days' notice" if state.notice_period else "no notice"
+    if effective_at == 0:
+        return 0, f"as early as the registry allows when executed ({notice} from then)"
+    if effective_at < earliest:
+        raise ProposalError(
+            f"effective time {_when(effective_at)} is too early: the registry asks for {notice} "
+            f"(and after the chain's last scheduled change), so at least {_when(earliest)} even if "
+            "executed now"
+        )
+    if effective_at > state.timestamp + MAX_SCHEDULE_AHEAD:
+        raise ProposalError(f"effective time {_when(effective_at)} is more than five years ahead")
+    return effective_at, f"{_when(effective_at)} (the registry checks {notice} when executed)"
+
+
 def propose_set_terms(
-    registry: Any, state: RegistryState, chain_id: int, gross_bps: int, net_bps: int, terms_hash: str | None
+    registry: Any,
+    state: RegistryState,
+    chain_id: int,
+    gross_bps: int,
+    net_bps: int,
+    terms_hash: str | None,
+    effective_at: int = 0,
 ) -> Proposal:
+    """Schedule a terms change; revenue settled from its effective time on follows it."""
     current = _chain(state, chain_id)
     _check_bps("gross bps", gross_bps)
     _check_bps("net bps", net_bps)
-    new_hash = terms_hash or current.terms_hash
-    if (gross_bps, net_bps, new_hash.lower()) == (
-        current.gross_bps,
-        current.net_bps,
-        current.terms_hash.lower(),
-    ):
-        raise ProposalError(f"chain {chain_id} already has these terms: nothing to propose")
-    call = contract_call(registry, "updateTerms", chain_id, gross_bps, net_bps, bytes.fromhex(new_hash[2:]))
+    latest = current.history[-1] if current.history else None
+    # Compared with the last scheduled terms: those are what the chain will have.
+    last_terms = (
+        (latest.gross_bps, latest.net_bps, "0x" + latest.terms_hash.hex())
+        if latest
+        else (current.gross_bps, current.net_bps, current.terms_hash)
+    )
+    new_hash = terms_hash or last_terms[2]
+    if (gross_bps, net_bps, new_hash.lower()) == (last_terms[0], last_terms[1], last_terms[2].lower()):
+        raise ProposalError(f"chain {chain_id} already has (or will have) these terms: nothing to propose")
+    at, when = _effective_time(state, current, effective_at)
+    call = contract_call(
+        registry, "scheduleTerms", chain_id, gross_bps, net_bps, bytes.fromhex(new_hash[2:]), at
+    )
     return Proposal(
         title=f"Change chain {chain_id}'s revenue-share terms",
         slug=f"set-terms-{chain_id}",
         summary=(
-            f"Chain {chain_id}: from the greater of {_pct(current.gross_bps)} of gross and "
-            f"{_pct(current.net_bps)} of net to the greater of {_pct(gross_bps)} of gross and "
-            f"{_pct(net_bps)} of net. Disbursements after execution use the new terms."
+            f"Chain {chain_id}: from the greater of {_pct(last_terms[0])} of gross and "
+            f"{_pct(last_terms[1])} of net to the greater of {_pct(gross_bps)} of gross and "
+            f"{_pct(net_bps)} of net, effective {when}. Revenue up to that time is settled under the "
+            "current terms (the first disbursement after it settles the period before it, allowed "
+            "at once); revenue after it under the new ones."
         ),
         calls=[call],
         settings=[
-            (f"chain {chain_id} gross bps", str(current.gross_bps), str(gross_bps)),
-            (f"chain {chain_id} net bps", str(current.net_bps), str(net_bps)),
-            (f"chain {chain_id} terms hash", current.terms_hash, new_hash),
+            (f"chain {chain_id} gross bps", str(last_terms[0]), str(gross_bps)),
+            (f"chain {chain_id} net bps", str(last_terms[1]), str(net_bps)),
+            (f"chain {chain_id} terms hash", last_terms[2], new_hash),
+            (f"chain {chain_id} effective", "-", when),
         ],
-        effect=split_examples((current.gross_bps, current.net_bps), (gross_bps, net_bps)),
+        effect=split_examples((last_terms[0], last_terms[1]), (gross_bps, net_bps)),
+        acting=state.owner,
+    )
+
+
+def propose_cancel_terms(registry: Any, state: RegistryState, chain_id: int) -> Proposal:
+    """Cancel the chain's last scheduled terms change before it takes effect."""
+    current = _chain(state, chain_id)
+    pending = current.pending(state.timestamp)
+    if not pending or pending[-1].exit:
+        what = "an exit is announced after it: cancel the exit first" if pending else "none is scheduled"
+        raise ProposalError(f"chain {chain_id} has no terms change to cancel ({what})")
+    change = pending[-1]
+    return Proposal(
+        title=f"Cancel chain {chain_id}'s scheduled terms change",
+        slug=f"cancel-terms-{chain_id}",
+        summary=(
+            f"Chain {chain_id}: cancel the change to {_pct(change.gross_bps)} of gross / "
+            f"{_pct(change.net_bps)} of net scheduled for {_when(change.effective_at)}. Refused by the "
+            "registry if executed after that time."
+        ),
+        calls=[contract_call(registry, "cancelScheduledTerms", chain_id)],
+        settings=[(f"chain {chain_id} change at {_when(change.effective_at)}", "scheduled", "cancelled")],
+        effect=[],
+        acting=state.owner,
+    )
+
+
+def propose_announce_exit(
+    registry: Any, state: RegistryState, chain_id: int, effective_at: int = 0
+) -> Proposal:
+    """Announce the chain's exit from revenue sharing."""
+    current = _chain(state, chain_id)
+    at, when = _effective_time(state, current, effective_at)
+    return Proposal(
+        title=f"Chain {chain_id} leaves revenue sharing",
+        slug=f"announce-exit-{chain_id}",
+        summary=(
+            f"Chain {chain_id} leaves revenue sharing {when}. Until then nothing changes; the first "
+            "disbursement after it is the final settlement (everything up to the exit, under the "
+            "terms in force before it); afterwards the chain's splitters pay it all its revenue. "
+            "Credited balances stay claimable."
+        ),
+        calls=[contract_call(registry, "announceExit", chain_id, at)],
+        settings=[(f"chain {chain_id}", "member", f"leaves {when}")],
+        effect=split_examples((current.gross_bps, current.net_bps), (0, 0)),
+        acting=state.owner,
+    )
+
+
+def propose_cancel_exit(registry: Any, state: RegistryState, chain_id: int) -> Proposal:
+    current = _chain(state, chain_id)
+    if not current.exit_at:
+        raise ProposalError(f"chain {chain_id} has not announced an exit")
+    if current.exit_at <= state.timestamp:
+        raise ProposalError(
+            f"chain {chain_id} left revenue sharing at {_when(current.exit_at)}: too late to cancel"
+        )
+    return Proposal(
+        title=f"Cancel chain {chain_id}'s exit",
+        slug=f"cancel-exit-{chain_id}",
+        summary=(
+            f"Chain {chain_id} stays in revenue sharing: cancel its exit announced for "
+            f"{_when(current.exit_at)}. Refused by the registry if executed after that time."
+        ),
+        calls=[contract_call(registry, "cancelExit", chain_id)],
+        settings=[(f"chain {chain_id}", f"leaves {_when(current.exit_at)}", "member")],
+        effect=[],
+        acting=state.owner,
+    )
+
+
+def propose_set_notice_period(registry: Any, state: RegistryState, seconds: int) -> Proposal:
+    if not 0 <= seconds <= MAX_NOTICE_PERIOD:
+        raise ProposalError(f"notice period {seconds} s is outside 0..{MAX_NOTICE_PERIOD} s (365 days)")
+    if seconds == state.notice_period:
+        raise ProposalError(f"the notice period is already {seconds} s: nothing to propose")
+    return Proposal(
+        title="Change the notice period for terms changes and exits",
+        slug="set-notice-period",
+        summary=(
+            f"Terms changes and exits scheduled after execution take effect at least {seconds / 86_400:g} "
+            f"days after they are scheduled (now {state.notice_period / 86_400:g} days). Changes "
+            "already scheduled keep their times."
+        ),
+        calls=[contract_call(registry, "setNoticePeriod", seconds)],
+        settings=[("notice period (s)", str(state.notice_period), str(seconds))],
+        effect=[],
+        acting=state.owner,
+    )
+
+
+def propose_set_treasury_may_exit(
+    registry: Any, state: RegistryState, chain_id: int, allowed: bool
+) -> Proposal:
+    current = _chain(state, chain_id)
+    if current.treasury_may_exit == allowed:
+        raise ProposalError(
+            f"chain {chain_id}'s treasury already {'may' if allowed else 'may not'} announce its exit"
+        )
+    return Proposal(
+        title=f"{'Allow' if allowed else 'Forbid'} chain {chain_id}'s treasury to announce its exit",
+        slug=f"treasury-may-exit-{chain_id}",
+        summary=(
+            f"Chain {chain_id}'s treasury {current.treasury} "
+            f"{'may' if allowed else 'may no longer'} announce the chain's exit itself, with the "
+            "registry's notice (as its terms document says); governance always may."
+        ),
+        calls=[contract_call(registry, "setTreasuryMayExit", chain_id, allowed)],
+        settings=[(f"chain {chain_id} treasury may exit", str(current.treasury_may_exit), str(allowed))],
+        effect=[],
+        acting=state.owner,
+    )
+
+
+def propose_set_keeper_reward(registry: Any, state: RegistryState, bps: int, cap: int) -> Proposal:
+    if not 0 <= bps <= MAX_KEEPER_REWARD_BPS:
+        raise ProposalError(f"keeper reward {bps} bps is outside 0..{MAX_KEEPER_REWARD_BPS} (1%)")
+    if not 0 <= cap < 2**128:
+        raise ProposalError("the keeper reward cap must fit in 128 bits")
+    if (bps, cap) == state.keeper_reward:
+        raise ProposalError("the keeper reward is already set so: nothing to propose")
+    example = keeper_reward(10 * ETH, bps, cap)
+    return Proposal(
+        title="Change the keeper reward",
+        slug="set-keeper-reward",
+        summary=(
+            f"Whoever triggers a splitter's disbursement receives {_pct(bps)} of it, at most {_eth(cap)} "
+            f"per disbursement, out of the revenue before it is split (of a 10 ETH disbursement: "
+            f"{_eth(example)})."
+            if bps
+            else "No reward for triggering disbursements."
+        ),
+        calls=[contract_call(registry, "setKeeperReward", bps, cap)],
+        settings=[
+            ("keeper reward (bps)", str(state.keeper_reward[0]), str(bps)),
+            ("keeper reward cap (wei)", str(state.keeper_reward[1]), str(cap)),
+        ],
+        effect=[],
         acting=state.owner,
     )
 

@@ -380,7 +380,7 @@ def test_from_config_swaps_roles_in_one_batch_and_never_reactivates(
         tx["contractMethod"]["name"]
         for tx in json.loads((folder / "safe-batch.json").read_text())["transactions"]
     ]
-    assert methods == ["updateTerms"]
+    assert methods == ["scheduleTerms"]
     assert "not reactivated" in (folder / "proposal.md").read_text()
     execute_batch(folder, multisig, council)
     assert not read_registry(registry).chains[8453].active
