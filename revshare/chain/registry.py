@@ -145,6 +145,7 @@ class RegistryAtBlock:
     terms_hash: str = ""
     collective: str = ZERO_ADDRESS
     destinations: dict[str, DestinationAtBlock] = field(default_factory=dict)  # treasury and Collective
+    history: tuple[TermsEntry, ...] = ()  # the chain's terms history as it stood then
 
 
 def registry_at_block(reader: ChainReader, registry: str, chain_id: int, block: int) -> RegistryAtBlock:
@@ -159,6 +160,9 @@ def registry_at_block(reader: ChainReader, registry: str, chain_id: int, block: 
     treasury, gross_bps, net_bps, active, _, terms_hash = decode(
         ["address", "uint16", "uint16", "bool", "bool", "bytes32"], raw
     )
+    raw = reader.call(registry, "termsHistory(uint256)", ["uint256"], [chain_id], block)
+    (entries,) = decode(["(uint16,uint16,uint64,bool,bytes32)[]"], raw)
+    history = tuple(TermsEntry(g, n, at, exit_, bytes(h)) for g, n, at, exit_, h in entries)
     destinations = {}
     for recipient in dict.fromkeys((to_checksum(treasury), collective)):
         raw = reader.call(registry, "destinationOf(address)", ["address"], [recipient], block)
@@ -174,4 +178,5 @@ def registry_at_block(reader: ChainReader, registry: str, chain_id: int, block: 
         terms_hash="0x" + terms_hash.hex(),
         collective=collective,
         destinations=destinations,
+        history=history,
     )

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from revshare.chain.addresses import ETH_ASSET, L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
 from revshare.chain.reader import EventLog
+from revshare.lifecycle import TermsEntry
 from revshare.model import BPS_DENOMINATOR, RevenueSources, apply_bps, split
 from revshare.report.history import L1_PATH_EVENTS, History, SplitterHistory
 
@@ -72,6 +73,8 @@ class DisbursementRow:
     deferred: int  # payouts credited instead of sent, in this transaction
     # ETH only, from the splitter's `RevenueSources` event: where gross came from.
     sources: RevenueSources | None = None
+    keeper_reward: int = 0  # paid to the caller out of the revenue before the split (gross excludes it)
+    boundary_at: int = 0  # the terms change or exit whose boundary this disbursement settled
 
     @property
     def net(self) -> int:
@@ -145,32 +148,60 @@ class Analysis:
         return not self.unexplained and all(c.ok for c in self.checks)
 
 
-Terms = list[tuple[tuple[int, int], int, int]]
+# The registry's changes to one chain's terms history, in chain order: (position, block, change)
+# where a change is a `TermsEntry` appended (a registration, a scheduled change, an exit) or None
+# (the last entry cancelled).
+TermsChanges = tuple[tuple[TermsEntry, ...], list[tuple[tuple[int, int], int, TermsEntry | None]]]
 
 
-def _terms_timeline(history: History, splitter: SplitterHistory) -> Terms:
-    """[(position, gross bps, net bps)] of the splitter's chain in its own registry, in chain
-    order: the terms in force when the range starts, then each change inside the range."""
+def _hash(value: object) -> bytes:
+    """A bytes32 event argument as bytes (the decoder gives hex text)."""
+    return bytes.fromhex(value[2:]) if isinstance(value, str) else bytes(value)  # type: ignore[arg-type]
+
+
+def _terms_timeline(history: History, splitter: SplitterHistory) -> TermsChanges:
+    """The chain's terms history when the range starts, and every change to it inside the range."""
     chain_id, start = splitter.target.chain_id, splitter.registry_at_start
-    timeline: Terms = [((-1, -1), start.gross_bps, start.net_bps)] if start.registered else []
+    changes: list[tuple[tuple[int, int], int, TermsEntry | None]] = []
     for event in history.registry_events:
         a = event.args
-        if (
-            event.address == splitter.registry
-            and event.name in ("ChainRegistered", "TermsUpdated")
-            and a["chainId"] == chain_id
-        ):
-            timeline.append((event.position, a["grossBps"], a["netBps"]))
-    return timeline
+        if event.address != splitter.registry or a.get("chainId") != chain_id:
+            continue
+        when = history.timestamps.get(event.block, 0)
+        if event.name == "ChainRegistered":
+            entry = TermsEntry(a["grossBps"], a["netBps"], when, False, _hash(a["termsHash"]))
+        elif event.name == "TermsScheduled":
+            entry = TermsEntry(a["grossBps"], a["netBps"], a["effectiveAt"], False, _hash(a["termsHash"]))
+        elif event.name == "ExitAnnounced":
+            entry = TermsEntry(0, 0, a["effectiveAt"], True)
+        elif event.name in ("TermsChangeCancelled", "ExitCancelled"):
+            entry = None
+        else:
+            continue
+        changes.append((event.position, event.block, entry))
+    return (start.history if start.registered else ()), changes
 
 
-def _terms_at(timeline: Terms, position: tuple[int, int]) -> tuple[int, int] | None:
-    current = None
-    for where, gross_bps, net_bps in timeline:
+def terms_history_at(timeline: TermsChanges, position: tuple[int, int]) -> list[TermsEntry]:
+    """The chain's terms history as it stood at ``position`` (changes before it applied)."""
+    entries, changes = list(timeline[0]), timeline[1]
+    for where, _, entry in changes:
         if where >= position:
             break
-        current = (gross_bps, net_bps)
-    return current
+        if entry is None:
+            entries.pop() if entries else None
+        else:
+            entries.append(entry)
+    return entries
+
+
+def _terms_at(timeline: TermsChanges, position: tuple[int, int], timestamp: int) -> tuple[int, int] | None:
+    """The rates in force at ``timestamp`` in the history as it stood at ``position``."""
+    entries = terms_history_at(timeline, position)
+    if not entries:
+        return None
+    in_force = next((e for e in reversed(entries) if e.effective_at <= timestamp), entries[0])
+    return in_force.gross_bps, in_force.net_bps
 
 
 def _withdrawals(events: list[EventLog]) -> list[EventLog]:
@@ -194,7 +225,12 @@ class _Replay:
     """Replays one splitter's events for one asset."""
 
     def __init__(
-        self, history: SplitterHistory, asset: str, terms: Terms, timestamps: dict[int, int], out: Analysis
+        self,
+        history: SplitterHistory,
+        asset: str,
+        terms: TermsChanges,
+        timestamps: dict[int, int],
+        out: Analysis,
     ):
         self.h, self.asset, self.terms, self.timestamps, self.out = history, asset, terms, timestamps, out
         self.chain_id = history.target.chain_id
@@ -317,7 +353,18 @@ class _Replay:
             self.find(
                 UNEXPLAINED, collective - expected.collective, "Collective share differs from the rule", where
             )
-        in_force = _terms_at(self.terms, event.position)
+        # The terms in force when the settled period began: at the disbursement's time, or just
+        # before the change it settles the boundary of.
+        boundary = next(
+            (
+                e.args["changeAt"]
+                for e in same_tx
+                if e.name == "BoundarySettled" and e.args["asset"] == self.asset
+            ),
+            None,
+        )
+        timestamp = self.timestamps.get(event.block, 0)
+        in_force = _terms_at(self.terms, event.position, timestamp if boundary is None else boundary - 1)
         if in_force == (a["grossBps"], a["netBps"]):
             self.terms_ok += 1
         else:
@@ -327,6 +374,13 @@ class _Replay:
                 f"applied {a['grossBps']}/{a['netBps']} bps but the registry had {in_force or 'no terms'}",
                 where,
             )
+        reward = sum(
+            e.args["amount"]
+            for e in same_tx
+            if e.name == "KeeperRewarded"
+            and e.args["asset"] == self.asset
+            and e.args["disbursementId"] == a["disbursementId"]
+        )
         if self.asset == ETH_ASSET:
             l1_paid = self.since_last_by_vault.get(self.h.vaults.get("l1_fee_vault", ""), 0)
             self.l1_events += l1_cost
@@ -338,8 +392,8 @@ class _Replay:
                     "L1 cost differs from the L1FeeVault's withdrawals since the previous disbursement",
                     where,
                 )
-        sources = self._sources(a, same_tx, where) if self.asset == ETH_ASSET else None
-        outside = gross - self.undisbursed
+        sources = self._sources(a, same_tx, where, reward) if self.asset == ETH_ASSET else None
+        outside = gross + reward - self.undisbursed
         if outside < 0:
             self.find(
                 UNEXPLAINED,
@@ -375,6 +429,8 @@ class _Replay:
                 outside_vaults=max(outside, 0),
                 deferred=deferred,
                 sources=sources,
+                keeper_reward=reward,
+                boundary_at=boundary or 0,
             )
         )
         self.undisbursed = 0
@@ -382,8 +438,9 @@ class _Replay:
         self.since_last_by_vault.clear()
         self.before_range = 0
 
-    def _sources(self, a: dict, same_tx: list[EventLog], where: str) -> RevenueSources | None:
-        """The disbursement's `RevenueSources`: it must add up to gross, its L1 fees must be the
+    def _sources(self, a: dict, same_tx: list[EventLog], where: str, reward: int) -> RevenueSources | None:
+        """The disbursement's `RevenueSources`: it must add up to gross (with the keeper reward paid
+        out of it before the split), its L1 fees must be the
         L1 cost, and each vault's figure must be what that vault paid the splitter since the
         previous ETH disbursement (``otherInflows`` is then the rest: non-vault ETH only)."""
         found = [
@@ -401,7 +458,7 @@ class _Replay:
             f["sequencerFees"], f["baseFees"], f["operatorFees"], f["l1Fees"], f["otherInflows"]
         )
         problems = []
-        if sources.gross != a["gross"] or sources.l1 != a["l1Cost"]:
+        if sources.gross != a["gross"] + reward or sources.l1 != a["l1Cost"]:
             problems.append("per-source figures do not add up to gross and L1 cost")
         # Each vault's figure is everything it paid the splitter since the previous ETH
         # disbursement; what was withdrawn before the range may add to the first one's.

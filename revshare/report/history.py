@@ -37,6 +37,8 @@ from revshare.values import parse_address, parse_chain_id, quoted
 SPLITTER_EVENTS = (
     "Disbursed",
     "RevenueSources",
+    "BoundarySettled",
+    "KeeperRewarded",
     "PayoutDeferred",
     "Claimed",
     "L1WithdrawalInitiated",
@@ -47,7 +49,10 @@ VAULT_EVENTS = ("Withdrawal",)
 L1_PATH_EVENTS = {L2_STANDARD_BRIDGE: "ETHBridgeInitiated", L2_TO_L1_MESSAGE_PASSER: "MessagePassed"}
 REGISTRY_EVENTS = (
     "ChainRegistered",
-    "TermsUpdated",
+    "TermsScheduled",
+    "TermsChangeCancelled",
+    "ExitAnnounced",
+    "ExitCancelled",
     "TreasuryUpdated",
     "CollectiveUpdated",
     "ChainActiveSet",

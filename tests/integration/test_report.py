@@ -64,7 +64,11 @@ def scripted(project, chain, owner, keeper, registry):
     splitter.claim(ETH, rejecting, sender=keeper)
     # Day 9 (next ISO week), new terms 3% / 12%: gross 3, L1 1, net 2 -> 12% of net = 0.24.
     # The treasury rejects again: 2.76 stays credited, unclaimed.
-    registry.updateTerms(CHAIN_ID, 300, 1200, ZERO_HASH, sender=owner)
+    # Scheduled a day ahead (no notice in this registry); the empty boundary settlement on day 3
+    # makes day 9 the first period under them.
+    registry.setNoticePeriod(0, sender=owner)
+    registry.scheduleTerms(CHAIN_ID, 300, 1200, ZERO_HASH, base + 2 * DAY, sender=owner)
+    disburse_at(base + 2 * DAY)
     rejecting.setRejecting(True, sender=owner)
     fund(sequencer_fee_vault=2 * ETHER, l1_fee_vault=1 * ETHER)
     disburse_at(base + 8 * DAY)
@@ -384,7 +388,7 @@ def test_terms_of_another_registry_do_not_count(report: Report):
     """Another registry's term change for the same chain id is not this splitter's terms (the
     report mixed every registry's events by chain id)."""
     history = copy.deepcopy(report.history)
-    real = next(e for e in history.registry_events if e.name == "TermsUpdated")
+    real = next(e for e in history.registry_events if e.name == "TermsScheduled")
     other = "0x" + "ab" * 20
     disbursed = next(e for e in history.splitters[0].events if e.name == "Disbursed")
     fake = replace(real, address=other, block=disbursed.block, log_index=0, args={**real.args, "grossBps": 1})

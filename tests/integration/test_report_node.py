@@ -19,7 +19,7 @@ from eth_utils import keccak
 from revshare.chain.rpc import USER_AGENT
 from revshare.report import ChainMismatch, SplitterTarget, build_report, render_text
 from revshare.report.files import REPORT_JSON
-from tests.conftest import CHAIN_ID, ONE_DAY, ZERO_HASH, deploy_vaults_and_splitter
+from tests.conftest import CHAIN_ID, ONE_DAY, deploy_vaults_and_splitter, terms_take_effect
 from tests.integration.helpers import ape_run
 from tests.integration.rpc_proxy import SERVER_ERROR, rpc_proxy
 
@@ -37,8 +37,8 @@ DISBURSED = (
 @pytest.fixture(scope="module")
 def deployed(project, chain, owner, keeper, stranger, registry) -> dict[str, Any]:
     """The chain was registered before the splitter existed (as in the demo). Three
-    disbursements; the terms change between the first and the second; `mid` is a block after
-    that change; before the third, someone else withdraws the L1FeeVault. Then 70 empty blocks,
+    disbursements; a terms change takes effect between the first and the second (which settles
+    its boundary); `mid` is the block after the change was scheduled; before the third, someone else withdraws the L1FeeVault. Then 70 empty blocks,
     so that the history is wider than a 64-block log page."""
     start = chain.blocks.head.number + 1
     vaults, splitter = deploy_vaults_and_splitter(project, owner, registry)
@@ -52,7 +52,7 @@ def deployed(project, chain, owner, keeper, stranger, registry) -> dict[str, Any
         splitter.disburse(sender=keeper)
 
     day(3 * ETHER, 1 * ETHER)
-    registry.updateTerms(CHAIN_ID, 300, 1200, ZERO_HASH, sender=owner)
+    terms_take_effect(chain, registry, owner, CHAIN_ID, 300, 1200)  # the next day settles its boundary
     mid = chain.blocks.head.number + 1
     day(2 * ETHER, 500 * MILLI)
     day(1 * ETHER, 900 * MILLI, withdrawn_first=True)
@@ -111,7 +111,7 @@ def test_documented_usage_from_the_deployment_block_is_clean(clean):
     assert [d["other_inflows"] for d in data["disbursements"]] == ["0", "0", "0"]
     assert [(d["gross_bps"], d["net_bps"]) for d in data["disbursements"]] == [
         ("250", "1500"),
-        ("300", "1200"),
+        ("250", "1500"),  # the boundary settlement: revenue from before the change
         ("300", "1200"),
     ]
 
@@ -123,7 +123,8 @@ def test_a_range_starting_mid_history_takes_the_terms_in_force_then(deployed, tm
     data = _published(tmp_path)
     assert data["ok"] is True and len(data["disbursements"]) == 2
     start = data["registry_at_start"][str(CHAIN_ID)]
-    assert (start["gross_bps"], start["net_bps"], start["active"]) == ("300", "1200", True)
+    # Scheduled then, in force a second later: the history read at the start tells the report.
+    assert (start["gross_bps"], start["net_bps"], start["active"]) == ("250", "1500", True)
 
 
 def test_in_process_the_terms_at_the_start_come_from_the_registry(deployed, chain):
