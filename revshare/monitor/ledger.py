@@ -235,6 +235,7 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
         key=lambda item: item[0],
     )
     daily: dict[tuple[str, Terms], list[Withdrawal]] = {}
+    last_settled: dict[str, int] = {}  # settler -> its previous settlement's time in the range
     for _, what, item in queue:
         if what == "w":
             assert isinstance(item, Withdrawal)
@@ -250,6 +251,8 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
         timestamp = data.timestamps[event.block]
         first = item.settler.lower() in opening
         opening.discard(item.settler.lower())
+        since = last_settled.get(item.settler.lower())
+        last_settled[item.settler.lower()] = timestamp
         batch = _batch(
             chain,
             "opening" if first else "settled",
@@ -258,7 +261,7 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
             event.block,
             timestamp,
             event.tx_hash,
-            terms_at(chain, event.block, timestamp),
+            terms_at(chain, event.block, timestamp, since),
         )
         ledger.batches.append(batch)
         paid, receiver = item.paid, item.receiver

@@ -27,7 +27,10 @@ class Lookups(Protocol):
     """What the ledger asks the chain at a given block (the registry's terms, a splitter's
     Collective); `run` answers from the node, caching in the store."""
 
-    def terms_at(self, chain: WatchedChain, block: int, timestamp: int) -> Terms: ...
+    def terms_at(self, chain: WatchedChain, block: int, timestamp: int, since: int | None = None) -> Terms:
+        """The terms of a settlement at ``block``; with the registry, those in force at ``since``
+        (when the settled period began: the settler's previous settlement) if given."""
+        ...
 
     def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> tuple[str, str] | None:
         """Where the splitter's Collective share went at ``block``: ("L2", the registry's Collective)
@@ -39,7 +42,7 @@ class ConfigLookups:
     """Terms from the config; a splitter's Collective unknown (no node to ask: its event is taken
     at its word)."""
 
-    def terms_at(self, chain: WatchedChain, block: int, timestamp: int) -> Terms:
+    def terms_at(self, chain: WatchedChain, block: int, timestamp: int, since: int | None = None) -> Terms:
         return chain.terms_at(block, timestamp)
 
     def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> tuple[str, str] | None:

@@ -50,10 +50,12 @@ class NodeLookups:
         except ReadError as exc:
             raise MonitorError(f"{chain.name}: {exc}") from None
 
-    def terms_at(self, chain: WatchedChain, block: int, timestamp: int) -> Terms:
+    def terms_at(self, chain: WatchedChain, block: int, timestamp: int, since: int | None = None) -> Terms:
         if chain.registry is None:
             return chain.terms_at(block, timestamp)
         registry = chain.registry
+        # A settlement applies the terms in force when its period began (the registry's history).
+        when = timestamp if since is None else since
 
         def read() -> list[int]:
             state = registry_at_block(self._reader(chain), registry, chain.chain_id, block)
@@ -62,9 +64,12 @@ class NodeLookups:
                     f"{chain.name}: the registry {registry} has no chain {chain.chain_id} at block {block} "
                     "(no registry there, or the chain is not registered): check chains[].registry"
                 )
-            return [state.gross_bps, state.net_bps] if state.active else [0, 0]
+            if not state.active:
+                return [0, 0]
+            entry = next((e for e in reversed(state.history) if e.effective_at <= when), state.history[0])
+            return [entry.gross_bps, entry.net_bps]
 
-        saved = self._cached(chain, block, (registry, "terms"), read)
+        saved = self._cached(chain, block, (registry, f"terms@{when}"), read)
         return Terms(int(saved[0]), int(saved[1]))
 
     def collective_at(self, chain: WatchedChain, splitter: str, block: int) -> tuple[str, str] | None:

@@ -269,26 +269,30 @@ def test_a_node_that_drops_a_withdrawal_log_is_caught_not_trusted(superchain, tm
 
 
 def test_terms_from_the_registry_follow_its_changes(tmp_path: Path):
-    """A chain whose terms come from this project's ChainRegistry: when governance changes them,
-    the monitor owes under the new terms from that block on, exactly as the splitter pays."""
+    """A chain whose terms come from this project's ChainRegistry: when a change governance
+    scheduled takes effect, the monitor owes under the new terms from the settlement after the one
+    crossing it, exactly as the splitter pays."""
     from revshare.model import split
 
     with local_network(1) as network:
         scripted = build_superchain(network)
         chain = scripted.chains[0]
         run_days(scripted, 2)
-        chain.node.transact(
-            str(chain.registry),
-            "updateTerms(uint256,uint16,uint16,bytes32)",
-            [chain.node.chain_id, 500, 2_000, b"\x01" * 32],
-            sender=scripted.governance,
-        )
-        run_days(scripted, 2)
+        for signature, args in (
+            ("setNoticePeriod(uint32)", [3_600]),  # effective an hour after it is scheduled
+            (
+                "scheduleTerms(uint256,uint16,uint16,bytes32,uint256)",
+                [chain.node.chain_id, 500, 2_000, b"\x01" * 32, 0],
+            ),
+        ):
+            chain.node.transact(str(chain.registry), signature, args, sender=scripted.governance)
+        run_days(scripted, 3)
         config = scripted.config()
         config["chains"][0]["registry"] = chain.registry
         result = run_monitor(parse_monitor_config(config), tmp_path, write=False)
     ledger = result.ledgers[0]
-    assert [(b.gross_bps, b.net_bps) for b in ledger.batches] == [(250, 1500)] * 2 + [(500, 2000)] * 2
+    # The day crossing the change settles the period before it under the old terms.
+    assert [(b.gross_bps, b.net_bps) for b in ledger.batches] == [(250, 1500)] * 3 + [(500, 2000)] * 2
     assert all(b.owed == split(b.gross, b.l1_cost, b.gross_bps, b.net_bps).collective for b in ledger.batches)
     assert ledger.owed == ledger.paid > scripted.books["chain-a"].owed  # the splitter paid the new terms
 

@@ -38,7 +38,8 @@ DISBURSED = (
 def deployed(project, chain, owner, keeper, stranger, registry) -> dict[str, Any]:
     """The chain was registered before the splitter existed (as in the demo). Three
     disbursements; a terms change takes effect between the first and the second (which settles
-    its boundary); `mid` is the block after the change was scheduled; before the third, someone else withdraws the L1FeeVault. Then 70 empty blocks,
+    its boundary); `mid` is the block after the change was scheduled; before the third, someone
+    else withdraws the L1FeeVault. Then 70 empty blocks,
     so that the history is wider than a 64-block log page."""
     start = chain.blocks.head.number + 1
     vaults, splitter = deploy_vaults_and_splitter(project, owner, registry)
