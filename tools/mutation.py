@@ -58,6 +58,7 @@ REVIEW_TESTS = ["tests/functional/test_review_contracts.py"]
 CALCULATOR = "contracts/feesplitter/RegistrySharesCalculator.sol"
 PAYEE = "contracts/feesplitter/SharePayee.sol"
 CALCULATOR_TESTS = ["tests/functional/test_registry_shares_calculator.py"]
+LIFECYCLE_TESTS = ["tests/functional/test_lifecycle.py"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,78 @@ class Mutant:
 
 MUTANTS: tuple[Mutant, ...] = (
     Mutant(
+        "registry-no-notice",
+        REGISTRY,
+        "uint256 earliest = block.timestamp + noticePeriod;",
+        "uint256 earliest = block.timestamp;",
+        "a terms change or an exit may take effect without the notice period",
+        tuple(LIFECYCLE_TESTS),
+    ),
+    Mutant(
+        "registry-change-after-exit",
+        REGISTRY,
+        "if (last.exit) revert ChainExiting(chainId, last.effectiveAt);",
+        "if (false && last.exit) revert ChainExiting(chainId, last.effectiveAt);",
+        "terms change (or a second exit) after the exit was announced",
+        tuple(LIFECYCLE_TESTS),
+    ),
+    Mutant(
+        "registry-cancel-after-effect",
+        REGISTRY,
+        "if (last.exit != exit || effectiveAt <= block.timestamp) revert NothingScheduled(chainId);",
+        "if (last.exit != exit) revert NothingScheduled(chainId);",
+        "a change (or exit) already in force can be cancelled, rewriting history",
+        tuple(LIFECYCLE_TESTS),
+    ),
+    Mutant(
+        "registry-terms-now-not-at-since",
+        REGISTRY,
+        "while (i != 0 && entries[i].effectiveAt > since) {",
+        "while (i != 0 && entries[i].effectiveAt > block.timestamp) {",
+        "a settlement applies the terms in force now, not when its period began",
+        tuple(LIFECYCLE_TESTS + CALCULATOR_TESTS),
+    ),
+    Mutant(
+        "registry-treasury-exits-unallowed",
+        REGISTRY,
+        "!(msg.sender == chain.treasury && _treasuryMayExit[chainId])",
+        "!(msg.sender == chain.treasury)",
+        "a treasury announces its chain's exit without governance's leave",
+        tuple(LIFECYCLE_TESTS),
+    ),
+    Mutant(
+        "splitter-boundary-skips-nothing",
+        SPLITTER,
+        "bool boundary = terms.nextChangeAt <= block.timestamp;",
+        "bool boundary = false;",
+        "no boundary settlement: the crossing disbursement waits for the interval",
+        tuple(LIFECYCLE_TESTS),
+    ),
+    Mutant(
+        "splitter-keeper-reward-uncapped",
+        SPLITTER,
+        "if (reward > terms.keeperRewardCap) reward = terms.keeperRewardCap;",
+        "",
+        "the keeper reward ignores its cap",
+        tuple(LIFECYCLE_TESTS),
+    ),
+    Mutant(
+        "payee-anyone-marks-disbursement",
+        PAYEE,
+        "if (msg.sender == FEE_SPLITTER) lastShareAt = uint64(block.timestamp);",
+        "lastShareAt = uint64(block.timestamp);",
+        "anyone sending a payee 1 wei moves the start of the calculator's period",
+        tuple(CALCULATOR_TESTS),
+    ),
+    Mutant(
+        "shared-cache-ignores-change-time",
+        SHARED,
+        "if (uint32(packed) != version || since >= (packed >> 72) & 0xffffffff) {",
+        "if (uint32(packed) != version) {",
+        "cached terms outlive a scheduled change taking effect",
+        tuple(SHARED_TESTS),
+    ),
+    Mutant(
         "calculator-ignores-pause",
         CALCULATOR,
         "if (REGISTRY.paused()) revert RegistrySharesCalculator_Paused();",
@@ -84,8 +157,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "calculator-no-l1-cost",
         CALCULATOR,
-        "RevenueShareMath.split(gross, l1FeeRevenue, chain.grossBps, chain.netBps);",
-        "RevenueShareMath.split(gross, 0, chain.grossBps, chain.netBps);",
+        "RevenueShareMath.split(gross, l1FeeRevenue, grossBps, netBps);",
+        "RevenueShareMath.split(gross, 0, grossBps, netBps);",
         "the L1FeeVault's revenue is not counted as the L1 cost",
         tuple(CALCULATOR_TESTS),
     ),
@@ -172,7 +245,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-drop-active-check",
         SPLITTER,
-        "if (!chain.active) revert ChainInactive(CHAIN_ID);",
+        "if (!terms.active) revert ChainInactive(CHAIN_ID);",
         "",
         "inactive chains still disburse",
         tuple(SPLITTER_TESTS),

@@ -3,7 +3,9 @@
 L1 from 10 ETH; OP's FeeSplitter asking a fixed-rate calculator: test-only models where no package
 ships the bytecode). The chain joins revenue sharing with the generated "join" proposal, executed
 by the Safe as the Safe app would; the FeeSplitter then disburses with the registry-driven
-calculator, governance changes the terms in the registry, and the next disbursement follows."""
+calculator. Then the chain lives the rest of its lifecycle: governance schedules new terms with
+the registry's notice (the disbursement crossing the change settles the period before it under the
+old ones), and the chain announces its exit (the final settlement, then it keeps its revenue)."""
 
 from __future__ import annotations
 
@@ -14,12 +16,14 @@ from typing import Any
 from eth_utils import keccak, to_checksum_address
 
 from revshare.artifacts import container
+from revshare.calendar import utc_date
 from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS, ZERO_ADDRESS
 from revshare.demo.predeploys import L1, install_fee_splitter, install_fee_vaults, install_proxy_admin
 from revshare.demo.safe import deploy_safe, deploy_safe_kit, execute_batch_file
 from revshare.governance.opstack import propose_join
-from revshare.governance.proposals import propose_accept_ownership, propose_set_terms
+from revshare.governance.proposals import propose_accept_ownership, propose_announce_exit, propose_set_terms
 from revshare.governance.propose import make_opstack_proposal, make_proposal
+from revshare.lifecycle import TermsHistory, settlement
 from revshare.model import split
 from revshare.terminal import Log, exact_eth
 
@@ -88,17 +92,37 @@ def run_join_demo(
     for role, vault in vaults.items():
         settings = (vault.recipient(), vault.minWithdrawalAmount(), vault.withdrawalNetwork())
         checks.append((f"{role} pays the FeeSplitter on L2 from 0", int(settings == (FEE_SPLITTER, 0, 1)), 1))
-    chain.pending_timestamp += WEEK
-    fee_splitter.disburseFees(sender=keeper)
-    first = split(sum(WEEKS[0].values()), WEEKS[0]["l1_fee_vault"], 250, 1_500)
-    log(f"Week 1: the Collective {exact_eth(first.collective)}, the chain {exact_eth(first.chain)}.")
 
-    new_hash = "0x" + keccak(text="demo terms v2").hex()
-    for build in (
-        propose_accept_ownership,
-        lambda reg, st: propose_set_terms(reg, st, chain_id, *NEW_TERMS, new_hash),
-    ):
-        registry_folder = make_proposal(
+    # The chain's life from here, kept by the model as the registry keeps it.
+    joined = registry.termsHistory(chain_id)[0]
+    model = TermsHistory.joined(int(joined.effectiveAt), 250, 1_500, int(registry.noticePeriod()))
+    since = int(calculator.DEPLOYED_AT())
+    expected = [0, 0]  # the Collective's and the chain's totals under the model
+
+    def disburse_at(timestamp: int, label: str) -> None:
+        nonlocal since
+        fees = _week_fees(len(lines))
+        _fund(keeper, fees)
+        chain.pending_timestamp = timestamp
+        receipt = fee_splitter.disburseFees(sender=keeper)
+        terms = settlement(model, since, receipt.timestamp)
+        share = split(sum(fees.values()), fees["l1_fee_vault"], terms.gross_bps, terms.net_bps)
+        expected[0] += share.collective
+        expected[1] += share.chain
+        since = receipt.timestamp
+        rates = f"{terms.gross_bps / 100:g}%/{terms.net_bps / 100:g}%"
+        lines.append(label)
+        log(
+            f"  {utc_date(receipt.timestamp)} {label:<44} terms {rates:<9} the Collective "
+            f"{exact_eth(share.collective)}, the chain {exact_eth(share.chain)}"
+        )
+
+    lines: list[str] = []
+    log("Disbursements (each applies the terms in force when its period began):")
+    disburse_at(chain.pending_timestamp + WEEK, "first week")
+
+    def govern(build: Any) -> None:
+        folder = make_proposal(
             build,
             registry_address=registry.address,
             record_dir=out_dir / "records",
@@ -106,20 +130,35 @@ def run_join_demo(
             safe=None,
             log=lambda _: None,
         )
-        execute_batch_file(registry_folder / "safe-batch.json", safe, kit, council[:2], council[2])
+        execute_batch_file(folder / "safe-batch.json", safe, kit, council[:2], council[2])
+
+    new_hash = "0x" + keccak(text="demo terms v2").hex()
+    govern(propose_accept_ownership)
+    govern(lambda reg, st: propose_set_terms(reg, st, chain_id, *NEW_TERMS, new_hash))
+    change = registry.termsHistory(chain_id)[-1]
+    changed_at = int(change.effectiveAt)
+    model.schedule(changed_at - model.notice_period, *NEW_TERMS, changed_at)
     log(
-        f"Governance changed the terms in the registry to {NEW_TERMS[0] / 100:g}% / {NEW_TERMS[1] / 100:g}% "
-        "(a set-terms proposal through the Safe; the calculator stays)"
+        f"Governance scheduled new terms, {NEW_TERMS[0] / 100:g}% / {NEW_TERMS[1] / 100:g}%, effective "
+        f"{utc_date(changed_at)} ({model.notice_period // 86_400} days' notice; a set-terms proposal "
+        "through the Safe)"
     )
-    _fund(keeper, WEEKS[1])
-    chain.pending_timestamp += WEEK
-    fee_splitter.disburseFees(sender=keeper)
-    second = split(sum(WEEKS[1].values()), WEEKS[1]["l1_fee_vault"], *NEW_TERMS)
-    log(f"Week 2: the Collective {exact_eth(second.collective)}, the chain {exact_eth(second.chain)}.")
+    disburse_at(changed_at - 86_400, "the day before the change")
+    disburse_at(changed_at + 6 * 86_400, "first after the change: settles the period before")
+    disburse_at(chain.pending_timestamp + WEEK, "a week later: the new terms")
+
+    govern(lambda reg, st: propose_announce_exit(reg, st, chain_id))
+    exit_at = int(registry.exitTime(chain_id))
+    model.schedule(exit_at - model.notice_period, 0, 0, exit_at, exit=True)
+    log(f"The chain announced its exit, effective {utc_date(exit_at)} (an announce-exit proposal)")
+    disburse_at(exit_at - 86_400, "the day before the exit")
+    disburse_at(exit_at + 6 * 86_400, "the final settlement")
+    disburse_at(chain.pending_timestamp + WEEK, "after the exit: the chain keeps it all")
+
     balance = chain.provider.get_balance
     checks += [
-        ("the Collective received (2 weeks)", balance(collective), first.collective + second.collective),
-        ("the treasury received (2 weeks)", balance(treasury), first.chain + second.chain),
+        ("the Collective received (7 disbursements)", balance(collective), expected[0]),
+        ("the treasury received (7 disbursements)", balance(treasury), expected[1]),
         (
             "left in the vaults and payees",
             sum(balance(str(a)) for a in (*PREDEPLOY_VAULTS.values(), *_payees(calculator))),
@@ -127,6 +166,12 @@ def run_join_demo(
         ),
     ]
     return JoinResult(folder, calls, checks)
+
+
+def _week_fees(week: int) -> dict[str, int]:
+    """A week of fees in each vault: the two sample weeks, alternating, growing 10% a week."""
+    base = WEEKS[week % 2]
+    return {role: amount * (10 + week) // 10 for role, amount in base.items()}
 
 
 def _fund(keeper: Any, fees: dict[str, int]) -> None:
