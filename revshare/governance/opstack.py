@@ -394,6 +394,8 @@ def _check_ours(provider: Any, address: str, registry: str, chain_id: int, payee
     """A calculator answering like this project's must be it, with its own payees and a registry
     running the toolkit's code (anyone can deploy look-alikes that pay themselves)."""
     own = {int(registry, 16), chain_id, int(payees[0], 16), int(payees[1], 16)}
+    # Its deployment time (the start of its first period): the code sets it, whatever it is.
+    own.add(word_of(provider, address, "DEPLOYED_AT()") or 0)
     found = bundled_immutables(provider, address, "RegistrySharesCalculator")
     if found is None or not set(found) <= own:
         raise ProposalError(

@@ -276,7 +276,7 @@ class _Lookups:
     def __init__(self, collective: str):
         self.collective = collective
 
-    def terms_at(self, chain, block, timestamp):
+    def terms_at(self, chain, block, timestamp, since=None):
         return chain.terms_at(block, timestamp)
 
     def collective_at(self, chain, splitter, block):

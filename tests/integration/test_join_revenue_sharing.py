@@ -1,7 +1,8 @@
 """A chain joins revenue sharing through OP's FeeSplitter with the generated "join revenue
 sharing" batch, executed by a real 2-of-3 Safe (1.5.0) that owns the ProxyAdmin predeploy and the
-registry; it then disburses with the registry-driven calculator, governance changes its terms and
-its treasury through the registry, and a treasury that reverts does not block the Collective.
+registry; it then disburses with the registry-driven calculator, governance schedules new terms
+with the registry's notice and changes its treasury, and a treasury that reverts does not block the
+Collective.
 
 The ProxyAdmin and the L2ToL1MessagePasser are the real bedrock contracts; the 1.6.0 fee vaults
 and the FeeSplitter are the project's test-only models (no package ships their bytecode).
@@ -168,7 +169,8 @@ def test_a_chain_joins_through_its_safe_and_shares_under_the_registry_terms(
     fee_splitter.disburseFees(sender=keeper)
     assert (balance(chain, collective), balance(chain, treasury)) == (expected.collective, expected.chain)
 
-    # Governance changes the terms in the registry (through the Safe): the next disbursement follows.
+    # Governance schedules new terms in the registry (through the Safe), with its 30 days' notice:
+    # disbursements before them and the one crossing them apply the old terms, the next the new.
     joined_registry.transferOwnership(safe, sender=owner)
     safe_owned = _registry_proposal(tmp_path, joined_registry, lambda reg, st: _accept(reg, st))
     execute_batch_file(safe_owned / "safe-batch.json", safe, kit, council[:2], council[2])
@@ -178,13 +180,20 @@ def test_a_chain_joins_through_its_safe_and_shares_under_the_registry_terms(
         lambda reg, st: propose_set_terms(reg, st, chain.provider.chain_id, 400, 2_000, None),
     )
     execute_batch_file(folder / "safe-batch.json", safe, kit, council[:2], council[2])
-    second = {"base_fee_vault": 5 * ETHER, "l1_fee_vault": ETHER}
-    fund(keeper, vaults, second)
-    chain.pending_timestamp += WEEK
-    fee_splitter.disburseFees(sender=keeper)
-    shares = split(6 * ETHER, ETHER, 400, 2_000)
-    assert balance(chain, collective) == expected.collective + shares.collective
-    assert balance(chain, treasury) == expected.chain + shares.chain
+    effective_at = joined_registry.termsHistory(chain.provider.chain_id)[-1].effectiveAt
+    assert effective_at >= chain.blocks.head.timestamp + 30 * 86_400
+    collective_total, treasury_total = expected.collective, expected.chain
+    for when, terms in (
+        (chain.pending_timestamp + WEEK, (250, 1_500)),  # before the change
+        (effective_at + 86_400, (250, 1_500)),  # crossing it: settles the period before it
+        (effective_at + 86_400 + WEEK, (400, 2_000)),
+    ):
+        fund(keeper, vaults, {"base_fee_vault": 5 * ETHER, "l1_fee_vault": ETHER})
+        chain.pending_timestamp = when
+        fee_splitter.disburseFees(sender=keeper)
+        shares = split(6 * ETHER, ETHER, *terms)
+        collective_total, treasury_total = collective_total + shares.collective, treasury_total + shares.chain
+        assert (balance(chain, collective), balance(chain, treasury)) == (collective_total, treasury_total)
 
     # A treasury that refuses ETH: the Collective is paid all the same; the chain's share waits.
     refusing = owner.deploy(project.RevertingRecipient)
@@ -198,7 +207,7 @@ def test_a_chain_joins_through_its_safe_and_shares_under_the_registry_terms(
     chain.pending_timestamp += WEEK
     fee_splitter.disburseFees(sender=keeper)
     third = split(2 * ETHER, 0, 400, 2_000)
-    assert balance(chain, collective) == expected.collective + shares.collective + third.collective
+    assert balance(chain, collective) == collective_total + third.collective
     assert balance(chain, calculator.TREASURY_PAYEE()) == third.chain
     refusing.setRejecting(False, sender=owner)
     container("SharePayee").at(calculator.TREASURY_PAYEE()).forward(sender=keeper)

@@ -213,7 +213,7 @@ def test_base_sepolia_deployment_with_a_new_timelock(tmp_path):
             ),
             (
                 ["set-terms", "--chain-id", str(BASE_SEPOLIA), "--gross-bps", "300", "--net-bps", "1200"],
-                "already has these terms",
+                "already has (or will have) these terms",
             ),
             (["register-chain", "--chain-id", str(OP_SEPOLIA), "--treasury", PROPOSER], "already registered"),
             ([*to_l1, "--min-amount", "0.5 ETH"], "already has this destination"),
