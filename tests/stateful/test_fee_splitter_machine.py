@@ -2,11 +2,13 @@
 against a pure-Python model of every balance.
 
 Hypothesis drives random sequences of: fees into the four vaults, disbursements (refused while
-paused, inactive, or with nothing collected), term changes in the registry, a treasury that
+paused, inactive, or with nothing collected), terms changes scheduled with the registry's notice
+(and cancelled), the chain's exit (and its cancellation), a treasury that
 refuses ETH (and later accepts), treasury changes, claim holds, the Collective routed to L1
 through the real message passer with a minimum (and back to L2), pauses, deactivations, and
 anyone calling `forward()` on a payee. After every step: every vault, payee, recipient and the
-message passer hold exactly what the model says, and nothing is created or lost. Each example
+message passer hold exactly what the model says (each disbursement under the terms the model's
+terms history had in force when its period began), and nothing is created or lost. Each example
 starts from the same snapshot and restores it.
 
 The FeeSplitter and the 1.6.0 vaults are the project's test-only models; the ProxyAdmin and the
@@ -39,6 +41,7 @@ from revshare.demo.predeploys import (
     install_model,
     install_proxy_admin,
 )
+from revshare.lifecycle import Refused, TermsHistory, settlement
 from revshare.model import split
 from tests.conftest import CHAIN_ID, ONE_DAY, TERMS_HASH
 
@@ -61,7 +64,8 @@ class Model:
     payees: list[int] = field(default_factory=lambda: [0, 0])  # Collective's, treasury's
     received: dict[str, int] = field(default_factory=dict)  # L2 recipients
     to_l1: int = 0
-    terms: tuple[int, int] = (250, 1_500)
+    history: TermsHistory = field(default_factory=lambda: TermsHistory([]))
+    since: int = 0  # the start of the period the next disbursement settles
     treasury: str = ""
     treasury_refuses: bool = False  # the current treasury is the refusing contract, set to refuse
     l1_minimum: int | None = None  # None: the Collective is paid on L2
@@ -81,10 +85,19 @@ class FeeSplitterMachine(RuleBasedStateMachine):
         e = self.env
         self.chain = e["chain"]
         self.snapshot = self.chain.snapshot()
+        registry = e["registry"]
         self.model = Model(
             now=self.chain.pending_timestamp,
             treasury=e["treasury"],
             last_disbursement=e["fee_splitter"].lastDisbursementTime(),
+            history=TermsHistory.joined(
+                registry.termsHistory(CHAIN_ID)[0].effectiveAt,
+                250,
+                1_500,
+                registry.noticePeriod(),
+                TERMS_HASH,
+            ),
+            since=e["calculator"].periodStart(),
         )
 
     def teardown(self):
@@ -153,19 +166,51 @@ class FeeSplitterMachine(RuleBasedStateMachine):
                 e["fee_splitter"].disburseFees(sender=e["keeper"])
             return
         e["fee_splitter"].disburseFees(sender=e["keeper"])
-        shares = split(gross, m.vaults["l1_fee_vault"], *m.terms)
+        terms = settlement(m.history, m.since, m.now)
+        shares = split(gross, m.vaults["l1_fee_vault"], terms.gross_bps, terms.net_bps)
         m.vaults = dict.fromkeys(VAULTS, 0)
-        m.last_disbursement = m.now
+        m.last_disbursement = m.since = m.now
         m.payees[0] += shares.collective
         m.payees[1] += shares.chain
         self._forward(0)
         self._forward(1)
 
-    @rule(gross_bps=bps, net_bps=bps)
-    def change_terms(self, gross_bps, net_bps):
+    def _schedule(self, call, model_call) -> None:
+        """A registry change the model may refuse: then the registry must refuse it too."""
         self._at_model_time()
-        self.env["registry"].updateTerms(CHAIN_ID, gross_bps, net_bps, TERMS_HASH, sender=self.env["owner"])
-        self.model.terms = (gross_bps, net_bps)
+        try:
+            model_call(self.model.now)
+        except Refused as refused:
+            with ape.reverts(getattr(self.env["registry"], refused.error)):
+                call()
+            return
+        call()
+
+    @rule(gross_bps=bps, net_bps=bps, delay=st.sampled_from([0, 1, ONE_DAY, 3 * ONE_DAY]))
+    def schedule_terms(self, gross_bps, net_bps, delay):
+        m, registry, owner = self.model, self.env["registry"], self.env["owner"]
+        at = 0 if delay == 0 else max(m.now, self.chain.pending_timestamp) + m.history.notice_period + delay
+        self._schedule(
+            lambda: registry.scheduleTerms(CHAIN_ID, gross_bps, net_bps, TERMS_HASH, at, sender=owner),
+            lambda now: m.history.schedule(now, gross_bps, net_bps, at, terms_hash=TERMS_HASH),
+        )
+
+    @rule(delay=st.sampled_from([0, ONE_DAY]))
+    def announce_exit(self, delay):
+        m, registry, owner = self.model, self.env["registry"], self.env["owner"]
+        at = 0 if delay == 0 else max(m.now, self.chain.pending_timestamp) + m.history.notice_period + delay
+        self._schedule(
+            lambda: registry.announceExit(CHAIN_ID, at, sender=owner),
+            lambda now: m.history.schedule(now, 0, 0, at, exit=True),
+        )
+
+    @rule(exit=st.booleans())
+    def cancel(self, exit):
+        m, registry, owner = self.model, self.env["registry"], self.env["owner"]
+        self._schedule(
+            lambda: (registry.cancelExit if exit else registry.cancelScheduledTerms)(CHAIN_ID, sender=owner),
+            lambda now: m.history.cancel(now, exit=exit),
+        )
 
     @rule(which=st.sampled_from(["refusing", *GOOD_TREASURIES]))
     def change_treasury(self, which):
@@ -266,6 +311,7 @@ def test_fee_splitter_with_the_registry_calculator_keeps_every_wei(
     fee_splitter = install_fee_splitter(owner, calculator)
     vaults = install_fee_vaults(owner, fee_splitter.address)
     payee = container("SharePayee")
+    registry.setNoticePeriod(ONE_DAY, sender=owner)  # changes take effect within a few steps
     FeeSplitterMachine.env = {
         "chain": chain,
         "owner": owner,
