@@ -1,7 +1,9 @@
 """Stateful property test of the whole system against a pure-Python model of every balance.
 
 Hypothesis drives random sequences of: fees into vaults, plain and forced ETH, token revenue,
-time passing, disbursements (ETH and token), term and treasury changes, a failing treasury,
+time passing, disbursements (ETH and token; boundary settlements of a terms change or exit at
+once, empty ones too), terms changes scheduled with the registry's notice and cancelled, exits
+announced and cancelled, the keeper reward, treasury changes, a failing treasury,
 payout destinations on L1 (bridge or message passer, with minimums, a bridge that may reject),
 claims, pause/unpause, ownership hand-over, shared-sequencer epochs and claims, and outsiders
 trying governance calls. After every step the invariants are checked: conservation
@@ -34,6 +36,7 @@ from hypothesis.stateful import (
 from revshare.chain.addresses import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER, ZERO_ADDRESS
 from revshare.chain.routes import Route
 from revshare.demo.mocks import install_withdrawal_mocks
+from revshare.lifecycle import Refused, TermsHistory, keeper_reward, settlement
 from revshare.model import l1_payout, split, split_with_fee
 from tests.conftest import (
     CHAIN_ID,
@@ -56,6 +59,7 @@ bps = st.one_of(st.sampled_from([0, 1, 9_999, 10_000]), st.integers(0, 10_000))
 minimums = st.one_of(st.sampled_from([0, 1, 10**17, 10**18, 10 * 10**18]), st.integers(0, 2 * 10**18))
 PAYEES = ("collective", "treasury", "bad", "fee_recipient")
 CLAIM_HOLD_PERIOD = 7 * ONE_DAY  # the registry's default
+NOTICE = ONE_DAY  # the registry's notice period in this test: changes take effect within a few steps
 PREDEPLOYS = {Route.L1_STANDARD_BRIDGE: L2_STANDARD_BRIDGE, Route.L1_MESSAGE_PASSER: L2_TO_L1_MESSAGE_PASSER}
 
 
@@ -71,7 +75,10 @@ class Model:
     owed: dict[tuple[str, str], int] = field(default_factory=dict)
     received: dict[tuple[str, str], int] = field(default_factory=dict)
     last_time: dict[str, int] = field(default_factory=dict)
-    terms: dict[int, tuple[int, int]] = field(default_factory=lambda: dict(SHARED_CHAINS))
+    histories: dict[int, TermsHistory] = field(default_factory=dict)  # chain id -> its terms history
+    since: dict[str, int] = field(default_factory=dict)  # asset -> start of the splitter's next period
+    shared_since: int = 0  # start of the shared splitter's next epoch period
+    reward: tuple[int, int] = (0, 0)  # the keeper reward: (bps, cap)
     active: dict[int, bool] = field(default_factory=lambda: dict.fromkeys(SHARED_CHAINS, True))
     treasury_is_bad: bool = False
     bad_rejecting: bool = True
@@ -104,7 +111,14 @@ class SystemMachine(RuleBasedStateMachine):
         self.chain = e["chain"]
         self.rpc: JsonRpc = e["rpc"]
         self.snapshot = self.chain.snapshot()
-        self.model = Model(now=self.rpc.latest_timestamp() + 1)
+        self.model = Model(
+            now=self.rpc.latest_timestamp() + 1,
+            histories={
+                cid: TermsHistory.joined(joined_at, *SHARED_CHAINS[cid], NOTICE)
+                for cid, joined_at in e["joined"].items()
+            },
+            shared_since=e["shared_since"],
+        )
         self.steps = 0
 
     def teardown(self):
@@ -204,23 +218,43 @@ class SystemMachine(RuleBasedStateMachine):
             self.model.add(self.model.received, (asset, recipient), amount)
         return True
 
-    def expected_failure(self, asset: str) -> tuple[str, dict] | None:
+    def terms_now(self, asset: str):
+        """The terms the splitter's next disbursement of `asset` applies (a `Settlement`)."""
+        m = self.model
+        return settlement(m.histories[CHAIN_ID], m.since.get(asset, self.env["deployed_at"]), m.now)
+
+    def expected_failure(self, asset: str, gross: int) -> tuple[str, dict] | None:
         m = self.model
         if m.paused:
             return "DisbursementsPaused", {}
         last = m.last_time.get(asset)
-        if last is not None and m.now < last + ONE_DAY:
+        boundary = self.terms_now(asset).boundary
+        if not boundary and last is not None and m.now < last + ONE_DAY:
             return "DisbursementTooSoon", {"asset": asset, "nextAllowedTime": last + ONE_DAY}
         if not m.active[CHAIN_ID]:
             return "ChainInactive", {"chainId": CHAIN_ID}
+        if gross == 0 and not boundary:
+            return "NothingToDisburse", {"asset": asset}
         return None
 
     def settle(self, asset: str, gross: int, l1_cost: int, receipt) -> None:
         m = self.model
-        gross_bps, net_bps = m.terms[CHAIN_ID]
+        terms = self.terms_now(asset)
+        m.last_time[asset] = m.since[asset] = m.now
+        boundaries = self.env["splitter"].events(receipt, "BoundarySettled")
+        assert [b.changeAt for b in boundaries] == ([terms.change_at] if terms.boundary else [])
+        if gross == 0:  # an empty boundary settlement only marks the boundary
+            assert self.env["splitter"].events(receipt, "Disbursed") == []
+            return
+        reward = keeper_reward(gross, *m.reward)
+        if reward:
+            self.pay(asset, self.env["keeper"].address, reward)
+        gross -= reward
+        gross_bps, net_bps = terms.gross_bps, terms.net_bps
         expected = split(gross, l1_cost, gross_bps, net_bps)
         (event,) = self.env["splitter"].events(receipt, "Disbursed")
         assert (event.gross, event.l1Cost) == (gross, l1_cost)
+        assert (event.grossBps, event.netBps) == (gross_bps, net_bps)
         assert (event.collectiveShare, event.chainShare) == (expected.collective, expected.chain)
         # The Collective's share is at least each threshold and equal to one of them.
         by_gross = gross * gross_bps // 10_000 if gross_bps < 10_000 else gross
@@ -229,7 +263,6 @@ class SystemMachine(RuleBasedStateMachine):
         assert event.collectiveShare >= by_gross and event.collectiveShare >= by_net
         assert event.collectiveShare in (by_gross, by_net)
         m.undisbursed[asset] = 0
-        m.last_time[asset] = m.now
         self.pay(asset, self.env["collective"], expected.collective)
         if m.held(CHAIN_ID) and expected.chain:  # held: the treasury's share waits, credited
             m.add(m.owed, (asset, self.treasury_address()), expected.chain)
@@ -284,11 +317,9 @@ class SystemMachine(RuleBasedStateMachine):
     def disburse(self):
         e, m = self.env, self.model
         self.tx_at_model_time()
-        failure = self.expected_failure(ETH)
         gross = sum(m.vaults.values()) + m.undisbursed.get(ETH, 0)
         l1_cost = m.vaults["l1_fee_vault"] + m.from_vaults["l1_fee_vault"]
-        if failure is None and gross == 0:
-            failure = ("NothingToDisburse", {"asset": ETH})
+        failure = self.expected_failure(ETH, gross)
         if failure is not None:
             error, values = failure
             e["splitter"].expect_revert(error, "disburse", sender=e["keeper"], at_time=m.now, **values)
@@ -304,10 +335,8 @@ class SystemMachine(RuleBasedStateMachine):
         e, m = self.env, self.model
         token = e["token"].address
         self.tx_at_model_time()
-        failure = self.expected_failure(token)
         gross = m.undisbursed.get(token, 0)
-        if failure is None and gross == 0:
-            failure = ("NothingToDisburse", {"asset": token})
+        failure = self.expected_failure(token, gross)
         if failure is not None:
             error, values = failure
             e["splitter"].expect_revert(
@@ -333,12 +362,57 @@ class SystemMachine(RuleBasedStateMachine):
         self.steps += 1
 
     # ------------------------------------------------------------ governance
-    @rule(gross_bps=bps, net_bps=bps, chain_id=st.sampled_from(SHARED_IDS))
-    def update_terms(self, gross_bps, net_bps, chain_id):
-        self.env["registry"].transact(
-            "updateTerms", chain_id, gross_bps, net_bps, ZERO_HASH, sender=self.owner
+    def lifecycle_call(self, chain_id: int, model_call, method: str, *args) -> None:
+        """A registry lifecycle call the model may refuse: then the registry must refuse it too."""
+        self.tx_at_model_time()
+        try:
+            model_call(self.model.histories[chain_id], self.model.now)
+        except Refused as refused:
+            self.env["registry"].expect_revert(
+                refused.error, method, *args, sender=self.owner, at_time=self.model.now
+            )
+            return
+        self.env["registry"].transact(method, *args, sender=self.owner)
+
+    @rule(
+        gross_bps=bps,
+        net_bps=bps,
+        chain_id=st.sampled_from(SHARED_IDS),
+        delay=st.sampled_from([0, 0, 1, 3_600, 2 * ONE_DAY]),
+    )
+    def schedule_terms(self, gross_bps, net_bps, chain_id, delay):
+        """A terms change with the registry's notice (0: as early as it allows)."""
+        at = 0 if delay == 0 else max(self.model.now, self.rpc.latest_timestamp() + 1) + NOTICE + delay
+        self.lifecycle_call(
+            chain_id,
+            lambda h, now: h.schedule(now, gross_bps, net_bps, at, terms_hash=ZERO_HASH),
+            "scheduleTerms",
+            chain_id,
+            gross_bps,
+            net_bps,
+            ZERO_HASH,
+            at,
         )
-        self.model.terms[chain_id] = (gross_bps, net_bps)
+        self.steps += 1
+
+    @rule(chain_id=st.sampled_from(SHARED_IDS), delay=st.sampled_from([0, ONE_DAY]))
+    def announce_exit(self, chain_id, delay):
+        at = 0 if delay == 0 else max(self.model.now, self.rpc.latest_timestamp() + 1) + NOTICE + delay
+        self.lifecycle_call(
+            chain_id, lambda h, now: h.schedule(now, 0, 0, at, exit=True), "announceExit", chain_id, at
+        )
+        self.steps += 1
+
+    @rule(chain_id=st.sampled_from(SHARED_IDS), exit=st.booleans())
+    def cancel_scheduled(self, chain_id, exit):
+        method = "cancelExit" if exit else "cancelScheduledTerms"
+        self.lifecycle_call(chain_id, lambda h, now: h.cancel(now, exit=exit), method, chain_id)
+        self.steps += 1
+
+    @rule(reward_bps=st.sampled_from([0, 1, 50, 100]), cap=st.sampled_from([0, 1, 10**15, 10**30]))
+    def set_keeper_reward(self, reward_bps, cap):
+        self.env["registry"].transact("setKeeperReward", reward_bps, cap, sender=self.owner)
+        self.model.reward = (reward_bps, cap)
         self.steps += 1
 
     @rule(chain_id=st.sampled_from(SHARED_IDS), active=st.booleans())
@@ -358,11 +432,12 @@ class SystemMachine(RuleBasedStateMachine):
         bad_bps = gross_bps if gross_is_bad else net_bps
         self.env["registry"].expect_revert(
             "InvalidBps",
-            "updateTerms",
+            "scheduleTerms",
             CHAIN_ID,
             gross_bps,
             net_bps,
             ZERO_HASH,
+            0,
             sender=self.owner,
             bps=bad_bps,
         )
@@ -480,7 +555,9 @@ class SystemMachine(RuleBasedStateMachine):
     @rule(
         call=st.sampled_from(
             [
-                "updateTerms",
+                "scheduleTerms",
+                "announceExit",
+                "setKeeperReward",
                 "setTreasury",
                 "setActive",
                 "setCollective",
@@ -498,7 +575,9 @@ class SystemMachine(RuleBasedStateMachine):
         e = self.env
         registry, stranger = e["registry"], e["stranger"]
         attempts = {
-            "updateTerms": (registry, "updateTerms", CHAIN_ID, 1, 1, ZERO_HASH),
+            "scheduleTerms": (registry, "scheduleTerms", CHAIN_ID, 1, 1, ZERO_HASH, 0),
+            "announceExit": (registry, "announceExit", CHAIN_ID, 0),
+            "setKeeperReward": (registry, "setKeeperReward", 1, 1),
             "setTreasury": (registry, "setTreasury", CHAIN_ID, stranger.address),
             "setActive": (registry, "setActive", CHAIN_ID, False),
             "setCollective": (registry, "setCollective", stranger.address),
@@ -511,7 +590,12 @@ class SystemMachine(RuleBasedStateMachine):
             "renounce": (registry, "renounceOwnership"),
         }
         target, method, *args = attempts[call]
-        errors = {"fee": "NotGovernance", "pause": "NotGuardian", "holdClaims": "NotGuardian"}
+        errors = {
+            "fee": "NotGovernance",
+            "pause": "NotGuardian",
+            "holdClaims": "NotGuardian",
+            "announceExit": "NotAllowedToExit",
+        }
         errors["moveCredit"] = "NotGovernance"
         target.expect_revert(errors.get(call, "OwnableUnauthorizedAccount"), method, *args, sender=stranger)
         self.steps += 1
@@ -556,11 +640,13 @@ class SystemMachine(RuleBasedStateMachine):
                 error, "reportEpoch", epoch, parts, value=value, sender=e["reporter"], **values
             )
         else:
+            self.tx_at_model_time()
             shared.transact("reportEpoch", epoch, parts, value=value, sender=e["reporter"])
             m.epoch = epoch
+            since, m.shared_since = m.shared_since, m.now
             for chain_id, gross, l1_cost in parts:
-                g, n = m.terms[chain_id]
-                part = split_with_fee(gross, l1_cost, g, n, OPERATOR_FEE_BPS)
+                terms = m.histories[chain_id].at(since)
+                part = split_with_fee(gross, l1_cost, terms.gross_bps, terms.net_bps, OPERATOR_FEE_BPS)
                 m.chain_claimable[chain_id] += part.chain
                 m.add(m.shared_accounts, e["collective"], part.collective)
                 m.add(m.shared_accounts, e["fee_recipient"], part.operator_fee)
@@ -683,6 +769,10 @@ def test_system_state_machine(
     }
     chain.provider.set_balance(reporter.address, 10**30)
     chain.provider.set_balance(keeper.address, 10**30)
+    registry.setNoticePeriod(NOTICE, sender=owner)
+    SystemMachine.env["joined"] = {cid: registry.termsHistory(cid)[0].effectiveAt for cid in SHARED_IDS}
+    SystemMachine.env["deployed_at"] = splitter.DEPLOYED_AT()
+    SystemMachine.env["shared_since"] = shared.lastReportTime()
     started = time.perf_counter()
     # A step costs a few milliseconds, so the machine runs four times the profile's examples.
     examples = 4 * settings.default.max_examples
