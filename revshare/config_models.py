@@ -9,6 +9,8 @@ that holds it.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, TypeVar
@@ -94,10 +96,29 @@ def distinct(addresses: tuple[str, ...]) -> tuple[str, ...]:
     return addresses
 
 
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def rpc_url(value: Any) -> str:
+    """A node's http(s) URL; ``${NAME}`` is read from the environment (keep API keys out of
+    files). A problem never quotes the URL itself, which may carry a key."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be the node's URL, e.g. http://127.0.0.1:8545 or ${OP_RPC}")
+    missing = [name for name in _ENV.findall(value) if name not in os.environ]
+    if missing:
+        raise ValueError(f"environment variable {missing[0]} is not set")
+    url = _ENV.sub(lambda match: os.environ[match.group(1)], value).strip()
+    if not re.match(r"https?://[^\s/]", url, re.IGNORECASE):
+        shown = f" ({quoted(value)})" if _ENV.fullmatch(value.strip()) else ""
+        raise ValueError(f"is not an http(s) URL{shown}: give http://host:port or https://…")
+    return url
+
+
 Address = Annotated[str, BeforeValidator(required_address)]
 Addresses = Annotated[tuple[Address, ...], AfterValidator(distinct)]
 Bps = Annotated[int, BeforeValidator(bps)]
 Name = Annotated[str, BeforeValidator(name)]
+Rpc = Annotated[str, BeforeValidator(rpc_url)]
 
 
 class StrictModel(BaseModel):

@@ -33,6 +33,11 @@ def _bundled(name: str) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
+def abi_of(name: str) -> list[dict[str, Any]]:
+    """A bundled contract's ABI as plain JSON entries (no ape, no ethpm types)."""
+    return list(_bundled(name)["contractType"]["abi"])
+
+
 @cache
 def contract_type(name: str) -> Any:
     """The ethpm ContractType (ABI, creation and runtime bytecode) of a bundled contract."""

@@ -35,10 +35,11 @@ TRANSIENT_TEXT = re.compile(
 class NodeError(Exception):
     """A request the node did not answer with a result. ``transient``: worth trying again."""
 
-    def __init__(self, message: str, *, transient: bool, code: int | None = None):
+    def __init__(self, message: str, *, transient: bool, code: int | None = None, data: str | None = None):
         super().__init__(message)
         self.transient = transient
         self.code = code
+        self.data = data  # a revert's data (hex), when the node gives it
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -111,7 +112,13 @@ class HttpJsonRpc:
             code = error.get("code") if isinstance(error, dict) else None
             message = error.get("message", error) if isinstance(error, dict) else error
             text = f"{method}: {message}" + (f" (code {code})" if code is not None else "")
-            raise NodeError(text, transient=bool(TRANSIENT_TEXT.search(str(message))), code=code)
+            data = error.get("data") if isinstance(error, dict) else None
+            raise NodeError(
+                text,
+                transient=bool(TRANSIENT_TEXT.search(str(message))),
+                code=code,
+                data=data if isinstance(data, str) else None,
+            )
         if not isinstance(reply, dict) or "result" not in reply:
             raise NodeError(f"{method}: the node's answer has no result", transient=True)
         return reply["result"]

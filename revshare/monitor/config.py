@@ -37,8 +37,6 @@ times are refused: give a date).
 
 from __future__ import annotations
 
-import os
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -59,6 +57,7 @@ from revshare.config_models import (
     Bps,
     ConfigError,
     Name,
+    Rpc,
     StrictModel,
     list_of,
     read_config_file,
@@ -71,7 +70,6 @@ from revshare.values import parse_chain_id, quoted
 MAX_BLOCK = 2**63 - 1
 MAX_INTERVAL = 366 * 86_400
 UNIX_TIME_LIKE = 1_000_000_000  # a terms change "from" this number on is a time, not a block
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
@@ -146,19 +144,6 @@ class MonitorConfig:
 
 
 # ---------------------------------------------------------------- checks of the file's values
-def _rpc(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be the node's URL, e.g. http://127.0.0.1:8545 or ${OP_RPC}")
-    missing = [name for name in _ENV.findall(value) if name not in os.environ]
-    if missing:
-        raise ValueError(f"environment variable {missing[0]} is not set")
-    url = _ENV.sub(lambda match: os.environ[match.group(1)], value).strip()
-    if not re.match(r"https?://[^\s/]", url, re.IGNORECASE):
-        shown = f" ({quoted(value)})" if _ENV.fullmatch(value.strip()) else ""  # never the URL: keys
-        raise ValueError(f"is not an http(s) URL{shown}: give http://host:port or https://…")
-    return url
-
-
 def _start(value: Any) -> Any:
     if isinstance(value, datetime | date):
         raise ValueError("must be a block number (the dates go in terms)")
@@ -204,7 +189,6 @@ def _fee_splitter(value: Any) -> bool | None:
     raise ValueError(f"{quoted(value)} must be auto, true or false")
 
 
-Rpc = Annotated[str, BeforeValidator(_rpc)]
 Block = Annotated[int, BeforeValidator(_start), whole_number(0, MAX_BLOCK)]
 _ADDRESS_LIST = list_of("must be a list of addresses")
 

@@ -1,0 +1,1 @@
+"""The keeper: disburses every configured splitter that is due, on any number of networks."""
