@@ -162,3 +162,27 @@ class Lifecycle:
         if self.exit_announced is None:
             return "member"
         return "exited" if now >= self.exit_announced[1] else "exit announced"
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A grant milestone: ``amount`` vests once the Collective received ``collective_share`` wei
+    from the chain since the grant, and ``not_before`` passed (before the chain's exit)."""
+
+    collective_share: int
+    not_before: int
+    amount: int
+
+
+def vested_count(
+    milestones: list[Milestone], earned: int, now: int, exit_at: int = 0, released: int = 0
+) -> int:
+    """How many milestones (in order) have vested: the share ``earned`` since the grant reaches
+    theirs and their time has come, the clock stopping at the chain's exit."""
+    clock = exit_at if exit_at and exit_at < now else now
+    count = released
+    while count < len(milestones) and milestones[count].collective_share <= earned:
+        if milestones[count].not_before > clock:
+            break
+        count += 1
+    return count

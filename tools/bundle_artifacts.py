@@ -46,6 +46,7 @@ DEPLOYED = (
     "RevenueShareTimelock",
     "RegistrySharesCalculator",
     "SharePayee",
+    "RevenueLinkedGrants",
 )
 DEMO_MOCKS = ("MockFeeVault", "MockL2StandardBridge", "MockL2ToL1MessagePasser")
 # The OP Stack's own revenue-share contracts the proposals call (contracts/interfaces/optimism/).
