@@ -51,6 +51,20 @@ TIME = _ParsedValue("time", parse_time)  # unix time, a UTC date or date-time, o
 DURATION = _ParsedValue("duration", parse_duration)  # seconds, or e.g. "30 days"
 
 
+def _milestone(value: Any) -> tuple[int, int, int]:
+    """A grant milestone ``SHARE,NOT_BEFORE,AMOUNT``, e.g. ``10 ether,2027-01-01,1000000 ether``
+    (NOT_BEFORE 0: no time condition)."""
+    parts = [part.strip() for part in str(value).split(",")]
+    if len(parts) != 3:
+        raise ValueError(
+            f"{quoted(value)}: write SHARE,NOT_BEFORE,AMOUNT, e.g. '10 ether,2027-01-01,1000000 ether'"
+        )
+    return parse_amount(parts[0]), parse_time(parts[1]), parse_amount(parts[2])
+
+
+MILESTONE = _ParsedValue("milestone", _milestone)
+
+
 def _address_or_none(value: Any) -> str:
     """An address, or "none" for the zero address (a role removed)."""
     return "0x" + "00" * 20 if str(value).strip().lower() == "none" else parse_address(value)

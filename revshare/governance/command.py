@@ -2,7 +2,7 @@
 governance proposal for a deployment.
 
 Registry changes (the registry's owner acts): register-chain, set-terms (scheduled, with the
-registry's notice), cancel-terms, announce-exit, cancel-exit, set-notice-period,
+registry's notice), cancel-terms, create-grant, announce-exit, cancel-exit, set-notice-period,
 allow-treasury-exit, forbid-treasury-exit, set-keeper-reward, set-treasury,
 set-collective, set-destination, pause, unpause, set-guardian, deactivate-chain, reactivate-chain,
 allow-token, disallow-token, set-reporter and set-operator-fee (a shared splitter), accept-ownership,
@@ -35,6 +35,7 @@ from revshare.cli_options import (
     CHAIN_ID,
     DURATION,
     HASH32,
+    MILESTONE,
     TIME,
     NodeCommand,
     interrupted,
@@ -271,6 +272,51 @@ def forbid_treasury_exit(chain_id: int, **where: Any) -> None:
 def set_keeper_reward(bps: int, cap: int, **where: Any) -> None:
     """Reward whoever triggers a splitter's disbursement (0 turns it off)."""
     _run(lambda reg, st: p.propose_set_keeper_reward(reg, st, bps, cap), **where)
+
+
+@cli.command("create-grant", cls=NodeCommand)
+@click.option("--chain-id", required=True, type=CHAIN_ID)
+@click.option(
+    "--token", required=True, type=ADDRESS, help="The granted ERC-20 (18 decimals for 'ether' amounts)"
+)
+@click.option(
+    "--grants", "grants_address", required=True, type=ADDRESS, help="The RevenueLinkedGrants escrow"
+)
+@click.option(
+    "--source",
+    type=ADDRESS,
+    default=None,
+    help="The chain's ChainRevenueSplitter [default: the one in the deployment record]",
+)
+@click.option(
+    "--milestone",
+    "milestones",
+    multiple=True,
+    required=True,
+    type=MILESTONE,
+    help="SHARE,NOT_BEFORE,AMOUNT: vests once the Collective received SHARE (ETH) from the chain since "
+    "the grant and NOT_BEFORE (a UTC date, or 0) passed; repeat, in order",
+)
+@common
+def create_grant(
+    chain_id: int,
+    token: str,
+    grants_address: str,
+    source: str | None,
+    milestones: tuple[tuple[int, int, int], ...],
+    **where: Any,
+) -> None:
+    """Grant a chain tokens released by milestones of the revenue share it pays (escrowed)."""
+
+    def build(reg: Any, st: RegistryState) -> Proposal:
+        splitter = source or getattr(recorded_splitter(where["record_dir"], chain_id), "address", None)
+        if splitter is None:
+            raise ProposalError(f"no ChainRevenueSplitter of chain {chain_id} recorded: give --source")
+        return p.propose_create_grant(
+            reg, st, grants_address, chain_id, token, str(splitter), list(milestones)
+        )
+
+    _run(build, **where)
 
 
 @cli.command("set-treasury", cls=NodeCommand)

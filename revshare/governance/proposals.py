@@ -710,3 +710,105 @@ def propose_set_operator_fee(
         ],
         acting=state.owner,
     )
+
+
+# ---------------------------------------------------------------- grants
+MAX_GRANT_MILESTONES = 64
+
+
+def _approve_call(token: str, spender: str, amount: int) -> Call:
+    """`token.approve(spender, amount)` (ERC-20)."""
+    from eth_abi import encode
+    from eth_utils import keccak
+
+    signature = "approve(address,uint256)"
+    data = keccak(text=signature)[:4] + encode(["address", "uint256"], [spender, amount])
+    inputs = [
+        {"internalType": "address", "name": "spender", "type": "address"},
+        {"internalType": "uint256", "name": "value", "type": "uint256"},
+    ]
+    return Call(token, "approve", inputs, [spender, amount], data, signature)
+
+
+def propose_create_grant(
+    registry: Any,
+    state: RegistryState,
+    grants: str,
+    chain_id: int,
+    token: str,
+    source: str,
+    milestones: list[tuple[int, int, int]],
+) -> Proposal:
+    """Grant ``token`` to a chain, vesting by milestones (collective share in wei since the grant,
+    not before a time, amount): governance approves the escrow and creates the grant, one batch.
+    The escrow and the source must run this toolkit's code (a look-alike source could report any
+    share and release everything)."""
+    from revshare.artifacts import container
+    from revshare.chain.opstack import address_of, bundled_immutables, word_of
+
+    current = _chain(state, chain_id)
+    if current.exit_at:
+        raise ProposalError(
+            f"chain {chain_id} is leaving revenue sharing at {_when(current.exit_at)}: no new grant"
+        )
+    provider = registry.provider
+    grants, token, source = (
+        _check_address(n, v) for n, v in (("grants", grants), ("token", token), ("source", source))
+    )
+    if bundled_immutables(provider, grants, "RevenueLinkedGrants") != [int(state.address, 16)]:
+        raise ProposalError(
+            f"{grants} is not a RevenueLinkedGrants escrow of this toolkit on registry {state.address}"
+        )
+    found = bundled_immutables(provider, source, "ChainRevenueSplitter")
+    if (
+        found is None
+        or address_of(provider, source, "REGISTRY()") != state.address
+        or word_of(provider, source, "CHAIN_ID()") != chain_id
+    ):
+        raise ProposalError(
+            f"the source {source} is not this toolkit's ChainRevenueSplitter of chain {chain_id} "
+            "on this registry"
+        )
+    if not provider.get_code(token):
+        raise ProposalError(f"the token {token} has no code")
+    if not 1 <= len(milestones) <= MAX_GRANT_MILESTONES:
+        raise ProposalError(f"a grant needs 1 to {MAX_GRANT_MILESTONES} milestones")
+    for index, (share, not_before, amount) in enumerate(milestones):
+        if amount <= 0:
+            raise ProposalError(f"milestone {index + 1} grants nothing")
+        if share >= 2**128 or amount >= 2**128 or not_before >= 2**64:
+            raise ProposalError(f"milestone {index + 1} is out of range")
+        if index and (share < milestones[index - 1][0] or not_before < milestones[index - 1][1]):
+            raise ProposalError(
+                f"milestone {index + 1} comes before milestone {index}: order them by share and time"
+            )
+    total = sum(m[2] for m in milestones)
+    escrow = container("RevenueLinkedGrants").at(grants)
+    rows = [
+        f"| {i + 1} | {_eth(share)} | {_when(at) if at else 'any time'} | {amount / 10**18:,.6f} |"
+        for i, (share, at, amount) in enumerate(milestones)
+    ]
+    return Proposal(
+        title=f"Grant chain {chain_id} {total / 10**18:,.6f} tokens, released as it shares revenue",
+        slug=f"create-grant-{chain_id}",
+        summary=(
+            f"Chain {chain_id} is granted {total / 10**18:,.6f} of token {token}, held by the escrow "
+            f"{grants} and released to its treasury milestone by milestone, once the Collective has "
+            f"received the given share of its revenue (counted by its splitter {source}, from the grant "
+            "on) and the given time has passed. If the chain leaves, what has not vested by its exit "
+            "returns to the Collective."
+        ),
+        calls=[
+            _approve_call(token, grants, total),
+            contract_call(escrow, "createGrant", chain_id, token, source, [list(m) for m in milestones]),
+        ],
+        settings=[
+            (f"chain {chain_id} grant", "-", f"{total / 10**18:,.6f} tokens in {len(milestones)} milestones")
+        ],
+        effect=[
+            "| milestone | Collective share since the grant | not before | tokens |",
+            "|---|---|---|---|",
+            *rows,
+        ],
+        acting=state.owner,
+    )

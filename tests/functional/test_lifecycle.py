@@ -53,13 +53,14 @@ def test_notice_period_defaults_to_30_days_and_is_bounded(registry, owner):
 
 
 def test_a_terms_change_needs_the_full_notice(chain, registry, owner):
-    t = now(chain)
-    earliest = t + DEFAULT_NOTICE_PERIOD
-    with ape.reverts(registry.InvalidEffectiveTime, effectiveAt=earliest - 1, earliest=earliest):
-        registry.scheduleTerms(CHAIN_ID, 100, 1_000, NEW_HASH, earliest - 1, sender=owner)
-    latest = t + MAX_SCHEDULE_AHEAD
-    with ape.reverts(registry.InvalidEffectiveTime, effectiveAt=latest + 1, latest=latest):
-        registry.scheduleTerms(CHAIN_ID, 100, 1_000, NEW_HASH, latest + 1, sender=owner)
+    t = now(chain) + 10
+    earliest, latest = t + DEFAULT_NOTICE_PERIOD, t + MAX_SCHEDULE_AHEAD
+    for effective_at in (earliest - 1, latest + 1):
+        chain.pending_timestamp = t  # each attempt in a block at time t
+        with ape.reverts(
+            registry.InvalidEffectiveTime, effectiveAt=effective_at, earliest=earliest, latest=latest
+        ):
+            registry.scheduleTerms(CHAIN_ID, 100, 1_000, NEW_HASH, effective_at, sender=owner)
     with ape.reverts(registry.InvalidBps, bps=10_001):
         registry.scheduleTerms(CHAIN_ID, 100, 10_001, NEW_HASH, 0, sender=owner)
     chain.pending_timestamp = t
