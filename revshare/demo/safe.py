@@ -79,10 +79,13 @@ def _abi_type(entry: dict[str, Any]) -> str:
     return entry["type"]
 
 
-def _input(entry: dict[str, Any], text: str) -> Any:
+def _input(entry: dict[str, Any], text: Any) -> Any:
     if entry["type"] == "tuple":
-        parts = json.loads(text)
+        parts = json.loads(text) if isinstance(text, str) else text
         return tuple(_input(c, p) for c, p in zip(entry["components"], parts, strict=True))
+    if entry["type"] == "tuple[]":
+        element = {**entry, "type": "tuple"}
+        return [_input(element, item) for item in json.loads(text)]
     return _value(entry["type"], text)
 
 

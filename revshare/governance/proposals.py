@@ -755,7 +755,8 @@ def propose_create_grant(
     grants, token, source = (
         _check_address(n, v) for n, v in (("grants", grants), ("token", token), ("source", source))
     )
-    if bundled_immutables(provider, grants, "RevenueLinkedGrants") != [int(state.address, 16)]:
+    escrow_immutables = bundled_immutables(provider, grants, "RevenueLinkedGrants")
+    if escrow_immutables is None or set(escrow_immutables) != {int(state.address, 16)}:
         raise ProposalError(
             f"{grants} is not a RevenueLinkedGrants escrow of this toolkit on registry {state.address}"
         )

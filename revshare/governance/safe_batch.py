@@ -21,8 +21,15 @@ def safe_value(kind: str, value: Any) -> str:
     if isinstance(value, bytes):
         return "0x" + value.hex()
     if isinstance(value, list | tuple):
-        return json.dumps([str(v) for v in value])
+        return json.dumps(_nested(value))
     return str(value)
+
+
+def _nested(value: Any) -> Any:
+    """A list's items as the Transaction Builder writes them: strings, nested for tuples in lists."""
+    if isinstance(value, list | tuple):
+        return [_nested(v) for v in value]
+    return "0x" + value.hex() if isinstance(value, bytes) else str(value)
 
 
 def _serialize(node: Any) -> str:

@@ -384,3 +384,70 @@ def test_from_config_swaps_roles_in_one_batch_and_never_reactivates(
     assert "not reactivated" in (folder / "proposal.md").read_text()
     execute_batch(folder, multisig, council)
     assert not read_registry(registry).chains[8453].active
+
+
+def test_a_chains_lifecycle_through_the_safe(
+    tmp_path, project, owner, governed, council, execute_batch, chain
+):
+    """Notice, a scheduled change and its cancellation, the keeper reward, a grant, an exit and its
+    cancellation: each proposal executed by the Safe changes exactly that."""
+    from revshare.artifacts import container
+    from revshare.governance import proposals as p
+    from revshare.governance.propose import recorded_splitter
+
+    registry, multisig, records = governed
+    out = tmp_path / "proposals"
+
+    def run(build):
+        execute_batch(propose(build, registry, records, out), multisig, council)
+
+    run(propose_accept_ownership)
+    run(lambda reg, st: p.propose_set_notice_period(reg, st, 86_400))
+    assert registry.noticePeriod() == 86_400
+    with pytest.raises(ProposalError, match="too early"):
+        propose(
+            lambda reg, st: p.propose_set_terms(reg, st, 8453, 300, 1_800, None, 1), registry, records, out
+        )
+    run(lambda reg, st: p.propose_set_terms(reg, st, 8453, 300, 1_800, None))
+    change = registry.termsHistory(8453)[-1]
+    assert (change.grossBps, change.netBps) == (300, 1_800)
+    assert change.effectiveAt == chain.blocks.head.timestamp + 86_400
+    with pytest.raises(ProposalError, match="already has \\(or will have\\) these terms"):
+        propose(lambda reg, st: p.propose_set_terms(reg, st, 8453, 300, 1_800, None), registry, records, out)
+    run(lambda reg, st: p.propose_cancel_terms(reg, st, 8453))
+    assert len(registry.termsHistory(8453)) == 1
+    with pytest.raises(ProposalError, match="no terms change to cancel"):
+        propose(lambda reg, st: p.propose_cancel_terms(reg, st, 8453), registry, records, out)
+
+    run(lambda reg, st: p.propose_set_keeper_reward(reg, st, 10, 10**16))
+    assert registry.keeperReward() == (10, 10**16)
+
+    grants = owner.deploy(container("RevenueLinkedGrants"), registry)
+    token = owner.deploy(project.TestToken)
+    token.mint(multisig, 1_000 * 10**18, sender=owner)  # governance holds the tokens it grants
+    splitter = recorded_splitter(records, 8453)
+    milestones = [(10**18, 0, 400 * 10**18), (5 * 10**18, 0, 600 * 10**18)]
+    with pytest.raises(ProposalError, match="is not this toolkit's ChainRevenueSplitter"):
+        propose(
+            lambda reg, st: p.propose_create_grant(
+                reg, st, grants.address, 8453, token.address, registry.address, milestones
+            ),
+            registry,
+            records,
+            out,
+        )
+    run(
+        lambda reg, st: p.propose_create_grant(
+            reg, st, grants.address, 8453, token.address, splitter.address, milestones
+        )
+    )
+    assert token.balanceOf(grants) == 1_000 * 10**18 and token.balanceOf(multisig) == 0
+    stored = grants.grantOf(0)[1]
+    assert [tuple(m) for m in stored] == milestones
+
+    run(lambda reg, st: p.propose_announce_exit(reg, st, 8453))
+    assert registry.exitTime(8453) == chain.blocks.head.timestamp + 86_400
+    with pytest.raises(ProposalError, match="leaves revenue sharing"):
+        propose(lambda reg, st: p.propose_set_terms(reg, st, 8453, 1, 1, None), registry, records, out)
+    run(lambda reg, st: p.propose_cancel_exit(reg, st, 8453))
+    assert registry.exitTime(8453) == 0
