@@ -1,5 +1,6 @@
 """The `ape run demo` command: deploy on a local anvil, run simulated days of fees, print the
-disbursements, settle a shared-sequencer epoch and write the transparency report; let the local
+disbursements, settle a shared-sequencer epoch, live the chain's lifecycle (keeper reward, terms
+changed with notice, exit) and write the transparency report; let the local
 chain join revenue sharing through OP's FeeSplitter with a generated proposal executed by a Safe;
 then script a Superchain on four more local chains and run the monitor over them."""
 
@@ -16,6 +17,7 @@ from ape.logging import logger
 from revshare.chain.reader import DEFAULT_PAGE_SIZE
 from revshare.cli_options import local_network_only
 from revshare.demo.fee_splitter import run_join_demo
+from revshare.demo.lifecycle import run_lifecycle_act
 from revshare.demo.mocks import install_withdrawal_mocks
 from revshare.demo.shared_sequencer import run_shared_demo, shared_reconciliation, shared_table
 from revshare.demo.single_chain import (
@@ -101,6 +103,10 @@ def cli(config: DeployConfig, days: int, seed: int, report_dir: Path, superchain
         for r in shared.rows
     )
     ok = report_checks(shared_reconciliation(shared), models_agree) and ok
+
+    click.echo(f"\n== {chain_cfg.name}'s lifecycle: a keeper reward, new terms with notice, the exit ==")
+    lifecycle_checks = run_lifecycle_act(deployment, operator, funder, result.fees, log=click.echo)
+    ok = report_checks(lifecycle_checks, True) and ok
 
     click.echo("\n== Transparency report, from the chain's events alone ==")
     targets = targets_from_record(deployment.record.path)

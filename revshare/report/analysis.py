@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from revshare.calendar import utc_date
 from revshare.chain.addresses import ETH_ASSET, L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
 from revshare.chain.reader import EventLog
 from revshare.lifecycle import TermsEntry
@@ -119,6 +120,15 @@ class Finding:
     where: str = ""
 
 
+@dataclass(frozen=True)
+class LifecycleStep:
+    """One step of a chain's life on the report's timeline: when, and what."""
+
+    timestamp: int
+    what: str
+    block: int | None = None  # the block that did it (None for a time-based effect)
+
+
 @dataclass
 class ChainSummary:
     chain_id: int
@@ -130,6 +140,7 @@ class ChainSummary:
     undisbursed: dict[str, int] = field(default_factory=dict)
     claimable: dict[str, int] = field(default_factory=dict)
     in_flight_to_l1: dict[str, int] = field(default_factory=dict)
+    lifecycle: list[LifecycleStep] = field(default_factory=list)
 
 
 @dataclass
@@ -646,6 +657,60 @@ def _check_vaults(history: SplitterHistory, events: list[EventLog], out: Analysi
             out.findings.append(Finding(PENDING, cid, ETH_ASSET, left, f"in the {label}, not withdrawn yet"))
 
 
+def _rates(entry: TermsEntry) -> str:
+    return f"{entry.gross_bps / 100:g}% of gross / {entry.net_bps / 100:g}% of net"
+
+
+def lifecycle(history: History, splitter: SplitterHistory, timeline: TermsChanges) -> list[LifecycleStep]:
+    """The chain's life over the range, from the registry's terms history and the splitter's
+    boundary settlements: joined, each change scheduled (and cancelled), each taking effect,
+    the exit announced and taking effect, the settlement at each boundary."""
+    start_entries, changes = timeline
+    end = history.timestamps.get(history.to_block, 0)
+    steps: list[LifecycleStep] = []
+    entries = list(start_entries)  # the history as it stands, step by step
+    if entries:
+        steps.append(LifecycleStep(entries[0].effective_at, f"joined revenue sharing: {_rates(entries[0])}"))
+    for _, block, entry in changes:
+        when = history.timestamps.get(block, 0)
+        if entry is None:
+            cancelled = entries.pop() if len(entries) > 1 else None
+            what = "exit" if cancelled and cancelled.exit else "terms change"
+            at = utc_date(cancelled.effective_at) if cancelled else "?"
+            steps.append(LifecycleStep(when, f"{what} of {at} cancelled", block))
+            continue
+        entries.append(entry)
+        if len(entries) == 1:  # the registration, inside the range
+            what = f"joined revenue sharing: {_rates(entry)}"
+        elif entry.exit:
+            what = f"exit announced, effective {utc_date(entry.effective_at)}"
+        else:
+            what = f"terms change scheduled: {_rates(entry)} from {utc_date(entry.effective_at)}"
+        steps.append(LifecycleStep(when, what, block))
+    for entry in entries[1:]:
+        if entry.effective_at <= end:
+            what = (
+                "exited: the chain keeps its revenue"
+                if entry.exit
+                else f"new terms in force: {_rates(entry)}"
+            )
+            steps.append(LifecycleStep(entry.effective_at, what))
+    exits = {e.effective_at for e in entries if e.exit}
+    for event in splitter.events:
+        if event.name == "BoundarySettled":
+            change = event.args["changeAt"]
+            kind = "final settlement" if change in exits else "boundary settlement"
+            steps.append(
+                LifecycleStep(
+                    history.timestamps.get(event.block, 0),
+                    f"{kind} (disbursement #{event.args['disbursementId']}): the period before "
+                    f"{utc_date(change)} under the terms before it",
+                    event.block,
+                )
+            )
+    return sorted(steps, key=lambda step: (step.timestamp, step.block or 0))
+
+
 def analyze(history: History) -> Analysis:
     """Rows, checks and findings for every splitter in the history."""
     out = Analysis(rows=[], checks=[], findings=[], chains={})
@@ -655,6 +720,7 @@ def analyze(history: History) -> Analysis:
         out.chains[target.chain_id] = ChainSummary(
             target.chain_id, target.name, target.address, dict(splitter.vaults)
         )
+        out.chains[target.chain_id].lifecycle = lifecycle(history, splitter, terms)
         _check_event_forms(splitter, out)
         events = _withdrawals(splitter.events)
         assets = {ETH_ASSET} | {e.args["asset"] for e in events if "asset" in e.args}

@@ -47,6 +47,13 @@ SPLITTER_EVENTS = (
 VAULT_EVENTS = ("Withdrawal",)
 # The withdrawal predeploys' own records of an ETH withdrawal started by the splitter.
 L1_PATH_EVENTS = {L2_STANDARD_BRIDGE: "ETHBridgeInitiated", L2_TO_L1_MESSAGE_PASSER: "MessagePassed"}
+LIFECYCLE_EVENTS = (
+    "ChainRegistered",
+    "TermsScheduled",
+    "TermsChangeCancelled",
+    "ExitAnnounced",
+    "ExitCancelled",
+)
 REGISTRY_EVENTS = (
     "ChainRegistered",
     "TermsScheduled",
@@ -140,7 +147,7 @@ class History:
     to_block: int
     splitters: list[SplitterHistory]
     registry_events: list[EventLog]  # the registries' changes from `from_block` to `to_block`
-    timestamps: dict[int, int]  # block -> timestamp, for blocks with a disbursement
+    timestamps: dict[int, int]  # block -> timestamp: disbursements, terms history changes, the last block
     read_at: str = ""
 
 
@@ -299,12 +306,17 @@ def collect_history(
         )
         closing = _snapshot(reader, target.address, vaults.values(), assets, recipients, last)
         for e in own:
-            if e.name == "Disbursed":
+            if e.name in ("Disbursed", "BoundarySettled") and e.block not in timestamps:
                 timestamps[e.block] = reader.timestamp(e.block)
         at_start = registry_at_block(reader, registry, target.chain_id, from_block - 1)
         minimums = {vault: vault_minimum(reader, vault, last) for vault in vaults.values()}
         splitters.append(SplitterHistory(target, registry, vaults, own, opening, closing, at_start, minimums))
 
+    # When each change to a terms history happened, and the range's end: the lifecycle view.
+    for e in registry_events:
+        if e.name in LIFECYCLE_EVENTS and e.block not in timestamps:
+            timestamps[e.block] = reader.timestamp(e.block)
+    timestamps.setdefault(last, reader.timestamp(last))
     return History(
         network=network,
         chain_id=reader.chain_id(),

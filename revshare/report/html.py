@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from revshare.calendar import utc_date
 from revshare.report.document import Report, amount, asset_name, describe
 from revshare.report.text import PERIOD_HEADERS, SOURCE_HEADERS, period_cells, source_rows
 from revshare.terminal import PAGE_STYLE, html_image, html_table
@@ -40,6 +41,11 @@ def render_html(report: Report, charts: list[Path]) -> str:
         for asset in sorted({r.asset for r in periods if r.chain_id == chain_id}):
             rows = [period_cells(r) for r in periods if (r.chain_id, r.asset) == (chain_id, asset)]
             parts.append(f"<p>{escape(asset_name(asset))}</p>" + html_table(PERIOD_HEADERS, rows))
+    for chain_id, summary in sorted(report.analysis.chains.items()):
+        if summary.lifecycle:
+            parts.append(f"<h2>Lifecycle of chain {chain_id}</h2>")
+            steps = [[utc_date(s.timestamp) if s.timestamp else "?", s.what] for s in summary.lifecycle]
+            parts.append(html_table(["when", "what"], steps))
     sources = source_rows(report)
     if sources:
         parts.append("<h2>ETH disbursed by source</h2><p>Share of gross in brackets.</p>")
@@ -47,7 +53,7 @@ def render_html(report: Report, charts: list[Path]) -> str:
     rows = [
         [str(r.chain_id), str(r.disbursement_id), str(r.block), r.tx_hash[:12] + "…"]
         + [amount(r.asset, v) for v in (r.gross, r.l1_cost, r.collective, r.chain)]
-        + [r.rule, amount(r.asset, r.outside_vaults)]
+        + [r.rule, amount(r.asset, r.outside_vaults), amount(r.asset, r.keeper_reward)]
         for r in report.analysis.rows
     ]
     parts.append("<h2>Disbursements</h2>")
@@ -64,6 +70,7 @@ def render_html(report: Report, charts: list[Path]) -> str:
                 "chain share",
                 "rule",
                 "outside vaults",
+                "keeper reward",
             ],
             rows,
         )

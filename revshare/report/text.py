@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from revshare.calendar import utc_date
 from revshare.chain.addresses import ETH_ASSET
 from revshare.model import RevenueSources
 from revshare.report.document import Report, amount, asset_name, describe, percent
@@ -91,6 +92,34 @@ def sources_text(report: Report) -> str:
     return "ETH disbursed by source (share of gross):\n" + render_table(SOURCE_HEADERS, rows) + "\n"
 
 
+def lifecycle_text(report: Report) -> str:
+    """Each chain's life over the range: joined, terms changes, exit, boundary settlements."""
+    out = []
+    for chain_id, summary in sorted(report.analysis.chains.items()):
+        if summary.lifecycle:
+            out.append(f"Lifecycle of chain {chain_id}:")
+            out += [
+                f"  {utc_date(step.timestamp) if step.timestamp else '?':<22} {step.what}"
+                for step in summary.lifecycle
+            ]
+    return "\n".join(out) + "\n" if out else ""
+
+
+def keeper_text(report: Report) -> str:
+    """The keeper rewards paid out of revenue before the split, per chain and asset."""
+    totals: dict[tuple[int, str], list[int]] = {}
+    for row in report.analysis.rows:
+        if row.keeper_reward:
+            total = totals.setdefault((row.chain_id, row.asset), [0, 0])
+            total[0] += row.keeper_reward
+            total[1] += 1
+    lines = [
+        f"  chain {cid}: {amount(asset, wei)} {asset_name(asset)} in {n} disbursement{'s' * (n != 1)}"
+        for (cid, asset), (wei, n) in sorted(totals.items())
+    ]
+    return "Keeper rewards (out of revenue, before the split):\n" + "\n".join(lines) + "\n" if lines else ""
+
+
 def checks_text(report: Report) -> str:
     lines = ["Reconciliation:"]
     for check in report.analysis.checks:
@@ -117,6 +146,8 @@ def render_text(report: Report) -> str:
         report.title(),
         "",
         period_tables(report),
+        lifecycle_text(report),
+        keeper_text(report),
         sources_text(report),
         checks_text(report),
         "",

@@ -66,7 +66,21 @@ def test_ape_run_demo(tmp_path: Path):
     assert "2.5% of gross" in result.stdout
     assert "15% of net" in result.stdout
     # Five checks per part, seven for the FeeSplitter act, the monitor's four figures for each of four chains.
-    assert result.stdout.count("[ok]") == 5 + 5 + 7 + 16
+    # single chain 5, shared 5, lifecycle 6, FeeSplitter act 7, monitor 16
+    assert result.stdout.count("[ok]") == 5 + 5 + 6 + 7 + 16
+    # The chain's lifecycle, as the report reads it from the chain.
+    lifecycle = result.stdout[result.stdout.index("Lifecycle of chain 8453:") :].split("\n\n")[0]
+    for step in (
+        "joined revenue sharing: 2.5% of gross / 15% of net",
+        "terms change scheduled: 3% of gross / 18% of net from",
+        "new terms in force: 3% of gross / 18% of net",
+        "boundary settlement (disbursement #",
+        "exit announced, effective",
+        "exited: the chain keeps its revenue",
+        "final settlement (disbursement #",
+    ):
+        assert step in lifecycle, step
+    assert "Keeper rewards (out of revenue, before the split):" in result.stdout
     # The local chain joins revenue sharing through OP's FeeSplitter with a generated proposal.
     assert "The Safe executed the 14 calls" in result.stdout
     assert "reverted" not in result.stdout  # no probe's trace reaches the terminal
