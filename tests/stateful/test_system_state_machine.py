@@ -3,7 +3,8 @@
 Hypothesis drives random sequences of: fees into vaults, plain and forced ETH, token revenue,
 time passing, disbursements (ETH and token; boundary settlements of a terms change or exit at
 once, empty ones too), terms changes scheduled with the registry's notice and cancelled, exits
-announced and cancelled, the keeper reward, treasury changes, a failing treasury,
+announced and cancelled, the keeper reward, releases and the clawback of a revenue-linked grant,
+treasury changes, a failing treasury,
 payout destinations on L1 (bridge or message passer, with minimums, a bridge that may reject),
 claims, pause/unpause, ownership hand-over, shared-sequencer epochs and claims, and outsiders
 trying governance calls. After every step the invariants are checked: conservation
@@ -36,7 +37,7 @@ from hypothesis.stateful import (
 from revshare.chain.addresses import L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER, ZERO_ADDRESS
 from revshare.chain.routes import Route
 from revshare.demo.mocks import install_withdrawal_mocks
-from revshare.lifecycle import Refused, TermsHistory, keeper_reward, settlement
+from revshare.lifecycle import Milestone, Refused, TermsHistory, keeper_reward, settlement, vested_count
 from revshare.model import l1_payout, split, split_with_fee
 from tests.conftest import (
     CHAIN_ID,
@@ -59,6 +60,7 @@ bps = st.one_of(st.sampled_from([0, 1, 9_999, 10_000]), st.integers(0, 10_000))
 minimums = st.one_of(st.sampled_from([0, 1, 10**17, 10**18, 10 * 10**18]), st.integers(0, 2 * 10**18))
 PAYEES = ("collective", "treasury", "bad", "fee_recipient")
 CLAIM_HOLD_PERIOD = 7 * ONE_DAY  # the registry's default
+GRANT_CLAWBACK_DELAY = 30 * ONE_DAY
 NOTICE = ONE_DAY  # the registry's notice period in this test: changes take effect within a few steps
 PREDEPLOYS = {Route.L1_STANDARD_BRIDGE: L2_STANDARD_BRIDGE, Route.L1_MESSAGE_PASSER: L2_TO_L1_MESSAGE_PASSER}
 
@@ -79,6 +81,10 @@ class Model:
     since: dict[str, int] = field(default_factory=dict)  # asset -> start of the splitter's next period
     shared_since: int = 0  # start of the shared splitter's next epoch period
     reward: tuple[int, int] = (0, 0)  # the keeper reward: (bps, cap)
+    collective_total: int = 0  # the splitter's collectiveShareTotal(ETH)
+    grant_released: int = 0  # milestones of the grant released
+    grant_clawed: int | None = None  # after a clawback: the milestones vested by the exit
+    grant_paid: dict[str, int] = field(default_factory=dict)  # grant tokens received, by address
     active: dict[int, bool] = field(default_factory=lambda: dict.fromkeys(SHARED_CHAINS, True))
     treasury_is_bad: bool = False
     bad_rejecting: bool = True
@@ -263,6 +269,8 @@ class SystemMachine(RuleBasedStateMachine):
         assert event.collectiveShare >= by_gross and event.collectiveShare >= by_net
         assert event.collectiveShare in (by_gross, by_net)
         m.undisbursed[asset] = 0
+        if asset == ETH:
+            m.collective_total += expected.collective
         self.pay(asset, self.env["collective"], expected.collective)
         if m.held(CHAIN_ID) and expected.chain:  # held: the treasury's share waits, credited
             m.add(m.owed, (asset, self.treasury_address()), expected.chain)
@@ -600,6 +608,66 @@ class SystemMachine(RuleBasedStateMachine):
         target.expect_revert(errors.get(call, "OwnableUnauthorizedAccount"), method, *args, sender=stranger)
         self.steps += 1
 
+    # ------------------------------------------------------------ the grant
+    def grant_vested(self) -> int:
+        m = self.model
+        if m.grant_clawed is not None:
+            return m.grant_clawed
+        exit_at = m.histories[CHAIN_ID].exit_time()
+        return vested_count(self.env["milestones"], m.collective_total, m.now, exit_at, m.grant_released)
+
+    @rule()
+    def release_grant(self):
+        e, m = self.env, self.model
+        self.tx_at_model_time()
+        vested = self.grant_vested()
+        if vested <= m.grant_released:
+            e["grants"].expect_revert(
+                "RevenueLinkedGrants_NothingVested", "release", 0, sender=e["stranger"], at_time=m.now
+            )
+        else:
+            e["grants"].transact("release", 0, sender=e["stranger"])
+            paid = sum(ms.amount for ms in e["milestones"][m.grant_released : vested])
+            m.add(m.grant_paid, self.treasury_address(), paid)
+            m.grant_released = vested
+        self.steps += 1
+
+    @rule()
+    def clawback_grant(self):
+        e, m = self.env, self.model
+        self.tx_at_model_time()
+        exit_at = m.histories[CHAIN_ID].exit_time()
+        settled = m.last_time.get(ETH, 0) >= exit_at
+        if m.grant_clawed is not None:
+            error = "RevenueLinkedGrants_AlreadyClawedBack"
+        elif not exit_at or m.now < exit_at or not (settled or m.now >= exit_at + GRANT_CLAWBACK_DELAY):
+            error = "RevenueLinkedGrants_NotClawable"
+        else:
+            error = None
+        if error:
+            e["grants"].expect_revert(error, "clawback", 0, sender=e["stranger"], at_time=m.now)
+        else:
+            vested = self.grant_vested()
+            e["grants"].transact("clawback", 0, sender=e["stranger"])
+            m.add(m.grant_paid, e["collective"], sum(ms.amount for ms in e["milestones"][vested:]))
+            m.grant_clawed = vested
+        self.steps += 1
+
+    @invariant()
+    def the_grant_pays_no_more_than_earned(self):
+        e, m = self.env, self.model
+        token, total = e["grant_token"], sum(ms.amount for ms in e["milestones"])
+        held = token.call("balanceOf", e["grants"].address, sender=e["stranger"])
+        paid = {
+            a: token.call("balanceOf", a, sender=e["stranger"])
+            for a in (e["collective"], e["treasury"], e["bad"].address)
+        }
+        assert paid == {a: m.grant_paid.get(a, 0) for a in paid}
+        assert held + sum(paid.values()) == total
+        # Released to the chain never exceeds what its Collective share and time have vested.
+        released = sum(ms.amount for ms in e["milestones"][: m.grant_released])
+        assert released <= sum(ms.amount for ms in e["milestones"][: self.grant_vested()])
+
     # ------------------------------------------------------------ shared sequencer
     def expected_epoch_failure(self, parts: list[tuple[int, int, int]], paid: int) -> tuple[str, dict] | None:
         """The contract's checks in its order: pause, then per chain the running sum and the
@@ -770,6 +838,28 @@ def test_system_state_machine(
     chain.provider.set_balance(reporter.address, 10**30)
     chain.provider.set_balance(keeper.address, 10**30)
     registry.setNoticePeriod(NOTICE, sender=owner)
+    # A grant of 1,000 tokens to chain 8453 over four milestones of its Collective share and time.
+    grants = owner.deploy(project.RevenueLinkedGrants, registry)
+    grant_token = owner.deploy(project.TestToken)
+    now = chain.pending_timestamp
+    milestones = [
+        Milestone(5 * 10**16, 0, 100 * 10**18),
+        Milestone(2 * 10**17, now + 3 * ONE_DAY, 200 * 10**18),
+        Milestone(10**18, now + 10 * ONE_DAY, 300 * 10**18),
+        Milestone(5 * 10**18, now + 20 * ONE_DAY, 400 * 10**18),
+    ]
+    grant_token.mint(owner, 1_000 * 10**18, sender=owner)
+    grant_token.approve(grants, 1_000 * 10**18, sender=owner)
+    grants.createGrant(
+        CHAIN_ID,
+        grant_token,
+        splitter,
+        [(m.collective_share, m.not_before, m.amount) for m in milestones],
+        sender=owner,
+    )
+    SystemMachine.env.update(
+        grants=Direct(rpc, grants), grant_token=Direct(rpc, grant_token), milestones=milestones
+    )
     SystemMachine.env["joined"] = {cid: registry.termsHistory(cid)[0].effectiveAt for cid in SHARED_IDS}
     SystemMachine.env["deployed_at"] = splitter.DEPLOYED_AT()
     SystemMachine.env["shared_since"] = shared.lastReportTime()
