@@ -59,6 +59,8 @@ CALCULATOR = "contracts/feesplitter/RegistrySharesCalculator.sol"
 PAYEE = "contracts/feesplitter/SharePayee.sol"
 CALCULATOR_TESTS = ["tests/functional/test_registry_shares_calculator.py"]
 LIFECYCLE_TESTS = ["tests/functional/test_lifecycle.py"]
+GRANTS = "contracts/grants/RevenueLinkedGrants.sol"
+GRANTS_TESTS = ["tests/functional/test_grants.py"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,46 @@ class Mutant:
 
 
 MUTANTS: tuple[Mutant, ...] = (
+    Mutant(
+        "grants-ignore-time",
+        GRANTS,
+        "milestones[count].collectiveShare <= earned\n                && milestones[count].notBefore <= clock",
+        "milestones[count].collectiveShare <= earned",
+        "a milestone vests before its time",
+        tuple(GRANTS_TESTS),
+    ),
+    Mutant(
+        "grants-clock-ignores-exit",
+        GRANTS,
+        "uint256 clock = exitAt != 0 && exitAt < block.timestamp ? exitAt : block.timestamp;",
+        "uint256 clock = block.timestamp;",
+        "milestones due after the chain's exit still vest",
+        tuple(GRANTS_TESTS),
+    ),
+    Mutant(
+        "grants-no-baseline",
+        GRANTS,
+        "uint256 earned = grant.source.collectiveShareTotal(_ETH) - grant.baseline;",
+        "uint256 earned = grant.source.collectiveShareTotal(_ETH);",
+        "revenue shared before the grant counts towards its milestones",
+        tuple(GRANTS_TESTS),
+    ),
+    Mutant(
+        "grants-clawback-before-final-settlement",
+        GRANTS,
+        "if (grant.source.lastDisbursementTime(_ETH) < exitAt && block.timestamp < exitAt + CLAWBACK_DELAY) {",
+        "if (false) {",
+        "the clawback does not wait for the final settlement",
+        tuple(GRANTS_TESTS),
+    ),
+    Mutant(
+        "grants-anyone-creates",
+        GRANTS,
+        "if (msg.sender != REGISTRY.owner()) revert RevenueLinkedGrants_NotGovernance(msg.sender);",
+        "",
+        "anyone can create a grant (with a source of their choosing)",
+        tuple(GRANTS_TESTS),
+    ),
     Mutant(
         "registry-no-notice",
         REGISTRY,

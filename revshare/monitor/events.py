@@ -48,7 +48,13 @@ DISBURSED = (
 # Safe (1.3.0 and later) on every incoming ETH transfer.
 SAFE_RECEIVED = "SafeReceived(address indexed sender, uint256 value)"
 
-CONTRACT_EVENTS = (*VAULT_EVENTS, *FEE_SPLITTER_EVENTS, DISBURSER_FEES_DISBURSED, DISBURSED)
+# The caller's reward out of a disbursement's revenue, before the split (the registry's keeper reward).
+KEEPER_REWARDED = (
+    "KeeperRewarded(uint256 indexed disbursementId, address indexed asset, address indexed keeper, "
+    "uint256 amount)"
+)
+
+CONTRACT_EVENTS = (*VAULT_EVENTS, *FEE_SPLITTER_EVENTS, DISBURSER_FEES_DISBURSED, DISBURSED, KEEPER_REWARDED)
 DECODER = EventDecoder(event_abi(e) for e in (*CONTRACT_EVENTS, SAFE_RECEIVED))
 SIGNATURE = {
     declaration: event_abi(declaration).selector for declaration in (*CONTRACT_EVENTS, SAFE_RECEIVED)

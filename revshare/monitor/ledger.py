@@ -33,6 +33,7 @@ from revshare.monitor.events import (
     DISBURSED,
     DISBURSER_FEES_DISBURSED,
     INTERVAL_UPDATED,
+    KEEPER_REWARDED,
     MINIMUM_UPDATED,
     NETWORK_UPDATED,
     RECIPIENT_UPDATED,
@@ -115,6 +116,12 @@ def _settlements(
     splitters = {a.lower() for a in chain.splitters}
     disbursers = {a.lower() for a in chain.fee_disbursers}
     found = []
+    # ETH keeper rewards of this project's splitters, by (transaction, splitter, disbursement id).
+    rewards = {
+        (e.tx_hash, e.address.lower(), int(e.args["disbursementId"])): int(e.args["amount"])
+        for e in events
+        if e.signature == SIGNATURE[KEEPER_REWARDED] and int(e.args["asset"], 16) == int(ETH_ASSET, 16)
+    }
     for event in events:
         address = event.address.lower()
         if address in splitters and event.signature == SIGNATURE[DISBURSED]:
@@ -123,13 +130,15 @@ def _settlements(
                 or int(event.args["chainId"]) != chain.chain_id
             ):
                 continue
+            reward = rewards.get((event.tx_hash, address, int(event.args["disbursementId"])), 0)
             found.append(
                 Settlement(
                     event.address,
                     "splitter",
                     event,
                     int(event.args["collectiveShare"]),
-                    int(event.args["gross"]),
+                    int(event.args["gross"]) + reward,  # its revenue: the reward came out of it
+                    keeper_reward=reward,
                 )
             )
         elif (
@@ -170,10 +179,12 @@ def _batch(
     timestamp: int,
     tx: str | None,
     terms: Terms,
+    keeper_reward: int = 0,
 ) -> Batch:
     gross = sum(w.value for w in members)
     l1_cost = sum(w.value for w in members if w.is_l1_cost)
-    result = split(gross, l1_cost, terms.gross_bps, terms.net_bps)
+    # A keeper reward comes out of revenue before the split (at most what the batch had).
+    result = split(max(gross - keeper_reward, 0), l1_cost, terms.gross_bps, terms.net_bps)
     return Batch(
         chain=chain.name,
         kind=kind,
@@ -188,6 +199,7 @@ def _batch(
         net_bps=terms.net_bps,
         owed=result.collective,
         rule=result.rule,
+        keeper_reward=keeper_reward,
     )
 
 
@@ -262,6 +274,7 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
             timestamp,
             event.tx_hash,
             terms_at(chain, event.block, timestamp, since),
+            item.keeper_reward,
         )
         ledger.batches.append(batch)
         paid, receiver = item.paid, item.receiver

@@ -168,6 +168,11 @@ def render_text(result: MonitorResult, period: str) -> str:
         render_table(PERIOD_HEADERS, [period_cells(r) for r in result.periods(period)]),
         "",
     ]
+    rewards = [(x.chain.name, x.keeper_rewards) for x in result.ledgers if x.keeper_rewards]
+    if rewards:
+        lines.append("Keeper rewards (out of revenue, before the split; ETH):")
+        lines += [f"  {name}: {format_eth(wei)}" for name, wei in rewards]
+        lines.append("")
     waiting = not_owed_yet(result)
     if waiting:
         lines.append("Not owed yet (ETH):")

@@ -92,6 +92,7 @@ class Batch:
     net_bps: int
     owed: int
     rule: str
+    keeper_reward: int = 0  # paid out of this batch's revenue to whoever triggered it, before the split
 
     @property
     def net(self) -> int:
@@ -155,6 +156,10 @@ class ChainLedger:
         return sum(b.owed for b in self.batches)
 
     @property
+    def keeper_rewards(self) -> int:
+        return sum(b.keeper_reward for b in self.batches)
+
+    @property
     def paid(self) -> int:
         return sum(p.amount for p in self.payments)
 
@@ -205,3 +210,4 @@ class Settlement:
     paid: int  # to the Collective, as the settler's event says
     reported_gross: int | None
     receiver: str | None = None  # the Collective's receiver it paid, where the event names it
+    keeper_reward: int = 0  # paid to its caller out of the revenue before the split

@@ -297,6 +297,27 @@ def test_terms_from_the_registry_follow_its_changes(tmp_path: Path):
     assert ledger.owed == ledger.paid > scripted.books["chain-a"].owed  # the splitter paid the new terms
 
 
+def test_a_keeper_reward_is_its_own_line_and_owes_nothing(tmp_path: Path):
+    """With a keeper reward, the splitter splits revenue less the reward: the monitor owes on the
+    same basis (no false underpayment) and shows the rewards as their own line."""
+    from revshare.monitor.outputs import render_text
+
+    with local_network(1) as network:
+        scripted = build_superchain(network)
+        chain = scripted.chains[0]
+        chain.node.transact(
+            str(chain.registry), "setKeeperReward(uint16,uint128)", [10, 10**16], sender=scripted.governance
+        )
+        run_days(scripted, 3)
+        result = run_monitor(parse_monitor_config(scripted.config()), tmp_path, write=False)
+    ledger = result.ledgers[0]
+    assert ledger.keeper_rewards > 0
+    assert all(b.keeper_reward for b in ledger.batches)
+    assert ledger.owed == ledger.paid
+    assert not [f for f in ledger.findings if f.severity == "error"], ledger.findings
+    assert "Keeper rewards (out of revenue, before the split; ETH):" in render_text(result, "day")
+
+
 def test_ape_run_monitor_as_the_readme_says(superchain, tmp_path: Path):
     config = tmp_path / "superchain.yaml"
     config.write_text(json.dumps(superchain.config()))
