@@ -425,8 +425,10 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         else _pay(asset, terms.treasury, chainShare);
     }
 
-    /// @dev Pays the caller the keeper reward of a disbursement of `gross` (credited if the
-    ///      payment fails) and returns it.
+    /// @dev Pays the caller the keeper reward of a disbursement of `gross` and returns it. Always
+    ///      a plain transfer on L2 with bounded gas (credited if it fails), never the caller's
+    ///      registry route: an L1 route would also send the caller's credited balance, which a
+    ///      treasury whose claims are held could otherwise get out by disbursing.
     function _rewardKeeper(address asset, uint256 id, IChainRegistry.Settlement memory terms, uint256 gross)
         private
         returns (uint256 reward)
@@ -434,7 +436,9 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         reward = _keeperReward(terms, gross);
         if (reward == 0) return 0;
         emit KeeperRewarded(id, asset, msg.sender, reward);
-        _pay(asset, msg.sender, reward);
+        if (gasleft() < (PAYOUT_GAS * 64) / 63 + 40_000) revert InsufficientGas();
+        uint256 paid = _send(asset, msg.sender, reward, PAYOUT_GAS);
+        if (paid < reward) _credit(asset, msg.sender, reward - paid);
     }
 
     /// @dev Refuses a configured vault that would not pay this splitter on L2, or whose minimum

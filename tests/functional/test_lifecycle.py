@@ -255,21 +255,24 @@ def test_any_schedule_matches_the_model(chain, registry, owner, notice, operatio
 
 def test_an_empty_boundary_settlement_marks_the_boundary(chain, registry, owner, splitter, keeper):
     keeper.transfer(splitter, ETH)
-    splitter.disburse(sender=keeper)
+    last = splitter.disburse(sender=keeper).timestamp
     with ape.reverts(splitter.NothingToDisburse, asset=ETH_KEY):
-        chain.pending_timestamp += ONE_DAY
-        splitter.disburse(sender=keeper)
+        chain.pending_timestamp = last + ONE_DAY
+        splitter.disburse(sender=keeper)  # due, but empty: refused
     registry.setNoticePeriod(0, sender=owner)
-    at = scheduled_at(registry, registry.scheduleTerms(CHAIN_ID, 1_000, 0, NEW_HASH, 0, sender=owner))
+    at = last + ONE_DAY + 3_600
+    registry.scheduleTerms(CHAIN_ID, 1_000, 0, NEW_HASH, at, sender=owner)
+    assert splitter.nextDisbursementTime(ETH_KEY) == last + ONE_DAY  # the interval comes first
     chain.pending_timestamp = at
-    assert splitter.nextDisbursementTime(ETH_KEY) == at
-    receipt = splitter.disburse(sender=keeper)
+    receipt = splitter.disburse(sender=keeper)  # empty too, but the boundary: allowed
     assert receipt.events.filter(splitter.BoundarySettled) == [
         splitter.BoundarySettled(disbursementId=1, asset=ETH_KEY, changeAt=at)
     ]
     assert receipt.events.filter(splitter.Disbursed) == []
     assert receipt.events.filter(splitter.RevenueSources) == []
     keeper.transfer(splitter, ETH)
+    with ape.reverts(splitter.DisbursementTooSoon, nextAllowedTime=at + ONE_DAY):
+        splitter.disburse(sender=keeper)  # one boundary settlement per change
     chain.pending_timestamp = at + ONE_DAY
     event = splitter.disburse(sender=keeper).events.filter(splitter.Disbursed)[0]
     assert (event.grossBps, event.collectiveShare) == (1_000, ETH // 10)
