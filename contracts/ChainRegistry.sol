@@ -43,6 +43,11 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     mapping(uint256 chainId => ChainRecord) private _chains;
     mapping(uint256 chainId => TermsEntry[]) private _terms;
     mapping(uint256 chainId => bool) private _treasuryMayExit;
+    mapping(uint256 chainId => bool) private _exitByTreasury;
+    /// @notice No change may be scheduled to take effect before this time: when governance
+    ///         shortens the notice period, changes scheduled in the old notice's window still
+    ///         take at least the old notice.
+    uint64 public noticeFloor;
     KeeperReward private _keeperReward;
     uint256[] private _chainIds;
     mapping(address token => bool) private _allowedTokens;
@@ -270,21 +275,29 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         }
         TermsEntry storage last = _lastTerms(chainId);
         at = _schedule(chainId, effectiveAt, 0, 0, last.termsHash, true);
+        _exitByTreasury[chainId] = msg.sender != owner();
         emit ExitAnnounced(chainId, at, msg.sender);
     }
 
-    /// @notice Cancel a chain's announced exit before it takes effect. Governance only.
+    /// @notice Cancel a chain's announced exit before it takes effect: governance cancels an exit
+    ///         it announced, the chain's treasury one the treasury announced (governance cannot
+    ///         hold a chain that chose to leave).
     /// @param chainId A registered chain.
-    function cancelExit(uint256 chainId) external onlyOwner {
+    function cancelExit(uint256 chainId) external {
+        address canceller = _exitByTreasury[chainId] ? _registered(chainId).treasury : owner();
+        if (msg.sender != canceller) revert NotAllowedToExit(msg.sender);
         uint256 effectiveAt = _cancelLast(chainId, true);
         emit ExitCancelled(chainId, effectiveAt);
     }
 
     /// @notice Change the least time between scheduling a terms change or an exit and its
-    ///         effect (applies to later schedules). Owner only.
+    ///         effect (applies to later schedules; a shorter notice only from when the old one
+    ///         would have run out, see `noticeFloor`). Owner only.
     /// @param period Seconds, at most `MAX_NOTICE_PERIOD`.
     function setNoticePeriod(uint32 period) external onlyOwner {
         if (period > MAX_NOTICE_PERIOD) revert InvalidNoticePeriod(period);
+        uint64 floor = uint64(block.timestamp) + noticePeriod;
+        if (period < noticePeriod && floor > noticeFloor) noticeFloor = floor;
         noticePeriod = period;
         emit NoticePeriodUpdated(period);
     }
@@ -498,7 +511,8 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
             --i;
         }
         TermsEntry storage terms = entries[i];
-        KeeperReward memory reward = _keeperReward;
+        // A chain that has left keeps its revenue: no keeper reward out of it either.
+        KeeperReward memory reward = terms.exit ? KeeperReward(0, 0) : _keeperReward;
         settlement = Settlement({
             treasury: record.treasury,
             active: record.active,
@@ -506,7 +520,8 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
             netBps: terms.netBps,
             nextChangeAt: nextChangeAt,
             keeperRewardBps: reward.bps,
-            keeperRewardCap: reward.cap
+            keeperRewardCap: reward.cap,
+            exited: terms.exit
         });
     }
 
@@ -527,6 +542,13 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         _registered(chainId);
         TermsEntry storage last = _lastTerms(chainId);
         return last.exit ? last.effectiveAt : 0;
+    }
+
+    /// @notice Whether the chain's announced exit was announced by its treasury (then only the
+    ///         treasury may cancel it).
+    /// @param chainId Any chain id.
+    function exitByTreasury(uint256 chainId) external view returns (bool) {
+        return _exitByTreasury[chainId];
     }
 
     /// @notice Whether the chain's treasury may announce the chain's exit itself.
@@ -572,6 +594,7 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         TermsEntry storage last = _lastTerms(chainId);
         if (last.exit) revert ChainExiting(chainId, last.effectiveAt);
         uint256 earliest = block.timestamp + noticePeriod;
+        if (earliest < noticeFloor) earliest = noticeFloor;
         if (earliest <= last.effectiveAt) earliest = uint256(last.effectiveAt) + 1;
         uint256 latest = block.timestamp + MAX_SCHEDULE_AHEAD;
         if (effectiveAt == 0) effectiveAt = earliest;

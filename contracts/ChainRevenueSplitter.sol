@@ -336,7 +336,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         returns (uint256 collectiveShare, uint256 chainShare, uint256 keeperReward)
     {
         IChainRegistry.Settlement memory terms = REGISTRY.settlementTerms(CHAIN_ID, _periodStart(ETH));
-        keeperReward = _keeperReward(terms, gross);
+        keeperReward = _keeperReward(ETH, terms, gross);
         (collectiveShare, chainShare,) =
             RevenueShareMath.split(gross - keeperReward, l1Cost, terms.grossBps, terms.netBps);
     }
@@ -368,29 +368,38 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         private
         returns (IChainRegistry.Settlement memory terms, address collective, uint256 id)
     {
-        if (REGISTRY.paused()) revert DisbursementsPaused();
         uint256 last = lastDisbursementTime[asset];
         terms = REGISTRY.settlementTerms(CHAIN_ID, _periodStart(asset));
+        // A chain that has left is beyond governance's pause and deactivation.
+        if (!terms.exited && REGISTRY.paused()) revert DisbursementsPaused();
         bool boundary = terms.nextChangeAt <= block.timestamp;
         if (!boundary && last != 0 && block.timestamp < last + DISBURSEMENT_INTERVAL) {
             revert DisbursementTooSoon(asset, last + DISBURSEMENT_INTERVAL);
         }
-        if (!terms.active) revert ChainInactive(CHAIN_ID);
+        if (!terms.active && !terms.exited) revert ChainInactive(CHAIN_ID);
         collective = REGISTRY.collective();
         lastDisbursementTime[asset] = block.timestamp;
         id = disbursementCount++;
         if (boundary) emit BoundarySettled(id, asset, terms.nextChangeAt);
     }
 
-    /// @dev The start of the period the asset's next disbursement settles.
+    /// @dev The start of the period the asset's next disbursement settles: its last disbursement;
+    ///      before the first, the deployment for ETH (the vaults pay from then on), and now for a
+    ///      token (when its revenue arrived is unknown: it is settled under the terms in force).
     function _periodStart(address asset) private view returns (uint256) {
         uint256 last = lastDisbursementTime[asset];
-        return last == 0 ? DEPLOYED_AT : last;
+        if (last != 0) return last;
+        return asset == ETH ? DEPLOYED_AT : block.timestamp;
     }
 
-    /// @dev The keeper reward of a disbursement of `gross`: the registry's rate, at most its cap.
-    function _keeperReward(IChainRegistry.Settlement memory terms, uint256 gross) private pure returns (uint256 reward) {
-        if (terms.keeperRewardBps == 0) return 0;
+    /// @dev The keeper reward of an ETH disbursement of `gross`: the registry's rate, at most its
+    ///      cap (in wei: tokens have no keeper reward, a cap in wei means nothing in their units).
+    function _keeperReward(address asset, IChainRegistry.Settlement memory terms, uint256 gross)
+        private
+        pure
+        returns (uint256 reward)
+    {
+        if (asset != ETH || terms.keeperRewardBps == 0) return 0;
         reward = RevenueShareMath.applyBps(gross, terms.keeperRewardBps);
         if (reward > terms.keeperRewardCap) reward = terms.keeperRewardCap;
     }
@@ -420,8 +429,10 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         );
         _pay(asset, collective, collectiveShare);
         // While the chain's claims are held (a treasury change waiting in the timelock, say), its
-        // share is credited to the treasury instead of sent.
-        if (chainShare != 0 && REGISTRY.claimsHeld(CHAIN_ID)) _credit(asset, terms.treasury, chainShare);
+        // share is credited to the treasury instead of sent (not once the chain has left).
+        if (chainShare != 0 && !terms.exited && REGISTRY.claimsHeld(CHAIN_ID)) {
+            _credit(asset, terms.treasury, chainShare);
+        }
         else _pay(asset, terms.treasury, chainShare);
     }
 
@@ -433,7 +444,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         private
         returns (uint256 reward)
     {
-        reward = _keeperReward(terms, gross);
+        reward = _keeperReward(asset, terms, gross);
         if (reward == 0) return 0;
         emit KeeperRewarded(id, asset, msg.sender, reward);
         if (gasleft() < (PAYOUT_GAS * 64) / 63 + 40_000) revert InsufficientGas();

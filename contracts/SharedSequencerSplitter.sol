@@ -428,7 +428,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         IChainRegistry.Settlement memory terms = REGISTRY.settlementTerms(chainId, since);
         uint256 validUntil = terms.nextChangeAt > type(uint32).max ? type(uint32).max : terms.nextChangeAt;
         return (packed & ~_TERMS_MASK) | (validUntil << 72) | (uint256(terms.grossBps) << 56)
-            | (uint256(terms.netBps) << 40) | (terms.active ? uint256(1) << 32 : 0) | uint256(version);
+            | (uint256(terms.netBps) << 40) | (terms.active || terms.exited ? uint256(1) << 32 : 0) | uint256(version);
     }
 
     /// @dev Pays a claim: tokens and L2 destinations by transfer, ETH for an L1 destination through

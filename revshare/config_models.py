@@ -196,6 +196,8 @@ def validate_file(
 
 def read_config_file(path: Path) -> Any:
     """A config file's YAML (strict: no duplicate keys, no aliases), or a ConfigError naming it."""
+    if path.is_dir():
+        raise ConfigError(str(path), ["is a folder, not a config file"])
     if not path.is_file():
         raise ConfigError(str(path), ["file not found"])
     try:

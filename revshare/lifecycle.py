@@ -67,9 +67,16 @@ class TermsHistory:
     def last(self) -> TermsEntry:
         return self.entries[-1]
 
+    notice_floor: int = 0  # a shortened notice applies only from when the old one runs out
+
     def earliest(self, now: int) -> int:
         """The earliest effective time a change scheduled at ``now`` may have."""
-        return max(now + self.notice_period, self.last.effective_at + 1)
+        return max(now + self.notice_period, self.notice_floor, self.last.effective_at + 1)
+
+    def set_notice_period(self, now: int, period: int) -> None:
+        if period < self.notice_period:
+            self.notice_floor = max(self.notice_floor, now + self.notice_period)
+        self.notice_period = period
 
     def schedule(
         self,
@@ -122,13 +129,14 @@ class Settlement:
     net_bps: int
     boundary: bool  # a change took effect since the period began: this settles the period before it
     change_at: int  # that change's time (NO_CHANGE if none)
+    exited: bool = False  # the chain had left when the period began: beyond pause, holds, rewards
 
 
 def settlement(history: TermsHistory, since: int, now: int) -> Settlement:
     """The terms a disbursement at ``now`` applies to the period that began at ``since``."""
     terms = history.at(since)
     change_at = history.next_change_after(since)
-    return Settlement(terms.gross_bps, terms.net_bps, change_at <= now, change_at)
+    return Settlement(terms.gross_bps, terms.net_bps, change_at <= now, change_at, terms.exit)
 
 
 def disbursement_allowed(last: int, now: int, interval: int, change_at: int) -> bool:

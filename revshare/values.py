@@ -154,7 +154,9 @@ def parse_time(value: Any) -> int:
     text = str(value).strip()
     if text.lower() in ("earliest", "0"):
         return 0
-    if text.isdigit() and len(text) <= 12:
+    if text.isdigit():
+        if len(text) > 12:
+            raise ValueError(f"{quoted(value)} is not a time between 1970 and 9999")
         timestamp = int(text)
     else:
         try:

@@ -74,9 +74,10 @@ contract RegistrySharesCalculator is IRegistrySharesCalculator {
         if (gasleft() < MIN_GAS_FOR_PAYOUTS) {
             revert RegistrySharesCalculator_InsufficientGas(gasleft(), MIN_GAS_FOR_PAYOUTS);
         }
-        if (REGISTRY.paused()) revert RegistrySharesCalculator_Paused();
         IChainRegistry.Settlement memory terms = REGISTRY.settlementTerms(CHAIN_ID, periodStart());
-        if (!terms.active) revert RegistrySharesCalculator_ChainInactive(CHAIN_ID);
+        // A chain that has left is beyond governance's pause and deactivation.
+        if (!terms.exited && REGISTRY.paused()) revert RegistrySharesCalculator_Paused();
+        if (!terms.active && !terms.exited) revert RegistrySharesCalculator_ChainInactive(CHAIN_ID);
         (uint256 collectiveShare, uint256 chainShare) =
             _split(terms.grossBps, terms.netBps, sequencerFeeRevenue, baseFeeRevenue, operatorFeeRevenue, l1FeeRevenue);
         shareInfo = new ShareInfo[](2);

@@ -97,6 +97,8 @@ contract RevenueLinkedGrants is IRevenueLinkedGrants, ReentrancyGuard {
     /// @inheritdoc IRevenueLinkedGrants
     function release(uint256 grantId) external nonReentrant returns (uint256 amount) {
         Grant storage grant = _grant(grantId);
+        // A claim hold (a treasury change waiting in the timelock, say) holds grants too.
+        if (REGISTRY.claimsHeld(grant.chainId)) revert RevenueLinkedGrants_ClaimsHeld(grant.chainId);
         uint256 vested = vestedCount(grantId);
         uint256 from = grant.released;
         if (vested <= from) revert RevenueLinkedGrants_NothingVested(grantId);

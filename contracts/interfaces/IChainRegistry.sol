@@ -67,6 +67,8 @@ interface IChainRegistry {
     ///        At or before now: the settlement crosses it, and settles the period before it.
     /// @param keeperRewardBps Reward of whoever triggers a disbursement, in bps of the amount disbursed.
     /// @param keeperRewardCap Largest keeper reward of one disbursement.
+    /// @param exited The chain had left revenue sharing when the period began: its revenue is all
+    ///        its own, beyond governance's pause, deactivation, claim holds and keeper reward.
     struct Settlement {
         address treasury;
         bool active;
@@ -75,6 +77,7 @@ interface IChainRegistry {
         uint64 nextChangeAt;
         uint16 keeperRewardBps;
         uint128 keeperRewardCap;
+        bool exited;
     }
 
     /// @notice The Optimism Collective's receiving address.

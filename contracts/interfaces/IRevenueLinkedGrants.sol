@@ -83,6 +83,8 @@ interface IRevenueLinkedGrants {
     error RevenueLinkedGrants_NothingVested(uint256 grantId);
     /// @notice The chain has not left, or its final settlement may still come (see `clawback`).
     error RevenueLinkedGrants_NotClawable(uint256 grantId, uint256 notBefore);
+    /// @notice The chain's claims are held in the registry: releases wait until the hold ends.
+    error RevenueLinkedGrants_ClaimsHeld(uint256 chainId);
     /// @notice The grant was already clawed back.
     error RevenueLinkedGrants_AlreadyClawedBack(uint256 grantId);
 

@@ -29,6 +29,7 @@ class ChainState:
     terms_hash: str
     history: tuple[TermsEntry, ...] = ()  # every terms entry, scheduled ones included
     treasury_may_exit: bool = False
+    exit_by_treasury: bool = False  # the announced exit is the treasury's: only it may cancel
 
     @property
     def exit_at(self) -> int:
@@ -60,6 +61,7 @@ class RegistryState:
     terms_version: int
     chains: dict[int, ChainState]
     notice_period: int = 0
+    notice_floor: int = 0  # no change may take effect before it (a shortened notice)
     keeper_reward: tuple[int, int] = (0, 0)  # (bps, cap)
     timestamp: int = field(default=0, compare=False)  # of the block the state was read at
     # Destinations other than a plain L2 transfer, among the Collective, the treasuries and any
@@ -97,6 +99,7 @@ def read_registry(registry: Any, watch: Iterable[str] = ()) -> RegistryState:
                 for e in registry.termsHistory(chain_id)
             ),
             treasury_may_exit=bool(registry.treasuryMayExit(chain_id)),
+            exit_by_treasury=bool(registry.exitByTreasury(chain_id)),
         )
     collective = str(registry.collective())
     recipients = {a.lower(): a for a in (collective, *(c.treasury for c in chains.values()), *watch)}
@@ -110,6 +113,7 @@ def read_registry(registry: Any, watch: Iterable[str] = ()) -> RegistryState:
         terms_version=int(registry.termsVersion()),
         chains=chains,
         notice_period=int(registry.noticePeriod()),
+        notice_floor=int(registry.noticeFloor()),
         keeper_reward=tuple(int(v) for v in registry.keeperReward()),  # type: ignore[arg-type]
         timestamp=int(registry.chain_manager.blocks.head.timestamp),
         destinations={

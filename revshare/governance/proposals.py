@@ -189,24 +189,37 @@ def _when(timestamp: int) -> str:
     return utc_date(timestamp)
 
 
-def _effective_time(state: RegistryState, current: ChainState, effective_at: int) -> tuple[int, str]:
+def _execution_delay(registry: Any, state: RegistryState) -> int:
+    """The least time before governance's calls run: the owning timelock's minimum delay, or 0."""
+    from revshare.chain.reader import provider_word
+
+    return provider_word(registry.provider, state.owner, "getMinDelay()") or 0
+
+
+def _effective_time(
+    registry: Any, state: RegistryState, current: ChainState, effective_at: int
+) -> tuple[int, str]:
     """The effective time a schedule asks for (0: as early as the notice allows when executed)
-    and how to describe it; refuses one the registry would refuse at any later execution."""
+    and how to describe it; refuses one the registry would refuse when executed, at the earliest
+    after the owning timelock's delay."""
     if current.exit_at:
         raise ProposalError(
             f"chain {current.chain_id} leaves revenue sharing at {_when(current.exit_at)}: "
             "its terms can no longer change"
         )
     last = current.history[-1].effective_at if current.history else 0
-    earliest = max(state.timestamp + state.notice_period, last + 1)
-    notice = f"{state.notice_period // 86_400:g} days' notice" if state.notice_period else "no notice"
+    delay = _execution_delay(registry, state)
+    executed = state.timestamp + delay
+    earliest = max(executed + state.notice_period, state.notice_floor, last + 1)
+    notice = f"{state.notice_period / 86_400:g} days' notice" if state.notice_period else "no notice"
     if effective_at == 0:
         return 0, f"as early as the registry allows when executed ({notice} from then)"
     if effective_at < earliest:
+        waits = f" after the timelock's {delay / 86_400:g}-day delay" if delay else " now"
         raise ProposalError(
             f"effective time {_when(effective_at)} is too early: the registry asks for {notice} "
-            f"(and after the chain's last scheduled change), so at least {_when(earliest)} even if "
-            "executed now"
+            f"(and after the chain's last scheduled change), so at least {_when(earliest)} if "
+            f"executed{waits}"
         )
     if effective_at > state.timestamp + MAX_SCHEDULE_AHEAD:
         raise ProposalError(f"effective time {_when(effective_at)} is more than five years ahead")
@@ -236,7 +249,7 @@ def propose_set_terms(
     new_hash = terms_hash or last_terms[2]
     if (gross_bps, net_bps, new_hash.lower()) == (last_terms[0], last_terms[1], last_terms[2].lower()):
         raise ProposalError(f"chain {chain_id} already has (or will have) these terms: nothing to propose")
-    at, when = _effective_time(state, current, effective_at)
+    at, when = _effective_time(registry, state, current, effective_at)
     call = contract_call(
         registry, "scheduleTerms", chain_id, gross_bps, net_bps, bytes.fromhex(new_hash[2:]), at
     )
@@ -270,6 +283,11 @@ def propose_cancel_terms(registry: Any, state: RegistryState, chain_id: int) -> 
         what = "an exit is announced after it: cancel the exit first" if pending else "none is scheduled"
         raise ProposalError(f"chain {chain_id} has no terms change to cancel ({what})")
     change = pending[-1]
+    if change.effective_at <= state.timestamp + _execution_delay(registry, state):
+        raise ProposalError(
+            f"the change takes effect at {_when(change.effective_at)}, before governance's "
+            "cancellation could run: it can no longer be cancelled"
+        )
     return Proposal(
         title=f"Cancel chain {chain_id}'s scheduled terms change",
         slug=f"cancel-terms-{chain_id}",
@@ -290,7 +308,7 @@ def propose_announce_exit(
 ) -> Proposal:
     """Announce the chain's exit from revenue sharing."""
     current = _chain(state, chain_id)
-    at, when = _effective_time(state, current, effective_at)
+    at, when = _effective_time(registry, state, current, effective_at)
     return Proposal(
         title=f"Chain {chain_id} leaves revenue sharing",
         slug=f"announce-exit-{chain_id}",
@@ -311,9 +329,14 @@ def propose_cancel_exit(registry: Any, state: RegistryState, chain_id: int) -> P
     current = _chain(state, chain_id)
     if not current.exit_at:
         raise ProposalError(f"chain {chain_id} has not announced an exit")
-    if current.exit_at <= state.timestamp:
+    if current.exit_by_treasury:
         raise ProposalError(
-            f"chain {chain_id} left revenue sharing at {_when(current.exit_at)}: too late to cancel"
+            f"chain {chain_id}'s treasury announced its exit: only the treasury may cancel it"
+        )
+    if current.exit_at <= state.timestamp + _execution_delay(registry, state):
+        raise ProposalError(
+            f"chain {chain_id} leaves revenue sharing at {_when(current.exit_at)}, before governance's "
+            "cancellation could run: too late to cancel"
         )
     return Proposal(
         title=f"Cancel chain {chain_id}'s exit",
@@ -377,6 +400,8 @@ def propose_set_keeper_reward(registry: Any, state: RegistryState, bps: int, cap
         raise ProposalError(f"keeper reward {bps} bps is outside 0..{MAX_KEEPER_REWARD_BPS} (1%)")
     if not 0 <= cap < 2**128:
         raise ProposalError("the keeper reward cap must fit in 128 bits")
+    if bps and not cap:
+        raise ProposalError("a cap of 0 pays nothing: give a cap, or --bps 0 to turn the reward off")
     if (bps, cap) == state.keeper_reward:
         raise ProposalError("the keeper reward is already set so: nothing to propose")
     example = keeper_reward(10 * ETH, bps, cap)
@@ -384,7 +409,7 @@ def propose_set_keeper_reward(registry: Any, state: RegistryState, bps: int, cap
         title="Change the keeper reward",
         slug="set-keeper-reward",
         summary=(
-            f"Whoever triggers a splitter's disbursement receives {_pct(bps)} of it, at most {_eth(cap)} "
+            f"Whoever triggers a splitter's ETH disbursement receives {_pct(bps)} of it, at most {_eth(cap)} "
             f"per disbursement, out of the revenue before it is split (of a 10 ETH disbursement: "
             f"{_eth(example)})."
             if bps

@@ -49,6 +49,9 @@ def _something_to_do(networks: tuple[KeeperNetwork, ...]) -> tuple[KeeperNetwork
         raise ValueError(
             f"network {idle[0]} has nothing to disburse: list splitters or set fee_splitter: true"
         )
+    unused = [n.name for n in networks if n.tokens and not n.splitters]
+    if unused:
+        raise ValueError(f"network {unused[0]} lists tokens but no splitters to disburse them")
     return networks
 
 

@@ -12,6 +12,7 @@ unknown revert: the keeper failed for that target).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,12 +113,24 @@ HELD_ERRORS = {
 }
 
 
+def _revert_bytes(data: str | None, message: str) -> bytes:
+    """The revert data, from the error's data or, for nodes that only write it into the message,
+    the first hex string there; empty when there is none (or it is not hex)."""
+    for text in (data or "", *re.findall(r"0x[0-9a-fA-F]{8,}", message)):
+        if re.fullmatch(r"0x(?:[0-9a-fA-F]{2})+", text.strip()):
+            return bytes.fromhex(text.strip()[2:])
+    return b""
+
+
 def refusal(data: str | None, message: str) -> tuple[str, str]:
     """(status, detail) for a disbursement the node says would revert."""
-    raw = bytes.fromhex(data[2:]) if data and data.startswith("0x") else b""
+    raw = _revert_bytes(data, message)
     name, types = ERRORS.get(raw[:4], ("", []))
     if name in NOT_DUE_ERRORS:
-        args = decode(types, raw[4:]) if types else ()
+        try:
+            args = decode(types, raw[4:]) if types else ()
+        except Exception:  # malformed arguments: the name is still known
+            args = ()
         when = next((a for a in args if isinstance(a, int)), None)
         return NOT_DUE, f"next at {utc_date(when)}" if when else ""
     if name in NOTHING_ERRORS:
@@ -254,6 +267,8 @@ def keep_one(
             if delay is None:
                 return Outcome(target.network, target.label, FAILED, one_line(exc))
             sleep(delay)
+        except Exception as exc:  # an answer the keeper cannot read: this target fails, not the run
+            return Outcome(target.network, target.label, FAILED, f"unreadable answer: {one_line(exc)}")
 
 
 def run_keeper(

@@ -154,10 +154,11 @@ class FeeSplitterMachine(RuleBasedStateMachine):
         m.now = max(m.now, m.last_disbursement + ONE_DAY)
         self._at_model_time()
         gross = sum(m.vaults.values())
-        if m.paused or not m.active or gross == 0:
+        exited = settlement(m.history, m.since, m.now).exited  # beyond a pause or deactivation
+        if ((m.paused or not m.active) and not exited) or gross == 0:
             error = (
                 e["calculator"].RegistrySharesCalculator_Paused
-                if m.paused and gross
+                if m.paused and gross and not exited
                 else e["calculator"].RegistrySharesCalculator_ChainInactive
                 if gross
                 else e["fee_splitter"].FeeSplitter_NoFeesCollected

@@ -227,18 +227,21 @@ class SystemMachine(RuleBasedStateMachine):
     def terms_now(self, asset: str):
         """The terms the splitter's next disbursement of `asset` applies (a `Settlement`)."""
         m = self.model
-        return settlement(m.histories[CHAIN_ID], m.since.get(asset, self.env["deployed_at"]), m.now)
+        # Before its first disbursement: ETH's period starts at deployment, a token's now.
+        first = self.env["deployed_at"] if asset == ETH else m.now
+        return settlement(m.histories[CHAIN_ID], m.since.get(asset, first), m.now)
 
     def expected_failure(self, asset: str, gross: int) -> tuple[str, dict] | None:
         m = self.model
-        if m.paused:
+        terms = self.terms_now(asset)
+        if m.paused and not terms.exited:  # a chain that has left is beyond a pause
             return "DisbursementsPaused", {}
         last = m.last_time.get(asset)
-        boundary = self.terms_now(asset).boundary
-        if not boundary and last is not None and m.now < last + ONE_DAY:
+        if not terms.boundary and last is not None and m.now < last + ONE_DAY:
             return "DisbursementTooSoon", {"asset": asset, "nextAllowedTime": last + ONE_DAY}
-        if not m.active[CHAIN_ID]:
+        if not m.active[CHAIN_ID] and not terms.exited:
             return "ChainInactive", {"chainId": CHAIN_ID}
+        boundary = terms.boundary
         if gross == 0 and not boundary:
             return "NothingToDisburse", {"asset": asset}
         return None
@@ -252,7 +255,8 @@ class SystemMachine(RuleBasedStateMachine):
         if gross == 0:  # an empty boundary settlement only marks the boundary
             assert self.env["splitter"].events(receipt, "Disbursed") == []
             return
-        reward = keeper_reward(gross, *m.reward)
+        # ETH only (a cap in wei means nothing in a token's units), and none once the chain left.
+        reward = keeper_reward(gross, *m.reward) if asset == ETH and not terms.exited else 0
         if reward:
             self.pay(asset, self.env["keeper"].address, reward)
         gross -= reward
@@ -272,7 +276,7 @@ class SystemMachine(RuleBasedStateMachine):
         if asset == ETH:
             m.collective_total += expected.collective
         self.pay(asset, self.env["collective"], expected.collective)
-        if m.held(CHAIN_ID) and expected.chain:  # held: the treasury's share waits, credited
+        if m.held(CHAIN_ID) and expected.chain and not terms.exited:  # held: the share waits, credited
             m.add(m.owed, (asset, self.treasury_address()), expected.chain)
         else:
             self.pay(asset, self.treasury_address(), expected.chain)
@@ -678,7 +682,8 @@ class SystemMachine(RuleBasedStateMachine):
         for chain_id, gross, _ in parts:
             if gross > paid - attributed:
                 return "AttributionMismatch", {"attributed": attributed + gross, "paid": paid}
-            if not self.model.active[chain_id]:
+            exited = self.model.histories[chain_id].at(self.model.shared_since).exit
+            if not self.model.active[chain_id] and not exited:
                 return "ChainInactive", {"chainId": chain_id}
             attributed += gross
         if attributed != paid:
