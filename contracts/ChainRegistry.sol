@@ -44,10 +44,6 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     mapping(uint256 chainId => TermsEntry[]) private _terms;
     mapping(uint256 chainId => bool) private _treasuryMayExit;
     mapping(uint256 chainId => bool) private _exitByTreasury;
-    /// @notice No change may be scheduled to take effect before this time: when governance
-    ///         shortens the notice period, changes scheduled in the old notice's window still
-    ///         take at least the old notice.
-    uint64 public noticeFloor;
     KeeperReward private _keeperReward;
     uint256[] private _chainIds;
     mapping(address token => bool) private _allowedTokens;
@@ -291,13 +287,10 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     }
 
     /// @notice Change the least time between scheduling a terms change or an exit and its
-    ///         effect (applies to later schedules; a shorter notice only from when the old one
-    ///         would have run out, see `noticeFloor`). Owner only.
+    ///         effect (applies to later schedules). Owner only.
     /// @param period Seconds, at most `MAX_NOTICE_PERIOD`.
     function setNoticePeriod(uint32 period) external onlyOwner {
         if (period > MAX_NOTICE_PERIOD) revert InvalidNoticePeriod(period);
-        uint64 floor = uint64(block.timestamp) + noticePeriod;
-        if (period < noticePeriod && floor > noticeFloor) noticeFloor = floor;
         noticePeriod = period;
         emit NoticePeriodUpdated(period);
     }
@@ -594,7 +587,6 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         TermsEntry storage last = _lastTerms(chainId);
         if (last.exit) revert ChainExiting(chainId, last.effectiveAt);
         uint256 earliest = block.timestamp + noticePeriod;
-        if (earliest < noticeFloor) earliest = noticeFloor;
         if (earliest <= last.effectiveAt) earliest = uint256(last.effectiveAt) + 1;
         uint256 latest = block.timestamp + MAX_SCHEDULE_AHEAD;
         if (effectiveAt == 0) effectiveAt = earliest;

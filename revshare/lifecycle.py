@@ -67,16 +67,9 @@ class TermsHistory:
     def last(self) -> TermsEntry:
         return self.entries[-1]
 
-    notice_floor: int = 0  # a shortened notice applies only from when the old one runs out
-
     def earliest(self, now: int) -> int:
         """The earliest effective time a change scheduled at ``now`` may have."""
-        return max(now + self.notice_period, self.notice_floor, self.last.effective_at + 1)
-
-    def set_notice_period(self, now: int, period: int) -> None:
-        if period < self.notice_period:
-            self.notice_floor = max(self.notice_floor, now + self.notice_period)
-        self.notice_period = period
+        return max(now + self.notice_period, self.last.effective_at + 1)
 
     def schedule(
         self,

@@ -61,7 +61,6 @@ class RegistryState:
     terms_version: int
     chains: dict[int, ChainState]
     notice_period: int = 0
-    notice_floor: int = 0  # no change may take effect before it (a shortened notice)
     keeper_reward: tuple[int, int] = (0, 0)  # (bps, cap)
     timestamp: int = field(default=0, compare=False)  # of the block the state was read at
     # Destinations other than a plain L2 transfer, among the Collective, the treasuries and any
@@ -113,7 +112,6 @@ def read_registry(registry: Any, watch: Iterable[str] = ()) -> RegistryState:
         terms_version=int(registry.termsVersion()),
         chains=chains,
         notice_period=int(registry.noticePeriod()),
-        notice_floor=int(registry.noticeFloor()),
         keeper_reward=tuple(int(v) for v in registry.keeperReward()),  # type: ignore[arg-type]
         timestamp=int(registry.chain_manager.blocks.head.timestamp),
         destinations={

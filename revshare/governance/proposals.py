@@ -210,7 +210,7 @@ def _effective_time(
     last = current.history[-1].effective_at if current.history else 0
     delay = _execution_delay(registry, state)
     executed = state.timestamp + delay
-    earliest = max(executed + state.notice_period, state.notice_floor, last + 1)
+    earliest = max(executed + state.notice_period, last + 1)
     notice = f"{state.notice_period / 86_400:g} days' notice" if state.notice_period else "no notice"
     if effective_at == 0:
         return 0, f"as early as the registry allows when executed ({notice} from then)"
@@ -822,7 +822,8 @@ def propose_create_grant(
             f"{grants} and released to its treasury milestone by milestone, once the Collective has "
             f"received the given share of its revenue (counted by its splitter {source}, from the grant "
             "on) and the given time has passed. If the chain leaves, what has not vested by its exit "
-            "returns to the Collective."
+            "returns to the Collective. Revenue already in the chain's vaults or splitter when the "
+            "grant is created counts towards its milestones: execute it right after a disbursement."
         ),
         calls=[
             _approve_call(token, grants, total),

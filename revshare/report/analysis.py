@@ -30,6 +30,9 @@ from revshare.model import BPS_DENOMINATOR, RevenueSources, apply_bps, split
 from revshare.report.history import L1_PATH_EVENTS, History, SplitterHistory
 
 UNEXPLAINED, EXPLAINED, PENDING = "unexplained", "explained", "pending"
+# A boundary settled later than this after its change is reported: the old terms then covered
+# revenue from after the change (a keeper settles it at the change's time).
+LATE_BOUNDARY = 3_600
 L1_ROUTES = {1: "L2StandardBridge", 2: "L2ToL1MessagePasser"}
 # Each route's predeploy and the fields of its event that name the payer, payee and amount.
 L1_PATH_FIELDS = {
@@ -376,6 +379,16 @@ class _Replay:
         )
         timestamp = self.timestamps.get(event.block, 0)
         in_force = _terms_at(self.terms, event.position, timestamp if boundary is None else boundary - 1)
+        if boundary is not None and timestamp - boundary > LATE_BOUNDARY:
+            # Revenue from the change to this settlement was split under the old terms too.
+            late = timestamp - boundary
+            self.find(
+                EXPLAINED,
+                gross,
+                f"boundary of the change at {utc_date(boundary)} settled {late / 3_600:,.1f} h late: revenue "
+                "received since the change was split under the terms before it",
+                where,
+            )
         if in_force == (a["grossBps"], a["netBps"]):
             self.terms_ok += 1
         else:

@@ -245,3 +245,14 @@ def test_no_sequence_releases_more_than_earned(
             assert paid + op_token.balanceOf(collective) + op_token.balanceOf(grants) == sum(
                 m.amount for m in model
             )
+
+
+def test_a_claim_hold_holds_releases(chain, grants, op_token, owner, guardian, keeper, splitter, registry):
+    grant_id = make_grant(grants, op_token, owner, splitter, [(0, 0, 10 * OP)])
+    registry.holdClaims(CHAIN_ID, sender=guardian)
+    with ape.reverts(grants.RevenueLinkedGrants_ClaimsHeld, chainId=CHAIN_ID):
+        grants.release(grant_id, sender=keeper)
+    registry.releaseClaims(CHAIN_ID, sender=owner)
+    assert (
+        grants.release(grant_id, sender=keeper).events.filter(grants.MilestoneReleased)[0].amount == 10 * OP
+    )

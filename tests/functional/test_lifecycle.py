@@ -54,20 +54,30 @@ def test_notice_period_defaults_to_30_days_and_is_bounded(registry, owner):
 
 def test_a_terms_change_needs_the_full_notice(chain, registry, owner):
     t = now(chain) + 10
-    earliest, latest = t + DEFAULT_NOTICE_PERIOD, t + MAX_SCHEDULE_AHEAD
-    for effective_at in (earliest - 1, latest + 1):
-        chain.pending_timestamp = t  # each attempt in a block at time t
+    too_early = lambda tk: tk + DEFAULT_NOTICE_PERIOD - 1  # noqa: E731
+    too_late = lambda tk: tk + MAX_SCHEDULE_AHEAD + 1  # noqa: E731
+    for k, effective_at in enumerate((too_early, too_late)):
+        tk = t + k  # each attempt in a block of its own time
+        chain.pending_timestamp = tk
         with ape.reverts(
-            registry.InvalidEffectiveTime, effectiveAt=effective_at, earliest=earliest, latest=latest
+            registry.InvalidEffectiveTime,
+            effectiveAt=effective_at(tk),
+            earliest=tk + DEFAULT_NOTICE_PERIOD,
+            latest=tk + MAX_SCHEDULE_AHEAD,
         ):
-            registry.scheduleTerms(CHAIN_ID, 100, 1_000, NEW_HASH, effective_at, sender=owner)
+            registry.scheduleTerms(CHAIN_ID, 100, 1_000, NEW_HASH, effective_at(tk), sender=owner)
     with ape.reverts(registry.InvalidBps, bps=10_001):
         registry.scheduleTerms(CHAIN_ID, 100, 10_001, NEW_HASH, 0, sender=owner)
+    t = now(chain) + 10
     chain.pending_timestamp = t
     receipt = registry.scheduleTerms(CHAIN_ID, 100, 1_000, NEW_HASH, 0, sender=owner)
     assert receipt.events == [
         registry.TermsScheduled(
-            chainId=CHAIN_ID, grossBps=100, netBps=1_000, termsHash=NEW_HASH, effectiveAt=earliest
+            chainId=CHAIN_ID,
+            grossBps=100,
+            netBps=1_000,
+            termsHash=NEW_HASH,
+            effectiveAt=t + DEFAULT_NOTICE_PERIOD,
         )
     ]
 
@@ -177,8 +187,6 @@ def test_a_treasury_may_announce_its_exit_only_where_allowed(registry, owner, tr
         registry.announceExit(CHAIN_ID, 0, sender=stranger)
     event = registry.announceExit(CHAIN_ID, 0, sender=treasury).events[0]
     assert event.account == treasury
-    with ape.reverts(registry.OwnableUnauthorizedAccount, account=treasury):
-        registry.cancelExit(CHAIN_ID, sender=treasury)
 
 
 def test_keeper_reward_is_bounded(registry, owner):
@@ -351,3 +359,68 @@ def test_keeper_reward_matches_the_model(chain, registry, owner, splitter, keepe
     with restore_after(chain):
         registry.setKeeperReward(bps, cap, sender=owner)
         assert splitter.previewSplit(gross, 0)[2] == keeper_reward(gross, bps, cap)
+
+
+# ---------------------------------------------------------------- review findings
+
+
+def test_only_the_treasury_cancels_the_exit_it_announced(chain, registry, owner, treasury):
+    chain.provider.set_balance(treasury, ETH)
+    registry.setTreasuryMayExit(CHAIN_ID, True, sender=owner)
+    registry.announceExit(CHAIN_ID, 0, sender=treasury)
+    assert registry.exitByTreasury(CHAIN_ID)
+    with ape.reverts(registry.NotAllowedToExit, account=owner.address):
+        registry.cancelExit(CHAIN_ID, sender=owner)  # governance cannot hold the chain back
+    registry.cancelExit(CHAIN_ID, sender=treasury)
+    assert registry.exitTime(CHAIN_ID) == 0
+    registry.announceExit(CHAIN_ID, 0, sender=owner)
+    assert not registry.exitByTreasury(CHAIN_ID)
+    with ape.reverts(registry.NotAllowedToExit, account=treasury):
+        registry.cancelExit(CHAIN_ID, sender=treasury)  # governance's exit: governance cancels
+
+
+def test_a_chain_that_left_is_beyond_pause_deactivation_holds_and_rewards(
+    chain, registry, owner, guardian, splitter, vaults, keeper, treasury
+):
+    registry.setKeeperReward(100, ETH, sender=owner)
+    at = registry.announceExit(CHAIN_ID, 0, sender=owner).events[0].effectiveAt
+    fund(keeper, vaults, ETH)
+    chain.pending_timestamp = at
+    final = splitter.disburse(sender=keeper)  # the final settlement: the last terms, a reward
+    assert final.events.filter(splitter.KeeperRewarded)[0].amount == ETH // 100
+    registry.pause(sender=guardian)
+    registry.setActive(CHAIN_ID, False, sender=owner)
+    registry.holdClaims(CHAIN_ID, sender=guardian)
+    before = balance(chain, treasury)
+    fund(keeper, vaults, ETH)
+    chain.pending_timestamp = at + ONE_DAY
+    receipt = splitter.disburse(sender=keeper)
+    assert receipt.events.filter(splitter.KeeperRewarded) == []
+    assert receipt.events.filter(splitter.PayoutDeferred) == []
+    assert balance(chain, treasury) - before == ETH  # all of it, held or not, paused or not
+
+
+def test_a_tokens_first_disbursement_applies_the_terms_in_force(
+    chain, project, registry, owner, splitter, keeper
+):
+    token = owner.deploy(project.TestToken)
+    registry.setTokenAllowed(token, True, sender=owner)
+    registry.setKeeperReward(100, 10**30, sender=owner)
+    at = registry.announceExit(CHAIN_ID, 0, sender=owner).events[0].effectiveAt
+    token.mint(splitter, 1_000, sender=owner)
+    chain.pending_timestamp = at + 90 * ONE_DAY  # months after the chain left
+    receipt = splitter.disburseToken(token, sender=keeper)
+    event = receipt.events.filter(splitter.Disbursed)[0]
+    assert (event.grossBps, event.netBps, event.collectiveShare, event.chainShare) == (0, 0, 0, 1_000)
+    assert receipt.events.filter(splitter.BoundarySettled) == []
+    assert receipt.events.filter(splitter.KeeperRewarded) == []  # ETH only
+
+
+def test_token_disbursements_carry_no_keeper_reward(chain, project, registry, owner, splitter, keeper):
+    token = owner.deploy(project.TestToken)
+    registry.setTokenAllowed(token, True, sender=owner)
+    registry.setKeeperReward(100, 1, sender=owner)  # a cap of 1 wei would be 1 unit of any token
+    token.mint(splitter, 10**24, sender=owner)
+    receipt = splitter.disburseToken(token, sender=keeper)
+    assert receipt.events.filter(splitter.KeeperRewarded) == []
+    assert receipt.events.filter(splitter.Disbursed)[0].gross == 10**24
