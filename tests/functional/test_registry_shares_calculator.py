@@ -396,3 +396,19 @@ def test_too_little_gas_keeps_the_eth_instead_of_failing_the_payout(
         collective_payee.forward(sender=keeper, gas_limit=120_000)
     collective_payee.forward(sender=keeper)
     assert balance(chain, collective) == ETHER
+
+
+def test_after_the_exit_the_chain_keeps_its_fees_whatever_governance_does(
+    chain, owner, keeper, guardian, registry, calculator, fee_splitter, vaults, treasury
+):
+    exit_at = registry.announceExit(CHAIN_ID, 0, sender=owner).events[0].effectiveAt
+    keeper.transfer(vaults["base_fee_vault"], ETHER)
+    chain.pending_timestamp = exit_at
+    fee_splitter.disburseFees(sender=keeper)  # the final settlement, under the last terms
+    assert balance(chain, treasury) == split(ETHER, 0, 250, 1_500).chain
+    registry.pause(sender=guardian)
+    registry.setActive(CHAIN_ID, False, sender=owner)
+    keeper.transfer(vaults["base_fee_vault"], ETHER)
+    chain.pending_timestamp = exit_at + ONE_DAY
+    fee_splitter.disburseFees(sender=keeper)  # not stopped: the chain has left
+    assert balance(chain, treasury) == split(ETHER, 0, 250, 1_500).chain + ETHER

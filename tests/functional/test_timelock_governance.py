@@ -93,3 +93,34 @@ def test_guardian_can_still_pause_a_timelocked_registry(owner, guardian, timeloc
     registry.transferOwnership(timelock, sender=owner)
     registry.pause(sender=guardian)  # no delay for the emergency brake
     assert registry.paused()
+
+
+def test_proposals_count_the_notice_from_when_the_timelock_can_execute(
+    chain, owner, council, kit, multisig, timelock, registry
+):
+    from revshare.chain.registry import read_registry
+    from revshare.governance.proposals import ProposalError, propose_cancel_terms, propose_set_terms
+
+    registry.transferOwnership(timelock, sender=owner)
+    accept = through_council(
+        kit, multisig, council, timelock, registry, registry.acceptOwnership.encode_input(), b"\x01" * 32
+    )
+    chain.pending_timestamp += DELAY
+    timelock.execute(*accept, sender=owner)
+    state = read_registry(registry)
+    notice = registry.noticePeriod()
+    # Enough notice if executed now, not once the timelock lets it run: refused.
+    with pytest.raises(ProposalError, match="after the timelock's 2-day delay"):
+        propose_set_terms(registry, state, CHAIN_ID, 300, 1_200, None, state.timestamp + notice + 3_600)
+    proposal = propose_set_terms(
+        registry, state, CHAIN_ID, 300, 1_200, None, state.timestamp + notice + DELAY + 60
+    )
+    change = proposal.calls[0].data
+    args = through_council(kit, multisig, council, timelock, registry, change, b"\x02" * 32)
+    chain.pending_timestamp += DELAY
+    timelock.execute(*args, sender=owner)  # it runs: the effective time still has the notice
+    # A change taking effect within the delay can no longer be cancelled through the timelock.
+    chain.pending_timestamp = state.timestamp + notice + 60
+    chain.mine()
+    with pytest.raises(ProposalError, match="can no longer be cancelled"):
+        propose_cancel_terms(registry, read_registry(registry), CHAIN_ID)
