@@ -275,6 +275,16 @@ def propose_set_terms(
     )
 
 
+def _still_cancellable(registry: Any, state: RegistryState, effective_at: int, what: str) -> None:
+    """Refuses a cancellation that could only run (after the owning timelock's delay) once the
+    change has taken effect, when the registry refuses it."""
+    if effective_at <= state.timestamp + _execution_delay(registry, state):
+        raise ProposalError(
+            f"{what} takes effect at {_when(effective_at)}, before governance's cancellation could "
+            "run: it can no longer be cancelled"
+        )
+
+
 def propose_cancel_terms(registry: Any, state: RegistryState, chain_id: int) -> Proposal:
     """Cancel the chain's last scheduled terms change before it takes effect."""
     current = _chain(state, chain_id)
@@ -283,11 +293,7 @@ def propose_cancel_terms(registry: Any, state: RegistryState, chain_id: int) -> 
         what = "an exit is announced after it: cancel the exit first" if pending else "none is scheduled"
         raise ProposalError(f"chain {chain_id} has no terms change to cancel ({what})")
     change = pending[-1]
-    if change.effective_at <= state.timestamp + _execution_delay(registry, state):
-        raise ProposalError(
-            f"the change takes effect at {_when(change.effective_at)}, before governance's "
-            "cancellation could run: it can no longer be cancelled"
-        )
+    _still_cancellable(registry, state, change.effective_at, f"chain {chain_id}'s change")
     return Proposal(
         title=f"Cancel chain {chain_id}'s scheduled terms change",
         slug=f"cancel-terms-{chain_id}",
@@ -333,11 +339,7 @@ def propose_cancel_exit(registry: Any, state: RegistryState, chain_id: int) -> P
         raise ProposalError(
             f"chain {chain_id}'s treasury announced its exit: only the treasury may cancel it"
         )
-    if current.exit_at <= state.timestamp + _execution_delay(registry, state):
-        raise ProposalError(
-            f"chain {chain_id} leaves revenue sharing at {_when(current.exit_at)}, before governance's "
-            "cancellation could run: too late to cancel"
-        )
+    _still_cancellable(registry, state, current.exit_at, f"chain {chain_id}'s exit")
     return Proposal(
         title=f"Cancel chain {chain_id}'s exit",
         slug=f"cancel-exit-{chain_id}",
