@@ -79,7 +79,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "grants-ignore-time",
         GRANTS,
-        "milestones[count].collectiveShare <= earned\n                && milestones[count].notBefore <= clock",
+        "milestones[count].collectiveShare <= earned\n"
+        "                && milestones[count].notBefore <= clock",
         "milestones[count].collectiveShare <= earned",
         "a milestone vests before its time",
         tuple(GRANTS_TESTS),
@@ -103,7 +104,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "grants-clawback-before-final-settlement",
         GRANTS,
-        "if (grant.source.lastDisbursementTime(_ETH) < exitAt && block.timestamp < exitAt + CLAWBACK_DELAY) {",
+        "if (grant.source.lastDisbursementTime(_ETH) < exitAt"
+        " && block.timestamp < exitAt + CLAWBACK_DELAY) {",
         "if (false) {",
         "the clawback does not wait for the final settlement",
         tuple(GRANTS_TESTS),
@@ -191,7 +193,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "calculator-ignores-pause",
         CALCULATOR,
-        "if (REGISTRY.paused()) revert RegistrySharesCalculator_Paused();",
+        "if (!terms.exited && REGISTRY.paused()) revert RegistrySharesCalculator_Paused();",
         "if (false && REGISTRY.paused()) revert RegistrySharesCalculator_Paused();",
         "the FeeSplitter disburses while the registry is paused",
         tuple(CALCULATOR_TESTS),
@@ -287,7 +289,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-drop-active-check",
         SPLITTER,
-        "if (!terms.active) revert ChainInactive(CHAIN_ID);",
+        "if (!terms.active && !terms.exited) revert ChainInactive(CHAIN_ID);",
         "",
         "inactive chains still disburse",
         tuple(SPLITTER_TESTS),
@@ -375,7 +377,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-hold-ignored",
         SPLITTER,
-        "if (chainShare != 0 && REGISTRY.claimsHeld(CHAIN_ID))",
+        "if (chainShare != 0 && !terms.exited && REGISTRY.claimsHeld(CHAIN_ID))",
         "if (chainShare != 0 && false)",
         "a held chain's treasury is still paid at disbursement",
         tuple(REVIEW_TESTS),
