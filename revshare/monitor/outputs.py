@@ -168,6 +168,14 @@ def render_text(result: MonitorResult, period: str) -> str:
         render_table(PERIOD_HEADERS, [period_cells(r) for r in result.periods(period)]),
         "",
     ]
+    lives = [(x.chain.name, x.lifecycle, x.stop_time) for x in result.ledgers if x.lifecycle]
+    if lives:
+        lines.append("Lifecycles (the registry's terms history; * not yet in force):")
+        for name, steps, stop_time in lives:
+            lines += [
+                f"  {name}: {utc_date(at)}{'*' if at > stop_time else ' '} {step}" for at, step in steps
+            ]
+        lines.append("")
     rewards = [(x.chain.name, x.keeper_rewards) for x in result.ledgers if x.keeper_rewards]
     if rewards:
         lines.append("Keeper rewards (out of revenue, before the split; ETH):")

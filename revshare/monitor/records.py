@@ -138,6 +138,7 @@ class ChainLedger:
     findings: list[Finding] = field(default_factory=list)
     config_changes: list[EventLog] = field(default_factory=list)
     reference_time: int = 0  # the latest block time of any network read (silence is measured to it)
+    lifecycle: list[tuple[int, str]] = field(default_factory=list)  # (time, step), from its registry
 
     @property
     def revenue(self) -> list[Withdrawal]:

@@ -87,6 +87,30 @@ class NodeLookups:
         saved = self._cached(chain, block, (splitter, "destination"), read)
         return (str(saved[0]), str(saved[1])) if saved else None
 
+    def lifecycle_at(self, chain: WatchedChain, block: int) -> list[tuple[int, str]]:
+        """The chain's terms history in its registry at ``block``, as (time, step) lines."""
+        if chain.registry is None:
+            return []
+        registry = chain.registry
+
+        def read() -> list[list[int]]:
+            state = registry_at_block(self._reader(chain), registry, chain.chain_id, block)
+            return [[e.effective_at, e.gross_bps, e.net_bps, int(e.exit)] for e in state.history]
+
+        entries = self._cached(chain, block, (registry, "history"), read)
+        steps = []
+        for index, (at, gross_bps, net_bps, exit_) in enumerate(entries):
+            rates = f"{gross_bps / 100:g}% of gross / {net_bps / 100:g}% of net"
+            if index == 0:
+                steps.append((at, f"joined: {rates}"))
+            elif exit_:
+                steps.append(
+                    (at, "leaves revenue sharing (final settlement, then the chain keeps its revenue)")
+                )
+            else:
+                steps.append((at, f"terms from then: {rates}"))
+        return steps
+
 
 def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[ChainLedger]:
     """Every chain's ledger from the store, over the ranges just read."""
@@ -119,7 +143,9 @@ def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[C
                 l1_stop_time=l1_stop_time,
                 reference_time=reference_time,
             )
-            ledgers.append(analyse_chain(config, data, lookups))
+            ledger = analyse_chain(config, data, lookups)
+            ledger.lifecycle = lookups.lifecycle_at(chain, span.stop)
+            ledgers.append(ledger)
         return ledgers
     finally:
         store.close()

@@ -295,6 +295,14 @@ def test_terms_from_the_registry_follow_its_changes(tmp_path: Path):
     assert [(b.gross_bps, b.net_bps) for b in ledger.batches] == [(250, 1500)] * 3 + [(500, 2000)] * 2
     assert all(b.owed == split(b.gross, b.l1_cost, b.gross_bps, b.net_bps).collective for b in ledger.batches)
     assert ledger.owed == ledger.paid > scripted.books["chain-a"].owed  # the splitter paid the new terms
+    # The chain's lifecycle, from the registry's terms history.
+    assert [step for _, step in ledger.lifecycle] == [
+        "joined: 2.5% of gross / 15% of net",
+        "terms from then: 5% of gross / 20% of net",
+    ]
+    from revshare.monitor.outputs import render_text
+
+    assert "Lifecycles (the registry's terms history; * not yet in force):" in render_text(result, "day")
 
 
 def test_a_keeper_reward_is_its_own_line_and_owes_nothing(tmp_path: Path):
