@@ -248,8 +248,11 @@ def apply_terms(
 ) -> Any:
     """New terms that the splitter's next disbursement of ETH (or of ``token``) applies: they
     take effect, the splitter settles the boundary (under the old terms, whatever it holds), and
-    time moves on one interval. Returns the boundary settlement's receipt."""
+    time moves on one interval. Returns the boundary settlement's receipt (None for a token never
+    disbursed: its first disbursement applies the terms in force)."""
     terms_take_effect(chain, registry, owner, splitter.CHAIN_ID(), gross_bps, net_bps, terms_hash)
+    if token and splitter.lastDisbursementTime(token) == 0:
+        return None  # a token's first disbursement applies the terms in force: no boundary
     receipt = splitter.disburseToken(token, sender=keeper) if token else splitter.disburse(sender=keeper)
     chain.pending_timestamp += splitter.DISBURSEMENT_INTERVAL()
     return receipt

@@ -143,7 +143,6 @@ def test_get_chain_of_unknown_chain_reverts(registry):
         ("registerChain", (OTHER_CHAIN, SOMEONE, 250, 1500, NEW_HASH)),
         ("scheduleTerms", (CHAIN_ID, 0, 0, NEW_HASH, 0)),
         ("cancelScheduledTerms", (CHAIN_ID,)),
-        ("cancelExit", (CHAIN_ID,)),
         ("setNoticePeriod", (0,)),
         ("setTreasuryMayExit", (CHAIN_ID, True)),
         ("setKeeperReward", (10, 10**18)),

@@ -625,7 +625,11 @@ class SystemMachine(RuleBasedStateMachine):
         e, m = self.env, self.model
         self.tx_at_model_time()
         vested = self.grant_vested()
-        if vested <= m.grant_released:
+        if m.held(CHAIN_ID):  # a claim hold holds grant releases too
+            e["grants"].expect_revert(
+                "RevenueLinkedGrants_ClaimsHeld", "release", 0, sender=e["stranger"], at_time=m.now
+            )
+        elif vested <= m.grant_released:
             e["grants"].expect_revert(
                 "RevenueLinkedGrants_NothingVested", "release", 0, sender=e["stranger"], at_time=m.now
             )
