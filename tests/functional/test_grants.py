@@ -256,3 +256,19 @@ def test_a_claim_hold_holds_releases(chain, grants, op_token, owner, guardian, k
     assert (
         grants.release(grant_id, sender=keeper).events.filter(grants.MilestoneReleased)[0].amount == 10 * OP
     )
+
+
+def test_time_stops_at_the_exit(chain, grants, op_token, owner, keeper, splitter, registry):
+    """A milestone whose time comes after the chain's exit never vests, however long one waits."""
+    start = chain.pending_timestamp
+    grant_id = make_grant(grants, op_token, owner, splitter, [(0, start + 40 * ONE_DAY, 10 * OP)])
+    exit_at = registry.announceExit(CHAIN_ID, 0, sender=owner).events[0].effectiveAt
+    assert exit_at < start + 40 * ONE_DAY
+    keeper.transfer(splitter, ETH)
+    chain.pending_timestamp = exit_at + 1
+    splitter.disburse(sender=keeper)  # the final settlement
+    chain.pending_timestamp = start + 50 * ONE_DAY  # past the milestone's time, not clawed back yet
+    chain.mine()
+    assert grants.vestedCount(grant_id) == 0
+    with ape.reverts(grants.RevenueLinkedGrants_NothingVested, grantId=grant_id):
+        grants.release(grant_id, sender=keeper)
