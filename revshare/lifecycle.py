@@ -14,7 +14,7 @@ lifecycles with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from revshare.model import apply_bps
 
@@ -132,37 +132,9 @@ def settlement(history: TermsHistory, since: int, now: int) -> Settlement:
     return Settlement(terms.gross_bps, terms.net_bps, change_at <= now, change_at, terms.exit)
 
 
-def disbursement_allowed(last: int, now: int, interval: int, change_at: int) -> bool:
-    """Whether a splitter may disburse at ``now``: the first time, one interval after the last
-    disbursement, or at once when a change took effect since (the boundary settlement)."""
-    return last == 0 or now >= last + interval or change_at <= now
-
-
-def next_disbursement_time(last: int, interval: int, change_at: int) -> int:
-    """What the splitter's `nextDisbursementTime` answers."""
-    return 0 if last == 0 else min(last + interval, change_at)
-
-
 def keeper_reward(gross: int, bps: int, cap: int) -> int:
     """The caller's reward out of a disbursement of ``gross``: ``bps`` of it, at most ``cap``."""
     return min(apply_bps(gross, bps), cap) if bps else 0
-
-
-@dataclass
-class Lifecycle:
-    """A chain's lifecycle as a reader rebuilds it from the registry's events."""
-
-    chain_id: int
-    joined_at: int | None = None
-    changes: list[tuple[int, TermsEntry]] = field(default_factory=list)  # (scheduled at, entry)
-    cancelled: list[tuple[int, int, bool]] = field(default_factory=list)  # (cancelled at, effective at, exit)
-    exit_announced: tuple[int, int, str] | None = None  # (announced at, effective at, by)
-
-    def stage(self, now: int) -> str:
-        """``"member"``, ``"exit announced"`` or ``"exited"`` at ``now``."""
-        if self.exit_announced is None:
-            return "member"
-        return "exited" if now >= self.exit_announced[1] else "exit announced"
 
 
 @dataclass(frozen=True)
