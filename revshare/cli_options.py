@@ -5,6 +5,8 @@ options are in `revshare.deploying.options`."""
 
 from __future__ import annotations
 
+import os
+import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -155,6 +157,30 @@ def account_for(account: Any) -> Any:
     if networks.provider.network.name != "local":
         raise click.UsageError("--account is required on non-local networks (an ape account alias)")
     return accounts.test_accounts[0]
+
+
+def passphrase_for(alias: str) -> str:
+    """An ape keyfile account's passphrase: ape's own ``APE_ACCOUNTS_<alias>_PASSPHRASE``, else
+    asked once on the terminal; a UserError when neither can be had (no terminal: unattended)."""
+    passphrase = os.environ.get(f"APE_ACCOUNTS_{alias}_PASSPHRASE")
+    if passphrase is not None:
+        return passphrase
+    if not sys.stdin.isatty():
+        raise UserError(f"no passphrase for {alias!r}: set APE_ACCOUNTS_{alias}_PASSPHRASE to run unattended")
+    return str(click.prompt(f"Passphrase for {alias}", hide_input=True, err=True))
+
+
+def sign_unattended(account: Any) -> None:
+    """Let ``account`` sign every transaction of this run without a prompt each (one passphrase,
+    from the environment or asked once). Test accounts need nothing."""
+    alias = getattr(account, "alias", None)
+    if not hasattr(account, "keyfile") or alias is None:
+        return
+    passphrase = passphrase_for(alias)
+    try:
+        account.set_autosign(True, passphrase=passphrase)
+    except Exception:  # ape's InvalidPasswordError and friends; never echo the passphrase
+        raise UserError(f"wrong passphrase for ape account {alias!r}") from None
 
 
 def local_network_only(what: str) -> None:

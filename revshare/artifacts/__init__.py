@@ -59,3 +59,52 @@ def verification_input(name: str) -> tuple[str, dict[str, Any]]:
     if "standardInput" not in bundled:
         raise MissingArtifact(f"{name} is bundled without verification input")
     return bundled["compilerVersion"], json.loads(json.dumps(bundled["standardInput"]))
+
+
+def _inputs_of(name: str, kind: str, method: str | None = None) -> dict[str, Any]:
+    for entry in abi_of(name):
+        if entry.get("type") == kind and (method is None or entry.get("name") == method):
+            return entry
+    if kind == "constructor":
+        return {"type": "constructor", "inputs": []}
+    raise MissingArtifact(f"{name} has no function {method!r}")
+
+
+def constructor_inputs(name: str) -> list[dict[str, Any]]:
+    """The constructor's ABI inputs (name, type, components) of a bundled contract."""
+    return list(_inputs_of(name, "constructor").get("inputs", []))
+
+
+def encode_constructor(name: str, args: list[Any]) -> bytes:
+    """The ABI-encoded constructor arguments of a bundled contract."""
+    from eth_abi import encode
+    from eth_utils.abi import get_abi_input_types
+
+    entry = _inputs_of(name, "constructor")
+    return encode(get_abi_input_types(entry), args) if entry.get("inputs") else b""
+
+
+def creation_code(name: str, args: list[Any]) -> bytes:
+    """A bundled contract's creation code followed by its encoded constructor arguments (the
+    init code a CREATE or CREATE2 runs)."""
+    code = str(contract_type(name).deployment_bytecode.bytecode or "0x").removeprefix("0x")
+    if not code:
+        raise MissingArtifact(f"{name} is bundled without creation code (an interface?)")
+    return bytes.fromhex(code) + encode_constructor(name, args)
+
+
+def calldata(name: str, method: str, args: list[Any]) -> bytes:
+    """The calldata of ``name.method(*args)`` (the first overload of that name)."""
+    from eth_abi import encode
+    from eth_utils.abi import function_abi_to_4byte_selector, get_abi_input_types
+
+    entry = _inputs_of(name, "function", method)
+    return bytes(function_abi_to_4byte_selector(entry)) + encode(get_abi_input_types(entry), args)
+
+
+def decode_output(name: str, method: str, data: bytes) -> tuple[Any, ...]:
+    """The decoded return values of ``name.method`` from raw return data."""
+    from eth_abi import decode
+    from eth_utils.abi import get_abi_output_types
+
+    return tuple(decode(get_abi_output_types(_inputs_of(name, "function", method)), data))

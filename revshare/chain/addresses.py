@@ -27,3 +27,13 @@ PREDEPLOY_VAULTS: dict[str, str | None] = {
     "operator_fee_vault": "0x420000000000000000000000000000000000001b",  # EIP-55: lower-case b
 }
 VAULT_ROLES = tuple(PREDEPLOY_VAULTS)
+
+# The deterministic deployment proxy (Arachnid's CREATE2 factory): the same address and code on
+# every chain that has it, an OP Stack preinstall and present on anvil. Calldata is a 32-byte salt
+# followed by init code; it deploys with CREATE2 and returns the new address (20 bytes). A contract
+# deployed through it has one address on every network: keccak(0xff, factory, salt, keccak(init code)).
+CREATE2_FACTORY = "0x4e59b44847b379578588920cA78FbF26c0B4956C"
+CREATE2_FACTORY_CODE = (
+    "0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f5"
+    "8015156039578182fd5b8082525050506014600cf3"
+)

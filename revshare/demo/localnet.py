@@ -23,7 +23,6 @@ when stopped (SIGTERM) and starts from it again.
 from __future__ import annotations
 
 import atexit
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -38,6 +37,7 @@ import eth_abi
 from eth_utils import keccak, to_checksum_address
 
 from revshare.artifacts import contract_type
+from revshare.chain.fork import anvil_binary, free_port
 from revshare.chain.reader import split_top_level
 from revshare.chain.rpc import HttpJsonRpc, NodeError, one_line
 
@@ -66,28 +66,6 @@ class TransactionFailed(RuntimeError):
 
 
 # ---------------------------------------------------------------- the anvil binary
-
-
-def anvil_binary(root: Path = PROJECT_ROOT) -> Path:
-    """anvil on PATH, else the npm package's binary under `root`; a clear error if neither."""
-    found = shutil.which("anvil")
-    if found:
-        return Path(found)
-    packaged = sorted(root.glob("node_modules/@foundry-rs/anvil-*/bin/anvil"))
-    if packaged:
-        return packaged[0]
-    raise LocalChainError(
-        "anvil not found: neither on PATH nor in node_modules/@foundry-rs under "
-        f"{root} (run `make install`, which puts it in .build/bin)"
-    )
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 # ---------------------------------------------------------------- methods and events
@@ -339,7 +317,7 @@ class LocalChain:
         if self.running:
             return
         if self._port is None:
-            self._port = _free_port()
+            self._port = free_port()
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (open while the node runs; `stop` closes it)
         self._process = subprocess.Popen(
             self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr
@@ -359,7 +337,7 @@ class LocalChain:
                 self.stop()
                 if attempt == PORT_ATTEMPTS - 1:
                     raise
-                self._port = _free_port()
+                self._port = free_port()
                 self.launch()
             except BaseException:
                 self.stop()

@@ -1,10 +1,15 @@
 """The `ape run deploy` command:
-`ape run deploy --config FILE [--chain-id N] [--network ...] [--account ALIAS] [--records DIR]`
+`ape run deploy --config FILE [--chain-id N] [--network ...] [--account ALIAS] [--records DIR]
+[--plan | --dry-run] [--yes]`
 
 Deploys (or continues deploying) the ChainRegistry, one chain's ChainRevenueSplitter and, if
-configured, a governance TimelockController, from a YAML config (see revshare/deploying/config.py); writes
-the deployment record and block-explorer verification artifacts. Re-running continues an
-interrupted deployment; on a complete one it lists how the config differs from the chain.
+configured, a governance TimelockController, from a YAML config (see revshare/deploying/config.py),
+through the CREATE2 factory, so the same config and deployer give the same addresses everywhere.
+It prints the plan (every address and call) first; ``--plan`` stops there, ``--dry-run`` tries
+every step on a fork of the node, and otherwise one confirmation (or ``--yes``, for CI and servers)
+lets the account sign the whole deployment. Writes the deployment record and block-explorer
+verification artifacts. Re-running continues an interrupted deployment; on a complete one it lists
+how the config differs from the chain.
 """
 
 from __future__ import annotations
@@ -21,11 +26,23 @@ from revshare.cli_options import (
     account_option,
     interrupted,
     records_option,
+    sign_unattended,
 )
 from revshare.deploying.config import ConfigError, DeployConfig
-from revshare.deploying.deploy import DeployError, NotEnoughFunds, deploy, funds_problem
+from revshare.deploying.deploy import DeployError, NotEnoughFunds, check_funds, finish, funds_problem, prepare
 from revshare.deploying.options import chain_id_option, config_option
+from revshare.deploying.plan import describe
 from revshare.deploying.record import RecordError, record_path
+
+
+def _confirm(count: int, yes: bool, local: bool) -> None:
+    """One confirmation for the whole deployment (none with --yes, or on a local network)."""
+    if yes or local:
+        return
+    if not sys.stdin.isatty():
+        raise UserError("not sending without a terminal to confirm on: add --yes to sign unattended")
+    if not click.confirm(f"Send these {count} transaction(s)?", default=False):
+        raise click.Abort()
 
 
 @click.command(cls=NodeCommand, short_help="Deploy the registry and a chain's splitter")
@@ -33,17 +50,50 @@ from revshare.deploying.record import RecordError, record_path
 @chain_id_option()
 @account_option()
 @records_option()
-def cli(config: DeployConfig, chain_id: int | None, account: str | None, record_dir: Path) -> None:
+@click.option("--plan", "plan_only", is_flag=True, help="Print every address and call, send nothing")
+@click.option("--dry-run", is_flag=True, help="Try every step on a fork of the node (anvil), send nothing")
+@click.option("--yes", is_flag=True, help="Sign without asking (CI, servers): the plan is still printed")
+def cli(
+    config: DeployConfig,
+    chain_id: int | None,
+    account: str | None,
+    record_dir: Path,
+    plan_only: bool,
+    dry_run: bool,
+    yes: bool,
+) -> None:
     """Deploy, or continue deploying, from a config; on a complete deployment list what differs."""
     from ape import networks
     from ape.exceptions import ApeException
     from requests.exceptions import RequestException
     from web3.exceptions import Web3Exception
 
+    if plan_only and dry_run:
+        raise click.UsageError("--plan and --dry-run: choose one")
     sender = account_for(account)
-    record = record_path(record_dir, networks.provider.network_choice)
+    provider = networks.provider
+    record = record_path(record_dir, provider.network_choice)
     try:
-        deployment = deploy(config, chain_id, sender, record_dir=record_dir, log=click.echo)
+        prepared = prepare(config, chain_id, str(sender.address), record_dir=record_dir, log=click.echo)
+        plan = prepared.plan
+        if not prepared.record.completed or plan_only or dry_run:
+            for line in describe(plan, int(provider.gas_price), int(sender.balance)):
+                click.echo(line)
+        if plan_only:
+            return
+        if dry_run:
+            from revshare.deploying.dry_run import dry_run as try_on_fork
+
+            uri = getattr(provider, "http_uri", None)
+            if not uri:
+                raise UserError("--dry-run needs a node reached over HTTP(S)")
+            try_on_fork(prepared, uri, int(provider.gas_price), click.echo)
+            return
+        if plan.pending and not prepared.record.completed:
+            check_funds(sender, plan.gas, plan.network, plan.chain_id)
+            _confirm(len(plan.pending), yes, plan.local)
+            sign_unattended(sender)
+        deployment = finish(prepared, sender, click.echo)
     except ConfigError as exc:
         raise click.UsageError("; ".join(exc.problems)) from None
     except NotEnoughFunds as exc:

@@ -35,6 +35,9 @@ A config describes the Collective, the registry's governance owner, and the memb
                                    #   wait, credited
     mock_vaults:                   # local networks only: mock vaults replace the predeploys
       min_withdrawal: "0.01 ether"
+    salt: "revshare-2026"          # optional: the CREATE2 salt (0x and 64 hex digits, or any text,
+                                   #   hashed); default zero. The same config, deployer and salt
+                                   #   give the same addresses on every network.
 
 Addresses are 0x and 40 hex digits; mixed case must be a correct EIP-55 checksum. Amounts are
 exact (a fraction of a wei, NaN or infinity is refused). A key given twice in one mapping, and
@@ -115,6 +118,7 @@ class DeployConfig:
     # Recipients whose ETH takes an L1 route (or an explicit L2 one); anyone else: L2 transfer.
     destinations: dict[str, Destination] = field(default_factory=dict)
     mock_vault_min_withdrawal: int = 0
+    salt: str | None = None
     source: str = "<config>"
 
     def destination_of(self, recipient: str) -> Destination:
@@ -276,6 +280,21 @@ _CHAIN_LIST = list_of("must be a non-empty list of chains", at_least_one=True)
 _DESTINATION_LIST = list_of("must be a list of {recipient, route, l1_recipient, l1_gas_limit, min_amount}")
 
 
+def _salt(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be text: 0x and 64 hex digits, or a label (hashed)")
+    if value.startswith("0x") and len(value) == 66:
+        try:
+            bytes.fromhex(value[2:])
+        except ValueError:
+            raise ValueError("0x and 64 hex digits, or a label without a 0x prefix") from None
+    elif value.startswith("0x"):
+        raise ValueError("a 0x salt must be 64 hex digits (32 bytes); a label must not start with 0x")
+    return value
+
+
 class _ConfigFile(StrictModel):
     """The whole file."""
 
@@ -286,6 +305,7 @@ class _ConfigFile(StrictModel):
     chains: Annotated[tuple[_Chain, ...], _CHAIN_LIST] = Field(None, validate_default=True)
     destinations: Annotated[tuple[_Destination, ...], _DESTINATION_LIST] | None = None
     mock_vaults: _MockVaults | None = None
+    salt: Annotated[str | None, BeforeValidator(_salt)] = None
 
     def config(self, source: str) -> DeployConfig:
         """The deployment this file describes; ConfigError if rules across its entries fail."""
@@ -312,6 +332,7 @@ class _ConfigFile(StrictModel):
             guardian=self.guardian,
             destinations=destinations,
             mock_vault_min_withdrawal=(self.mock_vaults or _MockVaults()).min_withdrawal,
+            salt=self.salt,
             source=source,
         )
         if problems := problems + _addresses_used_twice(config):

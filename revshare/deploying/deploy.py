@@ -1,11 +1,13 @@
-"""Deploy the registry, a chain's splitter and optionally a governance timelock, step by step.
+"""Deploy the registry, a chain's splitter and optionally a governance timelock, from a plan.
 
-Every step is idempotent and recorded as soon as it is confirmed (`revshare.deploying.record`), so the
-same command continues an interrupted deployment: a contract whose deployment was sent but not
-recorded is found at the address its nonce fixes and adopted, never deployed twice; a
-configuration call is skipped when the chain already shows its effect. Once a deployment is
-complete, a changed config is reported as a list of differences, to be applied through a
-governance proposal (`ape run propose`), never directly.
+`revshare.deploying.plan` works out every transaction from the config, the deployer and the chain's
+state; this module sends the steps not yet done, one by one, each recorded as soon as it is
+confirmed (`revshare.deploying.record`). Running the same command again continues an interrupted
+deployment exactly: it first waits for a transaction the interrupted run left in flight, then plans
+again from the chain, so a step is never sent twice and a contract is never deployed twice (its
+CREATE2 address either holds its code, or the step is still to do). Once a deployment is complete, a
+changed config is reported as a list of differences, to be applied through a governance proposal
+(`ape run propose`), never directly.
 
 On local networks (a fresh node every run) four MockFeeVaults paying the splitter stand in for
 the OP Stack predeploys, and the record is started afresh each time.
@@ -18,30 +20,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import rlp
-from eth_utils import keccak, to_canonical_address, to_checksum_address
-
 from revshare.artifacts import container
-from revshare.chain.addresses import VAULT_ROLES, ZERO_ADDRESS
 from revshare.chain.node import public_network
-from revshare.chain.reader import has_code
-from revshare.chain.registry import read_destination, read_registry
+from revshare.chain.registry import read_registry
+from revshare.chain.rpc import Request, provider_request
 from revshare.chain.vaults import check_vault_minimums
 from revshare.deploying.config import ChainConfig, DeployConfig
 from revshare.deploying.differences import Difference, diff_config
+from revshare.deploying.plan import (
+    WITHDRAWAL_NETWORK_L2,
+    Plan,
+    PlanError,
+    Step,
+    code_at,
+    create_address,
+    make_plan,
+)
 from revshare.deploying.record import DeploymentRecord, record_path
 from revshare.deploying.verification import write_artifacts
 from revshare.terminal import Log
 
+__all__ = ["WITHDRAWAL_NETWORK_L2", "create_address", "deploy", "execute", "prepare"]
+
 LOCAL_CHAIN_IDS = {1337, 31337}
-WITHDRAWAL_NETWORK_L2 = 1
-# How long to wait for an interrupted run's transaction that used its nonce but shows no code yet.
+# How long to wait for a transaction an interrupted run left in the node's pool.
 ADOPT_WAIT_SECONDS = 60
-# Gas estimates for the funding check (measured: ~210-220 gas per byte of creation code; a
-# registration ~98,000, an ownership offer ~48,000), rounded up.
-GAS_PER_CREATION_BYTE = 250
-GAS_PER_CREATION = 100_000
-GAS_PER_CALL = 150_000
 # Node messages that mean the sender cannot pay for a transaction.
 _NO_FUNDS_MARKERS = ("insufficient funds", "exceeds allowance", "gas required exceeds")
 
@@ -70,149 +73,161 @@ class Deployment:
     vault_warnings: list[str] = field(default_factory=list)
 
 
-def create_address(sender: str, nonce: int) -> str:
-    """The address a CREATE from ``sender`` at ``nonce`` deploys to."""
-    raw = keccak(rlp.encode([to_canonical_address(sender), nonce]))[12:]
-    return to_checksum_address(raw)
-
-
 def is_local(network_name: str, chain_id: int) -> bool:
     """Whether a network is a throwaway local one (mock vaults are deployed there)."""
     return network_name == "local" or chain_id in LOCAL_CHAIN_IDS
 
 
-def plain(value: Any) -> Any:
-    """Constructor arguments as JSON-friendly values (addresses as checksummed strings)."""
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if hasattr(value, "address"):
-        return str(value.address)
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    return value
+@dataclass
+class Prepared:
+    """A deployment about to be sent: its plan, its record, the node it talks to."""
+
+    plan: Plan
+    record: DeploymentRecord
+    rpc: Request
+    config: DeployConfig
+    resumed: bool
 
 
-class Steps:
-    """Runs deployment steps once each, recording every confirmed one."""
+def _nonce(rpc: Request, address: str, block: str = "latest") -> int:
+    return int(str(rpc("eth_getTransactionCount", [address, block])), 16)
 
-    def __init__(self, record: DeploymentRecord, sender: Any, log: Log):
-        from ape import networks
 
-        self.record = record
-        self.sender = sender
-        self.log = log
-        self.provider = networks.provider
-
-    def contract(self, name: str, container: Any, args: list[Any]) -> Any:
-        """Deploy `container` as `name` unless the record (or the chain) already has it."""
-        args = plain(args)
-        address = self.record.address(name)
-        if address is not None:
-            if not has_code(self.provider, address):
-                raise DeployError(
-                    f"the record lists {name} at {address}, but the network has no code there: "
-                    f"wrong network, or the node was reset (move {self.record.path} away to start over)"
-                )
-            self.log(f"  {name:<34} {address} (already deployed)")
-            return container.at(address)
-        adopted = self._adopt_pending(name, container, args)
-        if adopted is not None:
-            return adopted
-        nonce = self.sender.nonce
-        predicted = create_address(self.sender.address, nonce)
-        self.record.set_pending(name, nonce, predicted, args)
-        instance = self.sender.deploy(container, *args)
-        if str(instance.address) != predicted:
-            raise DeployError(f"{name} landed at {instance.address}, expected {predicted} (nonce {nonce})")
-        metadata = getattr(instance, "creation_metadata", None)
-        tx_hash = getattr(instance, "txn_hash", None)
-        block = getattr(metadata, "block", None) if metadata is not None else None
-        self._record(name, container, predicted, str(tx_hash) if tx_hash else None, block, args)
-        self.log(f"  {name:<34} {predicted}")
-        return instance
-
-    def _record(
-        self, name: str, container: Any, address: str, tx: str | None, block: Any, args: list
-    ) -> None:
-        encoded = bytes(container.constructor.encode_input(*args)).hex() if args else ""
-        self.record.add_contract(
-            name, address, tx, block, args, contract_type=container.contract_type.name, encoded_args=encoded
-        )
-
-    def _adopt_pending(self, name: str, container: Any, args: list[Any]) -> Any:
-        """A deployment sent by an interrupted run: adopt it if it landed, forget it if not."""
-        pending = self.record.pending.get(name)
-        if pending is None:
-            return None
-        address, nonce = pending["address"], int(pending["nonce"])
+def settle_pending(record: DeploymentRecord, rpc: Request, deployer: str, log: Log) -> None:
+    """Wait for the transactions an interrupted run left in flight: each either landed (the plan
+    sees its effect) or is gone (the plan sends it again). Never both."""
+    for step, entry in list(record.pending.items()):
+        nonce = int(entry.get("nonce", -1))
         deadline = time.monotonic() + ADOPT_WAIT_SECONDS
-        while not has_code(self.provider, address):
-            if self.sender.nonce <= nonce:
-                self.log(f"  {name}: the interrupted run's transaction never landed; sending it again")
-                self.record.pending.pop(name)
-                self.record.save()
-                return None
+        while _nonce(rpc, deployer) <= nonce < _nonce(rpc, deployer, "pending"):
             if time.monotonic() > deadline:
                 raise DeployError(
-                    f"nonce {nonce} of {self.sender.address} was used, but {address} holds no code: "
-                    f"the interrupted {name} deployment failed or another transaction took the nonce. "
-                    f"Check the account's transactions, then remove '{name}' from 'pending' in "
-                    f"{self.record.path} to deploy it again"
+                    f"the interrupted run's '{step}' (nonce {nonce} of {deployer}) is still waiting in the "
+                    "node's pool: wait for it to be mined (or replace it), then run the same command again"
                 )
             time.sleep(1)
-        if pending.get("constructor_args") != args:
+        landed = _nonce(rpc, deployer) > nonce
+        log(f"  {step}: the interrupted run's transaction {'was mined' if landed else 'never landed'}")
+    record.clear_pending()
+
+
+def _check_record(record: DeploymentRecord, plan: Plan, rpc: Request) -> None:
+    """Stop when the record disagrees with the plan or the chain (a changed config, a reset node)."""
+    planned = plan.contracts
+    for name, entry in record.contracts.items():
+        address = entry["address"]
+        if name in planned and planned[name].lower() != address.lower():
             raise DeployError(
-                f"{name} at {address} was deployed with other arguments than the config now gives"
+                f"the record lists {name} at {address}, but this config and deployer give {planned[name]}: "
+                f"the config changed since that run. Finish with the config it started with, or move "
+                f"{record.path} away to start a new deployment"
             )
-        if not self._code_matches(container, args, address):
+        if not code_at(rpc, address):
             raise DeployError(
-                f"{address} (nonce {nonce} of {self.sender.address}) holds other code than {name} with "
-                f"these arguments: another contract took the nonce. Remove '{name}' from 'pending' in "
-                f"{self.record.path} to deploy it again"
+                f"the record lists {name} at {address}, but the network has no code there: "
+                f"wrong network, or the node was reset (move {record.path} away to start over)"
             )
-        self._record(name, container, address, None, None, args)
-        self.log(f"  {name:<34} {address} (adopted from the interrupted run)")
-        return container.at(address)
 
-    def _code_matches(self, container: Any, args: list[Any], address: str) -> bool:
-        """Whether `address` holds exactly the code this deployment creates: the creation code
-        with these arguments, simulated from the deployer (immutables filled in as they would be)."""
-        from ape import networks
 
-        creation = bytes.fromhex(str(container.contract_type.deployment_bytecode.bytecode).removeprefix("0x"))
-        if args:
-            creation += bytes(container.constructor.encode_input(*args))
-        provider = networks.provider
-        try:
-            expected = bytes(
-                provider.web3.eth.call({"from": self.sender.address, "data": "0x" + creation.hex()})
+def prepare(
+    config: DeployConfig, chain_id: int | None, deployer: str, *, record_dir: Path, log: Log
+) -> Prepared:
+    """The plan and record of a deployment from ``deployer`` on ape's connected network (a local
+    network starts a fresh record every time)."""
+    from ape import networks
+
+    provider = networks.provider
+    network_choice = public_network(provider.network_choice)  # never the node's URL
+    node_chain_id = provider.chain_id
+    target = config.chain(chain_id, node_chain_id=node_chain_id)
+    local = is_local(provider.network.name, node_chain_id)
+    path = record_path(record_dir, network_choice)
+    if local and path.exists():
+        path.unlink()  # a local node starts empty every run: nothing to continue
+    record = DeploymentRecord.open(
+        path, network=network_choice, chain_id=node_chain_id, deployer=deployer, config=config.source
+    )
+    rpc = provider_request(provider)
+    resumed = bool(record.contracts or record.pending or record.actions)
+    settle_pending(record, rpc, deployer, log)
+    try:
+        plan = make_plan(
+            rpc,
+            config,
+            target,
+            deployer,
+            network=network_choice,
+            chain_id=node_chain_id,
+            local=local,
+            nonce=_nonce(rpc, deployer, "pending"),
+        )
+    except PlanError as exc:
+        raise DeployError(str(exc)) from None
+    if not record.completed:
+        _check_record(record, plan, rpc)
+    return Prepared(plan, record, rpc, config, resumed)
+
+
+def _send(sender: Any, step: Step) -> Any:
+    """Sign and send one step from ape's account ``sender``; its receipt."""
+    from ape import networks
+
+    ecosystem = networks.provider.network.ecosystem
+    fields: dict[str, Any] = {"data": step.data, "value": 0, "sender": sender.address}
+    if step.to is not None:
+        fields["receiver"] = step.to
+    txn = ecosystem.create_transaction(**fields)
+    return sender.call(txn)
+
+
+def _record_step(record: DeploymentRecord, step: Step, tx_hash: str | None, block: int | None) -> None:
+    if step.deploys:
+        assert step.name and step.contract and step.address
+        record.add_contract(
+            step.name,
+            step.address,
+            tx_hash,
+            block,
+            step.args,
+            contract_type=step.contract,
+            encoded_args=step.encoded_args.hex(),
+            deployed_by="create2" if step.to else "create",
+            step=step.label,
+        )
+    else:
+        record.add_action(step.label, tx_hash)
+
+
+def execute(prepared: Prepared, sender: Any, log: Log) -> None:
+    """Send every step of the plan not yet done, recording each; a step the chain shows done by
+    the time it comes up (sent by another run) is recorded and skipped."""
+    plan, record, rpc = prepared.plan, prepared.record, prepared.rpc
+    record.salt = "0x" + plan.salt.hex()
+    for step in plan.steps:
+        recorded = step.name in record.contracts if step.deploys else step.label in _action_labels(record)
+        if step.check(rpc):
+            if not recorded:
+                _record_step(record, step, None, None)
+            log(f"  {step.label:<60} {step.address or ''} (already done)".rstrip())
+            continue
+        next_nonce = _nonce(rpc, plan.deployer, "pending")
+        if step.to is None and step.address != create_address(plan.deployer, next_nonce):
+            raise DeployError(
+                f"{step.name} would not land at {step.address}: another transaction from {plan.deployer} "
+                "took a nonce during the deployment; run the same command again"
             )
-        except Exception:  # the constructor no longer runs: this cannot be the deployment
-            return False
-        return expected == bytes(provider.get_code(address))
-
-    def call(self, description: str, *, done: Any, send: Any) -> None:
-        """Send a configuration transaction unless the chain already shows its effect."""
-        if done():
-            self.log(f"  {description}: already done")
-            return
-        receipt = send()
-        self.record.add_action(description, str(receipt.txn_hash))
-        self.log(f"  {description}")
+        record.set_pending(step.label, int(sender.nonce))
+        receipt = _send(sender, step)
+        if getattr(receipt, "failed", False):
+            raise DeployError(f"{step.label} failed on chain (transaction {receipt.txn_hash})")
+        if step.deploys and not code_at(rpc, str(step.address)):
+            raise DeployError(f"{step.label}: the transaction succeeded but {step.address} holds no code")
+        _record_step(record, step, str(receipt.txn_hash), getattr(receipt, "block_number", None))
+        log(f"  {step.label:<60} {step.address or ''}".rstrip())
 
 
-def governance_of(config: DeployConfig, timelock: Any) -> dict[str, Any]:
-    if timelock is not None and config.timelock is not None:
-        return {
-            "kind": "timelock",
-            "address": str(timelock.address),
-            "proposers": list(config.timelock.proposers),
-            "executors": list(config.timelock.executors),
-            "min_delay": config.timelock.min_delay,
-        }
-    if config.owner is not None:
-        return {"kind": "multisig", "address": config.owner}
-    return {"kind": "deployer", "address": None}
+def _action_labels(record: DeploymentRecord) -> set[str]:
+    return {str(action.get("action")) for action in record.actions}
 
 
 def deploy(
@@ -226,105 +241,47 @@ def deploy(
     """Deploy (or continue deploying) the registry with every configured chain registered, the
     chosen chain's splitter, and the governance timelock if configured; hand ownership to
     governance. On a complete deployment, report how the config differs from the chain instead."""
-    from ape import networks
+    prepared = prepare(config, chain_id, str(sender.address), record_dir=record_dir, log=log)
+    return finish(prepared, sender, log)
 
-    provider = networks.provider
-    network_choice = public_network(provider.network_choice)  # never the node's URL
-    node_chain_id = provider.chain_id
-    target = config.chain(chain_id, node_chain_id=node_chain_id)
-    local = is_local(provider.network.name, node_chain_id)
-    path = record_path(record_dir, network_choice)
-    if local and path.exists():
-        path.unlink()  # a local node starts empty every run: nothing to continue
-    record = DeploymentRecord.open(
-        path,
-        network=network_choice,
-        chain_id=node_chain_id,
-        deployer=str(sender.address),
-        config=config.source,
-    )
-    resumed = bool(record.contracts or record.pending)
-    verb = "Continuing the deployment" if resumed else "Deploying"
-    log(f"{verb} on {network_choice} (chain id {node_chain_id}) from {sender.address}")
-    steps = Steps(record, sender, log)
 
-    if not record.completed:
-        check_funds(sender, gas_needed(config, record, local), network_choice, node_chain_id)
-    registry_args = [sender.address, config.collective, config.guardian or ZERO_ADDRESS]
-    registry = steps.contract("ChainRegistry", container("ChainRegistry"), registry_args)
+def finish(prepared: Prepared, sender: Any, log: Log) -> Deployment:
+    """Send what the prepared plan has still to do (nothing on a complete deployment, whose
+    differences from the config are listed instead)."""
+    plan, record, config = prepared.plan, prepared.record, prepared.config
+    verb = "Continuing the deployment" if prepared.resumed else "Deploying"
+    log(f"{verb} on {plan.network} (chain id {plan.chain_id}) from {plan.deployer}")
+    registry = container("ChainRegistry").at(plan.address("ChainRegistry"))
     if record.completed:
-        return _existing(config, target, record, registry, log)
-
-    for chain in config.chains:
-        steps.call(
-            f"registerChain({chain.chain_id}, {chain.treasury}, {chain.gross_bps}, {chain.net_bps})",
-            done=lambda chain=chain: registry.isRegistered(chain.chain_id),
-            send=lambda chain=chain: registry.registerChain(
-                chain.chain_id,
-                chain.treasury,
-                chain.gross_bps,
-                chain.net_bps,
-                chain.terms_hash,
-                sender=sender,
-            ),
-        )
-
-    for recipient, destination in config.destinations.items():
-        steps.call(
-            f"setDestination({recipient}, {destination.describe()})",
-            done=lambda r=recipient, d=destination: read_destination(registry, r) == d,
-            send=lambda r=recipient, d=destination: registry.setDestination(r, d.as_tuple(), sender=sender),
-        )
-
-    vaults: dict[str, Any] = {}
-    vault_addresses = dict(target.vaults)
-    if local:
-        # The splitter is deployed right after the four vaults, so its address is known now.
-        splitter_address = create_address(sender.address, sender.nonce + len(VAULT_ROLES))
-        for role in VAULT_ROLES:
-            args = [splitter_address, config.mock_vault_min_withdrawal, WITHDRAWAL_NETWORK_L2]
-            vaults[role] = steps.contract(f"MockFeeVault:{role}", container("MockFeeVault"), args)
-            vault_addresses[role] = str(vaults[role].address)
-
-    vault_tuple = [vault_addresses[role] or ZERO_ADDRESS for role in VAULT_ROLES]
-    splitter_args = [registry.address, target.chain_id, vault_tuple, target.disbursement_interval]
-    splitter_name = f"ChainRevenueSplitter:{target.chain_id}"
-    splitter = steps.contract(splitter_name, container("ChainRevenueSplitter"), splitter_args)
-    if local and str(splitter.address) != splitter_address:
-        raise DeployError(
-            f"splitter deployed at {splitter.address}, but the mock vaults pay {splitter_address}"
-        )
-
-    timelock = None
-    if config.timelock is not None:
-        lock = config.timelock
-        # OpenZeppelin's timelock opens execution to anyone when address(0) holds the executor role.
-        executors = list(lock.executors) or [ZERO_ADDRESS]
-        timelock_args = [lock.min_delay, list(lock.proposers), executors, ZERO_ADDRESS]
-        timelock = steps.contract("RevenueShareTimelock", container("RevenueShareTimelock"), timelock_args)
-
-    governance = governance_of(config, timelock)
-    new_owner = governance["address"]
-    if new_owner is not None:
-        steps.call(
-            f"transferOwnership({new_owner}) (pending acceptance)",
-            done=lambda: (
-                new_owner.lower() in (str(registry.pendingOwner()).lower(), str(registry.owner()).lower())
-            ),
-            send=lambda: registry.transferOwnership(new_owner, sender=sender),
-        )
-        log(f"  ownership offered to the {governance['kind']} {new_owner}: it must call acceptOwnership()")
+        return _existing(config, plan.target, record, registry, log)
+    if plan.pending:
+        check_funds(sender, plan.gas, plan.network, plan.chain_id)
+    execute(prepared, sender, log)
+    governance = plan.governance
+    if governance["address"] is not None:
+        offered = f"{governance['kind']} {governance['address']}"
+        log(f"  ownership offered to the {offered}: it must call acceptOwnership()")
     record.finish(governance)
     write_artifacts(record, log)
     log(f"Deployment record: {record.path}")
+    contracts = plan.contracts
+    vaults = {
+        name.split(":", 1)[1]: container("MockFeeVault").at(address)
+        for name, address in contracts.items()
+        if name.startswith("MockFeeVault:")
+    }
+    vault_addresses = {role: str(vault.address) for role, vault in vaults.items()} or dict(plan.target.vaults)
+    timelock = contracts.get("RevenueShareTimelock")
     return Deployment(
         registry=registry,
-        splitter=splitter,
+        splitter=container("ChainRevenueSplitter").at(
+            contracts[f"ChainRevenueSplitter:{plan.target.chain_id}"]
+        ),
         vaults=vaults,
-        chain=target,
+        chain=plan.target,
         record=record,
-        timelock=timelock,
-        vault_warnings=check_vault_minimums(vault_addresses, network_choice, log),
+        timelock=container("RevenueShareTimelock").at(timelock) if timelock else None,
+        vault_warnings=check_vault_minimums(vault_addresses, plan.network, log),
     )
 
 
@@ -359,32 +316,6 @@ def _existing(
         differences=differences,
         vault_warnings=vault_warnings,
     )
-
-
-def creation_gas(container: Any) -> int:
-    """A generous estimate of the gas to deploy ``container`` (from its creation code's size)."""
-    code = str(container.contract_type.deployment_bytecode.bytecode or "0x")
-    return GAS_PER_CREATION + GAS_PER_CREATION_BYTE * (len(code.removeprefix("0x")) // 2)
-
-
-def gas_needed(config: DeployConfig, record: DeploymentRecord, local: bool) -> int:
-    """Estimated gas for what the deployment has still to send."""
-    contracts = [("ChainRegistry", container("ChainRegistry"))]
-    if local:
-        contracts += [(f"MockFeeVault:{role}", container("MockFeeVault")) for role in VAULT_ROLES]
-    contracts += [
-        (f"ChainRevenueSplitter:{c.chain_id}", container("ChainRevenueSplitter")) for c in config.chains
-    ]
-    if config.timelock is not None:
-        contracts.append(("RevenueShareTimelock", container("RevenueShareTimelock")))
-    # One splitter is deployed, but which one may not be known yet: count the largest once.
-    splitters = [c for c in contracts if c[0].startswith("ChainRevenueSplitter:")]
-    others = [c for c in contracts if not c[0].startswith("ChainRevenueSplitter:")]
-    gas = sum(creation_gas(container) for name, container in others if record.address(name) is None)
-    if not any(record.address(name) for name, _ in splitters):
-        gas += creation_gas(container("ChainRevenueSplitter"))
-    calls = len(config.chains) + len(config.destinations) + 1 - len(record.actions)
-    return gas + GAS_PER_CALL * max(calls, 0)
 
 
 def _eth(wei: int) -> str:

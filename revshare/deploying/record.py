@@ -29,8 +29,9 @@ class DeploymentRecord:
     config: str
     contracts: dict[str, dict[str, Any]] = field(default_factory=dict)
     actions: list[dict[str, Any]] = field(default_factory=list)
-    # name -> {"nonce", "address", "constructor_args"}: deployments sent but not yet confirmed.
+    # step label -> {"nonce"}: a transaction sent but not yet confirmed when the run stopped.
     pending: dict[str, dict[str, Any]] = field(default_factory=dict)
+    salt: str | None = None  # the CREATE2 salt, once a contract is deployed through the factory
     governance: dict[str, Any] = field(default_factory=dict)
     completed: bool = False
 
@@ -52,6 +53,7 @@ class DeploymentRecord:
                 pending=dict(data.get("pending", {})),
                 governance=dict(data.get("governance", {})),
                 completed=bool(data.get("completed", False)),
+                salt=data.get("salt"),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise RecordError(f"{path} is not a readable deployment record ({exc}): move it away") from None
@@ -75,10 +77,15 @@ class DeploymentRecord:
         entry = self.contracts.get(name)
         return entry["address"] if entry else None
 
-    def set_pending(self, name: str, nonce: int, address: str, args: list[Any]) -> None:
-        """Note a deployment about to be sent (its nonce fixes its address) and save."""
-        self.pending[name] = {"nonce": nonce, "address": address, "constructor_args": args}
+    def set_pending(self, step: str, nonce: int) -> None:
+        """Note a transaction about to be sent with ``nonce``, and save."""
+        self.pending[step] = {"nonce": nonce}
         self.save()
+
+    def clear_pending(self) -> None:
+        if self.pending:
+            self.pending.clear()
+            self.save()
 
     def add_contract(
         self,
@@ -90,22 +97,27 @@ class DeploymentRecord:
         *,
         contract_type: str,
         encoded_args: str,
+        deployed_by: str = "create2",
+        step: str | None = None,
     ) -> None:
-        """Record a confirmed deployment, clear it from pending, and save."""
+        """Record a confirmed deployment, clear its step from pending, and save."""
         self.contracts[name] = {
             "contract": contract_type,
             "address": address,
             "tx_hash": tx_hash,
             "block": block,
+            "deployed_by": deployed_by,
             "constructor_args": args,
             "constructor_args_encoded": encoded_args,
         }
-        self.pending.pop(name, None)
+        self.pending.pop(step or name, None)
         self.save()
 
     def add_action(self, description: str, tx_hash: str | None) -> None:
-        """Record a configuration transaction (e.g. a chain registration) and save."""
+        """Record a configuration transaction (e.g. a chain registration), clear it from pending,
+        and save."""
         self.actions.append({"action": description, "tx_hash": tx_hash})
+        self.pending.pop(description, None)
         self.save()
 
     def finish(self, governance: dict[str, Any]) -> None:
@@ -122,6 +134,7 @@ class DeploymentRecord:
             "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "completed": self.completed,
             "governance": self.governance,
+            "salt": self.salt,
             "contracts": self.contracts,
             "pending": self.pending,
             "actions": self.actions,

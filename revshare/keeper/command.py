@@ -14,23 +14,17 @@ due, nothing to disburse, or held by governance); 1 when at least one failed (af
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
 
 from revshare.chain.node import scrub
+from revshare.cli_options import UserError, passphrase_for
 from revshare.config_models import ConfigError
 from revshare.keeper.config import KeeperConfig, load_keeper_config
 from revshare.keeper.run import Signer, run_keeper
 
 KEY_VARIABLE = "KEEPER_PRIVATE_KEY"
-
-
-class UserError(click.ClickException):
-    """A config or account the user can fix: one line, exit status 2."""
-
-    exit_code = 2
 
 
 def load_signer(alias: str | None) -> Signer | None:
@@ -56,13 +50,7 @@ def load_signer(alias: str | None) -> Signer | None:
     keyfile = getattr(account, "keyfile", None)
     if keyfile is None:
         raise UserError(f"ape account {alias!r} has no keyfile the keeper can sign with")
-    passphrase = os.environ.get(f"APE_ACCOUNTS_{alias}_PASSPHRASE")
-    if passphrase is None:
-        if not sys.stdin.isatty():
-            raise UserError(
-                f"no passphrase for {alias!r}: set APE_ACCOUNTS_{alias}_PASSPHRASE to run unattended"
-            )
-        passphrase = click.prompt(f"Passphrase for {alias}", hide_input=True, err=True)
+    passphrase = passphrase_for(alias)
     try:
         return Signer(Account.decrypt(keyfile, passphrase))
     except ValueError:

@@ -64,7 +64,7 @@ class Deployed:
         self.records = folder / "records"
         self.config = config_file(folder)
         self.deploy_args = ["deploy", "--config", self.config, "--network", self.network]
-        self.deploy_args += ["--account", "TEST::0", "--records", str(self.records)]
+        self.deploy_args += ["--account", "TEST::0", "--records", str(self.records), "--yes"]
         self.first_run = ape_run(*self.deploy_args)
         assert self.first_run.returncode == 0, self.first_run.stdout + self.first_run.stderr
         self.record = json.loads((self.records / "optimism" / "sepolia.json").read_text())
@@ -281,7 +281,7 @@ def test_an_unfunded_account_is_one_line(deployed, tmp_path):
     deployed.node.rpc.request("anvil_setBalance", [UNFUNDED, "0x0"])
     records = tmp_path / "records"
     args = ["deploy", "--config", deployed.config, "--network", deployed.network, "--records", str(records)]
-    result = ape_run(*args, "--account", "TEST::9")
+    result = ape_run(*args, "--account", "TEST::9", "--yes")
     assert result.returncode == 2, result.stdout + result.stderr
     line = one_line_error(result)
     assert (

@@ -21,6 +21,7 @@ from revshare.chain.addresses import (
     PREDEPLOY_VAULTS,
     PROXY_ADMIN,
 )
+from revshare.chain.fork import ForkError
 from revshare.demo import localnet, opstack
 from revshare.demo.localnet import (
     LocalChain,
@@ -387,7 +388,7 @@ def test_anvil_is_found_on_path_or_in_node_modules(monkeypatch, tmp_path):
     packaged = localnet.anvil_binary()
     assert packaged.is_file() and packaged.name == "anvil"
     assert packaged.parents[2].name == "@foundry-rs" and packaged.parents[3].name == "node_modules"
-    with pytest.raises(LocalChainError, match="anvil not found"):
+    with pytest.raises(ForkError, match="anvil not found"):
         localnet.anvil_binary(tmp_path)
     with pytest.raises(LocalChainError, match="has not been started"):
         _ = LocalChain(5).uri

@@ -70,7 +70,7 @@ def deployment(tmp_path_factory, project):
         )
     )
     records = tmp / "records"
-    args = ["deploy", "--config", str(config), "--network", node.network, "--account", "TEST::0"]
+    args = ["deploy", "--config", str(config), "--network", node.network, "--account", "TEST::0", "--yes"]
     try:
         result = ape_run(*args, "--records", str(records))
         assert result.returncode == 0, result.stdout + result.stderr

@@ -59,6 +59,7 @@ def deploy_args(config: str, node: FakeTestnet, records) -> list[str]:
         "TEST::0",
         "--records",
         str(records),
+        "--yes",
     ]
 
 
