@@ -11,6 +11,7 @@ import time
 
 import pytest
 import yaml
+from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
 from revshare.governance.safe_batch import batch_checksum
@@ -287,3 +288,74 @@ def _artifacts_reproduce_the_bytecode(folder, record, node) -> None:
         assert len(runtime) == len(output["deployedBytecode"]["object"]), name
         if not output["deployedBytecode"].get("immutableReferences"):
             assert runtime == output["deployedBytecode"]["object"], name
+
+
+def _addresses(output: str) -> dict[str, str]:
+    """The plan's "Addresses:" section as {name: address}."""
+    section = output.split("Addresses:", 1)[1].splitlines()[1:]
+    found = {}
+    for line in section:
+        parts = line.split()
+        if len(parts) != 2 or not parts[1].startswith("0x"):
+            break
+        found[parts[0]] = parts[1]
+    return found
+
+
+def test_one_config_gives_the_same_registry_on_two_networks_signed_unattended(tmp_path):
+    """An ape keyfile account in its own data folder, its passphrase from ape's variable: --plan and
+    --dry-run send nothing; without --yes and a terminal nothing is sent either; with --yes the
+    deployment lands on both chains at the planned addresses, the registry at one address."""
+    operator = Account.create()
+    data = tmp_path / "ape-data"
+    (data / "accounts").mkdir(parents=True)
+    keyfile = Account.encrypt(operator.key, "correct horse")
+    (data / "accounts" / "operator.json").write_text(json.dumps(keyfile))
+    env = {"APE_DATA_FOLDER": str(data), "APE_ACCOUNTS_operator_PASSPHRASE": "correct horse"}
+    config = write_config(tmp_path, make_config(owner=MULTISIG))
+    nodes = [FakeTestnet(OP_SEPOLIA, tmp_path).start(), FakeTestnet(BASE_SEPOLIA, tmp_path).start()]
+    try:
+        for node in nodes:
+            node.rpc.request("anvil_setBalance", [operator.address, hex(10**18)])
+        op, base = nodes
+        records = tmp_path / "records"
+        common = ["deploy", "--config", config, "--account", "operator", "--records", str(records)]
+
+        plan = ape_run(*common, "--network", op.network, "--plan", env=env)
+        assert plan.returncode == 0, plan.stdout + plan.stderr
+        planned = _addresses(plan.stdout)
+        assert set(planned) == {"ChainRegistry", f"ChainRevenueSplitter:{OP_SEPOLIA}"}
+        assert "[to send] deploy ChainRegistry (CREATE2)" in plan.stdout
+        assert f"initialOwner = {operator.address}" in plan.stdout
+
+        dry = ape_run(*common, "--network", op.network, "--dry-run", env=env)
+        assert dry.returncode == 0, dry.stdout + dry.stderr
+        assert "Dry run complete: 5 transaction(s)" in dry.stdout and "every step ends done" in dry.stdout
+        assert op.nonce(operator.address) == 0 and op.code(planned["ChainRegistry"]) == "0x"
+
+        unconfirmed = ape_run(*common, "--network", op.network, env=env)
+        assert unconfirmed.returncode == 2 and "add --yes" in unconfirmed.stderr, unconfirmed.stderr
+        wrong = ape_run(
+            *common, "--network", op.network, "--yes", env={**env, "APE_ACCOUNTS_operator_PASSPHRASE": "x"}
+        )
+        assert wrong.returncode == 2 and "wrong passphrase for ape account 'operator'" in wrong.stderr, (
+            wrong.stderr
+        )
+        assert op.nonce(operator.address) == 0  # nothing sent by any of them
+
+        registries = {}
+        for node, name in ((op, "optimism"), (base, "base")):
+            result = ape_run(*common, "--network", node.network, "--yes", env=env)
+            assert result.returncode == 0, result.stdout + result.stderr
+            record = json.loads((records / name / "sepolia.json").read_text())
+            registries[node.chain_id] = record["contracts"]["ChainRegistry"]["address"]
+            assert record["completed"] and node.nonce(operator.address) == 5
+            assert node.code(registries[node.chain_id]) != "0x"
+        assert registries[OP_SEPOLIA] == registries[BASE_SEPOLIA] == planned["ChainRegistry"]
+        op_record = json.loads((records / "optimism" / "sepolia.json").read_text())
+        splitter = op_record["contracts"][f"ChainRevenueSplitter:{OP_SEPOLIA}"]
+        assert splitter["address"] == planned[f"ChainRevenueSplitter:{OP_SEPOLIA}"]
+        assert splitter["deployed_by"] == "create2" and op_record["salt"] == "0x" + "00" * 32
+    finally:
+        for node in nodes:
+            node.stop()
