@@ -8,8 +8,11 @@ VENV := $(ROOT)/.venv
 SOLC_VERSION := 0.8.28
 PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.10 || command -v python3)
 
-# Keep ape's and py-solc-x's state inside the project so runs are reproducible.
+# Keep ape's and py-solc-x's state inside the project so runs are reproducible; but ape's
+# accounts (keyfiles) live where ape keeps them for the user, ~/.ape/accounts, linked in, so
+# `make clean` never deletes a key.
 export APE_DATA_FOLDER := $(ROOT)/.build/ape-data
+USER_ACCOUNTS := $(HOME)/.ape/accounts
 export SOLCX_BINARY_PATH := $(ROOT)/.build/solcx
 export PATH := $(ROOT)/.build/bin:$(VENV)/bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
@@ -21,9 +24,20 @@ ANVIL_LINK := .build/bin/anvil
 SOURCES := $(shell find contracts -name '*.sol' -not -path '*/.cache/*' 2>/dev/null)
 COMPILED := .build/compiled.stamp
 
-.PHONY: install demo test lint analyze mutation env clean
+.PHONY: install demo test lint analyze mutation env clean accounts
 
-install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK)
+install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK) accounts
+
+# The project's ape data folder sees the user's accounts. Keyfiles an older checkout kept in the
+# project's folder move there first (never overwriting one; a clash is left in place and named).
+accounts:
+	@link="$(APE_DATA_FOLDER)/accounts"; mkdir -p "$(USER_ACCOUNTS)" "$(APE_DATA_FOLDER)"; \
+	  if [ -d "$$link" ] && [ ! -L "$$link" ]; then \
+	    for f in "$$link"/*; do [ -e "$$f" ] || continue; \
+	      if [ -e "$(USER_ACCOUNTS)/$$(basename "$$f")" ]; then echo "kept $$f: $(USER_ACCOUNTS) has one of that name"; \
+	      else mv "$$f" "$(USER_ACCOUNTS)/"; echo "moved $$(basename "$$f") to $(USER_ACCOUNTS)"; fi; done; \
+	    rmdir "$$link" 2>/dev/null || true; fi; \
+	  [ -e "$$link" ] || ln -s "$(USER_ACCOUNTS)" "$$link"
 
 # ape-solidity recompiles a changed file but not the contracts importing it, which would leave
 # stale bytecode after a library edit: any contract change recompiles everything. The package's

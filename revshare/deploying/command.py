@@ -30,9 +30,11 @@ from revshare.cli_options import (
 )
 from revshare.deploying.config import ConfigError, DeployConfig
 from revshare.deploying.deploy import DeployError, NotEnoughFunds, check_funds, finish, funds_problem, prepare
-from revshare.deploying.options import chain_id_option, config_option
+from revshare.deploying.etherscan import VerifyError, verifier_for
+from revshare.deploying.options import chain_id_option, config_option, explorer_options
 from revshare.deploying.plan import describe
 from revshare.deploying.record import RecordError, record_path
+from revshare.deploying.verify_command import verify_deployment
 
 
 def _confirm(count: int, yes: bool, local: bool) -> None:
@@ -53,6 +55,8 @@ def _confirm(count: int, yes: bool, local: bool) -> None:
 @click.option("--plan", "plan_only", is_flag=True, help="Print every address and call, send nothing")
 @click.option("--dry-run", is_flag=True, help="Try every step on a fork of the node (anvil), send nothing")
 @click.option("--yes", is_flag=True, help="Sign without asking (CI, servers): the plan is still printed")
+@click.option("--verify", is_flag=True, help="Then verify the contracts on the explorer (ETHERSCAN_API_KEY)")
+@explorer_options
 def cli(
     config: DeployConfig,
     chain_id: int | None,
@@ -61,6 +65,9 @@ def cli(
     plan_only: bool,
     dry_run: bool,
     yes: bool,
+    verify: bool,
+    explorer_url: str | None,
+    api_url: str | None,
 ) -> None:
     """Deploy, or continue deploying, from a config; on a complete deployment list what differs."""
     from ape import networks
@@ -70,8 +77,15 @@ def cli(
 
     if plan_only and dry_run:
         raise click.UsageError("--plan and --dry-run: choose one")
+    if verify and (plan_only or dry_run):
+        raise click.UsageError("--verify verifies deployed contracts: not with --plan or --dry-run")
     sender = account_for(account)
     provider = networks.provider
+    if verify:  # a missing API key or unknown explorer is said before anything is sent
+        try:
+            verifier_for(provider.chain_id, explorer_url, api_url)
+        except VerifyError as exc:
+            raise UserError(str(exc)) from None
     record = record_path(record_dir, provider.network_choice)
     try:
         prepared = prepare(config, chain_id, str(sender.address), record_dir=record_dir, log=click.echo)
@@ -105,5 +119,7 @@ def cli(
         if (problem := funds_problem(exc, sender, saved)) is not None:
             raise UserError(problem) from None
         raise interrupted(exc, saved) from None
+    if verify:
+        verify_deployment(deployment.record, explorer_url, api_url)
     if deployment.differences:
         sys.exit(3)

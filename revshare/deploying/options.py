@@ -57,3 +57,15 @@ def chain_id_option() -> Any:
         callback=_chosen_chain,
         help="Chain to deploy a splitter for (default: the only configured chain, else the node's)",
     )
+
+
+def explorer_options(func: Any) -> Any:
+    """``--explorer-url`` and ``--api-url``: a block explorer the toolkit does not know."""
+    func = click.option(
+        "--api-url",
+        default=None,
+        help="Etherscan-compatible verification API [default: Etherscan's V2 API for known chains]",
+    )(func)
+    return click.option(
+        "--explorer-url", default=None, help="The explorer's pages, e.g. https://sepolia.basescan.org"
+    )(func)

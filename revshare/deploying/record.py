@@ -73,6 +73,20 @@ class DeploymentRecord:
             record.save()
         return record
 
+    @classmethod
+    def read(cls, path: Path) -> DeploymentRecord:
+        """A saved record as it is (RecordError when it is missing or unreadable)."""
+        if not path.exists():
+            raise RecordError(f"no deployment record at {path}: deploy first, or give --records")
+        data = load_record(path)
+        return cls.open(
+            path,
+            network=data.get("network", ""),
+            chain_id=int(data.get("chain_id", 0)),
+            deployer=str(data.get("deployer", "")),
+            config=data.get("config", ""),
+        )
+
     def address(self, name: str) -> str | None:
         entry = self.contracts.get(name)
         return entry["address"] if entry else None
@@ -158,4 +172,10 @@ def record_path(directory: Path, network_choice: str) -> Path:
 
 def load_record(path: Path) -> dict[str, Any]:
     """A saved record as plain data."""
-    return json.loads(path.read_text())
+    try:
+        data = json.loads(path.read_text())
+    except ValueError as exc:
+        raise RecordError(f"{path} is not a readable deployment record ({exc}): move it away") from None
+    if not isinstance(data, dict):
+        raise RecordError(f"{path} is not a deployment record")
+    return data

@@ -4,10 +4,12 @@ file, so a node can be killed and started again where it was."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import threading
 import time
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -154,6 +156,54 @@ class SecretUrlProxy:
     @property
     def url(self) -> str:
         return f"http://user:secretpw@127.0.0.1:{self.server.server_address[1]}{self.PATH}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class FakeExplorer:
+    """An Etherscan-compatible verification API on localhost: contracts start unverified, every
+    submission gets a ticket that is pending once, then passes. Keeps every form it was sent."""
+
+    def __init__(self) -> None:
+        self.forms: list[dict[str, str]] = []
+        self.queries: list[dict[str, str]] = []
+        explorer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self, body: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+                explorer.queries.append(query)
+                if query.get("action") == "getsourcecode":
+                    self._answer({"status": "1", "result": [{"SourceCode": ""}]})
+                elif sum(1 for q in explorer.queries if q.get("guid") == query.get("guid")) == 1:
+                    self._answer({"status": "0", "result": "Pending in queue"})
+                else:
+                    self._answer({"status": "1", "result": "Pass - Verified"})
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
+                explorer.forms.append(dict(urllib.parse.parse_qsl(body)))
+                self._answer({"status": "1", "result": f"ticket-{len(explorer.forms)}"})
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/api"
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -16,7 +16,7 @@ from eth_utils import keccak, to_checksum_address
 
 from revshare.governance.safe_batch import batch_checksum
 from tests.integration.helpers import APE, ROOT, ape_run
-from tests.integration.nodes import BASE_SEPOLIA, OP_SEPOLIA, FakeTestnet
+from tests.integration.nodes import BASE_SEPOLIA, OP_SEPOLIA, FakeExplorer, FakeTestnet
 
 DEPLOYER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # TEST::0
 PROPOSER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # TEST::1
@@ -359,3 +359,39 @@ def test_one_config_gives_the_same_registry_on_two_networks_signed_unattended(tm
     finally:
         for node in nodes:
             node.stop()
+
+
+def test_deploy_verify_sends_each_contract_with_the_arguments_it_was_created_with(tmp_path, op_node):
+    explorer = FakeExplorer()
+    try:
+        config = write_config(tmp_path, make_config(owner=MULTISIG))
+        records = tmp_path / "records"
+        where = ["--api-url", explorer.api, "--explorer-url", "http://explorer.test"]
+        result = ape_run(
+            *deploy_args(config, op_node, records), "--verify", *where, env={"REVSHARE_POLL_SECONDS": "0"}
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Verified 2 contract(s)" in result.stdout
+        record = json.loads((records / "optimism" / "sepolia.json").read_text())
+        assert len(explorer.forms) == 2
+        for form in explorer.forms:
+            (name,) = [n for n, c in record["contracts"].items() if c["address"] == form["contractaddress"]]
+            tx = op_node.rpc.request("eth_getTransactionByHash", [record["contracts"][name]["tx_hash"]])
+            assert tx["input"].endswith(form["constructorArguements"]), name  # what CREATE2 ran
+            assert form["codeformat"] == "solidity-standard-json-input"
+        # Again, through `ape run verify`: the explorer now says pending/passed for new tickets.
+        again = ape_run(
+            "verify",
+            "--network",
+            op_node.network,
+            "--records",
+            str(records),
+            *where,
+            "--only",
+            "ChainRegistry",
+            env={"REVSHARE_POLL_SECONDS": "0"},
+        )
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert len(explorer.forms) == 3 and explorer.forms[-1]["contractname"].endswith(":ChainRegistry")
+    finally:
+        explorer.stop()
