@@ -24,7 +24,7 @@ ANVIL_LINK := .build/bin/anvil
 SOURCES := $(shell find contracts -name '*.sol' -not -path '*/.cache/*' 2>/dev/null)
 COMPILED := .build/compiled.stamp
 
-.PHONY: install demo test lint analyze mutation env clean accounts
+.PHONY: install demo test lint analyze mutation env clean accounts browser
 
 install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK) accounts
 
@@ -77,10 +77,21 @@ $(ANVIL_LINK): $(STAMP_NPM)
 	  printf '#!/bin/sh\nexec "%s" "$$@"\n' "$$bin" > $@; chmod +x $@
 	@$@ --version | head -n1
 
+# The report's render test needs a headless browser: Chromium from the distribution's packages,
+# installed when missing and when this user may (root, or sudo without a password).
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then run=""; elif sudo -n true 2>/dev/null; then run="sudo -n"; else \
+	    echo "note: Chromium is missing and cannot be installed here (not root): the render test skips (fails under CI)"; exit 0; fi; \
+	  echo "==> Chromium (Debian package) for the report's render test"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  { $$run apt-get update -qq && $$run apt-get install -y -qq --no-install-recommends chromium >/dev/null; } \
+	    || echo "note: installing Chromium failed: the render test skips (fails under CI)"; }
+
 demo: install $(COMPILED)
 	@ape run demo
 
-test: install $(COMPILED)
+test: install $(COMPILED) browser
 	@ruff check revshare scripts tests tools
 	@ape test tests $(TEST_ARGS)
 

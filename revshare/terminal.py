@@ -86,8 +86,21 @@ img { max-width: 100%; border: 1px solid #eee; }
 """
 
 
+class Markup(str):
+    """Text that is already HTML (a link built from escaped parts): table cells keep it as is."""
+
+
+def html_link(url: str | None, text: str) -> str:
+    """``text`` as a link to ``url`` (escaped), or just escaped text when there is no url."""
+    if not url:
+        return Markup(escape(text))
+    return Markup(f'<a href="{escape(url)}">{escape(text)}</a>')
+
+
 def html_cell(text: str) -> str:
-    """A table cell: numbers right-aligned, text left-aligned, always escaped."""
+    """A table cell: numbers right-aligned, text left-aligned, escaped unless already Markup."""
+    if isinstance(text, Markup):
+        return f'<td class="text">{text}</td>'
     numeric = text.replace(",", "").replace(".", "").replace("%", "").lstrip("-").isdigit()
     return f"<td>{escape(text)}</td>" if numeric else f'<td class="text">{escape(text)}</td>'
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from revshare.chain.explorers import explorer_for
 from revshare.chain.node import public_network
 from revshare.chain.reader import DEFAULT_PAGE_SIZE, ReadError
 from revshare.cli_options import NodeCommand, records_option
@@ -87,6 +88,7 @@ def run_report(
     period: str,
     page_size: int,
     folder: Path,
+    explorer_url: str | None = None,
 ) -> Report:
     """Read, analyse, print and write the report; read failures become one-line errors."""
     bar = _Bar()
@@ -107,6 +109,7 @@ def run_report(
         raise click.ClickException(f"reading the chain failed: {exc}") from None
     finally:
         bar.close()
+    report.explorer = explorer_for(report.history.chain_id, explorer_url)
     click.echo(render_text(report))
     files = write_report(report, folder)
     click.echo(f"\nReport files in {folder}/: {', '.join(p.name for p in files)}")
@@ -124,6 +127,11 @@ def run_report(
     help="A splitter to report on (repeatable); default: those in the network's deployment record",
 )
 @report_options
+@click.option(
+    "--explorer-url",
+    default=None,
+    help="Block explorer the HTML page links to [default: the known one of the chain, if any]",
+)
 def cli(
     record_dir: Path,
     splitters: tuple[str, ...],
@@ -132,6 +140,7 @@ def cli(
     period: str,
     page_size: int,
     out: Path | None,
+    explorer_url: str | None,
 ) -> None:
     """The transparency report of the chosen splitters (default: those in the deployment record)."""
     from ape import networks
@@ -146,6 +155,6 @@ def cli(
     except TargetError as exc:
         raise click.UsageError(str(exc)) from None
     folder = out or Path("reports") / record_path(Path(), choice).with_suffix("")
-    report = run_report(targets, choice, from_block, to_block, period, page_size, folder)
+    report = run_report(targets, choice, from_block, to_block, period, page_size, folder, explorer_url)
     if not report.ok:
         sys.exit(3)

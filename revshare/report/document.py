@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from revshare.chain.addresses import ETH_ASSET
+from revshare.chain.explorers import Explorer
 from revshare.report.analysis import EXPLAINED, PENDING, Analysis, Finding, analyze, short
 from revshare.report.history import History
 from revshare.report.periods import PERIODS, PeriodRow, by_period
@@ -17,6 +18,13 @@ class Report:
     history: History
     analysis: Analysis
     period: str = "day"
+    explorer: Explorer | None = None  # where the HTML page links addresses and transactions
+
+    def address_url(self, address: str) -> str | None:
+        return self.explorer.address_url(address) if self.explorer and self.explorer.url else None
+
+    def tx_url(self, tx_hash: str) -> str | None:
+        return self.explorer.tx_url(tx_hash) if self.explorer and self.explorer.url else None
 
     @classmethod
     def of(cls, history: History, period: str = "day") -> Report:

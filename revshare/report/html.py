@@ -7,9 +7,10 @@ from html import escape
 from pathlib import Path
 
 from revshare.calendar import utc_date
+from revshare.chain.addresses import ZERO_ADDRESS
 from revshare.report.document import Report, amount, asset_name, describe
 from revshare.report.text import PERIOD_HEADERS, SOURCE_HEADERS, period_cells, source_rows
-from revshare.terminal import PAGE_STYLE, html_image, html_table
+from revshare.terminal import PAGE_STYLE, html_image, html_link, html_table
 
 STYLE = (
     PAGE_STYLE
@@ -29,7 +30,9 @@ def render_html(report: Report, charts: list[Path]) -> str:
         f"<title>{escape(report.title())}</title><style>{STYLE}</style></head><body>",
         f"<h1>{escape(report.title())}</h1>",
         f"<p>Read from the chain at {escape(h.read_at)}. Amounts in ETH unless marked; CSV and JSON "
-        "files beside this page hold every figure in wei.</p>",
+        "files beside this page hold every figure in wei."
+        + (f" Links go to {escape(report.explorer.url)}." if report.address_url(ZERO_ADDRESS) else "")
+        + "</p>",
         f'<p class="verdict {"ok" if report.ok else "gap"}" id="verdict">{escape(report.verdict())}</p>',
     ]
     for chart in charts:
@@ -37,7 +40,8 @@ def render_html(report: Report, charts: list[Path]) -> str:
     periods = report.periods()
     for chain_id, summary in sorted(report.analysis.chains.items()):
         parts.append(f"<h2>{escape(summary.name or 'chain')} (chain {chain_id})</h2>")
-        parts.append(f"<p>Splitter <code>{escape(summary.splitter)}</code>, per {escape(report.period)}.</p>")
+        splitter = html_link(report.address_url(summary.splitter), summary.splitter)
+        parts.append(f"<p>Splitter <code>{splitter}</code>, per {escape(report.period)}.</p>")
         for asset in sorted({r.asset for r in periods if r.chain_id == chain_id}):
             rows = [period_cells(r) for r in periods if (r.chain_id, r.asset) == (chain_id, asset)]
             parts.append(f"<p>{escape(asset_name(asset))}</p>" + html_table(PERIOD_HEADERS, rows))
@@ -51,7 +55,12 @@ def render_html(report: Report, charts: list[Path]) -> str:
         parts.append("<h2>ETH disbursed by source</h2><p>Share of gross in brackets.</p>")
         parts.append(html_table(SOURCE_HEADERS, sources))
     rows = [
-        [str(r.chain_id), str(r.disbursement_id), str(r.block), r.tx_hash[:12] + "…"]
+        [
+            str(r.chain_id),
+            str(r.disbursement_id),
+            str(r.block),
+            html_link(report.tx_url(r.tx_hash), r.tx_hash[:12] + "…"),
+        ]
         + [amount(r.asset, v) for v in (r.gross, r.l1_cost, r.collective, r.chain)]
         + [r.rule, amount(r.asset, r.outside_vaults), amount(r.asset, r.keeper_reward)]
         for r in report.analysis.rows
