@@ -183,6 +183,17 @@ def sign_unattended(account: Any) -> None:
         raise UserError(f"wrong passphrase for ape account {alias!r}") from None
 
 
+def confirm_sending(count: int, yes: bool, local: bool) -> None:
+    """One confirmation for a run's transactions: none with ``--yes`` or on a local network; a
+    UserError without a terminal to ask on (CI, servers: add --yes)."""
+    if yes or local:
+        return
+    if not sys.stdin.isatty():
+        raise UserError("not sending without a terminal to confirm on: add --yes to sign unattended")
+    if not click.confirm(f"Send these {count} transaction(s)?", default=False):
+        raise click.Abort()
+
+
 def local_network_only(what: str) -> None:
     """Refuse to go on unless ape is connected to a local network (`what` runs there only)."""
     from ape import networks

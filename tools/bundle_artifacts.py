@@ -101,6 +101,7 @@ NPM_CONTRACTS: dict[str, tuple[NpmPackage, str]] = {
             "L2StandardBridge",
             "L1Block",
             "ProxyAdmin",
+            "Proxy",
         )
     },
 }

@@ -24,6 +24,9 @@ NETWORK_NAMES = {L1_NETWORK: "L1", L2_NETWORK: "L2"}
 # `setWithdrawalNetwork` (the revenue-share upgrade): 1.6.0, and 1.1.0 for the OperatorFeeVault,
 # which started at 1.0.0 with immutable settings.
 SETTER_VERSIONS = {role: (1, 6, 0) for role in PREDEPLOY_VAULTS} | {"operator_fee_vault": (1, 1, 0)}
+# EIP-1967 storage slots of a proxy (OP's `Proxy` at every predeploy): its admin and implementation.
+ADMIN_SLOT = int(keccak(text="eip1967.proxy.admin").hex(), 16) - 1
+IMPLEMENTATION_SLOT = int(keccak(text="eip1967.proxy.implementation").hex(), 16) - 1
 # On L2, an L1 contract's calls arrive from its address plus this offset (the L1 -> L2 alias).
 ALIAS_OFFSET = 0x1111000000000000000000000000000000001111
 
@@ -40,6 +43,13 @@ class VaultSettings:
     min_withdrawal: int | None
     network: int | None
     balance: int
+    proxy_admin: str | None = None  # the EIP-1967 admin when the vault is a proxy
+    implementation: str | None = None
+
+    @property
+    def upgradable(self) -> bool:
+        """Whether the ProxyAdmin predeploy administers the vault's proxy (its owner can upgrade it)."""
+        return self.proxy_admin is not None and self.proxy_admin.lower() == PROXY_ADMIN.lower()
 
     @property
     def has_setters(self) -> bool:
@@ -154,7 +164,15 @@ def read_vault(provider: Any, role: str, address: str) -> VaultSettings:
         min_withdrawal=word_of(provider, address, *MINIMUM_GETTERS),
         network=word_of(provider, address, *NETWORK_GETTERS),
         balance=int(provider.get_balance(address)),
+        proxy_admin=_slot_address(provider, address, ADMIN_SLOT),
+        implementation=_slot_address(provider, address, IMPLEMENTATION_SLOT),
     )
+
+
+def _slot_address(provider: Any, address: str, slot: int) -> str | None:
+    """The address held in a storage slot, or None when the slot is empty or holds more."""
+    word = int.from_bytes(bytes(provider.web3.eth.get_storage_at(address, slot)), "big")
+    return None if word == 0 or word >> 160 else to_checksum_address(word.to_bytes(20, "big"))
 
 
 def read_fee_splitter(provider: Any) -> FeeSplitterSettings | None:

@@ -24,6 +24,7 @@ from revshare.cli_options import (
     UserError,
     account_for,
     account_option,
+    confirm_sending,
     interrupted,
     records_option,
     sign_unattended,
@@ -35,16 +36,6 @@ from revshare.deploying.options import chain_id_option, config_option, explorer_
 from revshare.deploying.plan import describe
 from revshare.deploying.record import RecordError, record_path
 from revshare.deploying.verify_command import verify_deployment
-
-
-def _confirm(count: int, yes: bool, local: bool) -> None:
-    """One confirmation for the whole deployment (none with --yes, or on a local network)."""
-    if yes or local:
-        return
-    if not sys.stdin.isatty():
-        raise UserError("not sending without a terminal to confirm on: add --yes to sign unattended")
-    if not click.confirm(f"Send these {count} transaction(s)?", default=False):
-        raise click.Abort()
 
 
 @click.command(cls=NodeCommand, short_help="Deploy the registry and a chain's splitter")
@@ -105,7 +96,7 @@ def cli(
             return
         if plan.pending and not prepared.record.completed:
             check_funds(sender, plan.gas, plan.network, plan.chain_id)
-            _confirm(len(plan.pending), yes, plan.local)
+            confirm_sending(len(plan.pending), yes, plan.local)
             sign_unattended(sender)
         deployment = finish(prepared, sender, click.echo)
     except ConfigError as exc:

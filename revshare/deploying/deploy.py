@@ -24,6 +24,7 @@ from revshare.artifacts import container
 from revshare.chain.node import public_network
 from revshare.chain.registry import read_registry
 from revshare.chain.rpc import Request, provider_request
+from revshare.chain.sending import send_transaction
 from revshare.chain.vaults import check_vault_minimums
 from revshare.deploying.config import ChainConfig, DeployConfig
 from revshare.deploying.differences import Difference, diff_config
@@ -168,18 +169,6 @@ def prepare(
     return Prepared(plan, record, rpc, config, resumed)
 
 
-def _send(sender: Any, step: Step) -> Any:
-    """Sign and send one step from ape's account ``sender``; its receipt."""
-    from ape import networks
-
-    ecosystem = networks.provider.network.ecosystem
-    fields: dict[str, Any] = {"data": step.data, "value": 0, "sender": sender.address}
-    if step.to is not None:
-        fields["receiver"] = step.to
-    txn = ecosystem.create_transaction(**fields)
-    return sender.call(txn)
-
-
 def _record_step(record: DeploymentRecord, step: Step, tx_hash: str | None, block: int | None) -> None:
     if step.deploys:
         assert step.name and step.contract and step.address
@@ -217,7 +206,7 @@ def execute(prepared: Prepared, sender: Any, log: Log) -> None:
                 "took a nonce during the deployment; run the same command again"
             )
         record.set_pending(step.label, int(sender.nonce))
-        receipt = _send(sender, step)
+        receipt = send_transaction(sender, step.to, step.data)
         if getattr(receipt, "failed", False):
             raise DeployError(f"{step.label} failed on chain (transaction {receipt.txn_hash})")
         if step.deploys and not code_at(rpc, str(step.address)):

@@ -38,8 +38,12 @@ from revshare.cli_options import (
     MILESTONE,
     TIME,
     NodeCommand,
+    account_for,
+    account_option,
+    confirm_sending,
     interrupted,
     records_option,
+    sign_unattended,
 )
 from revshare.deploying.config import ZERO_HASH, ConfigError, DeployConfig, parse_destination, terms_hash_of
 from revshare.deploying.options import config_option
@@ -129,9 +133,50 @@ def _run(
     )
 
 
-def _run_opstack(build: Callable[[Any, OpStackState], Proposal], out_dir: Path, safe: str | None) -> None:
-    """Make a proposal for the connected L2's predeploys; the same one-line errors."""
-    _guarded(lambda: make_opstack_proposal(build, out_dir=out_dir, safe=safe, log=click.echo))
+def _run_opstack(
+    build: Callable[[Any, OpStackState], Proposal],
+    out_dir: Path,
+    safe: str | None,
+    send: bool = False,
+    account: Any = None,
+    yes: bool = False,
+) -> None:
+    """Make a proposal for the connected L2's predeploys (and with ``send``, send its calls from
+    ``account``, the ProxyAdmin's owner); the same one-line errors."""
+    from ape import networks
+
+    sender = None
+    if send:
+        sender = account_for(account)
+        local = networks.provider.network.name == "local"
+
+        def before_sending(count: int) -> None:
+            confirm_sending(count, yes, local)
+            sign_unattended(sender)
+
+    elif account is not None or yes:
+        raise click.UsageError("--account and --yes go with --send")
+    _guarded(
+        lambda: make_opstack_proposal(
+            build,
+            out_dir=out_dir,
+            safe=safe,
+            log=click.echo,
+            send_as=sender,
+            before_sending=before_sending if send else lambda _count: None,
+        )
+    )
+
+
+def send_options(func: Command) -> Command:
+    """--send, --account, --yes: the ProxyAdmin's owner sends the calls itself."""
+    func = click.option("--yes", is_flag=True, help="With --send: sign without asking")(func)
+    func = account_option()(func)
+    return click.option(
+        "--send",
+        is_flag=True,
+        help="Also send the calls from --account, when it owns the ProxyAdmin (an operator's key)",
+    )(func)
 
 
 def _guarded(make: Callable[[], Any]) -> None:
@@ -546,10 +591,13 @@ NETWORKS = {"l1": L1_NETWORK, "l2": L2_NETWORK}
     help="Only these vaults (repeatable) [default: every vault the chain has]",
 )
 @output_options
+@send_options
 def point_vaults(
     recipient: str, minimum: int, network_name: str, vault_names: tuple[str, ...], **out: Any
 ) -> None:
-    """Point the chain's fee vaults at a recipient (the ProxyAdmin's owner acts)."""
+    """Point the chain's fee vaults at a recipient (the ProxyAdmin's owner acts). Vaults from
+    before the revenue-share upgrade (settings fixed) get a new implementation through the
+    ProxyAdmin."""
     roles = [ROLE_OPTION[name] for name in vault_names]
     _run_opstack(
         lambda provider, state: op.propose_point_vaults(

@@ -92,10 +92,8 @@ def render_markdown(proposal: Proposal, ctx: Context, operation: dict[str, Any] 
     lines += ["## Calls", ""]
     for index, call in enumerate(proposal.calls, start=1):
         args = ", ".join(safe_value(i["type"], v) for i, v in zip(call.inputs, call.args, strict=True))
-        lines += [
-            f"{index}. `{call.target}`.`{call.signature}` with ({args})",
-            f"   calldata `0x{call.data.hex()}`",
-        ]
+        what = f"`{call.signature}` with ({args})" if call.method else f"raw calldata: {call.signature}"
+        lines += [f"{index}. `{call.target}`.{what}", f"   calldata `0x{call.data.hex()}`"]
     lines.append("")
     return "\n".join(lines)
 

@@ -21,8 +21,8 @@ from eth_abi import decode, encode
 from eth_utils import to_checksum_address
 from web3.exceptions import ContractLogicError
 
-from revshare.artifacts import container
-from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS, PROXY_ADMIN, VAULT_ROLES
+from revshare.artifacts import container, creation_code
+from revshare.chain.addresses import CREATE2_FACTORY, FEE_SPLITTER, PREDEPLOY_VAULTS, PROXY_ADMIN, VAULT_ROLES
 from revshare.chain.opstack import (
     L1_NETWORK,
     L2_NETWORK,
@@ -38,11 +38,20 @@ from revshare.chain.opstack import (
 )
 from revshare.chain.reader import has_code
 from revshare.deploying.deploy import create_address
+from revshare.deploying.plan import ZERO_SALT, create2_address
 from revshare.governance.proposals import EXAMPLES, Call, Proposal, ProposalError, contract_call
 from revshare.model import split
 from revshare.terminal import exact_eth
 
 MAX_INTERVAL = 365 * 86_400  # FeeSplitter.MAX_DISBURSEMENT_INTERVAL
+# OP's own contract of each legacy (settings-fixed) vault role, bundled from contracts-bedrock: a new
+# implementation of it, pointed elsewhere, is what upgrading such a vault installs. (0.17.3 has no
+# OperatorFeeVault: that predeploy came with later releases, and with setters from 1.1.0.)
+LEGACY_CONTRACTS = {
+    "sequencer_fee_vault": "SequencerFeeVault",
+    "base_fee_vault": "BaseFeeVault",
+    "l1_fee_vault": "L1FeeVault",
+}
 ROLE_NAMES = {
     "sequencer_fee_vault": "SequencerFeeVault",
     "base_fee_vault": "BaseFeeVault",
@@ -99,7 +108,7 @@ def _check_simulated(provider: Any, acting: str, calls: Sequence[Call]) -> None:
 
 
 # ---------------------------------------------------------------- vaults
-def _vault_problem(vault: VaultSettings) -> str | None:
+def _vault_problem(vault: VaultSettings, upgrade_allowed: bool = True) -> str | None:
     name = f"the {ROLE_NAMES[vault.role]} at {vault.address}"
     if not vault.has_code:
         return f"{name} has no code: this chain has no such vault"
@@ -108,11 +117,12 @@ def _vault_problem(vault: VaultSettings) -> str | None:
             f"{name} does not answer recipient(), withdrawalNetwork() and minWithdrawalAmount(): "
             "is it a fee vault?"
         )
-    if not vault.has_setters:
+    upgradable = upgrade_allowed and vault.upgradable and vault.role in LEGACY_CONTRACTS
+    if not vault.has_setters and not upgradable:
         return (
             f"{name} is version {vault.version or 'unknown'}: its settings are fixed at deployment (the "
-            "setters came with the revenue-share upgrade, FeeVault 1.6.0 / OperatorFeeVault 1.1.0); the "
-            "vault must be upgraded first"
+            "setters came with the revenue-share upgrade, FeeVault 1.6.0 / OperatorFeeVault 1.1.0), and it "
+            f"is not a proxy the ProxyAdmin {PROXY_ADMIN} can upgrade; the vault must be upgraded first"
         )
     return None
 
@@ -245,14 +255,21 @@ def vault_calls(
     setting it already has), and the settings table rows."""
     calls: list[Call] = []
     rows: list[tuple[str, str, str]] = []
+    deploying: set[str] = set()
     for role in roles:
         vault = state.vaults[role]
-        problem = _vault_problem(vault)
+        # The FeeSplitter reads the 1.6.0 getters: a legacy implementation cannot serve it.
+        problem = _vault_problem(vault, upgrade_allowed=recipient.lower() != FEE_SPLITTER.lower())
         if problem is not None:
             raise ProposalError(problem)
         contract = container("IOPFeeVault").at(vault.address)
         name = ROLE_NAMES[role]
         assert vault.recipient is not None and vault.min_withdrawal is not None and vault.network is not None
+        if not vault.has_setters:  # a legacy vault: a new implementation with the settings built in
+            upgrade, row = _upgrade_calls(vault, recipient, minimum, network, deploying)
+            calls += upgrade
+            rows += row
+            continue
         if vault.recipient.lower() != recipient.lower():
             calls.append(contract_call(contract, "setRecipient", recipient))
             rows.append((f"{name} recipient", vault.recipient, recipient))
@@ -268,6 +285,57 @@ def vault_calls(
                     NETWORK_NAMES[network],
                 )
             )
+    return calls, rows
+
+
+def _upgrade_calls(
+    vault: VaultSettings, recipient: str, minimum: int, network: int, deploying: set[str]
+) -> tuple[list[Call], list[tuple[str, str, str]]]:
+    """A legacy vault (settings immutable) pointed elsewhere: OP's own vault contract of that role
+    (from contracts-bedrock) deployed through the CREATE2 factory with the wanted settings, unless
+    that implementation exists already or an earlier call of the batch deploys it (``deploying``:
+    OP's BaseFeeVault and L1FeeVault compile to the same code), then
+    `ProxyAdmin.upgrade(vault, implementation)`. None when the vault already has those settings."""
+    assert vault.recipient is not None
+    if (vault.recipient.lower(), vault.min_withdrawal, vault.network) == (
+        recipient.lower(),
+        minimum,
+        network,
+    ):
+        return [], []
+    contract = LEGACY_CONTRACTS[vault.role]
+    settings = [recipient, minimum, network]
+    init_code = creation_code(contract, settings)
+    implementation = create2_address(ZERO_SALT, init_code)
+    calls: list[Call] = []
+    from ape import networks
+
+    if implementation not in deploying and not has_code(networks.provider, implementation):
+        deploying.add(implementation)
+        calls.append(
+            Call(
+                target=CREATE2_FACTORY,
+                method="",
+                inputs=[],
+                args=[],
+                data=ZERO_SALT + init_code,
+                signature=f"CREATE2 deployment of {contract}({recipient}, {minimum}, "
+                f"{NETWORK_NAMES[network]}) at {implementation}",
+            )
+        )
+    calls.append(
+        contract_call(container("ProxyAdmin").at(PROXY_ADMIN), "upgrade", vault.address, implementation)
+    )
+    name = ROLE_NAMES[vault.role]
+    network_name = NETWORK_NAMES.get(vault.network or 0, str(vault.network))
+    rows = [
+        (f"{name} implementation", str(vault.implementation), implementation),
+        (
+            f"{name} settings (fixed in the implementation)",
+            f"{vault.recipient}, minimum {exact_eth(vault.min_withdrawal or 0)}, {network_name}",
+            f"{recipient}, minimum {exact_eth(minimum)}, {NETWORK_NAMES[network]}",
+        ),
+    ]
     return calls, rows
 
 

@@ -19,6 +19,7 @@ from revshare.chain.node import public_network
 from revshare.chain.opstack import OpStackState, read_opstack
 from revshare.chain.reader import has_code, provider_word
 from revshare.chain.registry import RegistryState, read_registry
+from revshare.chain.sending import send_transaction
 from revshare.deploying.record import load_record, record_path
 from revshare.governance.deposits import l1_deposits
 from revshare.governance.files import Context, write_proposal
@@ -221,16 +222,21 @@ def make_opstack_proposal(
     out_dir: Path,
     safe: str | None,
     log: Log = print,
+    send_as: Any = None,
+    before_sending: Callable[[int], None] = lambda _count: None,
 ) -> Path:
     """A change to the OP Stack predeploys of the connected L2 (vaults, FeeSplitter), checked
-    against their live state; the ProxyAdmin predeploy's owner acts."""
+    against their live state; the ProxyAdmin predeploy's owner acts. With ``send_as`` (an ape
+    account that is that owner, as on a chain whose operator holds the ProxyAdmin with a key) the
+    calls are also sent, in order, once ``before_sending(count)`` returns."""
     from ape import networks
 
     provider = networks.provider
     state = read_opstack(provider)
     proposal = build(provider, state)
     warnings: list[str] = list(proposal.governance.get("warnings", []))
-    l1_owner = state.owner_l1_address
+    sending_as_owner = send_as is not None and str(send_as.address).lower() == proposal.acting.lower()
+    l1_owner = None if sending_as_owner else state.owner_l1_address  # the key is at hand: no alias
     if l1_owner is not None:
         warnings.append(
             f"The ProxyAdmin's owner {proposal.acting} has no code on this chain. If it is the alias of "
@@ -243,4 +249,15 @@ def make_opstack_proposal(
     ctx = governance_context(proposal.governance.get("contracts", {}), {}, proposal.acting, safe, warnings)
     if l1_owner is not None:
         ctx.deposits = l1_deposits(provider, proposal.acting, l1_owner, proposal.calls)
-    return _write(proposal, ctx, out_dir, log)
+    if send_as is not None and str(send_as.address).lower() != proposal.acting.lower():
+        raise ProposalError(
+            f"--send: these calls must come from the ProxyAdmin's owner {proposal.acting}, not "
+            f"{send_as.address}; submit the written proposal through that owner instead (no --send)"
+        )
+    folder = _write(proposal, ctx, out_dir, log)
+    if send_as is not None:
+        before_sending(len(proposal.calls))
+        for index, call in enumerate(proposal.calls, 1):
+            receipt = send_transaction(send_as, call.target, call.data, call.value)
+            log(f"  sent {index}/{len(proposal.calls)}: {call.signature}, tx {receipt.txn_hash}")
+    return folder

@@ -59,10 +59,15 @@ def safe_batch(
             "to": call.target,
             "value": str(call.value),
             "data": "0x" + call.data.hex(),
-            "contractMethod": {"inputs": call.inputs, "name": call.method, "payable": False},
+            # A call without an ABI (raw calldata, e.g. to the CREATE2 factory) goes as data alone.
+            "contractMethod": {"inputs": call.inputs, "name": call.method, "payable": False}
+            if call.method
+            else None,
             "contractInputsValues": {
                 i["name"]: safe_value(i["type"], v) for i, v in zip(call.inputs, call.args, strict=True)
-            },
+            }
+            if call.method
+            else None,
         }
         for call in calls
     ]
