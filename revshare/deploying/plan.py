@@ -190,30 +190,19 @@ def _creation_gas(init_code: bytes) -> int:
     return GAS_PER_CREATION + GAS_PER_CREATION_BYTE * len(init_code)
 
 
-def _create2(name: str, contract: str, args: list[Any], salt: bytes) -> Step:
+def _deploy(
+    name: str, contract: str, args: list[Any], *, salt: bytes | None, address: str | None = None
+) -> Step:
+    """A contract deployment: through the CREATE2 factory with ``salt``, or (``salt`` None) a
+    plain CREATE from the deployer landing at ``address``."""
     init_code = creation_code(contract, args)
-    address = create2_address(salt, init_code)
+    if salt is not None:
+        address = create2_address(salt, init_code)
+    assert address is not None
     return Step(
         label=f"deploy {name}",
-        to=CREATE2_FACTORY,
-        data=salt + init_code,
-        check=_has_code(address),
-        gas=_creation_gas(init_code),
-        name=name,
-        contract=contract,
-        address=address,
-        args=plain(args),
-        arg_names=[entry.get("name", "") for entry in constructor_inputs(contract)],
-        encoded_args=encode_constructor(contract, args),
-    )
-
-
-def _create(name: str, contract: str, args: list[Any], address: str) -> Step:
-    init_code = creation_code(contract, args)
-    return Step(
-        label=f"deploy {name}",
-        to=None,
-        data=init_code,
+        to=CREATE2_FACTORY if salt is not None else None,
+        data=salt + init_code if salt is not None else init_code,
         check=_has_code(address),
         gas=_creation_gas(init_code),
         name=name,
@@ -272,7 +261,7 @@ def make_plan(
     deployer = to_checksum_address(deployer)
     steps: list[Step] = []
     registry_args = [deployer, config.collective, config.guardian or ZERO_ADDRESS]
-    registry_step = _create2("ChainRegistry", "ChainRegistry", registry_args, salt)
+    registry_step = _deploy("ChainRegistry", "ChainRegistry", registry_args, salt=salt)
     registry = str(registry_step.address)
     steps.append(registry_step)
 
@@ -318,12 +307,11 @@ def make_plan(
             mocks.append((role, str(vault_addresses[role])))
     vault_tuple = [vault_addresses[role] or ZERO_ADDRESS for role in VAULT_ROLES]
     splitter_args = [registry, target.chain_id, vault_tuple, target.disbursement_interval]
-    splitter_step = _create2(
-        f"ChainRevenueSplitter:{target.chain_id}", "ChainRevenueSplitter", splitter_args, salt
-    )
+    splitter_name = f"ChainRevenueSplitter:{target.chain_id}"
+    splitter_step = _deploy(splitter_name, "ChainRevenueSplitter", splitter_args, salt=salt)
     for role, address in mocks:
         mock_args = [splitter_step.address, config.mock_vault_min_withdrawal, WITHDRAWAL_NETWORK_L2]
-        steps.append(_create(f"MockFeeVault:{role}", "MockFeeVault", mock_args, address))
+        steps.append(_deploy(f"MockFeeVault:{role}", "MockFeeVault", mock_args, salt=None, address=address))
     steps.append(splitter_step)
 
     timelock: str | None = None
@@ -332,7 +320,7 @@ def make_plan(
         # OpenZeppelin's timelock opens execution to anyone when address(0) holds the executor role.
         executors = list(lock.executors) or [ZERO_ADDRESS]
         timelock_args = [lock.min_delay, list(lock.proposers), executors, ZERO_ADDRESS]
-        timelock_step = _create2("RevenueShareTimelock", "RevenueShareTimelock", timelock_args, salt)
+        timelock_step = _deploy("RevenueShareTimelock", "RevenueShareTimelock", timelock_args, salt=salt)
         timelock = timelock_step.address
         steps.append(timelock_step)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -25,3 +26,15 @@ def ape_run(
         env={**os.environ, **(env or {})},
         input=stdin,
     )
+
+
+def keyfile_account(folder: Path, alias: str, passphrase: str) -> tuple[str, dict[str, str]]:
+    """A new key as an ape keyfile account in its own ape data folder under ``folder``; returns its
+    address and the environment that makes `ape run` use it unattended."""
+    from eth_account import Account
+
+    account = Account.create()
+    data = folder / "ape-data"
+    (data / "accounts").mkdir(parents=True, exist_ok=True)
+    (data / "accounts" / f"{alias}.json").write_text(json.dumps(Account.encrypt(account.key, passphrase)))
+    return account.address, {"APE_DATA_FOLDER": str(data), f"APE_ACCOUNTS_{alias}_PASSPHRASE": passphrase}

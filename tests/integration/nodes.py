@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,18 @@ class FakeTestnet:
         self.rpc.request("evm_increaseTime", [seconds])
         self.rpc.request("evm_mine", [])
 
+    def execute_through_timelock(self, folder: Path, proposer: str, executor: str, delay: int) -> None:
+        """What governance does with a proposal's files: the proposer submits the Safe batch's call
+        (the timelock's `schedule`), the delay passes, anyone runs `execute`."""
+        batch = json.loads((folder / "safe-batch.json").read_text())
+        operation = json.loads((folder / "timelock.json").read_text())
+        (scheduled,) = batch["transactions"]
+        assert scheduled["data"] == operation["schedule"]["data"]
+        assert scheduled["contractMethod"]["name"] == "schedule"
+        self.send(proposer, scheduled["to"], scheduled["data"])
+        self.increase_time(delay)
+        self.send(executor, operation["execute"]["to"], operation["execute"]["data"])
+
 
 class SecretUrlProxy:
     """An RPC URL carrying secrets the way hosted nodes' URLs do (credentials, an API key as a
@@ -208,3 +221,10 @@ class FakeExplorer:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def op_sepolia_node(tmp_path: Path) -> Iterator[FakeTestnet]:
+    """A fixture body: an OP Sepolia stand-in, stopped afterwards."""
+    node = FakeTestnet(OP_SEPOLIA, tmp_path).start()
+    yield node
+    node.stop()

@@ -15,7 +15,6 @@ import shlex
 
 import pytest
 import yaml
-from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
 from revshare.artifacts import container
@@ -23,8 +22,8 @@ from revshare.chain.addresses import PREDEPLOY_VAULTS, PROXY_ADMIN
 from revshare.chain.opstack import ADMIN_SLOT, IMPLEMENTATION_SLOT
 from revshare.demo.opstack import PROXY_ADMIN_OWNER_SLOT
 from revshare.model import split
-from tests.integration.helpers import ROOT, ape_run
-from tests.integration.nodes import OP_SEPOLIA, FakeExplorer, FakeTestnet
+from tests.integration.helpers import ROOT, ape_run, keyfile_account
+from tests.integration.nodes import OP_SEPOLIA, FakeExplorer, FakeTestnet, op_sepolia_node
 from tests.stateful.direct_rpc import deploy_direct
 
 DEPLOYER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # anvil's unlocked account: sets the stage
@@ -77,36 +76,15 @@ def recipient_of(node: FakeTestnet, vault: str) -> str:
     return to_checksum_address("0x" + node.call(vault, "0x" + keccak(text="RECIPIENT()")[:4].hex())[-40:])
 
 
-def execute_through_timelock(node: FakeTestnet, folder, delay: int) -> None:
-    batch = json.loads((folder / "safe-batch.json").read_text())
-    operation = json.loads((folder / "timelock.json").read_text())
-    (scheduled,) = batch["transactions"]
-    node.send(PROPOSER, scheduled["to"], scheduled["data"])
-    node.increase_time(delay)
-    node.send(DEPLOYER, operation["execute"]["to"], operation["execute"]["data"])
-
-
-@pytest.fixture
-def chain_node(tmp_path):
-    node = FakeTestnet(OP_SEPOLIA, tmp_path).start()
-    yield node
-    node.stop()
+chain_node = pytest.fixture(name="chain_node")(op_sepolia_node)
 
 
 def test_the_operators_path_in_the_readme_runs_as_written(tmp_path, chain_node, monkeypatch):
     node = chain_node
-    operator = Account.create()
-    data = tmp_path / "ape-data"
-    (data / "accounts").mkdir(parents=True)
-    (data / "accounts" / "operator.json").write_text(json.dumps(Account.encrypt(operator.key, "pass phrase")))
-    node.rpc.request("anvil_setBalance", [operator.address, hex(10**18)])
-    old_implementations = install_legacy_chain(node, operator.address)
-    env = {
-        "APE_DATA_FOLDER": str(data),
-        "APE_ACCOUNTS_operator_PASSPHRASE": "pass phrase",
-        "RPC": node.uri,
-        "REVSHARE_POLL_SECONDS": "0",
-    }
+    operator, account_env = keyfile_account(tmp_path, "operator", "pass phrase")
+    node.rpc.request("anvil_setBalance", [operator, hex(10**18)])
+    old_implementations = install_legacy_chain(node, operator)
+    env = {**account_env, "RPC": node.uri, "REVSHARE_POLL_SECONDS": "0"}
     config = tmp_path / "deploy.yaml"
     config.write_text(
         yaml.safe_dump(
@@ -153,7 +131,7 @@ def test_the_operators_path_in_the_readme_runs_as_written(tmp_path, chain_node, 
             outputs.append((args, result.stdout))
 
             if command == "deploy" and ("--plan" in args or "--dry-run" in args):
-                assert node.nonce(operator.address) == 0, "a plan or dry run sent something"
+                assert node.nonce(operator) == 0, "a plan or dry run sent something"
             elif command == "deploy":
                 record = json.loads((records / "optimism" / "sepolia.json").read_text())
                 splitter = record["contracts"][f"ChainRevenueSplitter:{OP_SEPOLIA}"]["address"]
@@ -164,7 +142,7 @@ def test_the_operators_path_in_the_readme_runs_as_written(tmp_path, chain_node, 
                 )
             elif command == "propose" and args[1] == "accept-ownership":
                 (folder,) = list(proposals.iterdir())
-                execute_through_timelock(node, folder, delay=3600)
+                node.execute_through_timelock(folder, PROPOSER, DEPLOYER, delay=3600)
             elif command == "propose" and args[1] == "point-vaults":
                 for role, contract in LEGACY.items():
                     vault = PREDEPLOY_VAULTS[role]

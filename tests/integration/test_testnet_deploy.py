@@ -11,12 +11,11 @@ import time
 
 import pytest
 import yaml
-from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
 from revshare.governance.safe_batch import batch_checksum
-from tests.integration.helpers import APE, ROOT, ape_run
-from tests.integration.nodes import BASE_SEPOLIA, OP_SEPOLIA, FakeExplorer, FakeTestnet
+from tests.integration.helpers import APE, ROOT, ape_run, keyfile_account
+from tests.integration.nodes import BASE_SEPOLIA, OP_SEPOLIA, FakeExplorer, FakeTestnet, op_sepolia_node
 
 DEPLOYER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # TEST::0
 PROPOSER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # TEST::1
@@ -64,11 +63,7 @@ def deploy_args(config: str, node: FakeTestnet, records) -> list[str]:
     ]
 
 
-@pytest.fixture
-def op_node(tmp_path):
-    node = FakeTestnet(OP_SEPOLIA, tmp_path).start()
-    yield node
-    node.stop()
+op_node = pytest.fixture(name="op_node")(op_sepolia_node)
 
 
 def test_deployment_resumes_after_the_node_dies(tmp_path, op_node, project):
@@ -249,17 +244,9 @@ def _propose(args: list[str], proposals) -> object:
 
 
 def _execute_through_timelock(node, folder, delay: int) -> None:
-    """What governance does with the files: the proposer submits the Safe batch's call (the
-    timelock's `schedule`), the delay passes, anyone runs `execute`."""
     batch = json.loads((folder / "safe-batch.json").read_text())
-    operation = json.loads((folder / "timelock.json").read_text())
     assert batch["meta"]["checksum"] == batch_checksum(batch)
-    (scheduled,) = batch["transactions"]
-    assert scheduled["data"] == operation["schedule"]["data"]
-    assert scheduled["contractMethod"]["name"] == "schedule"
-    node.send(PROPOSER, scheduled["to"], scheduled["data"])
-    node.increase_time(delay)
-    node.send(DEPLOYER, operation["execute"]["to"], operation["execute"]["data"])
+    node.execute_through_timelock(folder, PROPOSER, DEPLOYER, delay)
 
 
 def _artifacts_reproduce_the_bytecode(folder, record, node) -> None:
@@ -306,17 +293,12 @@ def test_one_config_gives_the_same_registry_on_two_networks_signed_unattended(tm
     """An ape keyfile account in its own data folder, its passphrase from ape's variable: --plan and
     --dry-run send nothing; without --yes and a terminal nothing is sent either; with --yes the
     deployment lands on both chains at the planned addresses, the registry at one address."""
-    operator = Account.create()
-    data = tmp_path / "ape-data"
-    (data / "accounts").mkdir(parents=True)
-    keyfile = Account.encrypt(operator.key, "correct horse")
-    (data / "accounts" / "operator.json").write_text(json.dumps(keyfile))
-    env = {"APE_DATA_FOLDER": str(data), "APE_ACCOUNTS_operator_PASSPHRASE": "correct horse"}
+    operator, env = keyfile_account(tmp_path, "operator", "correct horse")
     config = write_config(tmp_path, make_config(owner=MULTISIG))
     nodes = [FakeTestnet(OP_SEPOLIA, tmp_path).start(), FakeTestnet(BASE_SEPOLIA, tmp_path).start()]
     try:
         for node in nodes:
-            node.rpc.request("anvil_setBalance", [operator.address, hex(10**18)])
+            node.rpc.request("anvil_setBalance", [operator, hex(10**18)])
         op, base = nodes
         records = tmp_path / "records"
         common = ["deploy", "--config", config, "--account", "operator", "--records", str(records)]
@@ -326,12 +308,12 @@ def test_one_config_gives_the_same_registry_on_two_networks_signed_unattended(tm
         planned = _addresses(plan.stdout)
         assert set(planned) == {"ChainRegistry", f"ChainRevenueSplitter:{OP_SEPOLIA}"}
         assert "[to send] deploy ChainRegistry (CREATE2)" in plan.stdout
-        assert f"initialOwner = {operator.address}" in plan.stdout
+        assert f"initialOwner = {operator}" in plan.stdout
 
         dry = ape_run(*common, "--network", op.network, "--dry-run", env=env)
         assert dry.returncode == 0, dry.stdout + dry.stderr
         assert "Dry run complete: 5 transaction(s)" in dry.stdout and "every step ends done" in dry.stdout
-        assert op.nonce(operator.address) == 0 and op.code(planned["ChainRegistry"]) == "0x"
+        assert op.nonce(operator) == 0 and op.code(planned["ChainRegistry"]) == "0x"
 
         unconfirmed = ape_run(*common, "--network", op.network, env=env)
         assert unconfirmed.returncode == 2 and "add --yes" in unconfirmed.stderr, unconfirmed.stderr
@@ -341,7 +323,7 @@ def test_one_config_gives_the_same_registry_on_two_networks_signed_unattended(tm
         assert wrong.returncode == 2 and "wrong passphrase for ape account 'operator'" in wrong.stderr, (
             wrong.stderr
         )
-        assert op.nonce(operator.address) == 0  # nothing sent by any of them
+        assert op.nonce(operator) == 0  # nothing sent by any of them
 
         registries = {}
         for node, name in ((op, "optimism"), (base, "base")):
@@ -349,7 +331,7 @@ def test_one_config_gives_the_same_registry_on_two_networks_signed_unattended(tm
             assert result.returncode == 0, result.stdout + result.stderr
             record = json.loads((records / name / "sepolia.json").read_text())
             registries[node.chain_id] = record["contracts"]["ChainRegistry"]["address"]
-            assert record["completed"] and node.nonce(operator.address) == 5
+            assert record["completed"] and node.nonce(operator) == 5
             assert node.code(registries[node.chain_id]) != "0x"
         assert registries[OP_SEPOLIA] == registries[BASE_SEPOLIA] == planned["ChainRegistry"]
         op_record = json.loads((records / "optimism" / "sepolia.json").read_text())
