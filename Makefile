@@ -34,8 +34,8 @@ accounts:
 	@link="$(APE_DATA_FOLDER)/accounts"; mkdir -p "$(USER_ACCOUNTS)" "$(APE_DATA_FOLDER)"; \
 	  if [ -d "$$link" ] && [ ! -L "$$link" ]; then \
 	    for f in "$$link"/*; do [ -e "$$f" ] || continue; \
-	      if [ -e "$(USER_ACCOUNTS)/$$(basename "$$f")" ]; then echo "kept $$f: $(USER_ACCOUNTS) has one of that name"; \
-	      else mv "$$f" "$(USER_ACCOUNTS)/"; echo "moved $$(basename "$$f") to $(USER_ACCOUNTS)"; fi; done; \
+	      if [ -e "$(USER_ACCOUNTS)/$$(basename "$$f")" ]; then echo "kept $$f: $(USER_ACCOUNTS) has one of that name" >&2; \
+	      else mv "$$f" "$(USER_ACCOUNTS)/"; echo "moved $$(basename "$$f") to $(USER_ACCOUNTS)" >&2; fi; done; \
 	    rmdir "$$link" 2>/dev/null || true; fi; \
 	  [ -e "$$link" ] || ln -s "$(USER_ACCOUNTS)" "$$link"
 
@@ -102,7 +102,7 @@ mutation: install $(COMPILED)
 	@python -m tools.mutation $(MUTATION_ARGS)
 
 # `eval "$(make -s env)"`: the environment `ape run deploy/propose` need in your own shell.
-env:
+env: accounts
 	@echo 'export APE_DATA_FOLDER="$(APE_DATA_FOLDER)" SOLCX_BINARY_PATH="$(SOLCX_BINARY_PATH)" PATH="$(PATH)"'
 
 lint: install

@@ -11,7 +11,7 @@ class H(BaseHTTPRequestHandler):
         if os.path.exists(f"/tmp/adv-proxy-{port}.down"):
             self.send_response(502); self.end_headers(); self.wfile.write(b"bad gateway"); return
         ua = self.headers.get("user-agent","").lower(); print(ua, flush=True)
-        if mode == "slow" and "ape" not in ua and "python" not in ua and "web3" not in ua: time.sleep(120)
+        if mode == "slow" and "foundry" in ua: time.sleep(120)
         req = urllib.request.Request(target, data=body, headers={"content-type": "application/json"})
         try:
             data = urllib.request.urlopen(req, timeout=60).read()
