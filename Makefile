@@ -29,14 +29,16 @@ COMPILED := .build/compiled.stamp
 install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK) accounts
 
 # The project's ape data folder sees the user's accounts. Keyfiles an older checkout kept in the
-# project's folder move there first (never overwriting one; a clash is left in place and named).
+# project's folder move there first, never overwriting one: a name already taken there gets the
+# suffix -project (ape's alias is the file's name), so no key stays where `make clean` deletes.
 accounts:
 	@link="$(APE_DATA_FOLDER)/accounts"; mkdir -p "$(USER_ACCOUNTS)" "$(APE_DATA_FOLDER)"; \
 	  if [ -d "$$link" ] && [ ! -L "$$link" ]; then \
-	    for f in "$$link"/*; do [ -e "$$f" ] || continue; \
-	      if [ -e "$(USER_ACCOUNTS)/$$(basename "$$f")" ]; then echo "kept $$f: $(USER_ACCOUNTS) has one of that name" >&2; \
-	      else mv "$$f" "$(USER_ACCOUNTS)/"; echo "moved $$(basename "$$f") to $(USER_ACCOUNTS)" >&2; fi; done; \
-	    rmdir "$$link" 2>/dev/null || true; fi; \
+	    for f in "$$link"/*; do [ -e "$$f" ] || continue; name=$$(basename "$$f"); \
+	      to="$(USER_ACCOUNTS)/$$name"; n=""; \
+	      while [ -e "$$to" ]; do n=$${n}-project; to="$(USER_ACCOUNTS)/$${name%.json}$$n.json"; done; \
+	      mv -n "$$f" "$$to" && echo "moved account $$name to $$to" >&2; done; \
+	    rmdir "$$link" 2>/dev/null || echo "kept $$link: it holds more than keyfiles" >&2; fi; \
 	  [ -e "$$link" ] || ln -s "$(USER_ACCOUNTS)" "$$link"
 
 # ape-solidity recompiles a changed file but not the contracts importing it, which would leave

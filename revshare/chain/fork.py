@@ -75,6 +75,14 @@ class Fork:
         ]
         self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.rpc = HttpJsonRpc(f"http://{HOST}:{self.port}")
+        try:
+            return self._wait_started()
+        except BaseException:  # a failed start, Ctrl-C, a signal: never leave anvil behind
+            self.__exit__(None, None, None)
+            raise
+
+    def _wait_started(self) -> Fork:
+        assert self._process is not None
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             try:
@@ -85,7 +93,6 @@ class Fork:
             if self._process.poll() is not None:
                 raise ForkError(f"anvil could not fork the node: {self._failure()}")
             if time.monotonic() > deadline:
-                self.__exit__(None, None, None)
                 raise ForkError(f"the fork did not answer within {START_TIMEOUT:g} s")
             time.sleep(0.1)
 

@@ -79,7 +79,14 @@ def cli(
             raise UserError(str(exc)) from None
     record = record_path(record_dir, provider.network_choice)
     try:
-        prepared = prepare(config, chain_id, str(sender.address), record_dir=record_dir, log=click.echo)
+        prepared = prepare(
+            config,
+            chain_id,
+            str(sender.address),
+            record_dir=record_dir,
+            log=click.echo,
+            settle=not (plan_only or dry_run),
+        )
         plan = prepared.plan
         if not prepared.record.completed or plan_only or dry_run:
             for line in describe(plan, int(provider.gas_price), int(sender.balance)):
@@ -92,7 +99,7 @@ def cli(
             uri = getattr(provider, "http_uri", None)
             if not uri:
                 raise UserError("--dry-run needs a node reached over HTTP(S)")
-            try_on_fork(prepared, uri, int(provider.gas_price), click.echo)
+            try_on_fork(prepared, uri, int(provider.gas_price), int(sender.balance), click.echo)
             return
         if plan.pending and not prepared.record.completed:
             check_funds(sender, plan.gas, plan.network, plan.chain_id)

@@ -50,6 +50,7 @@ are checked once those values are valid.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, cast
@@ -280,18 +281,25 @@ _CHAIN_LIST = list_of("must be a non-empty list of chains", at_least_one=True)
 _DESTINATION_LIST = list_of("must be a list of {recipient, route, l1_recipient, l1_gas_limit, min_amount}")
 
 
+_HEX_SALT = re.compile(r"0x[0-9a-fA-F]{64}")
+
+
 def _salt(value: Any) -> str | None:
+    """0x and 64 hex digits (used as is), or a label (hashed); never something that looks like one
+    and is not."""
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip():
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError('write it in quotes, salt: "0x..." (YAML reads an unquoted 0x... as a number)')
+    if not isinstance(value, str) or not value:
         raise ValueError("must be text: 0x and 64 hex digits, or a label (hashed)")
-    if value.startswith("0x") and len(value) == 66:
-        try:
-            bytes.fromhex(value[2:])
-        except ValueError:
-            raise ValueError("0x and 64 hex digits, or a label without a 0x prefix") from None
-    elif value.startswith("0x"):
-        raise ValueError("a 0x salt must be 64 hex digits (32 bytes); a label must not start with 0x")
+    if value != value.strip():
+        raise ValueError("has spaces at its start or end")
+    if value[:2].lower() == "0x":
+        if not _HEX_SALT.fullmatch(value):
+            raise ValueError("a 0x salt must be 0x and exactly 64 hex digits (32 bytes)")
+    elif re.fullmatch(r"[0-9a-fA-F]{64}", value):
+        raise ValueError("looks like a hex salt without its 0x: write 0x in front (a label is hashed)")
     return value
 
 

@@ -33,6 +33,7 @@ from revshare.deploying.plan import (
     Plan,
     PlanError,
     Step,
+    check_ownership,
     code_at,
     create_address,
     make_plan,
@@ -131,10 +132,17 @@ def _check_record(record: DeploymentRecord, plan: Plan, rpc: Request) -> None:
 
 
 def prepare(
-    config: DeployConfig, chain_id: int | None, deployer: str, *, record_dir: Path, log: Log
+    config: DeployConfig,
+    chain_id: int | None,
+    deployer: str,
+    *,
+    record_dir: Path,
+    log: Log,
+    settle: bool = True,
 ) -> Prepared:
     """The plan and record of a deployment from ``deployer`` on ape's connected network (a local
-    network starts a fresh record every time)."""
+    network starts a fresh record every time). ``settle`` False (a plan or a dry run) leaves a
+    transaction an interrupted run left in flight alone, and the record unchanged."""
     from ape import networks
 
     provider = networks.provider
@@ -148,9 +156,17 @@ def prepare(
     record = DeploymentRecord.open(
         path, network=network_choice, chain_id=node_chain_id, deployer=deployer, config=config.source
     )
+    if not local and target.chain_id != node_chain_id:
+        raise DeployError(
+            f"the splitter of chain {target.chain_id} belongs on that chain, but the node is chain "
+            f"{node_chain_id}: deploy it with --network of chain {target.chain_id}"
+        )
     rpc = provider_request(provider)
     resumed = bool(record.contracts or record.pending or record.actions)
-    settle_pending(record, rpc, deployer, log)
+    if settle:
+        settle_pending(record, rpc, deployer, log)
+    elif record.pending:
+        log(f"note: {record.path} lists a transaction of an interrupted run still to be confirmed")
     try:
         plan = make_plan(
             rpc,
@@ -161,7 +177,10 @@ def prepare(
             chain_id=node_chain_id,
             local=local,
             nonce=_nonce(rpc, deployer, "pending"),
+            strict=not record.completed,
         )
+        if not record.completed:
+            check_ownership(rpc, plan)
     except PlanError as exc:
         raise DeployError(str(exc)) from None
     if not record.completed:
@@ -240,9 +259,9 @@ def finish(prepared: Prepared, sender: Any, log: Log) -> Deployment:
     plan, record, config = prepared.plan, prepared.record, prepared.config
     verb = "Continuing the deployment" if prepared.resumed else "Deploying"
     log(f"{verb} on {plan.network} (chain id {plan.chain_id}) from {plan.deployer}")
-    registry = container("ChainRegistry").at(plan.address("ChainRegistry"))
     if record.completed:
-        return _existing(config, plan.target, record, registry, log)
+        return _existing(config, plan, record, log)
+    registry = container("ChainRegistry").at(plan.address("ChainRegistry"))
     if plan.pending:
         check_funds(sender, plan.gas, plan.network, plan.chain_id)
     execute(prepared, sender, log)
@@ -274,25 +293,37 @@ def finish(prepared: Prepared, sender: Any, log: Log) -> Deployment:
     )
 
 
-def _existing(
-    config: DeployConfig, target: ChainConfig, record: DeploymentRecord, registry: Any, log: Log
-) -> Deployment:
-    """A complete deployment: nothing is sent; differences from the config are listed."""
+def _existing(config: DeployConfig, plan: Plan, record: DeploymentRecord, log: Log) -> Deployment:
+    """A complete deployment: nothing is sent; differences from the config are listed (contracts
+    the config would now place elsewhere among them: constructor arguments cannot change)."""
+    target = plan.target
+    registry_address = record.address("ChainRegistry")
     splitter_address = record.address(f"ChainRevenueSplitter:{target.chain_id}")
-    if splitter_address is None:
+    if registry_address is None or splitter_address is None:
         raise DeployError(
             f"this network's deployment is complete without a splitter for chain {target.chain_id}; "
             "deploying more splitters to an existing registry is not supported yet"
         )
+    moved = [
+        Difference(f"{name} (constructor arguments or salt)", recorded, planned)
+        for name, planned in plan.contracts.items()
+        if (recorded := record.address(name)) is not None and recorded.lower() != planned.lower()
+    ]
+    registry = container("ChainRegistry").at(registry_address)
     timelock_address = record.address("RevenueShareTimelock")
     write_artifacts(record, log)
     vault_warnings = check_vault_minimums(dict(target.vaults), record.network, log)
-    differences = diff_config(config, read_registry(registry, watch=config.destinations))
+    differences = moved + diff_config(config, read_registry(registry, watch=config.destinations))
     if differences:
         log("The deployment is complete; the config differs from the chain:")
         for difference in differences:
             log(f"  - {difference}")
         log("Nothing was sent. Apply changes through governance: `ape run propose ...`.")
+        if moved:
+            log(
+                "A contract's constructor arguments cannot change: another address means another "
+                "deployment (a new --records folder), not a change to this one."
+            )
     else:
         log("The deployment is complete and matches the config: nothing to do.")
     return Deployment(

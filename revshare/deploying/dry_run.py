@@ -9,13 +9,19 @@ run with that step's name and the node's reason.
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
+from typing import Any
 
 from revshare.chain.fork import Fork, ForkError
 from revshare.chain.rpc import NodeError
-from revshare.deploying.deploy import DeployError, Prepared
+from revshare.deploying.deploy import DeployError, NotEnoughFunds, Prepared
 from revshare.deploying.plan import Step, make_plan
 from revshare.terminal import Log
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 @dataclass(frozen=True)
@@ -27,11 +33,15 @@ class Tried:
     tx_hash: str
 
 
-def dry_run(prepared: Prepared, uri: str, gas_price: int, log: Log) -> list[Tried]:
+def dry_run(prepared: Prepared, uri: str, gas_price: int, balance: int, log: Log) -> list[Tried]:
     """Send the plan's pending steps to a fork of the node at ``uri``; DeployError on the first
-    one that fails, or when the deployment planned again on the fork is not complete."""
+    one that fails, or when the deployment planned again on the fork is not complete;
+    NotEnoughFunds when the measured gas at ``gas_price`` costs more than the deployer's
+    ``balance`` (a fork may not charge an impersonated account as the network would)."""
     plan = prepared.plan
     tried: list[Tried] = []
+    # SIGTERM ends the run through the `with` below (so the fork ends too), as Ctrl-C does.
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with Fork(uri) as fork:
             block = int(str(fork.rpc("eth_blockNumber", [])), 16)
@@ -40,6 +50,8 @@ def dry_run(prepared: Prepared, uri: str, gas_price: int, log: Log) -> list[Trie
                 try:
                     receipt = fork.send_as(plan.deployer, step.to, step.data)
                 except NodeError as exc:
+                    if exc.transient:  # the fork lost its node, or the node its patience
+                        raise DeployError(f"dry run: the fork could not reach the node ({exc})") from None
                     raise DeployError(f"dry run: '{step.label}' would fail: {exc}") from None
                 if int(str(receipt.get("status", "0x0")), 16) != 1:
                     raise DeployError(f"dry run: '{step.label}' reverts on the fork")
@@ -63,8 +75,16 @@ def dry_run(prepared: Prepared, uri: str, gas_price: int, log: Log) -> list[Trie
                 raise DeployError(f"dry run: after every step the deployment is still incomplete ({left})")
     except ForkError as exc:
         raise DeployError(f"dry run: {exc}") from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     total = sum(t.gas for t in tried)
     cost = total * gas_price
+    if cost > balance:
+        raise NotEnoughFunds(
+            f"dry run: every step works, but they take {total:,} gas, ~{cost / 10**18:.6g} ETH at "
+            f"{gas_price / 10**9:.4g} gwei, and {plan.deployer} holds {balance / 10**18:.6g} ETH: "
+            "fund it first"
+        )
     log(
         f"Dry run complete: {len(tried)} transaction(s), {total:,} gas, ~{cost / 10**18:.6g} ETH at "
         f"{gas_price / 10**9:.4g} gwei (plus the L1 data fee on an OP Stack chain); every step ends done"

@@ -26,6 +26,7 @@ from revshare.deploying.record import DeploymentRecord
 from revshare.terminal import Log
 
 API_KEY_VARIABLE = "ETHERSCAN_API_KEY"
+OTHER_KEY_VARIABLE = "EXPLORER_API_KEY"  # for an --api-url that is not Etherscan's, if it needs one
 # Etherscan's licence codes for the SPDX identifiers the project's sources carry.
 LICENSES = {"UNLICENSED": 1, "Unlicense": 2, "MIT": 3, "GPL-3.0": 5, "Apache-2.0": 12, "LGPL-3.0": 7}
 POLL_SECONDS = float(os.environ.get("REVSHARE_POLL_SECONDS", "5"))  # the tests poll at once
@@ -110,7 +111,8 @@ class Verifier:
     def is_verified(self, address: str) -> bool:
         answer = self._ask("GET", module="contract", action="getsourcecode", address=address)
         result = answer.get("result")
-        return isinstance(result, list) and bool(result) and bool(result[0].get("SourceCode"))
+        first = result[0] if isinstance(result, list) and result else None
+        return isinstance(first, dict) and bool(first.get("SourceCode"))
 
     def submit(self, form: dict[str, str]) -> str | None:
         """Send one contract; its ticket, or None when the explorer already has it verified."""
@@ -128,10 +130,10 @@ class Verifier:
             answer = self._ask("GET", module="contract", action="checkverifystatus", guid=ticket)
             result = str(answer.get("result", ""))
             lowered = result.lower()
-            if "pending" in lowered or "queue" in lowered:
+            if "pending" in lowered or "queue" in lowered or "rate limit" in lowered:
                 self.sleep(self.poll_seconds)
                 continue
-            if str(answer.get("status")) == "1" or "already verified" in lowered:
+            if lowered.startswith("pass") or "already verified" in lowered:
                 return result
             raise VerifyError(f"verification failed: {result[:200]}")
         raise VerifyError(f"verification still pending after {attempts} checks: ticket {ticket}")
@@ -169,8 +171,10 @@ def verifier_for(chain_id: int, explorer_url: str | None, api_url: str | None) -
             f"no known explorer for chain id {chain_id}: give --api-url (an Etherscan-compatible API, "
             "e.g. a Blockscout's https://host/api) and --explorer-url"
         )
-    key = os.environ.get(API_KEY_VARIABLE, "").strip() or None
-    if key is None and explorer.api == ETHERSCAN_V2_API:
+    # Etherscan's key goes to Etherscan only; another explorer's (if it wants one) is its own.
+    etherscan = explorer.api == ETHERSCAN_V2_API
+    key = os.environ.get(API_KEY_VARIABLE if etherscan else OTHER_KEY_VARIABLE, "").strip() or None
+    if key is None and etherscan:
         raise VerifyError(
             f"set {API_KEY_VARIABLE} to an Etherscan API key (one key serves every chain of its V2 API)"
         )

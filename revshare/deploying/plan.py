@@ -17,6 +17,7 @@ pay the splitter and the splitter names them, so they are created from the deplo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,7 +120,7 @@ def salt_of(text: str | None) -> bytes:
     """A salt from the config: 0x and 64 hex digits as given, other text hashed, none zero."""
     if not text:
         return ZERO_SALT
-    if text.startswith("0x") and len(text) == 66:
+    if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
         return bytes.fromhex(text[2:])
     return keccak(text=text)
 
@@ -157,6 +158,26 @@ def _has_code(address: str) -> Check:
 def _registry_view(registry: str, test: Callable[[Request], bool]) -> Check:
     """A check on the registry's state: false while the registry has no code."""
     return lambda rpc: bool(code_at(rpc, registry)) and test(rpc)
+
+
+def _registered(rpc: Request, registry: str, terms: list[Any], strict: bool) -> bool:
+    """Whether the chain of ``terms`` (id, treasury, gross, net, hash) is registered; when
+    ``strict``, PlanError when it is, with other terms (an earlier run of another config)."""
+    chain_id = terms[0]
+    if not view(rpc, registry, "ChainRegistry", "isRegistered", [chain_id])[0]:
+        return False
+    if not strict:
+        return True
+    treasury, gross, net, _active, _registered_flag, terms_hash = view(
+        rpc, registry, "ChainRegistry", "getChain", [chain_id]
+    )[0]
+    if not _same([treasury, gross, net, terms_hash], terms[1:]):
+        raise PlanError(
+            f"chain {chain_id} is registered in {registry} with treasury {to_checksum_address(treasury)}, "
+            f"{gross}/{net} bps, terms 0x{bytes(terms_hash).hex()}, not as this config says: an earlier run "
+            "with another config registered it. Finish with that config, then change it through governance"
+        )
+    return True
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -251,11 +272,14 @@ def make_plan(
     local: bool,
     nonce: int,
     mock_vaults: dict[str, str] | None = None,
+    strict: bool = True,
 ) -> Plan:
     """The deployment of ``config``'s registry, ``target``'s splitter and the timelock (if any)
     from ``deployer`` (whose next nonce is ``nonce``), each step marked done or not from the
     chain's state now. On a local network, ``mock_vaults`` (role -> address) are the mock vaults of
-    an earlier plan of the same deployment (they follow the nonce it was made at)."""
+    an earlier plan of the same deployment (they follow the nonce it was made at). ``strict``
+    False (a complete deployment, whose differences are listed instead) skips the checks that
+    refuse a registration made with other terms and a vault without code."""
     check_factory(rpc, network, chain_id)
     salt = salt_of(config.salt)
     deployer = to_checksum_address(deployer)
@@ -275,12 +299,7 @@ def make_plan(
         ]
         steps.append(
             _call(
-                registry,
-                "registerChain",
-                terms,
-                lambda rpc, c=chain.chain_id: bool(
-                    view(rpc, registry, "ChainRegistry", "isRegistered", [c])[0]
-                ),
+                registry, "registerChain", terms, lambda rpc, t=terms: _registered(rpc, registry, t, strict)
             )
         )
     for recipient, destination in config.destinations.items():
@@ -337,15 +356,29 @@ def make_plan(
         step.label += " (pending acceptance)"
         steps.append(step)
 
+    if strict and not local:
+        _check_vaults(rpc, target)
     for step in steps:
         step.done = step.check(rpc)
-    plan = Plan(network, chain_id, deployer, salt, target, local, steps, governance)
-    _check_ownership(rpc, plan, registry)
-    return plan
+    return Plan(network, chain_id, deployer, salt, target, local, steps, governance)
 
 
-def _check_ownership(rpc: Request, plan: Plan, registry: str) -> None:
+def _check_vaults(rpc: Request, target: ChainConfig) -> None:
+    """PlanError for a configured fee vault without code: the splitter would refuse every
+    disbursement, and it cannot be changed once deployed."""
+    missing = [f"{role} {a}" for role, a in target.vaults.items() if a and not code_at(rpc, a)]
+    if missing:
+        raise PlanError(
+            f"the splitter of chain {target.chain_id} would withdraw {', '.join(missing)}, which has no code "
+            "on this network, and would refuse every disbursement: set it to null under the chain's "
+            "`vaults:` "
+            "(a chain before Isthmus has no OperatorFeeVault), or give the vault's address on this chain"
+        )
+
+
+def check_ownership(rpc: Request, plan: Plan) -> None:
     """PlanError when a registry call is still to send but the deployer no longer owns it."""
+    registry = plan.address("ChainRegistry")
     calls = [step for step in plan.pending if step.to == registry]
     if not calls or not code_at(rpc, registry):
         return

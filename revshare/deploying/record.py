@@ -55,7 +55,13 @@ class DeploymentRecord:
                 completed=bool(data.get("completed", False)),
                 salt=data.get("salt"),
             )
-        except (ValueError, KeyError, TypeError) as exc:
+            for name, entry in record.contracts.items():
+                if not isinstance(entry, dict) or not isinstance(entry.get("address"), str):
+                    raise ValueError(f"contract {name!r} has no address")
+            for step, entry in record.pending.items():
+                if not isinstance(entry, dict) or not isinstance(entry.get("nonce"), int):
+                    raise ValueError(f"pending {step!r} has no whole-number nonce")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise RecordError(f"{path} is not a readable deployment record ({exc}): move it away") from None
         if record.chain_id != chain_id:
             raise RecordError(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from revshare.chain.node import redact_url
 from revshare.cli_options import NodeCommand, UserError, records_option
 from revshare.deploying.etherscan import VerifyError, verifier_for, verify_record
 from revshare.deploying.options import explorer_options
@@ -22,7 +23,7 @@ def verify_deployment(
     """Verify the record's contracts, each outcome on its own line; one-line errors."""
     try:
         verifier = verifier_for(record.chain_id, explorer_url, api_url)
-        click.echo(f"Verifying on {verifier.explorer.url or verifier.explorer.api}:")
+        click.echo(f"Verifying through {redact_url(verifier.explorer.api)}:")
         count = verify_record(record, verifier, click.echo, only)
     except VerifyError as exc:
         raise UserError(str(exc)) from None

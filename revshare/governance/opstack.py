@@ -117,13 +117,21 @@ def _vault_problem(vault: VaultSettings, upgrade_allowed: bool = True) -> str | 
             f"{name} does not answer recipient(), withdrawalNetwork() and minWithdrawalAmount(): "
             "is it a fee vault?"
         )
-    upgradable = upgrade_allowed and vault.upgradable and vault.role in LEGACY_CONTRACTS
-    if not vault.has_setters and not upgradable:
+    if vault.has_setters:
+        return None
+    fixed = (
+        f"{name} is version {vault.version or 'unknown'}: its settings are fixed at deployment (the "
+        "setters came with the revenue-share upgrade, FeeVault 1.6.0 / OperatorFeeVault 1.1.0)"
+    )
+    if not vault.upgradable:
+        return f"{fixed}, and it is not a proxy the ProxyAdmin {PROXY_ADMIN} can upgrade"
+    if vault.role not in LEGACY_CONTRACTS:
         return (
-            f"{name} is version {vault.version or 'unknown'}: its settings are fixed at deployment (the "
-            "setters came with the revenue-share upgrade, FeeVault 1.6.0 / OperatorFeeVault 1.1.0), and it "
-            f"is not a proxy the ProxyAdmin {PROXY_ADMIN} can upgrade; the vault must be upgraded first"
+            f"{fixed}; the toolkit has no code of that vault to upgrade it with: upgrade it to "
+            "OperatorFeeVault 1.1.0 first, or leave it out (--vault)"
         )
+    if not upgrade_allowed:
+        return f"{fixed}; the FeeSplitter needs the 1.6.0 vault: upgrade the vaults first"
     return None
 
 
@@ -141,6 +149,12 @@ def _others_must_pay(
     state: OpStackState, recipient: str, roles: Sequence[str], needed: Sequence[str], who: str
 ) -> None:
     """Every vault in `needed` the change leaves out must already pay `recipient` on L2 from 0."""
+    missing = [ROLE_NAMES[r] for r in needed if not state.vaults[r].has_code]
+    if missing:
+        raise ProposalError(
+            f"{who} withdraws the {', '.join(missing)} at each disbursement, but this chain has no code "
+            "there: it can never disburse (deploy a splitter with that vault set to null)"
+        )
     astray = [
         f"{ROLE_NAMES[r]} (pays {state.vaults[r].recipient} on "
         f"{NETWORK_NAMES.get(state.vaults[r].network or 0, '?')} from {state.vaults[r].min_withdrawal} wei)"
@@ -373,6 +387,12 @@ def propose_point_vaults(
             f"every chosen vault already pays {recipient} on {NETWORK_NAMES[network]} from {minimum} wei"
         )
     _check_simulated(provider, acting, calls)
+    if any(call.target == CREATE2_FACTORY for call in calls):
+        notes.append(
+            "The batch deploys the new vault implementations through the CREATE2 factory first. That is "
+            "permissionless: should someone deploy one before the batch runs, its call would revert and "
+            "with it the batch; run this command again then, and the new batch leaves those calls out."
+        )
     waiting = sum(state.vaults[r].balance for r in chosen)
     effect = [
         *notes,

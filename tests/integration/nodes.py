@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from revshare.artifacts import creation_code
 from revshare.chain.addresses import PREDEPLOY_VAULTS
 from revshare.deploying.deploy import WITHDRAWAL_NETWORK_L2
 from tests.integration.helpers import ROOT
@@ -25,6 +26,7 @@ OP_SEPOLIA = 11_155_420
 BASE_SEPOLIA = 84_532
 NETWORK_OF = {OP_SEPOLIA: "optimism:sepolia", BASE_SEPOLIA: "base:sepolia"}
 ANVIL = ROOT / ".build" / "bin" / "anvil"
+PLACEHOLDER = "0x00000000000000000000000000000000000dead1"
 
 
 def _free_port() -> int:
@@ -73,12 +75,23 @@ class FakeTestnet:
             try:
                 self.rpc = JsonRpc(self.uri)
                 if int(self.rpc.request("eth_chainId", []), 16) == self.chain_id:
+                    self._fee_vaults_in_place()
                     return self
             except OSError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"anvil did not start: {self.process.stderr.read().decode()[-500:]}")
             time.sleep(0.1)
+
+    def _fee_vaults_in_place(self) -> None:
+        """Vault code at the four fee-vault predeploys, as every OP Stack chain has (anvil's OP mode
+        has none): MockFeeVaults paying a placeholder until a test installs its own."""
+        if all(self.code(vault) != "0x" for vault in PREDEPLOY_VAULTS.values()):
+            return
+        init_code = creation_code("MockFeeVault", [PLACEHOLDER, 0, 1])
+        code = self.rpc.request("eth_call", [{"data": "0x" + init_code.hex()}, "latest"])  # no nonce used
+        for vault in PREDEPLOY_VAULTS.values():
+            self.rpc.request("anvil_setCode", [vault, code])
 
     def stop(self) -> None:
         """SIGTERM: anvil writes its state file and exits, as a node going down would."""
