@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from revshare.chain.rpc import NodeError
 from revshare.cli_options import (
     NodeCommand,
     UserError,
@@ -33,7 +34,7 @@ from revshare.deploying.config import ConfigError, DeployConfig
 from revshare.deploying.deploy import DeployError, NotEnoughFunds, check_funds, finish, funds_problem, prepare
 from revshare.deploying.etherscan import VerifyError, verifier_for
 from revshare.deploying.options import chain_id_option, config_option, explorer_options
-from revshare.deploying.plan import describe
+from revshare.deploying.plan import PlanError, describe
 from revshare.deploying.record import RecordError, record_path
 from revshare.deploying.verify_command import verify_deployment
 
@@ -110,9 +111,9 @@ def cli(
         raise click.UsageError("; ".join(exc.problems)) from None
     except NotEnoughFunds as exc:
         raise UserError(str(exc)) from None
-    except (DeployError, RecordError) as exc:
+    except (DeployError, RecordError, PlanError) as exc:
         raise click.ClickException(str(exc)) from None
-    except (ApeException, Web3Exception, RequestException, OSError) as exc:
+    except (ApeException, Web3Exception, RequestException, OSError, NodeError) as exc:
         saved = record if record.exists() else None
         if (problem := funds_problem(exc, sender, saved)) is not None:
             raise UserError(problem) from None

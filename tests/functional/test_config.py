@@ -330,3 +330,25 @@ def test_errors_stay_short_for_huge_values(tmp_path):
     with pytest.raises(ConfigError) as info:
         parse_config(data)
     assert len(str(info.value)) < 10_000
+
+
+@pytest.mark.parametrize(
+    ("salt", "problem"),
+    [
+        ("0x" + "ab" * 31 + "  ", "has spaces at its start or end"),
+        ("0x12", "0x and exactly 64 hex digits"),
+        ("0X" + "ab" * 32, "0x and exactly 64 hex digits"),
+        ("ab" * 32, "without its 0x"),
+        (0x1234, "write it in quotes"),
+    ],
+)
+def test_a_salt_that_is_almost_right_is_refused(salt, problem):
+    data = {
+        "collective": "0x" + "11" * 20,
+        "chains": [{"chain_id": 10, "treasury": "0x" + "22" * 20}],
+        "salt": salt,
+    }
+    with pytest.raises(ConfigError, match=problem):
+        parse_config(data)
+    data["salt"] = "0x" + "AB" * 32
+    assert parse_config(data).salt == "0x" + "AB" * 32

@@ -140,3 +140,25 @@ def test_an_already_verified_contract_is_not_sent_again(record):
 
 def test_the_form_carries_no_key(record):
     assert "apikey" not in verification_form(record, "ChainRegistry")
+
+
+def test_etherscans_key_goes_to_etherscan_only(monkeypatch):
+    monkeypatch.setenv("ETHERSCAN_API_KEY", "ETHERSCAN-SECRET")
+    monkeypatch.delenv("EXPLORER_API_KEY", raising=False)
+    other = verifier_for(11155420, None, "https://blockscout.example/api")
+    assert other.api_key is None
+    monkeypatch.setenv("EXPLORER_API_KEY", "its-own")
+    assert verifier_for(11155420, None, "https://blockscout.example/api").api_key == "its-own"
+
+
+def test_a_rate_limit_while_polling_waits_and_odd_answers_are_not_verified(record):
+    session = RecordingSession(
+        [
+            {"status": "1", "result": ["not a mapping"]},
+            {"status": "1", "result": "t"},
+            {"status": "0", "result": "Max rate limit reached"},
+            {"status": "1", "result": "Pass - Verified"},
+        ]
+    )
+    verifier = Verifier(explorer_for(10), "k", session=session, sleep=lambda _s: None)
+    assert verify_record(record, verifier, lambda _line: None) == 1

@@ -13,7 +13,7 @@ from revshare.chain.rpc import provider_request
 from revshare.deploying import deploy as deploy_module
 from revshare.deploying.config import parse_config
 from revshare.deploying.deploy import DeployError, Prepared, execute, settle_pending
-from revshare.deploying.plan import PlanError, create2_address, describe, make_plan
+from revshare.deploying.plan import PlanError, check_ownership, create2_address, describe, make_plan
 from revshare.deploying.record import DeploymentRecord, load_record
 
 TREASURY = "0x7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e"
@@ -182,5 +182,72 @@ def test_a_registry_that_changed_hands_is_not_configured_behind_governance(
     registry = container("ChainRegistry").at(plan.address("ChainRegistry"))
     registry.transferOwnership(stranger, sender=owner)
     registry.acceptOwnership(sender=stranger)
+    plan = plan_for(rpc, config, owner)  # planning alone lists what is left ...
     with pytest.raises(PlanError, match=f"owned by {stranger.address}"):
-        plan_for(rpc, config, owner)
+        check_ownership(rpc, plan)  # ... but sending to a registry that changed hands is refused
+
+
+def test_a_registration_an_earlier_run_made_with_other_terms_is_refused(
+    rpc, chain, owner, collective, guardian
+):
+    """Killed after registering, the config's treasury changed: the run must not call it done."""
+    first = config_for(collective, guardian.address)
+    plan = plan_for(rpc, first, owner)
+    owner.transfer(CREATE2_FACTORY, 0, data=plan.steps[0].data)
+    registry = container("ChainRegistry").at(plan.address("ChainRegistry"))
+    registry.registerChain(8453, TREASURY, 250, 1500, bytes(32), sender=owner)
+    changed = parse_config(
+        {
+            "collective": collective,
+            "guardian": guardian.address,
+            "chains": [{"chain_id": 8453, "treasury": "0x" + "be" * 20}],
+        }
+    )
+    with pytest.raises(
+        PlanError, match=r"chain 8453 is registered .* with treasury .*not as this config says"
+    ):
+        plan_for(rpc, changed, owner)
+    # A complete deployment lists it as a difference instead (not strict).
+    lenient = make_plan(
+        rpc,
+        changed,
+        changed.chains[0],
+        owner.address,
+        network="ethereum:local",
+        chain_id=1337,
+        local=True,
+        nonce=owner.nonce,
+        strict=False,
+    )
+    assert lenient.steps[1].done
+
+
+def test_a_configured_vault_without_code_is_refused_before_anything_is_sent(rpc, owner, collective, guardian):
+    config = config_for(collective, guardian.address)
+    with pytest.raises(
+        PlanError, match=r"operator_fee_vault 0x4200000000000000000000000000000000000+1b, which has no code"
+    ):
+        make_plan(
+            rpc,
+            config,
+            config.chains[0],
+            owner.address,
+            network="optimism:sepolia",
+            chain_id=11155420,
+            local=False,
+            nonce=owner.nonce,
+        )
+
+
+def test_a_damaged_record_is_one_clear_error(tmp_path, chain, owner):
+    import json
+
+    from revshare.deploying.record import RecordError
+
+    path = tmp_path / "record.json"
+    for damage in ({"contracts": {"ChainRegistry": {}}}, {"pending": {"deploy X": {"nonce": "abc"}}}):
+        path.write_text(
+            json.dumps({"network": "n", "chain_id": chain.chain_id, "deployer": owner.address, **damage})
+        )
+        with pytest.raises(RecordError, match="not a readable deployment record"):
+            record_at(tmp_path, chain, owner)

@@ -121,6 +121,15 @@ def test_deployment_resumes_after_the_node_dies(tmp_path, op_node, project):
     assert "ape run propose" in diff.stdout
     assert op_node.nonce(DEPLOYER) == 5  # nothing sent
 
+    # Another collective gives another registry address: listed, not deployed, not a crash.
+    moved = make_config(owner=MULTISIG)
+    moved["collective"] = "0xC0C0c0c0C0C0c0c0c0C0c0C0C0C0C0C0C0C0c0c1".lower()
+    other = ape_run(*deploy_args(write_config(tmp_path, moved, "moved.yaml"), op_node, records))
+    assert other.returncode == 3, other.stdout + other.stderr
+    assert "ChainRegistry (constructor arguments or salt): on-chain " in other.stdout
+    assert "another address means another deployment" in other.stdout
+    assert op_node.nonce(DEPLOYER) == 5
+
     # The report finds the splitter through the record. Vault code at the predeploys pays it
     # the base fees the node collected; 1 ETH is also sent to it straight.
     splitter = after["contracts"][f"ChainRevenueSplitter:{OP_SEPOLIA}"]["address"]
@@ -377,3 +386,21 @@ def test_deploy_verify_sends_each_contract_with_the_arguments_it_was_created_wit
         assert len(explorer.forms) == 3 and explorer.forms[-1]["contractname"].endswith(":ChainRegistry")
     finally:
         explorer.stop()
+
+
+def test_a_splitter_for_another_chain_and_an_unfunded_dry_run_are_refused(tmp_path, op_node):
+    config = write_config(tmp_path, make_config(owner=MULTISIG))
+    records = tmp_path / "records"
+    wrong = ape_run(*deploy_args(config, op_node, records), "--chain-id", str(BASE_SEPOLIA))
+    assert wrong.returncode == 1, wrong.stdout + wrong.stderr
+    assert (
+        f"the splitter of chain {BASE_SEPOLIA} belongs on that chain, but the node is chain {OP_SEPOLIA}"
+        in (wrong.stderr)
+    )
+    common = ["deploy", "--config", config, "--network", op_node.network, "--records", str(records)]
+    unfunded = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"  # TEST::8, emptied
+    op_node.rpc.request("anvil_setBalance", [unfunded, "0x0"])
+    dry = ape_run(*common, "--account", "TEST::8", "--dry-run")
+    assert dry.returncode == 2, dry.stdout + dry.stderr
+    assert "every step works, but they take" in dry.stderr and "fund it first" in dry.stderr
+    assert op_node.nonce(unfunded) == 0
