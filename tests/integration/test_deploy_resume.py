@@ -40,17 +40,9 @@ def config(collective, guardian):
 
 
 def plan_for(rpc, config, owner, **kw):
-    return make_plan(
-        rpc,
-        config,
-        config.chains[0],
-        owner.address,
-        network="ethereum:local",
-        chain_id=1337,
-        local=True,
-        nonce=owner.nonce,
-        **kw,
-    )
+    """The plan on ape's test node, as a local network unless ``kw`` says otherwise."""
+    where = {"network": "ethereum:local", "chain_id": 1337, "local": True, "nonce": owner.nonce, **kw}
+    return make_plan(rpc, config, config.chains[0], owner.address, **where)
 
 
 def record_at(tmp_path, chain, owner) -> DeploymentRecord:
@@ -208,17 +200,7 @@ def test_a_registration_an_earlier_run_made_with_other_terms_is_refused(
     ):
         plan_for(rpc, changed, owner)
     # A complete deployment lists it as a difference instead (not strict).
-    lenient = make_plan(
-        rpc,
-        changed,
-        changed.chains[0],
-        owner.address,
-        network="ethereum:local",
-        chain_id=1337,
-        local=True,
-        nonce=owner.nonce,
-        strict=False,
-    )
+    lenient = plan_for(rpc, changed, owner, strict=False)
     assert lenient.steps[1].done
 
 
@@ -227,16 +209,7 @@ def test_a_configured_vault_without_code_is_refused_before_anything_is_sent(rpc,
     with pytest.raises(
         PlanError, match=r"operator_fee_vault 0x4200000000000000000000000000000000000+1b, which has no code"
     ):
-        make_plan(
-            rpc,
-            config,
-            config.chains[0],
-            owner.address,
-            network="optimism:sepolia",
-            chain_id=11155420,
-            local=False,
-            nonce=owner.nonce,
-        )
+        plan_for(rpc, config, owner, network="optimism:sepolia", chain_id=11155420, local=False)
 
 
 def test_a_damaged_record_is_one_clear_error(tmp_path, chain, owner):
