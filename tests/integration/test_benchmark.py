@@ -42,3 +42,14 @@ def test_fee_splitter_benchmark_measures_both_calculators(project, chain, accoun
     # The measurements were restored: the vaults are empty again.
     assert all(chain.provider.get_balance(str(PREDEPLOY_VAULTS[role])) == 0 for role in FEES)
     assert "registry-driven" in benchmark_table(measurements)
+
+
+def test_disburse_benchmark_measures_both_designs_against_the_model():
+    """Both designs run over OP's real vaults and bridge; `_run` refuses a payout the model does
+    not give, so figures only come from correct disbursements."""
+    from tools.disburse_benchmark import benchmark_table, run_benchmark
+
+    reference, ours = run_benchmark(days=2, log=lambda _: None)
+    for m in (reference, ours):
+        assert len(m.gas) == 2 and m.steady < m.first  # accounts and storage created once
+    assert benchmark_table([reference, ours]).splitlines()[-1].startswith("ratio (ours / reference)")
