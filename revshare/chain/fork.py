@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from revshare.chain.node import redact_urls
-from revshare.chain.rpc import HttpJsonRpc, NodeError
+from revshare.chain.rpc import HttpJsonRpc, NodeError, wait_for_receipt
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -122,10 +122,7 @@ class Fork:
         if to is not None:
             tx["to"] = to
         tx_hash = self.rpc("eth_sendTransaction", [tx])
-        deadline = time.monotonic() + RECEIPT_TIMEOUT
-        while time.monotonic() < deadline:
-            receipt = self.rpc("eth_getTransactionReceipt", [tx_hash])
-            if receipt:
-                return dict(receipt)
-            time.sleep(0.05)
-        raise ForkError(f"the fork did not mine {tx_hash} within {RECEIPT_TIMEOUT:g} s")
+        try:
+            return wait_for_receipt(self.rpc, str(tx_hash), RECEIPT_TIMEOUT, poll=0.05)
+        except NodeError:
+            raise ForkError(f"the fork did not mine {tx_hash} within {RECEIPT_TIMEOUT:g} s") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +123,19 @@ class HttpJsonRpc:
         if not isinstance(reply, dict) or "result" not in reply:
             raise NodeError(f"{method}: the node's answer has no result", transient=True)
         return reply["result"]
+
+
+def wait_for_receipt(
+    rpc: Request, tx_hash: str, timeout: float, poll: float = 0.5, sleep: Callable[[float], None] = time.sleep
+) -> dict[str, Any]:
+    """The receipt of ``tx_hash`` once mined; a transient NodeError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        receipt = rpc("eth_getTransactionReceipt", [tx_hash])
+        if receipt:
+            return dict(receipt)
+        sleep(poll)
+    raise NodeError(f"transaction {tx_hash} not mined within {timeout:g} s", transient=True)
 
 
 def provider_request(provider: Any) -> Request:

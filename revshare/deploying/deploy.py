@@ -218,8 +218,9 @@ def execute(prepared: Prepared, sender: Any, log: Log) -> None:
                 _record_step(record, step, None, None)
             log(f"  {step.label:<60} {step.address or ''} (already done)".rstrip())
             continue
-        next_nonce = _nonce(rpc, plan.deployer, "pending")
-        if step.to is None and step.address != create_address(plan.deployer, next_nonce):
+        if step.to is None and step.address != create_address(
+            plan.deployer, _nonce(rpc, plan.deployer, "pending")
+        ):
             raise DeployError(
                 f"{step.name} would not land at {step.address}: another transaction from {plan.deployer} "
                 "took a nonce during the deployment; run the same command again"

@@ -317,9 +317,14 @@ def make_plan(
 
     vault_addresses = dict(target.vaults)
     mocks: list[tuple[str, str]] = []
+    if strict and not local:
+        _check_vaults(rpc, target)
+    for step in steps:  # what is done so far decides the mock vaults' nonces
+        step.done = step.check(rpc)
+    checked = len(steps)
     if local:
         # Mock vaults from the deployer's next nonces (every step before them takes one).
-        first = nonce + sum(1 for step in steps if not step.check(rpc))
+        first = nonce + sum(1 for step in steps if not step.done)
         for index, role in enumerate(VAULT_ROLES):
             known = (mock_vaults or {}).get(role)
             vault_addresses[role] = known or create_address(deployer, first + index)
@@ -356,9 +361,7 @@ def make_plan(
         step.label += " (pending acceptance)"
         steps.append(step)
 
-    if strict and not local:
-        _check_vaults(rpc, target)
-    for step in steps:
+    for step in steps[checked:]:
         step.done = step.check(rpc)
     return Plan(network, chain_id, deployer, salt, target, local, steps, governance)
 

@@ -40,8 +40,16 @@ class DeploymentRecord:
         """The record at `path` to continue, or a new one. Refuses a record of another chain or deployer."""
         if not path.exists():
             return cls(path=path, network=network, chain_id=chain_id, deployer=deployer, config=config)
+        return cls._checked(
+            path, load_record(path), network=network, chain_id=chain_id, deployer=deployer, config=config
+        )
+
+    @classmethod
+    def _checked(
+        cls, path: Path, data: dict[str, Any], *, network: str, chain_id: int, deployer: str, config: str
+    ) -> DeploymentRecord:
+        """The record held in ``data`` (read from ``path``), refused for another chain or deployer."""
         try:
-            data = json.loads(path.read_text())
             record = cls(
                 path=path,
                 network=data["network"],
@@ -85,8 +93,9 @@ class DeploymentRecord:
         if not path.exists():
             raise RecordError(f"no deployment record at {path}: deploy first, or give --records")
         data = load_record(path)
-        return cls.open(
+        return cls._checked(
             path,
+            data,
             network=data.get("network", ""),
             chain_id=int(data.get("chain_id", 0)),
             deployer=str(data.get("deployer", "")),

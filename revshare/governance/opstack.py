@@ -263,7 +263,7 @@ def _refuses_eth(provider: Any, state: OpStackState, roles: Sequence[str], recip
 
 
 def vault_calls(
-    state: OpStackState, roles: Sequence[str], recipient: str, minimum: int, network: int
+    provider: Any, state: OpStackState, roles: Sequence[str], recipient: str, minimum: int, network: int
 ) -> tuple[list[Call], list[tuple[str, str, str]]]:
     """The setter calls that bring each vault of `roles` to the wanted settings (none for a
     setting it already has), and the settings table rows."""
@@ -280,7 +280,7 @@ def vault_calls(
         name = ROLE_NAMES[role]
         assert vault.recipient is not None and vault.min_withdrawal is not None and vault.network is not None
         if not vault.has_setters:  # a legacy vault: a new implementation with the settings built in
-            upgrade, row = _upgrade_calls(vault, recipient, minimum, network, deploying)
+            upgrade, row = _upgrade_calls(provider, vault, recipient, minimum, network, deploying)
             calls += upgrade
             rows += row
             continue
@@ -303,7 +303,7 @@ def vault_calls(
 
 
 def _upgrade_calls(
-    vault: VaultSettings, recipient: str, minimum: int, network: int, deploying: set[str]
+    provider: Any, vault: VaultSettings, recipient: str, minimum: int, network: int, deploying: set[str]
 ) -> tuple[list[Call], list[tuple[str, str, str]]]:
     """A legacy vault (settings immutable) pointed elsewhere: OP's own vault contract of that role
     (from contracts-bedrock) deployed through the CREATE2 factory with the wanted settings, unless
@@ -322,9 +322,7 @@ def _upgrade_calls(
     init_code = creation_code(contract, settings)
     implementation = create2_address(ZERO_SALT, init_code)
     calls: list[Call] = []
-    from ape import networks
-
-    if implementation not in deploying and not has_code(networks.provider, implementation):
+    if implementation not in deploying and not has_code(provider, implementation):
         deploying.add(implementation)
         calls.append(
             Call(
@@ -381,7 +379,7 @@ def propose_point_vaults(
     if not chosen:
         raise ProposalError("this chain has none of the four fee vault predeploys")
     notes = _recipient_checks(provider, state, recipient, minimum, network, chosen)
-    calls, rows = vault_calls(state, chosen, recipient, minimum, network)
+    calls, rows = vault_calls(provider, state, chosen, recipient, minimum, network)
     if not calls:
         raise ProposalError(
             f"every chosen vault already pays {recipient} on {NETWORK_NAMES[network]} from {minimum} wei"
@@ -689,7 +687,7 @@ def propose_join(
             f"this chain has no {', '.join(missing)}: the FeeSplitter withdraws all four vaults and would "
             "revert every disbursement"
         )
-    v_calls, v_rows = vault_calls(state, VAULT_ROLES, FEE_SPLITTER, 0, L2_NETWORK)
+    v_calls, v_rows = vault_calls(provider, state, VAULT_ROLES, FEE_SPLITTER, 0, L2_NETWORK)
     f_calls, f_rows = fee_splitter_calls(state, view.address, interval)
     calls = [*f_calls, *v_calls]
     if not calls:

@@ -24,7 +24,15 @@ from eth_utils import keccak, to_checksum_address
 from revshare.artifacts import abi_of
 from revshare.calendar import utc_date
 from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS
-from revshare.chain.rpc import Backoff, HttpJsonRpc, NodeError, Request, is_transient, one_line
+from revshare.chain.rpc import (
+    Backoff,
+    HttpJsonRpc,
+    NodeError,
+    Request,
+    is_transient,
+    one_line,
+    wait_for_receipt,
+)
 from revshare.keeper.config import KeeperConfig, KeeperNetwork
 from revshare.terminal import exact_eth
 
@@ -174,13 +182,7 @@ class Signer:
         signed = self._account.sign_transaction(tx)
         raw = getattr(signed, "raw_transaction", None) or signed.rawTransaction
         tx_hash = rpc("eth_sendRawTransaction", ["0x" + bytes(raw).hex()])
-        deadline = time.monotonic() + RECEIPT_TIMEOUT
-        while time.monotonic() < deadline:
-            receipt = rpc("eth_getTransactionReceipt", [tx_hash])
-            if receipt:
-                return receipt
-            sleep(0.5)
-        raise NodeError(f"transaction {tx_hash} not mined within {RECEIPT_TIMEOUT:g} s", transient=True)
+        return wait_for_receipt(rpc, tx_hash, RECEIPT_TIMEOUT, sleep=sleep)
 
 
 KEEPER_REWARDED = keccak(text="KeeperRewarded(uint256,address,address,uint256)")

@@ -20,11 +20,16 @@ class Report:
     period: str = "day"
     explorer: Explorer | None = None  # where the HTML page links addresses and transactions
 
+    @property
+    def explorer_url(self) -> str | None:
+        """The explorer's pages the HTML links to, if it has any."""
+        return self.explorer.url if self.explorer and self.explorer.url else None
+
     def address_url(self, address: str) -> str | None:
-        return self.explorer.address_url(address) if self.explorer and self.explorer.url else None
+        return self.explorer.address_url(address) if self.explorer and self.explorer_url else None
 
     def tx_url(self, tx_hash: str) -> str | None:
-        return self.explorer.tx_url(tx_hash) if self.explorer and self.explorer.url else None
+        return self.explorer.tx_url(tx_hash) if self.explorer and self.explorer_url else None
 
     @classmethod
     def of(cls, history: History, period: str = "day") -> Report:

@@ -7,7 +7,6 @@ from html import escape
 from pathlib import Path
 
 from revshare.calendar import utc_date
-from revshare.chain.addresses import ZERO_ADDRESS
 from revshare.report.document import Report, amount, asset_name, describe
 from revshare.report.text import PERIOD_HEADERS, SOURCE_HEADERS, period_cells, source_rows
 from revshare.terminal import PAGE_STYLE, html_image, html_link, html_table
@@ -31,7 +30,7 @@ def render_html(report: Report, charts: list[Path]) -> str:
         f"<h1>{escape(report.title())}</h1>",
         f"<p>Read from the chain at {escape(h.read_at)}. Amounts in ETH unless marked; CSV and JSON "
         "files beside this page hold every figure in wei."
-        + (f" Links go to {escape(report.explorer.url)}." if report.address_url(ZERO_ADDRESS) else "")
+        + (f" Links go to {escape(report.explorer_url)}." if report.explorer_url else "")
         + "</p>",
         f'<p class="verdict {"ok" if report.ok else "gap"}" id="verdict">{escape(report.verdict())}</p>',
     ]

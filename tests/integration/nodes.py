@@ -5,7 +5,6 @@ file, so a node can be killed and started again where it was."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import threading
 import time
@@ -18,6 +17,7 @@ from typing import Any
 
 from revshare.artifacts import creation_code
 from revshare.chain.addresses import PREDEPLOY_VAULTS
+from revshare.chain.fork import free_port as _free_port
 from revshare.deploying.deploy import WITHDRAWAL_NETWORK_L2
 from tests.integration.helpers import ROOT
 from tests.stateful.direct_rpc import JsonRpc, deploy_direct
@@ -27,12 +27,6 @@ BASE_SEPOLIA = 84_532
 NETWORK_OF = {OP_SEPOLIA: "optimism:sepolia", BASE_SEPOLIA: "base:sepolia"}
 ANVIL = ROOT / ".build" / "bin" / "anvil"
 PLACEHOLDER = "0x00000000000000000000000000000000000dead1"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class FakeTestnet:
@@ -142,7 +136,37 @@ class FakeTestnet:
         self.send(executor, operation["execute"]["to"], operation["execute"]["data"])
 
 
-class SecretUrlProxy:
+class _JsonHandler(BaseHTTPRequestHandler):
+    """A quiet request handler answering JSON (the test servers below)."""
+
+    def reply(self, data: bytes) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+class _LocalServer:
+    """A threaded HTTP server on a free localhost port, stopped with `stop()`."""
+
+    def serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class SecretUrlProxy(_LocalServer):
     """An RPC URL carrying secrets the way hosted nodes' URLs do (credentials, an API key as a
     path segment and in the query string), forwarding JSON-RPC to a node that serves only "/"
     (anvil). Tests check that no secret reaches a written file or the terminal."""
@@ -155,7 +179,7 @@ class SecretUrlProxy:
         self.requests = 0
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(_JsonHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 if self.path != SecretUrlProxy.PATH:
@@ -166,29 +190,16 @@ class SecretUrlProxy:
                     proxy.target, data=body, headers={"content-type": "application/json"}
                 )
                 with urllib.request.urlopen(request, timeout=60) as response:
-                    data = response.read()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                    self.reply(response.read())
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.serve(Handler)
 
     @property
     def url(self) -> str:
-        return f"http://user:secretpw@127.0.0.1:{self.server.server_address[1]}{self.PATH}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return f"http://user:secretpw@127.0.0.1:{self.port}{self.PATH}"
 
 
-class FakeExplorer:
+class FakeExplorer(_LocalServer):
     """An Etherscan-compatible verification API on localhost: contracts start unverified, every
     submission gets a ticket that is pending once, then passes. Keeps every form it was sent."""
 
@@ -197,14 +208,9 @@ class FakeExplorer:
         self.queries: list[dict[str, str]] = []
         explorer = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(_JsonHandler):
             def _answer(self, body: dict) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply(json.dumps(body).encode())
 
             def do_GET(self) -> None:
                 query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
@@ -221,19 +227,11 @@ class FakeExplorer:
                 explorer.forms.append(dict(urllib.parse.parse_qsl(body)))
                 self._answer({"status": "1", "result": f"ticket-{len(explorer.forms)}"})
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.serve(Handler)
 
     @property
     def api(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/api"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return f"http://127.0.0.1:{self.port}/api"
 
 
 def op_sepolia_node(tmp_path: Path) -> Iterator[FakeTestnet]:
