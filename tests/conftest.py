@@ -229,7 +229,11 @@ def terms_take_effect(
     if registry.noticePeriod() != 0:
         registry.setNoticePeriod(0, sender=owner)
     # A second after the next block: later than anything deployed so far, in a block of its own.
-    at = chain.pending_timestamp + 1
+    # The scheduling block's time is pinned: on anvil the pending time follows the wall clock, and
+    # a second passing before it is mined would put the change in force in its own block.
+    now = chain.pending_timestamp
+    chain.pending_timestamp = now
+    at = now + 1
     registry.scheduleTerms(chain_id, gross_bps, net_bps, terms_hash, at, sender=owner)
     chain.pending_timestamp = at
     return at
