@@ -28,11 +28,12 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     /// @inheritdoc IChainRegistry
     address public collective;
 
+    /// @inheritdoc IChainRegistry
+    /// @dev Next to `collective`: a disbursement reads both from one storage slot.
+    bool public paused;
+
     /// @notice May pause disbursements (not unpause, not change terms). Zero: no guardian.
     address public guardian;
-
-    /// @inheritdoc IChainRegistry
-    bool public paused;
 
     /// @inheritdoc IChainRegistry
     uint32 public termsVersion = 1;
@@ -48,7 +49,7 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     uint256[] private _chainIds;
     mapping(address token => bool) private _allowedTokens;
     mapping(address recipient => Destination) private _destinations;
-    mapping(uint256 chainId => ClaimHold) private _claimHolds;
+    mapping(uint256 chainId => uint64 time) private _nextClaimHoldAt;
     mapping(address account => bool) private _wasCollective;
     mapping(uint256 chainId => mapping(address account => bool)) private _wasTreasury;
 
@@ -57,18 +58,13 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         address treasury;
         bool active;
         bool registered;
+        uint64 claimsHeldUntil; // claims and treasury payouts are held before this time
     }
 
     /// @notice The keeper reward: `bps` of what a splitter disburses, at most `cap` per disbursement.
     struct KeeperReward {
         uint16 bps;
         uint128 cap;
-    }
-
-    /// @notice A chain's claim hold: held until `heldUntil`; no new hold before `nextHoldAt`.
-    struct ClaimHold {
-        uint64 heldUntil;
-        uint64 nextHoldAt;
     }
 
     /// @notice Smallest L1 gas limit accepted for an L1 route (an L1 transfer to an EOA or a Safe).
@@ -210,7 +206,7 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
         if (treasury == address(0)) revert ZeroAddress();
         _checkBps(grossBps);
         _checkBps(netBps);
-        _chains[chainId] = ChainRecord({treasury: treasury, active: true, registered: true});
+        _chains[chainId] = ChainRecord({treasury: treasury, active: true, registered: true, claimsHeldUntil: 0});
         _terms[chainId].push(
             TermsEntry({
                 grossBps: grossBps,
@@ -407,21 +403,21 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     /// @param chainId A registered chain.
     function holdClaims(uint256 chainId) external {
         _onlyGuardianOrOwner();
-        _registered(chainId);
-        ClaimHold storage hold = _claimHolds[chainId];
-        if (block.timestamp < hold.nextHoldAt) revert ClaimHoldUnavailable(chainId, hold.nextHoldAt);
+        ChainRecord storage record = _registered(chainId);
+        uint64 nextHoldAt = _nextClaimHoldAt[chainId];
+        if (block.timestamp < nextHoldAt) revert ClaimHoldUnavailable(chainId, nextHoldAt);
         uint64 heldUntil = uint64(block.timestamp) + claimHoldPeriod;
-        hold.heldUntil = heldUntil;
-        hold.nextHoldAt = heldUntil + claimHoldPeriod;
+        record.claimsHeldUntil = heldUntil;
+        _nextClaimHoldAt[chainId] = heldUntil + claimHoldPeriod;
         emit ClaimsHeld(chainId, heldUntil, msg.sender);
     }
 
     /// @notice Lift a chain's claim hold before it expires. Owner only.
     /// @param chainId A chain whose claims are held.
     function releaseClaims(uint256 chainId) external onlyOwner {
-        ClaimHold storage hold = _claimHolds[chainId];
-        if (block.timestamp >= hold.heldUntil) revert ClaimsNotHeld(chainId);
-        hold.heldUntil = uint64(block.timestamp);
+        ChainRecord storage record = _chains[chainId];
+        if (block.timestamp >= record.claimsHeldUntil) revert ClaimsNotHeld(chainId);
+        record.claimsHeldUntil = uint64(block.timestamp);
         emit ClaimsReleased(chainId, msg.sender);
     }
 
@@ -443,14 +439,13 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
 
     /// @inheritdoc IChainRegistry
     function claimsHeld(uint256 chainId) external view returns (bool) {
-        return block.timestamp < _claimHolds[chainId].heldUntil;
+        return block.timestamp < _chains[chainId].claimsHeldUntil;
     }
 
     /// @notice When the chain's current (or last) claim hold ends, and when it may be held again.
     /// @param chainId Any chain id.
     function claimHoldOf(uint256 chainId) external view returns (uint256 heldUntil, uint256 nextHoldAt) {
-        ClaimHold memory hold = _claimHolds[chainId];
-        return (hold.heldUntil, hold.nextHoldAt);
+        return (_chains[chainId].claimsHeldUntil, _nextClaimHoldAt[chainId]);
     }
 
     /// @inheritdoc IChainRegistry
@@ -465,7 +460,14 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
 
     /// @inheritdoc IChainRegistry
     function destinationOf(address recipient) external view returns (Destination memory) {
-        return _destinations[recipient];
+        return _destination(recipient);
+    }
+
+    /// @dev An L2 destination (the default) has nothing else set: its first slot is enough.
+    function _destination(address recipient) private view returns (Destination memory) {
+        Destination storage destination = _destinations[recipient];
+        if (destination.route == Route.L2) return Destination(Route.L2, address(0), 0, 0);
+        return destination;
     }
 
     /// @inheritdoc IChainRegistry
@@ -493,7 +495,25 @@ contract ChainRegistry is IChainRegistry, Ownable2Step {
     }
 
     /// @inheritdoc IChainRegistry
-    function settlementTerms(uint256 chainId, uint256 since) external view returns (Settlement memory settlement) {
+    function settlementTerms(uint256 chainId, uint256 since) external view returns (Settlement memory) {
+        return _settlementTerms(chainId, since);
+    }
+
+    /// @inheritdoc IChainRegistry
+    function disbursementContext(uint256 chainId, uint256 since)
+        external
+        view
+        returns (DisbursementContext memory context)
+    {
+        context.terms = _settlementTerms(chainId, since);
+        context.collective = collective;
+        context.paused = paused;
+        context.claimsHeld = block.timestamp < _chains[chainId].claimsHeldUntil;
+        context.collectiveDestination = _destination(context.collective);
+        context.treasuryDestination = _destination(context.terms.treasury);
+    }
+
+    function _settlementTerms(uint256 chainId, uint256 since) private view returns (Settlement memory settlement) {
         ChainRecord storage record = _registered(chainId);
         TermsEntry[] storage entries = _terms[chainId];
         uint256 i = entries.length - 1;

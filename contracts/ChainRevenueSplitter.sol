@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IChainRegistry} from "./interfaces/IChainRegistry.sol";
 import {IFeeVault} from "./interfaces/IFeeVault.sol";
@@ -27,8 +27,9 @@ import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 ///      through the L2StandardBridge or the L2ToL1MessagePasser once its amount (with what is
 ///      already credited to it) reaches the route's minimum; below that it stays credited.
 ///      Before withdrawing, every configured vault must pay this splitter on L2.
-///      Every state-changing entry point is `nonReentrant`.
-contract ChainRevenueSplitter is ReentrancyGuard {
+///      Every state-changing entry point is `nonReentrant` (a transient-storage guard: the chain
+///      must support EIP-1153, as every OP Stack chain since Ecotone does).
+contract ChainRevenueSplitter is ReentrancyGuardTransient {
     /// @notice The fee vaults this splitter withdraws. A zero address means the chain has no such vault.
     struct FeeVaults {
         address sequencerFeeVault;
@@ -68,14 +69,17 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     /// @notice OperatorFeeVault (operator fees); counted in net revenue.
     address public immutable OPERATOR_FEE_VAULT;
 
-    /// @notice Number of disbursements so far, all assets together; the id of the next one.
-    uint256 public disbursementCount;
-    /// @notice Timestamp of the asset's last disbursement (0 before the first).
-    mapping(address asset => uint256 timestamp) public lastDisbursementTime;
-    /// @notice Everything assigned to the Collective in the asset since deployment (paid, or
-    ///         credited to the Collective's address when a payout could not be made): the
-    ///         on-chain record grant escrows measure a chain's contribution by.
-    mapping(address asset => uint256 amount) public collectiveShareTotal;
+    /// @dev What every disbursement reads and writes, in one storage slot.
+    Progress private _progress;
+    /// @dev Timestamp of each token's last disbursement (ETH's is in `_progress`).
+    mapping(address token => uint256 timestamp) private _lastTokenDisbursement;
+    /// @dev Set while `disburse` withdraws the vaults: their payments are then counted from the
+    ///      balance change instead of being stored by `receive()`.
+    bool private transient _withdrawing;
+    /// @dev `collectiveShareTotal` of each token (ETH's is in `_progress` and `_ethShareCarry`).
+    mapping(address token => uint256 amount) private _tokenCollectiveShareTotal;
+    /// @dev `collectiveShareTotal(ETH)` divided by 2^120 (the remainder is in `_progress`).
+    uint256 private _ethShareCarry;
     /// @notice Sum of all claimable balances in the asset.
     mapping(address asset => uint256 amount) public totalOwed;
     /// @notice Claimable balance per asset and recipient (failed payouts).
@@ -83,6 +87,15 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     /// @notice ETH each configured vault has paid this splitter since the last ETH disbursement,
     ///         whoever triggered the vault's (permissionless) withdrawal. Recorded by `receive()`.
     VaultRevenue public pendingVaultRevenue;
+
+    /// @notice The disbursement counter, the last ETH disbursement, and whether `pendingVaultRevenue`
+    ///         holds anything.
+    struct Progress {
+        uint64 disbursementCount;
+        uint64 lastEthDisbursement;
+        bool vaultRevenuePending;
+        uint120 ethShareLow; // collectiveShareTotal(ETH) modulo 2^120
+    }
 
     /// @notice ETH received from each vault, by role.
     struct VaultRevenue {
@@ -204,12 +217,18 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     ///      them nothing that can fail; other senders pay only the address comparisons.
     receive() external payable {
         address sender = msg.sender;
+        if (
+            sender != SEQUENCER_FEE_VAULT && sender != BASE_FEE_VAULT && sender != L1_FEE_VAULT
+                && sender != OPERATOR_FEE_VAULT
+        ) return;
+        emit VaultRevenueReceived(sender, msg.value);
+        // `disburse` is withdrawing: it counts this payment from its balance change.
+        if (_withdrawing) return;
         if (sender == SEQUENCER_FEE_VAULT) pendingVaultRevenue.sequencerFees += msg.value;
         else if (sender == BASE_FEE_VAULT) pendingVaultRevenue.baseFees += msg.value;
         else if (sender == L1_FEE_VAULT) pendingVaultRevenue.l1Fees += msg.value;
         else if (sender == OPERATOR_FEE_VAULT) pendingVaultRevenue.operatorFees += msg.value;
-        else return;
-        emit VaultRevenueReceived(sender, msg.value);
+        _progress.vaultRevenuePending = true;
     }
 
     /// @notice Withdraw the fee vaults and split all undisbursed ETH between the Collective and the chain.
@@ -224,18 +243,27 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     /// @return collectiveShare Amount assigned to the Collective.
     /// @return chainShare Amount assigned to the chain's treasury.
     function disburse() external nonReentrant returns (uint256 collectiveShare, uint256 chainShare) {
-        (IChainRegistry.Settlement memory terms, address collective, uint256 id) = _startDisbursement(ETH);
+        (IChainRegistry.DisbursementContext memory context, uint256 id, bool othersWithdrew) =
+            _startDisbursement(ETH);
         bool withdrawSequencer = _checkVault(SEQUENCER_FEE_VAULT);
         bool withdrawBase = _checkVault(BASE_FEE_VAULT);
         bool withdrawOperator = _checkVault(OPERATOR_FEE_VAULT);
         bool withdrawL1 = _checkVault(L1_FEE_VAULT);
-        if (withdrawSequencer) IFeeVault(SEQUENCER_FEE_VAULT).withdraw();
-        if (withdrawBase) IFeeVault(BASE_FEE_VAULT).withdraw();
-        if (withdrawOperator) IFeeVault(OPERATOR_FEE_VAULT).withdraw();
-        if (withdrawL1) IFeeVault(L1_FEE_VAULT).withdraw();
 
-        VaultRevenue memory fromVaults = pendingVaultRevenue;
-        delete pendingVaultRevenue;
+        // What the vaults paid since the last disbursement when others withdrew them...
+        VaultRevenue memory fromVaults;
+        if (othersWithdrew) {
+            fromVaults = pendingVaultRevenue;
+            delete pendingVaultRevenue;
+        }
+        // ... and what they pay now, measured by the balance (a vault sends only to this splitter).
+        _withdrawing = true;
+        if (withdrawSequencer) fromVaults.sequencerFees += _withdraw(SEQUENCER_FEE_VAULT);
+        if (withdrawBase) fromVaults.baseFees += _withdraw(BASE_FEE_VAULT);
+        if (withdrawOperator) fromVaults.operatorFees += _withdraw(OPERATOR_FEE_VAULT);
+        if (withdrawL1) fromVaults.l1Fees += _withdraw(L1_FEE_VAULT);
+        _withdrawing = false;
+
         uint256 gross = address(this).balance - totalOwed[ETH];
         // Vault receipts are held until disbursed, so they never exceed gross.
         uint256 other = gross - fromVaults.sequencerFees - fromVaults.baseFees - fromVaults.operatorFees
@@ -245,7 +273,7 @@ contract ChainRevenueSplitter is ReentrancyGuard {
                 id, fromVaults.sequencerFees, fromVaults.baseFees, fromVaults.operatorFees, fromVaults.l1Fees, other
             );
         }
-        return _split(ETH, id, terms, collective, gross, fromVaults.l1Fees);
+        return _split(ETH, id, context, gross, fromVaults.l1Fees);
     }
 
     /// @notice Split the undisbursed balance of an allowed ERC-20 between the Collective and the chain.
@@ -259,9 +287,9 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         returns (uint256 collectiveShare, uint256 chainShare)
     {
         if (token == ETH || !REGISTRY.isTokenAllowed(token)) revert TokenNotAllowed(token);
-        (IChainRegistry.Settlement memory terms, address collective, uint256 id) = _startDisbursement(token);
+        (IChainRegistry.DisbursementContext memory context, uint256 id,) = _startDisbursement(token);
         uint256 gross = IERC20(token).balanceOf(address(this)) - totalOwed[token];
-        return _split(token, id, terms, collective, gross, 0);
+        return _split(token, id, context, gross, 0);
     }
 
     /// @notice Pay `recipient` its claimable balance in `asset`. Anyone may call; funds go only to
@@ -273,7 +301,8 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         amount = owed[asset][recipient];
         if (amount == 0) revert NothingToClaim(asset, recipient);
         if (REGISTRY.claimsHeld(CHAIN_ID) && recipient != REGISTRY.collective()) revert ClaimsHeld(CHAIN_ID);
-        IChainRegistry.Destination memory destination = _destination(asset, recipient);
+        IChainRegistry.Destination memory destination =
+            asset == ETH ? REGISTRY.destinationOf(recipient) : _onL2();
         if (destination.route != IChainRegistry.Route.L2 && amount < destination.minAmount) {
             revert BelowL1Minimum(recipient, amount, destination.minAmount);
         }
@@ -335,7 +364,8 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         view
         returns (uint256 collectiveShare, uint256 chainShare, uint256 keeperReward)
     {
-        IChainRegistry.Settlement memory terms = REGISTRY.settlementTerms(CHAIN_ID, _periodStart(ETH));
+        IChainRegistry.Settlement memory terms =
+            REGISTRY.settlementTerms(CHAIN_ID, _periodStart(ETH, _progress.lastEthDisbursement));
         keeperReward = _keeperReward(ETH, terms, gross);
         (collectiveShare, chainShare,) =
             RevenueShareMath.split(gross - keeperReward, l1Cost, terms.grossBps, terms.netBps);
@@ -352,11 +382,31 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     ///         last disbursement, or when the next terms change or exit takes effect if sooner.
     /// @param asset `ETH` (address(0)) or a token.
     function nextDisbursementTime(address asset) external view returns (uint256) {
-        uint256 last = lastDisbursementTime[asset];
+        uint256 last = lastDisbursementTime(asset);
         if (last == 0) return 0;
         uint256 changeAt = REGISTRY.settlementTerms(CHAIN_ID, last).nextChangeAt;
         uint256 regular = last + DISBURSEMENT_INTERVAL;
         return changeAt < regular ? changeAt : regular;
+    }
+
+    /// @notice Everything assigned to the Collective in the asset since deployment (paid, or
+    ///         credited to the Collective's address when a payout could not be made): the
+    ///         on-chain record grant escrows measure a chain's contribution by.
+    /// @param asset `ETH` (address(0)) or a token.
+    function collectiveShareTotal(address asset) external view returns (uint256) {
+        if (asset != ETH) return _tokenCollectiveShareTotal[asset];
+        return _ethShareCarry * 2 ** 120 + _progress.ethShareLow;
+    }
+
+    /// @notice Number of disbursements so far, all assets together; the id of the next one.
+    function disbursementCount() external view returns (uint256) {
+        return _progress.disbursementCount;
+    }
+
+    /// @notice Timestamp of the asset's last disbursement (0 before the first).
+    /// @param asset `ETH` (address(0)) or a token.
+    function lastDisbursementTime(address asset) public view returns (uint256) {
+        return asset == ETH ? _progress.lastEthDisbursement : _lastTokenDisbursement[asset];
     }
 
     // ------------------------------------------------------------------ internals
@@ -364,30 +414,38 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     /// @dev Checks that a disbursement may happen now and records it before any external call.
     ///      The terms are those in force when the settled period began; when a change took effect
     ///      since, this is the boundary settlement, allowed whatever the interval.
+    ///      Returns whether `pendingVaultRevenue` holds anything (always false for a token).
     function _startDisbursement(address asset)
         private
-        returns (IChainRegistry.Settlement memory terms, address collective, uint256 id)
+        returns (IChainRegistry.DisbursementContext memory context, uint256 id, bool othersWithdrew)
     {
-        uint256 last = lastDisbursementTime[asset];
-        terms = REGISTRY.settlementTerms(CHAIN_ID, _periodStart(asset));
+        Progress memory progress = _progress;
+        uint256 last = asset == ETH ? progress.lastEthDisbursement : _lastTokenDisbursement[asset];
+        context = REGISTRY.disbursementContext(CHAIN_ID, _periodStart(asset, last));
+        IChainRegistry.Settlement memory terms = context.terms;
         // A chain that has left is beyond governance's pause and deactivation.
-        if (!terms.exited && REGISTRY.paused()) revert DisbursementsPaused();
+        if (!terms.exited && context.paused) revert DisbursementsPaused();
         bool boundary = terms.nextChangeAt <= block.timestamp;
         if (!boundary && last != 0 && block.timestamp < last + DISBURSEMENT_INTERVAL) {
             revert DisbursementTooSoon(asset, last + DISBURSEMENT_INTERVAL);
         }
         if (!terms.active && !terms.exited) revert ChainInactive(CHAIN_ID);
-        collective = REGISTRY.collective();
-        lastDisbursementTime[asset] = block.timestamp;
-        id = disbursementCount++;
+        id = progress.disbursementCount++;
+        if (asset == ETH) {
+            progress.lastEthDisbursement = uint64(block.timestamp);
+            othersWithdrew = progress.vaultRevenuePending;
+            progress.vaultRevenuePending = false;
+        } else {
+            _lastTokenDisbursement[asset] = block.timestamp;
+        }
+        _progress = progress;
         if (boundary) emit BoundarySettled(id, asset, terms.nextChangeAt);
     }
 
     /// @dev The start of the period the asset's next disbursement settles: its last disbursement;
     ///      before the first, the deployment for ETH (the vaults pay from then on), and now for a
     ///      token (when its revenue arrived is unknown: it is settled under the terms in force).
-    function _periodStart(address asset) private view returns (uint256) {
-        uint256 last = lastDisbursementTime[asset];
+    function _periodStart(address asset, uint256 last) private view returns (uint256) {
         if (last != 0) return last;
         return asset == ETH ? DEPLOYED_AT : block.timestamp;
     }
@@ -409,11 +467,11 @@ contract ChainRevenueSplitter is ReentrancyGuard {
     function _split(
         address asset,
         uint256 id,
-        IChainRegistry.Settlement memory terms,
-        address collective,
+        IChainRegistry.DisbursementContext memory context,
         uint256 gross,
         uint256 l1Cost
     ) private returns (uint256 collectiveShare, uint256 chainShare) {
+        IChainRegistry.Settlement memory terms = context.terms;
         if (gross == 0) {
             // A boundary settlement of an empty period only marks the boundary.
             if (terms.nextChangeAt > block.timestamp) revert NothingToDisburse(asset);
@@ -423,17 +481,18 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         bool netRuleApplied;
         (collectiveShare, chainShare, netRuleApplied) =
             RevenueShareMath.split(gross, l1Cost, terms.grossBps, terms.netBps);
-        collectiveShareTotal[asset] += collectiveShare;
+        _addCollectiveShare(asset, collectiveShare);
         emit Disbursed(
             CHAIN_ID, asset, id, gross, l1Cost, collectiveShare, chainShare, terms.grossBps, terms.netBps, netRuleApplied
         );
-        _pay(asset, collective, collectiveShare);
+        bool onL2 = asset != ETH; // tokens are always paid on L2
+        _pay(asset, context.collective, collectiveShare, onL2 ? _onL2() : context.collectiveDestination);
         // While the chain's claims are held (a treasury change waiting in the timelock, say), its
         // share is credited to the treasury instead of sent (not once the chain has left).
-        if (chainShare != 0 && !terms.exited && REGISTRY.claimsHeld(CHAIN_ID)) {
+        if (chainShare != 0 && !terms.exited && context.claimsHeld) {
             _credit(asset, terms.treasury, chainShare);
         }
-        else _pay(asset, terms.treasury, chainShare);
+        else _pay(asset, terms.treasury, chainShare, onL2 ? _onL2() : context.treasuryDestination);
     }
 
     /// @dev Pays the caller the keeper reward of a disbursement of `gross` and returns it. Always
@@ -488,11 +547,32 @@ contract ChainRevenueSplitter is ReentrancyGuard {
         }
     }
 
+    /// @dev Adds to `collectiveShareTotal`. For ETH the low 120 bits share the slot every
+    ///      disbursement writes anyway; what overflows them is carried into `_ethShareCarry`, so
+    ///      the total keeps full uint256 precision.
+    function _addCollectiveShare(address asset, uint256 amount) private {
+        if (asset != ETH) {
+            _tokenCollectiveShareTotal[asset] += amount;
+            return;
+        }
+        uint256 low = uint256(_progress.ethShareLow) + amount;
+        _progress.ethShareLow = uint120(low);
+        if (low >> 120 != 0) _ethShareCarry += low >> 120;
+    }
+
+    /// @dev Withdraws one vault and returns what it paid this splitter.
+    function _withdraw(address vault) private returns (uint256 received) {
+        uint256 before = address(this).balance;
+        IFeeVault(vault).withdraw();
+        return address(this).balance - before;
+    }
+
     /// @dev Pays with bounded gas; a failure becomes a claimable credit, never a revert. ETH for an
     ///      L1 destination goes through `_payL1`.
-    function _pay(address asset, address recipient, uint256 amount) private {
+    function _pay(address asset, address recipient, uint256 amount, IChainRegistry.Destination memory destination)
+        private
+    {
         if (amount == 0) return;
-        IChainRegistry.Destination memory destination = _destination(asset, recipient);
         uint256 gasForPayout = destination.route == IChainRegistry.Route.L2 ? PAYOUT_GAS : L1_PAYOUT_GAS;
         // Keep enough gas that the payout gets its full allowance (EIP-150 keeps 1/64 back);
         // otherwise a caller could starve payouts on purpose to force them into credits.
@@ -514,8 +594,10 @@ contract ChainRevenueSplitter is ReentrancyGuard {
             _credit(ETH, recipient, amount);
             return;
         }
-        owed[ETH][recipient] = 0;
-        totalOwed[ETH] -= credited;
+        if (credited != 0) {
+            owed[ETH][recipient] = 0;
+            totalOwed[ETH] -= credited;
+        }
         if (L2Withdrawals.initiate(destination, total, L1_PAYOUT_GAS)) {
             if (credited != 0) emit Claimed(ETH, recipient, msg.sender, credited);
             emit L2Withdrawals.L1WithdrawalInitiated(
@@ -523,16 +605,17 @@ contract ChainRevenueSplitter is ReentrancyGuard {
             );
         } else {
             // Nothing left for L1: the earlier credit is restored and the new amount joins it.
-            owed[ETH][recipient] = credited;
-            totalOwed[ETH] += credited;
+            if (credited != 0) {
+                owed[ETH][recipient] = credited;
+                totalOwed[ETH] += credited;
+            }
             _credit(ETH, recipient, amount);
         }
     }
 
-    /// @dev The registry's route for ETH to `recipient`; tokens are always paid on L2.
-    function _destination(address asset, address recipient) private view returns (IChainRegistry.Destination memory) {
-        if (asset != ETH) return IChainRegistry.Destination(IChainRegistry.Route.L2, address(0), 0, 0);
-        return REGISTRY.destinationOf(recipient);
+    /// @dev A plain payment on L2 (every token payment; ETH to a recipient without an L1 route).
+    function _onL2() private pure returns (IChainRegistry.Destination memory) {
+        return IChainRegistry.Destination(IChainRegistry.Route.L2, address(0), 0, 0);
     }
 
     function _credit(address asset, address recipient, uint256 amount) private {

@@ -47,6 +47,12 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     uint256 private constant _TERMS_BITS = 104;
     uint256 private constant _TERMS_MASK = (1 << 104) - 1;
     uint256 private constant _MAX_CLAIMABLE = (1 << 152) - 1;
+    /// @notice Bytes per chain in a packed report: one word of chain id (uint64), gross (uint96)
+    ///         and L1 cost (uint96). 2^96 wei is about 79 billion ETH.
+    uint256 public constant PACKED_CHAIN_BYTES = 32;
+    /// @notice Bytes per chain in `ChainsSettled`: the packed report's word, then the operator fee
+    ///         and the Collective's share (uint96 each).
+    uint256 public constant SETTLEMENT_BYTES = 56;
 
     /// @notice The registry: chains, terms, the Collective, governance (its owner), pause.
     IChainRegistry public immutable REGISTRY;
@@ -94,6 +100,11 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         uint256 collectiveShare,
         uint256 chainShare
     );
+    /// @notice The chains of a packed report (`reportEpochPacked`), emitted once before its
+    ///         `EpochReported`: per chain, big-endian and concatenated, `SETTLEMENT_BYTES` bytes: chain id
+    ///         (8), gross (12), L1 cost (12), operator fee (12), Collective share (12). The chain's
+    ///         share is gross - operator fee - Collective share. One log instead of one per chain.
+    event ChainsSettled(uint256 indexed epoch, bytes settlements);
     /// @notice A chain's balance was paid to its treasury.
     event ChainClaimed(address indexed asset, uint256 indexed chainId, address treasury, address caller, uint256 amount);
     /// @notice An account's balance was paid.
@@ -121,6 +132,8 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     error EpochNotNext(uint256 epoch, uint256 expected);
     /// @notice A report must name at least one chain.
     error EmptyReport();
+    /// @notice A packed report's length is not a multiple of `PACKED_CHAIN_BYTES`.
+    error MalformedReport(uint256 length);
     /// @notice Chain ids must be strictly increasing (which also rules out duplicates and id 0).
     error ChainsNotSorted(uint256 chainId);
     /// @notice The chain is deactivated in the registry.
@@ -175,6 +188,40 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     /// @param revenues Per chain (sorted by chain id, no duplicates): gross revenue and L1 cost.
     function reportEpoch(uint256 epoch, ChainRevenue[] calldata revenues) external payable nonReentrant {
         _settle(ETH, epoch, revenues, msg.value);
+    }
+
+    /// @notice `reportEpoch` with the chains packed: 32 bytes each instead of 96, which an OP Stack
+    ///         chain also charges as L1 data. Per chain, big-endian and concatenated: chain id
+    ///         (8 bytes), gross (12 bytes), L1 cost (12 bytes). Same rules and state as
+    ///         `reportEpoch`; the chains' settlements are in one `ChainsSettled` event instead of
+    ///         a `ChainSettled` each. Amounts of 2^96 or more need the ABI form.
+    /// @param epoch The epoch id: `lastEpoch + 1`.
+    /// @param packed The chains (sorted by chain id, no duplicates), 32 bytes each.
+    function reportEpochPacked(uint256 epoch, bytes calldata packed) external payable nonReentrant {
+        if (packed.length % PACKED_CHAIN_BYTES != 0) revert MalformedReport(packed.length);
+        uint256 count = _startReport(epoch, packed.length / PACKED_CHAIN_BYTES);
+        mapping(uint256 => uint256) storage slots = _chainSlots[ETH];
+        Totals memory totals = _totals(msg.value);
+        bytes memory settlements = new bytes(count * SETTLEMENT_BYTES);
+        uint256 settlementsAt;
+        assembly ("memory-safe") {
+            settlementsAt := add(settlements, 0x20)
+        }
+        totals.settlementsAt = settlementsAt;
+        for (uint256 i; i < count; ++i) {
+            uint256 chainId;
+            uint256 gross;
+            uint256 l1Cost;
+            assembly ("memory-safe") {
+                let word := calldataload(add(packed.offset, shl(5, i)))
+                chainId := shr(192, word)
+                gross := and(shr(96, word), 0xffffffffffffffffffffffff)
+                l1Cost := and(word, 0xffffffffffffffffffffffff)
+            }
+            _settleOne(slots, totals, chainId, gross, l1Cost);
+        }
+        emit ChainsSettled(epoch, settlements);
+        _finishReport(ETH, epoch, count, totals);
     }
 
     /// @notice Report an epoch of revenue in an allowed ERC-20; `amount` is pulled from the reporter
@@ -316,25 +363,55 @@ contract SharedSequencerSplitter is ReentrancyGuard {
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev Running totals of one report.
+    /// @dev One report's settings (what was paid, the start of its period, the registry's terms
+    ///      version, the operator fee) and its running totals.
     struct Totals {
+        uint256 paid;
+        uint256 since;
+        uint256 version;
+        uint256 feeBps;
         uint256 attributed;
         uint256 operatorFee;
         uint256 collectiveShare;
         uint256 previousChainId;
+        uint256 settlementsAt; // packed reports: where the next chain's settlement is written
     }
 
     function _settle(address asset, uint256 epoch, ChainRevenue[] calldata revenues, uint256 paid) private {
+        uint256 count = _startReport(epoch, revenues.length);
+        mapping(uint256 => uint256) storage slots = _chainSlots[asset];
+        Totals memory totals = _totals(paid);
+        for (uint256 i; i < count; ++i) {
+            ChainRevenue calldata revenue = revenues[i];
+            _settleOne(slots, totals, revenue.chainId, revenue.gross, revenue.l1Cost);
+        }
+        _finishReport(asset, epoch, count, totals);
+    }
+
+    /// @dev The checks every report starts with; records the epoch. Returns `count`.
+    function _startReport(uint256 epoch, uint256 count) private returns (uint256) {
         if (msg.sender != reporter) revert NotReporter(msg.sender);
         if (REGISTRY.paused()) revert DisbursementsPaused();
         // One at a time: an arbitrary jump (to 2^256 - 1, say) would end all later reports.
         if (epoch != lastEpoch + 1) revert EpochNotNext(epoch, lastEpoch + 1);
-        if (revenues.length == 0) revert EmptyReport();
+        if (count == 0) revert EmptyReport();
         lastEpoch = epoch;
-        uint256 since = lastReportTime;
-        lastReportTime = uint64(block.timestamp);
+        return count;
+    }
 
-        Totals memory totals = _settleChains(_chainSlots[asset], revenues, paid, since);
+    /// @dev A report's settings and empty running totals. The period it settles starts at the last
+    ///      report; now becomes the next one's start.
+    function _totals(uint256 paid) private returns (Totals memory totals) {
+        totals.paid = paid;
+        totals.since = lastReportTime;
+        totals.version = REGISTRY.termsVersion();
+        totals.feeBps = operatorFeeBps;
+        lastReportTime = uint64(block.timestamp);
+    }
+
+    /// @dev Credits the Collective and the operator with a report's totals and emits `EpochReported`.
+    function _finishReport(address asset, uint256 epoch, uint256 count, Totals memory totals) private {
+        uint256 paid = totals.paid;
         if (totals.attributed != paid) revert AttributionMismatch(totals.attributed, paid);
 
         address collective = REGISTRY.collective();
@@ -345,7 +422,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         emit EpochReported(
             epoch,
             asset,
-            revenues.length,
+            count,
             paid,
             totals.operatorFee,
             totals.collectiveShare,
@@ -355,57 +432,65 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         );
     }
 
-    function _settleChains(
+    /// @dev One chain of a report: order and attribution checks, its settlement, the running totals.
+    function _settleOne(
         mapping(uint256 => uint256) storage slots,
-        ChainRevenue[] calldata revenues,
-        uint256 paid,
-        uint256 since
-    ) private returns (Totals memory totals) {
-        uint256 version = REGISTRY.termsVersion();
-        uint256 feeBps = operatorFeeBps;
-        for (uint256 i; i < revenues.length; ++i) {
-            ChainRevenue calldata revenue = revenues[i];
-            if (revenue.chainId <= totals.previousChainId) revert ChainsNotSorted(revenue.chainId);
-            totals.previousChainId = revenue.chainId;
-            // Running check: the sum never exceeds what was paid, so it cannot overflow either.
-            if (revenue.gross > paid - totals.attributed) {
-                revert AttributionMismatch(totals.attributed + revenue.gross, paid);
-            }
-            (uint256 fee, uint256 collectiveShare) = _settleChain(slots, revenue, version, feeBps, since);
-            // No overflow: every sum is bounded by `paid` (checked above; fee + share <= gross).
-            unchecked {
-                totals.attributed += revenue.gross;
-                totals.operatorFee += fee;
-                totals.collectiveShare += collectiveShare;
-            }
+        Totals memory totals,
+        uint256 chainId,
+        uint256 gross,
+        uint256 l1Cost
+    ) private {
+        uint256 paid = totals.paid;
+        if (chainId <= totals.previousChainId) revert ChainsNotSorted(chainId);
+        totals.previousChainId = chainId;
+        // Running check: the sum never exceeds what was paid, so it cannot overflow either.
+        if (gross > paid - totals.attributed) revert AttributionMismatch(totals.attributed + gross, paid);
+        (uint256 fee, uint256 collectiveShare) = _settleChain(slots, totals, chainId, gross, l1Cost);
+        // No overflow: every sum is bounded by `paid` (checked above; fee + share <= gross).
+        unchecked {
+            totals.attributed += gross;
+            totals.operatorFee += fee;
+            totals.collectiveShare += collectiveShare;
         }
     }
 
     /// @dev Splits one chain's revenue, credits its share in its slot and emits its settlement.
     function _settleChain(
         mapping(uint256 => uint256) storage slots,
-        ChainRevenue calldata revenue,
-        uint256 version,
-        uint256 feeBps,
-        uint256 since
+        Totals memory totals,
+        uint256 chainId,
+        uint256 gross,
+        uint256 l1Cost
     ) private returns (uint256 fee, uint256 collectiveShare) {
-        uint256 chainId = revenue.chainId;
         uint256 packed = slots[chainId];
+        uint256 version = totals.version;
+        uint256 since = totals.since;
         if (uint32(packed) != version || since >= (packed >> 72) & 0xffffffff) {
             packed = _refreshTerms(packed, chainId, version, since);
         }
         if ((packed >> 32) & 0xff == 0) revert ChainInactive(chainId);
         uint256 chainShare;
-        (fee, collectiveShare, chainShare,) = RevenueShareMath.splitWithFee(
-            revenue.gross, revenue.l1Cost, (packed >> 56) & 0xffff, (packed >> 40) & 0xffff, feeBps
+        (fee, collectiveShare, chainShare,) =
+            RevenueShareMath.splitWithFee(
+            gross, l1Cost, (packed >> 56) & 0xffff, (packed >> 40) & 0xffff, totals.feeBps
         );
         uint256 balance = (packed >> _TERMS_BITS) + chainShare;
         if (balance > _MAX_CLAIMABLE) revert BalanceTooLarge(chainId);
         slots[chainId] = (balance << _TERMS_BITS) | (packed & _TERMS_MASK);
+        uint256 at = totals.settlementsAt;
+        if (at != 0) {
+            // A packed report: the chain's 56 bytes of `ChainsSettled` (the reported word, then the
+            // fee and the share; the second store's zero tail is overwritten by the next chain's,
+            // the last one's lands in free memory). Both are at most gross < 2^96.
+            assembly ("memory-safe") {
+                mstore(at, or(shl(192, chainId), or(shl(96, gross), l1Cost)))
+                mstore(add(at, 32), or(shl(160, fee), shl(64, collectiveShare)))
+            }
+            totals.settlementsAt = at + SETTLEMENT_BYTES;
+            return (fee, collectiveShare);
+        }
         // emit ChainSettled(chainId, gross, l1Cost, fee, collectiveShare, chainShare), written out to skip
         // the ABI encoder on the hot path; tests decode these logs through the declared event.
-        uint256 gross = revenue.gross;
-        uint256 l1Cost = revenue.l1Cost;
         bytes32 topic = ChainSettled.selector;
         assembly ("memory-safe") {
             let ptr := mload(0x40)

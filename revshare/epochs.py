@@ -52,6 +52,76 @@ class Settlement:
         return sum(s.chain for s in self.per_chain.values())
 
 
+# The packed report (`SharedSequencerSplitter.reportEpochPacked`): per chain, big-endian and
+# concatenated, the chain id in 8 bytes and gross and L1 cost in 12 bytes each (one word).
+PACKED_CHAIN_BYTES = 32
+_PACKED_FIELDS = (("chain id", 8), ("gross", 12), ("L1 cost", 12))
+
+
+def pack_report(revenues: Iterable[ChainRevenue]) -> bytes:
+    """The packed form of a report (32 bytes per chain instead of the ABI form's 96)."""
+    out = bytearray()
+    for revenue in revenues:
+        for (name, size), value in zip(_PACKED_FIELDS, revenue.as_tuple(), strict=True):
+            if not 0 <= value < 1 << (8 * size):
+                raise ValueError(
+                    f"chain {revenue.chain_id}: {name} {value} does not fit the packed form "
+                    f"({8 * size} bits); report it with the ABI form (reportEpoch)"
+                )
+            out += value.to_bytes(size, "big")
+    return bytes(out)
+
+
+def unpack_report(data: bytes) -> list[ChainRevenue]:
+    """The chains of a packed report, as the contract reads them."""
+    if len(data) % PACKED_CHAIN_BYTES:
+        raise ValueError(f"a packed report is {PACKED_CHAIN_BYTES} bytes per chain, not {len(data)} bytes")
+    revenues = []
+    for at in range(0, len(data), PACKED_CHAIN_BYTES):
+        record = data[at : at + PACKED_CHAIN_BYTES]
+        revenues.append(
+            ChainRevenue(
+                int.from_bytes(record[:8], "big"),
+                int.from_bytes(record[8:20], "big"),
+                int.from_bytes(record[20:], "big"),
+            )
+        )
+    return revenues
+
+
+SETTLEMENT_BYTES = 56
+
+
+@dataclass(frozen=True)
+class SettledChain:
+    """One chain of a `ChainsSettled` event (a packed report's settlement)."""
+
+    chain_id: int
+    gross: int
+    l1_cost: int
+    operator_fee: int
+    collective_share: int
+
+    @property
+    def chain_share(self) -> int:
+        return self.gross - self.operator_fee - self.collective_share
+
+
+def unpack_settlements(data: bytes) -> list[SettledChain]:
+    """The chains of a `ChainsSettled` event's `settlements` bytes."""
+    if len(data) % SETTLEMENT_BYTES:
+        raise ValueError(f"settlements are {SETTLEMENT_BYTES} bytes per chain, not {len(data)} bytes")
+    fields = (8, 12, 12, 12, 12)
+    chains = []
+    for at in range(0, len(data), SETTLEMENT_BYTES):
+        values, offset = [], at
+        for size in fields:
+            values.append(int.from_bytes(data[offset : offset + size], "big"))
+            offset += size
+        chains.append(SettledChain(*values))
+    return chains
+
+
 def placeholder_treasury(chain_id: int) -> str:
     """A code-less, never-precompile treasury address derived from a chain id (demos, tests, benchmarks)."""
     from eth_utils import to_checksum_address

@@ -102,6 +102,7 @@ NPM_CONTRACTS: dict[str, tuple[NpmPackage, str]] = {
             "L1Block",
             "ProxyAdmin",
             "Proxy",
+            "GasPriceOracle",
         )
     },
 }

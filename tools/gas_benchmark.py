@@ -1,9 +1,12 @@
-"""Gas benchmark: shared-sequencer epoch reports vs a naive push-to-every-recipient design.
+"""Gas benchmark: shared-sequencer epoch reports, packed and ABI-encoded, vs a naive
+push-to-every-recipient design.
 
-Both contracts settle the same epochs for N chains in the same run on the same node. "First"
-is a chain's first epoch (its storage slot or its treasury account is created); "steady" is
-every epoch after that. Marginal gas per chain comes from the difference between the two
-largest sizes, so fixed per-report costs cancel out.
+All three settle the same epochs for N chains in the same run on the same node. "First" is a
+chain's first epoch (its storage slot or its treasury account is created); "steady" is every
+epoch after that. Marginal gas per chain comes from the difference between the two largest
+sizes, so fixed per-report costs cancel out. Calldata bytes are those of the transactions sent;
+the L1 data fee of the largest report is what OP's own GasPriceOracle (Fjord rules, FastLZ
+estimate, from `@eth-optimism/contracts-bedrock`) charges for that calldata at the stated L1 fees.
 """
 
 from __future__ import annotations
@@ -16,25 +19,93 @@ import click
 from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
+from revshare import artifacts
 from revshare.cli_options import local_network_only
-from revshare.epochs import ChainRevenue, placeholder_treasury
+from revshare.epochs import ChainRevenue, pack_report, placeholder_treasury
 from revshare.terminal import Log, render_table
 
 SIZES = (1, 16, 64, 256)
 BLOCK_GAS_LIMIT = 30_000_000
 FIRST_CHAIN_ID = 2_000_000
 ZERO_HASH = b"\x00" * 32
+DESIGNS = ("packed", "abi", "naive")
+GAS_PRICE_ORACLE = "0x420000000000000000000000000000000000000F"
+L1_BLOCK = "0x4200000000000000000000000000000000000015"
+DEPOSITOR = "0xDeaDDEaDDeAdDeAdDEAdDEaddeAddEAdDEAd0001"
+# OP Mainnet's Ecotone scalars; the L1 fees are options of the command.
+BASE_FEE_SCALAR = 5_227
+BLOB_BASE_FEE_SCALAR = 1_014_213
+GWEI = 10**9
 
 
 @dataclass(frozen=True)
 class Measurement:
-    """Gas of one epoch report of `chains` chains, per design and phase."""
+    """Gas and calldata bytes of one epoch report of `chains` chains, per design and phase."""
 
     chains: int
-    shared_first: int
+    shared_first: int  # packed
     shared_steady: int
+    abi_first: int
+    abi_steady: int
     naive_first: int
     naive_steady: int
+    packed_bytes: int = 0
+    abi_bytes: int = 0
+    packed_l1_fee: int = 0  # wei, steady-state report
+    abi_l1_fee: int = 0
+
+
+@dataclass(frozen=True)
+class L1Fees:
+    """The L1 prices the data fee is estimated at."""
+
+    base_fee: int = 2 * GWEI
+    blob_base_fee: int = 1 * GWEI
+
+    def describe(self) -> str:
+        return (
+            f"L1 base fee {self.base_fee / GWEI:g} gwei, blob base fee {self.blob_base_fee / GWEI:g} gwei, "
+            f"scalars {BASE_FEE_SCALAR:,} / {BLOB_BASE_FEE_SCALAR:,} (OP Mainnet's)"
+        )
+
+
+def install_fee_oracle(chain: Any, fees: L1Fees) -> None:
+    """OP's L1Block and GasPriceOracle at their predeploys, with Fjord on and the given L1 fees."""
+    provider = chain.provider
+    for address, name in ((L1_BLOCK, "L1Block"), (GAS_PRICE_ORACLE, "GasPriceOracle")):
+        provider.set_code(address, artifacts.contract_type(name).runtime_bytecode.bytecode)
+    provider.make_request("anvil_impersonateAccount", [DEPOSITOR])
+    provider.set_balance(DEPOSITOR, 10**18)
+    values = (
+        BASE_FEE_SCALAR.to_bytes(4, "big")
+        + BLOB_BASE_FEE_SCALAR.to_bytes(4, "big")
+        + bytes(8 + 8)  # sequence number, timestamp
+        + (1).to_bytes(8, "big")  # L1 block number
+        + fees.base_fee.to_bytes(32, "big")
+        + fees.blob_base_fee.to_bytes(32, "big")
+        + bytes(64)  # hash, batcher hash
+    )
+    calls = [
+        (L1_BLOCK, "0x440a5e20" + values.hex()),  # setL1BlockValuesEcotone()
+        (GAS_PRICE_ORACLE, "0x22b90ab3"),  # setEcotone()
+        (GAS_PRICE_ORACLE, "0x8e98b106"),  # setFjord()
+    ]
+    for to, data in calls:
+        tx = provider.make_request("eth_sendTransaction", [{"from": DEPOSITOR, "to": to, "data": data}])
+        receipt = provider.make_request("eth_getTransactionReceipt", [tx])
+        if int(receipt["status"], 16) != 1:
+            raise RuntimeError(f"setting up OP's fee oracle failed at {to} ({data[:10]})")
+    provider.make_request("anvil_stopImpersonatingAccount", [DEPOSITOR])
+
+
+def l1_data_fee(chain: Any, calldata: bytes) -> int:
+    """The L1 data fee OP's GasPriceOracle charges for `calldata` (the transaction's envelope and
+    signature excluded: they are the same for every design)."""
+    from eth_abi import decode, encode
+
+    data = "0x49948e0e" + encode(["bytes"], [calldata]).hex()  # getL1Fee(bytes)
+    result = chain.provider.make_request("eth_call", [{"to": GAS_PRICE_ORACLE, "data": data}, "latest"])
+    return decode(["uint256"], bytes.fromhex(str(result)[2:]))[0]
 
 
 def epoch_revenues(chain_ids: Sequence[int]) -> list[tuple[int, int, int]]:
@@ -47,9 +118,16 @@ def epoch_revenues(chain_ids: Sequence[int]) -> list[tuple[int, int, int]]:
 
 
 def run_benchmark(
-    project: Any, chain: Any, owner: Any, reporter: Any, sizes: Sequence[int] = SIZES, log: Log = print
+    project: Any,
+    chain: Any,
+    owner: Any,
+    reporter: Any,
+    sizes: Sequence[int] = SIZES,
+    log: Log = print,
+    fees: L1Fees | None = None,
 ) -> list[Measurement]:
-    """Deploy both designs on the connected node and measure epoch reports of each size."""
+    """Deploy the designs on the connected node and measure epoch reports of each size."""
+    install_fee_oracle(chain, fees or L1Fees())
     collective = "0x" + "c0" * 20
     registry = owner.deploy(project.ChainRegistry, owner, collective, "0x" + "00" * 20)
     chain_ids = [FIRST_CHAIN_ID + i for i in range(max(sizes))]
@@ -67,13 +145,30 @@ def run_benchmark(
         snapshot = chain.snapshot()
         try:
             revenues = epoch_revenues(chain_ids[:size])
+            packed = pack_report(ChainRevenue(*r) for r in revenues)
             value = sum(r[1] for r in revenues)
-            gas = []
-            for contract in (shared, naive):
+            gas, sent = [], {}
+            for design in DESIGNS:
+                inner = chain.snapshot()
                 for epoch in (1, 2):
-                    receipt = contract.reportEpoch(epoch, revenues, value=value, sender=reporter)
+                    if design == "packed":
+                        receipt = shared.reportEpochPacked(epoch, packed, value=value, sender=reporter)
+                    else:
+                        contract = shared if design == "abi" else naive
+                        receipt = contract.reportEpoch(epoch, revenues, value=value, sender=reporter)
                     gas.append(receipt.gas_used)
-            measurements.append(Measurement(size, *gas))
+                    sent[design] = bytes(receipt.transaction.data)
+                chain.restore(inner)
+            measurements.append(
+                Measurement(
+                    size,
+                    *gas,
+                    packed_bytes=len(sent["packed"]),
+                    abi_bytes=len(sent["abi"]),
+                    packed_l1_fee=l1_data_fee(chain, sent["packed"]),
+                    abi_l1_fee=l1_data_fee(chain, sent["abi"]),
+                )
+            )
             log(f"  measured {size} chain(s)")
         finally:
             chain.restore(snapshot)
@@ -93,9 +188,9 @@ def benchmark_table(measurements: Sequence[Measurement]) -> str:
             f"{m.shared_first:,}",
             f"{m.shared_steady:,}",
             f"{m.shared_steady / m.chains:,.0f}",
+            f"{m.abi_steady:,}",
             f"{m.naive_first:,}",
             f"{m.naive_steady:,}",
-            f"{m.naive_steady / m.chains:,.0f}",
         ]
         for m in measurements
     ]
@@ -104,39 +199,87 @@ def benchmark_table(measurements: Sequence[Measurement]) -> str:
         f"{marginal(measurements, 'shared_first'):,.0f}",
         f"{marginal(measurements, 'shared_steady'):,.0f}",
         "",
+        f"{marginal(measurements, 'abi_steady'):,.0f}",
         f"{marginal(measurements, 'naive_first'):,.0f}",
         f"{marginal(measurements, 'naive_steady'):,.0f}",
+    ]
+    headers = [
+        "chains",
+        "packed first",
+        "packed steady",
+        "per chain",
+        "ABI steady",
+        "naive push first",
+        "naive push steady",
+    ]
+    return render_table(headers, rows, footer=footer)
+
+
+def calldata_table(measurements: Sequence[Measurement], fees: L1Fees) -> str:
+    """Calldata and L1 data fee per report, packed vs the ABI form (which the naive design shares)."""
+    rows = [
+        [
+            str(m.chains),
+            f"{m.packed_bytes:,}",
+            f"{m.abi_bytes:,}",
+            f"{m.packed_l1_fee / GWEI:,.0f}",
+            f"{m.abi_l1_fee / GWEI:,.0f}",
+            f"{m.abi_l1_fee / m.packed_l1_fee:.2f}" if m.packed_l1_fee else "-",
+        ]
+        for m in measurements
+    ]
+    footer = [
+        "per chain",
+        f"{marginal(measurements, 'packed_bytes'):,.0f}",
+        f"{marginal(measurements, 'abi_bytes'):,.0f}",
+        f"{marginal(measurements, 'packed_l1_fee') / GWEI:,.0f}",
+        f"{marginal(measurements, 'abi_l1_fee') / GWEI:,.0f}",
         "",
     ]
     headers = [
         "chains",
-        "shared first",
-        "shared steady",
-        "per chain",
-        "naive push first",
-        "naive push steady",
-        "per chain",
+        "packed bytes",
+        "ABI bytes",
+        "packed L1 fee (gwei)",
+        "ABI L1 fee (gwei)",
+        "ABI / packed",
     ]
     return render_table(headers, rows, footer=footer)
 
 
 @click.command(cls=ConnectedProviderCommand, short_help="Gas benchmark of shared-sequencer epochs")
-def cli() -> None:
-    """Gas per epoch report, shared sequencer vs naive push, for 1 to 256 chains."""
+@click.option(
+    "--l1-base-fee", default=2.0, show_default=True, type=click.FloatRange(0), help="L1 base fee, gwei"
+)
+@click.option(
+    "--blob-base-fee", default=1.0, show_default=True, type=click.FloatRange(0), help="L1 blob base fee, gwei"
+)
+def cli(l1_base_fee: float, blob_base_fee: float) -> None:
+    """Gas and L1 data fee per epoch report for 1 to 256 chains: packed, ABI-encoded, naive push."""
     from ape import accounts, chain, project
 
     local_network_only("the benchmark")
     logger.set_level("WARNING")
+    fees = L1Fees(int(l1_base_fee * GWEI), int(blob_base_fee * GWEI))
     measurements = run_benchmark(
-        project, chain, accounts.test_accounts[0], accounts.test_accounts[1], log=click.echo
+        project, chain, accounts.test_accounts[0], accounts.test_accounts[1], log=click.echo, fees=fees
     )
     click.echo("\nGas per epoch report (first epoch of each chain / every later epoch):")
     click.echo(benchmark_table(measurements))
+    click.echo(f"\nCalldata and L1 data fee of one steady-state report ({fees.describe()}):")
+    click.echo(calldata_table(measurements, fees))
     largest = max(measurements, key=lambda m: m.chains)
+    gas, size = (lambda field: f"{marginal(measurements, field):,.0f}"), marginal
     click.echo(
-        f"\nMarginal gas per chain per epoch (steady state): {marginal(measurements, 'shared_steady'):,.0f} "
-        f"shared vs {marginal(measurements, 'naive_steady'):,.0f} naive push.\n"
-        f"{largest.chains} chains in one report: {largest.shared_steady:,} gas "
+        f"\nMarginal per chain per epoch (steady state): {gas('shared_steady')} gas and "
+        f"{size(measurements, 'packed_bytes'):,.0f} bytes packed; {gas('abi_steady')} gas and "
+        f"{size(measurements, 'abi_bytes'):,.0f} bytes ABI-encoded; {gas('naive_steady')} gas naive push. "
+        "Goals: <= 8,000 gas, <= 40 bytes."
+    )
+    click.echo(
+        f"{largest.chains} chains in one packed report: {largest.shared_steady:,} gas "
         f"({100 * largest.shared_steady / BLOCK_GAS_LIMIT:.1f}% of a 30M-gas block), "
-        f"first epoch {largest.shared_first:,} ({100 * largest.shared_first / BLOCK_GAS_LIMIT:.1f}%)."
+        f"first epoch {largest.shared_first:,} ({100 * largest.shared_first / BLOCK_GAS_LIMIT:.1f}%); "
+        f"L1 data fee {largest.packed_l1_fee / 10**18:.9f} ETH packed, "
+        f"{largest.abi_l1_fee / 10**18:.9f} ETH ABI-encoded (the naive design's calldata)."
     )

@@ -281,9 +281,9 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-skip-interval-record",
         SPLITTER,
-        "lastDisbursementTime[asset] = block.timestamp;",
+        "progress.lastEthDisbursement = uint64(block.timestamp);",
         "",
-        "never record the disbursement time",
+        "never record the ETH disbursement time",
         tuple(SPLITTER_TESTS),
     ),
     Mutant(
@@ -367,6 +367,22 @@ MUTANTS: tuple[Mutant, ...] = (
         (*SPLITTER_TESTS, *REVIEW_TESTS),
     ),
     Mutant(
+        "splitter-store-own-withdrawals",
+        SPLITTER,
+        "if (_withdrawing) return;",
+        "",
+        "what disburse's own withdrawals pay is stored as well as measured, and counted twice",
+        (*SPLITTER_TESTS, *REVIEW_TESTS),
+    ),
+    Mutant(
+        "splitter-others-withdrawals-unread",
+        SPLITTER,
+        "_progress.vaultRevenuePending = true;",
+        "",
+        "a vault withdrawn by someone else counts as other inflows, not as that vault's revenue",
+        (*SPLITTER_TESTS, *REVIEW_TESTS),
+    ),
+    Mutant(
         "splitter-token-overdraw-unchecked",
         SPLITTER,
         "if (success ? paid > amount : paid != 0) revert UnsupportedToken(asset);",
@@ -377,7 +393,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-hold-ignored",
         SPLITTER,
-        "if (chainShare != 0 && !terms.exited && REGISTRY.claimsHeld(CHAIN_ID))",
+        "if (chainShare != 0 && !terms.exited && context.claimsHeld)",
         "if (chainShare != 0 && false)",
         "a held chain's treasury is still paid at disbursement",
         tuple(REVIEW_TESTS),
@@ -393,10 +409,18 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "registry-hold-renewable",
         REGISTRY,
-        "if (block.timestamp < hold.nextHoldAt) revert ClaimHoldUnavailable(chainId, hold.nextHoldAt);",
+        "if (block.timestamp < nextHoldAt) revert ClaimHoldUnavailable(chainId, nextHoldAt);",
         "",
         "the guardian may hold a chain's claims back to back, forever",
         tuple(REVIEW_TESTS),
+    ),
+    Mutant(
+        "shared-packed-trailing-bytes",
+        SHARED,
+        "if (packed.length % PACKED_CHAIN_BYTES != 0) revert MalformedReport(packed.length);",
+        "",
+        "a packed report with a cut-off chain at its end is accepted without that chain",
+        tuple(SHARED_TESTS),
     ),
     Mutant(
         "shared-epoch-any-increase",
@@ -442,8 +466,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "shared-running-sum-off-by-one",
         SHARED,
-        "if (revenue.gross > paid - totals.attributed) {",
-        "if (revenue.gross >= paid - totals.attributed) {",
+        "if (gross > paid - totals.attributed) revert",
+        "if (gross >= paid - totals.attributed) revert",
         "refuse a chain that exactly exhausts the payment",
         tuple(SHARED_TESTS),
     ),

@@ -80,8 +80,32 @@ interface IChainRegistry {
         bool exited;
     }
 
+    /// @notice Everything one disbursement of a chain reads from the registry, in one call.
+    /// @param terms The settlement terms for the period the disbursement settles.
+    /// @param collective The Collective's receiving address.
+    /// @param paused Whether disbursements are paused.
+    /// @param claimsHeld Whether the chain's claims and treasury payouts are held now.
+    /// @param collectiveDestination Where ETH for the Collective is paid (its route).
+    /// @param treasuryDestination Where ETH for the chain's treasury is paid (its route).
+    struct DisbursementContext {
+        Settlement terms;
+        address collective;
+        bool paused;
+        bool claimsHeld;
+        Destination collectiveDestination;
+        Destination treasuryDestination;
+    }
+
     /// @notice The Optimism Collective's receiving address.
     function collective() external view returns (address);
+
+    /// @notice `settlementTerms(chainId, since)` with the Collective, the pause, the chain's claim
+    ///         hold and both recipients' destinations: what a disbursement needs, in one call.
+    ///         Reverts for an unknown chain.
+    function disbursementContext(uint256 chainId, uint256 since)
+        external
+        view
+        returns (DisbursementContext memory);
 
     /// @notice The least time between scheduling a terms change or an exit and its effect.
     function noticePeriod() external view returns (uint32);

@@ -1,20 +1,25 @@
 """The shared-sequencer benchmark runs and its figures are internally consistent (no timing)."""
 
-from tools.gas_benchmark import benchmark_table, marginal, run_benchmark
+from tools.gas_benchmark import L1Fees, benchmark_table, calldata_table, marginal, run_benchmark
 
 
-def test_benchmark_measures_both_designs(project, chain, accounts):
+def test_benchmark_measures_every_design(project, chain, accounts):
     measurements = run_benchmark(
         project, chain, accounts[0], accounts[1], sizes=(1, 4, 8), log=lambda _: None
     )
     assert [m.chains for m in measurements] == [1, 4, 8]
     for m in measurements:
         assert m.shared_steady < m.shared_first  # creating storage costs more than updating it
-        assert m.naive_steady < m.naive_first
-    # Pull-based accounting is cheaper per chain than pushing two payments per chain.
-    assert marginal(measurements, "shared_steady") < marginal(measurements, "naive_steady")
-    table = benchmark_table(measurements)
-    assert table.splitlines()[-1].startswith("marginal")
+        assert m.abi_steady < m.abi_first and m.naive_steady < m.naive_first
+        assert 0 < m.packed_l1_fee <= m.abi_l1_fee  # OP's oracle was installed and answered
+    # Pull-based accounting is cheaper per chain than pushing two payments per chain, and the
+    # packed form is cheaper than the ABI one, with 32 bytes of calldata per chain against 96.
+    assert marginal(measurements, "shared_steady") < marginal(measurements, "abi_steady")
+    assert marginal(measurements, "abi_steady") < marginal(measurements, "naive_steady")
+    assert (marginal(measurements, "packed_bytes"), marginal(measurements, "abi_bytes")) == (32, 96)
+    assert marginal(measurements, "packed_l1_fee") < marginal(measurements, "abi_l1_fee")
+    assert benchmark_table(measurements).splitlines()[-1].startswith("marginal")
+    assert calldata_table(measurements, L1Fees()).splitlines()[-1].startswith("per chain")
 
 
 def test_monitor_benchmark_runs_and_checks_its_figures(tmp_path):
