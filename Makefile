@@ -21,12 +21,13 @@ STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 SOLC_BIN := $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION)
 ANVIL_LINK := .build/bin/anvil
+FORGE_LINK := .build/bin/forge
 SOURCES := $(shell find contracts -name '*.sol' -not -path '*/.cache/*' 2>/dev/null)
 COMPILED := .build/compiled.stamp
 
 .PHONY: install demo test lint analyze mutation env clean accounts browser
 
-install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK) accounts
+install: $(STAMP_PY) $(STAMP_NPM) $(SOLC_BIN) $(ANVIL_LINK) $(FORGE_LINK) accounts
 
 # The project's ape data folder sees the user's accounts. Keyfiles an older checkout kept in the
 # project's folder move there first, never overwriting one: a name already taken there gets the
@@ -76,6 +77,15 @@ $(ANVIL_LINK): $(STAMP_NPM)
 	@mkdir -p $(dir $@)
 	@bin=$$(ls $(ROOT)/node_modules/@foundry-rs/anvil-*/bin/anvil 2>/dev/null | head -n1); \
 	  test -n "$$bin" || { echo "anvil binary missing from node_modules/@foundry-rs"; exit 1; }; \
+	  printf '#!/bin/sh\nexec "%s" "$$@"\n' "$$bin" > $@; chmod +x $@
+	@$@ --version | head -n1
+
+# forge (npm @foundry-rs/forge) for `ape run benchmark_fuzz`, which compares the property harness
+# with forge's fuzzer; it compiles with the project's solc front end, never a download.
+$(FORGE_LINK): $(STAMP_NPM)
+	@mkdir -p $(dir $@)
+	@bin=$$(ls $(ROOT)/node_modules/@foundry-rs/forge-*/bin/forge 2>/dev/null | head -n1); \
+	  test -n "$$bin" || { echo "forge binary missing from node_modules/@foundry-rs"; exit 1; }; \
 	  printf '#!/bin/sh\nexec "%s" "$$@"\n' "$$bin" > $@; chmod +x $@
 	@$@ --version | head -n1
 

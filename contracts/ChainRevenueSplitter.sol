@@ -217,18 +217,15 @@ contract ChainRevenueSplitter is ReentrancyGuardTransient {
     ///      them nothing that can fail; other senders pay only the address comparisons.
     receive() external payable {
         address sender = msg.sender;
-        if (
-            sender != SEQUENCER_FEE_VAULT && sender != BASE_FEE_VAULT && sender != L1_FEE_VAULT
-                && sender != OPERATOR_FEE_VAULT
-        ) return;
-        emit VaultRevenueReceived(sender, msg.value);
-        // `disburse` is withdrawing: it counts this payment from its balance change.
-        if (_withdrawing) return;
-        if (sender == SEQUENCER_FEE_VAULT) pendingVaultRevenue.sequencerFees += msg.value;
-        else if (sender == BASE_FEE_VAULT) pendingVaultRevenue.baseFees += msg.value;
-        else if (sender == L1_FEE_VAULT) pendingVaultRevenue.l1Fees += msg.value;
-        else if (sender == OPERATOR_FEE_VAULT) pendingVaultRevenue.operatorFees += msg.value;
-        _progress.vaultRevenuePending = true;
+        if (sender == SEQUENCER_FEE_VAULT) {
+            if (_recordVaultPayment(sender)) pendingVaultRevenue.sequencerFees += msg.value;
+        } else if (sender == BASE_FEE_VAULT) {
+            if (_recordVaultPayment(sender)) pendingVaultRevenue.baseFees += msg.value;
+        } else if (sender == L1_FEE_VAULT) {
+            if (_recordVaultPayment(sender)) pendingVaultRevenue.l1Fees += msg.value;
+        } else if (sender == OPERATOR_FEE_VAULT) {
+            if (_recordVaultPayment(sender)) pendingVaultRevenue.operatorFees += msg.value;
+        }
     }
 
     /// @notice Withdraw the fee vaults and split all undisbursed ETH between the Collective and the chain.
@@ -251,7 +248,7 @@ contract ChainRevenueSplitter is ReentrancyGuardTransient {
         bool withdrawL1 = _checkVault(L1_FEE_VAULT);
 
         // What the vaults paid since the last disbursement when others withdrew them...
-        VaultRevenue memory fromVaults;
+        VaultRevenue memory fromVaults = VaultRevenue(0, 0, 0, 0);
         if (othersWithdrew) {
             fromVaults = pendingVaultRevenue;
             delete pendingVaultRevenue;
@@ -558,6 +555,15 @@ contract ChainRevenueSplitter is ReentrancyGuardTransient {
         uint256 low = uint256(_progress.ethShareLow) + amount;
         _progress.ethShareLow = uint120(low);
         if (low >> 120 != 0) _ethShareCarry += low >> 120;
+    }
+
+    /// @dev Emits a vault's payment; returns whether `receive()` must store it (then marked pending):
+    ///      not while `disburse` withdraws, which counts it from its balance change.
+    function _recordVaultPayment(address vault) private returns (bool store) {
+        emit VaultRevenueReceived(vault, msg.value);
+        if (_withdrawing) return false;
+        _progress.vaultRevenuePending = true;
+        return true;
     }
 
     /// @dev Withdraws one vault and returns what it paid this splitter.

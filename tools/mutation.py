@@ -353,8 +353,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-classify-by-arrival",
         SPLITTER,
-        "else if (sender == L1_FEE_VAULT) pendingVaultRevenue.l1Fees += msg.value;",
-        "",
+        "if (_recordVaultPayment(sender)) pendingVaultRevenue.l1Fees += msg.value;",
+        "_recordVaultPayment(sender);",
         "L1FeeVault payments count as other inflows, not as L1 cost",
         (*SPLITTER_TESTS, *REVIEW_TESTS),
     ),
@@ -369,7 +369,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "splitter-store-own-withdrawals",
         SPLITTER,
-        "if (_withdrawing) return;",
+        "if (_withdrawing) return false;",
         "",
         "what disburse's own withdrawals pay is stored as well as measured, and counted twice",
         (*SPLITTER_TESTS, *REVIEW_TESTS),
