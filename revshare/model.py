@@ -60,11 +60,17 @@ def split(
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    return split_unchecked(gross, l1_cost, gross_bps, net_bps)
+
+
+def split_unchecked(gross: int, l1_cost: int, gross_bps: int, net_bps: int) -> Split:
+    """`split` without its argument checks: the same rule, for callers whose arguments are
+    non-negative ints by construction (the fuzz benchmark's generated cases)."""
     by_gross = apply_bps(gross, gross_bps)
     by_net = apply_bps(max(gross - l1_cost, 0), net_bps)
     net_rule_applied = by_net > by_gross
     collective = by_net if net_rule_applied else by_gross
-    return Split(collective=collective, chain=gross - collective, net_rule_applied=net_rule_applied)
+    return Split(collective, gross - collective, net_rule_applied)
 
 
 class FeeSplit(NamedTuple):

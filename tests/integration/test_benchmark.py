@@ -1,5 +1,7 @@
 """The shared-sequencer benchmark runs and its figures are internally consistent (no timing)."""
 
+import pytest
+
 from tools.gas_benchmark import L1Fees, benchmark_table, calldata_table, marginal, run_benchmark
 
 
@@ -58,3 +60,36 @@ def test_disburse_benchmark_measures_both_designs_against_the_model():
     for m in (reference, ours):
         assert len(m.gas) == 2 and m.steady < m.first  # accounts and storage created once
     assert benchmark_table([reference, ours]).splitlines()[-1].startswith("ratio (ours / reference)")
+
+
+def test_fuzz_benchmark_checks_every_case_and_runs_forge(project, accounts, monkeypatch):
+    from tools import fuzz_benchmark
+
+    harness = accounts[0].deploy(project.RevenueShareMathHarness)
+    assert fuzz_benchmark.batched_cases_per_second(harness, batches=3, batch_size=40, workers=2) > 0
+    forge = fuzz_benchmark.run_forge(500)
+    assert forge.runs == 500 and forge.seconds > 0
+    assert "ratio (harness / forge)" in fuzz_benchmark.comparison_table(2.0, 120, forge)
+
+    # The digest covers every case: a model off by one wei in one case fails the batch, naming it.
+    honest = fuzz_benchmark.split_unchecked
+
+    def off_by_one(gross, l1_cost, gross_bps, net_bps):
+        collective, chain, net_rule = honest(gross, l1_cost, gross_bps, net_bps)
+        return (collective, chain + 1, net_rule) if gross == 9_999 else (collective, chain, net_rule)
+
+    monkeypatch.setattr(fuzz_benchmark, "split_unchecked", off_by_one)
+    with pytest.raises(AssertionError, match=r"contract and model disagree: \[9999, "):
+        fuzz_benchmark.batched_cases_per_second(harness, batches=2, batch_size=400, workers=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("1s 627ms 527µs 492ns", 1.627527492), ("220ms 19µs 623ns", 0.220019623), ("2m 3s", 123.0)],
+)
+def test_forge_durations_are_read_exactly(text, seconds):
+    from tools.fuzz_benchmark import parse_duration
+
+    assert parse_duration(text) == pytest.approx(seconds, abs=1e-12)
+    with pytest.raises(ValueError):
+        parse_duration("soon")
