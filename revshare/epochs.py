@@ -63,6 +63,8 @@ def pack_report(revenues: Iterable[ChainRevenue]) -> bytes:
     out = bytearray()
     for revenue in revenues:
         for (name, size), value in zip(_PACKED_FIELDS, revenue.as_tuple(), strict=True):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"chain {revenue.chain_id}: {name} must be an integer, got {value!r}")
             if not 0 <= value < 1 << (8 * size):
                 raise ValueError(
                     f"chain {revenue.chain_id}: {name} {value} does not fit the packed form "

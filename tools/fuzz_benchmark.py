@@ -150,6 +150,7 @@ def last_mutation_score(results: Path = RESULTS) -> str:
 
 
 FORGE_PROJECT = ROOT / "tools" / "forge_fuzz"
+MAX_BATCH = 5_000  # 5,000 cases are about 1.3 MB of hex in one JSON-RPC request
 _DURATION_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6, "ns": 1e-9}
 
 
@@ -210,7 +211,13 @@ def comparison_table(harness_rate: float, harness_cases: int, forge: ForgeRun) -
 
 @click.command(cls=ConnectedProviderCommand, short_help="Throughput of the property-testing suite")
 @click.option("--batches", default=100, show_default=True, type=click.IntRange(1, 10_000))
-@click.option("--batch-size", default=2_000, show_default=True, type=click.IntRange(1, 10_000))
+@click.option(
+    "--batch-size",
+    default=2_000,
+    show_default=True,
+    type=click.IntRange(1, MAX_BATCH),
+    help="Cases per call (a node takes requests up to about 2 MiB)",
+)
 @click.option(
     "--workers", default=3, show_default=True, type=click.IntRange(1, 32), help="Checking processes"
 )
@@ -226,7 +233,10 @@ def cli(batches: int, batch_size: int, workers: int, forge_runs: int, skip_state
     click.echo(
         f"batched harness: {batches} batches of {batch_size} split cases, {workers} checking processes ..."
     )
-    rate = batched_cases_per_second(harness, batches, batch_size, workers=workers)
+    try:
+        rate = batched_cases_per_second(harness, batches, batch_size, workers=workers)
+    except AssertionError as failure:
+        raise click.ClickException(f"the batched harness failed: {failure}") from None
     click.echo(f"forge: {forge_runs:,} fuzz runs of tools/forge_fuzz/test/SplitFuzz.t.sol ...")
     forge = run_forge(forge_runs)
     click.echo("")

@@ -11,6 +11,7 @@ estimate, from `@eth-optimism/contracts-bedrock`) charges for that calldata at t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -247,12 +248,24 @@ def calldata_table(measurements: Sequence[Measurement], fees: L1Fees) -> str:
     return render_table(headers, rows, footer=footer)
 
 
+MAX_FEE_GWEI = 1_000_000.0  # 1,000,000 gwei: far above any L1 fee seen, far below the oracle's overflow
+
+
+def _gwei(_ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """A fee in gwei: a finite number from 0 to `MAX_FEE_GWEI` (nan and inf are refused by name)."""
+    try:
+        fee = float(value)
+    except (TypeError, ValueError):
+        raise click.BadParameter(f"{value!r} is not a number of gwei", param=param) from None
+    if not math.isfinite(fee) or not 0 <= fee <= MAX_FEE_GWEI:
+        raise click.BadParameter(f"{value} is not a fee from 0 to {MAX_FEE_GWEI:,.0f} gwei", param=param)
+    return fee
+
+
 @click.command(cls=ConnectedProviderCommand, short_help="Gas benchmark of shared-sequencer epochs")
+@click.option("--l1-base-fee", default=2.0, show_default=True, callback=_gwei, help="L1 base fee, gwei")
 @click.option(
-    "--l1-base-fee", default=2.0, show_default=True, type=click.FloatRange(0), help="L1 base fee, gwei"
-)
-@click.option(
-    "--blob-base-fee", default=1.0, show_default=True, type=click.FloatRange(0), help="L1 blob base fee, gwei"
+    "--blob-base-fee", default=1.0, show_default=True, callback=_gwei, help="L1 blob base fee, gwei"
 )
 def cli(l1_base_fee: float, blob_base_fee: float) -> None:
     """Gas and L1 data fee per epoch report for 1 to 256 chains: packed, ABI-encoded, naive push."""

@@ -59,6 +59,12 @@ def test_what_the_packed_form_cannot_hold_is_refused_by_name(revenue, field):
         pack_report([revenue])
 
 
+@pytest.mark.parametrize("value", [1e18, "10", True, None])
+def test_what_is_not_an_integer_is_refused_by_name(value):
+    with pytest.raises(ValueError, match="gross must be an integer"):
+        pack_report([ChainRevenue(10, value, 0)])
+
+
 def test_a_packed_report_of_the_wrong_length_is_refused_by_the_decoder():
     with pytest.raises(ValueError, match="32 bytes per chain, not 33 bytes"):
         unpack_report(bytes(33))

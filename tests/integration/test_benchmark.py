@@ -93,3 +93,21 @@ def test_forge_durations_are_read_exactly(text, seconds):
     assert parse_duration(text) == pytest.approx(seconds, abs=1e-12)
     with pytest.raises(ValueError):
         parse_duration("soon")
+
+
+@pytest.mark.parametrize(
+    ("command", "bad"),
+    [
+        ("benchmark_shared", ["--l1-base-fee", "nan"]),
+        ("benchmark_shared", ["--blob-base-fee", "inf"]),
+        ("benchmark_shared", ["--l1-base-fee", "1e70"]),
+        ("benchmark_fuzz", ["--batch-size", "9000"]),
+    ],
+)
+def test_benchmark_options_out_of_range_are_one_line_errors(command, bad):
+    from tests.integration.helpers import ape_run
+
+    result = ape_run(command, *bad)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert "Traceback" not in output and f"Invalid value for '{bad[0]}'" in output, output
