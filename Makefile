@@ -60,7 +60,7 @@ $(STAMP_PY): requirements.lock pyproject.toml
 	@touch $@
 
 $(STAMP_NPM): package.json package-lock.json
-	@echo "==> npm packages (solc, anvil, OpenZeppelin, OP contracts-bedrock, Safe) from package-lock.json"
+	@echo "==> npm packages (solc, anvil, forge, OpenZeppelin, OP contracts-bedrock, Safe) from package-lock.json"
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -84,8 +84,9 @@ contract ChainRevenueSplitter is ReentrancyGuardTransient {
     mapping(address asset => uint256 amount) public totalOwed;
     /// @notice Claimable balance per asset and recipient (failed payouts).
     mapping(address asset => mapping(address recipient => uint256 amount)) public owed;
-    /// @notice ETH each configured vault has paid this splitter since the last ETH disbursement,
-    ///         whoever triggered the vault's (permissionless) withdrawal. Recorded by `receive()`.
+    /// @notice ETH each configured vault has paid this splitter since the last ETH disbursement
+    ///         when someone else triggered the vault's (permissionless) withdrawal. Recorded by
+    ///         `receive()`; what `disburse` withdraws itself it counts from its balance instead.
     VaultRevenue public pendingVaultRevenue;
 
     /// @notice The disbursement counter, the last ETH disbursement, and whether `pendingVaultRevenue`
@@ -214,7 +215,9 @@ contract ChainRevenueSplitter is ReentrancyGuardTransient {
     ///         that vault's revenue (so it is classified by where it came from, whoever triggered
     ///         the withdrawal); everything is counted at the next disbursement.
     /// @dev The fee vaults pay with a plain call carrying all remaining gas, so recording costs
-    ///      them nothing that can fail; other senders pay only the address comparisons.
+    ///      them nothing that can fail; other senders pay only the address comparisons. While
+    ///      `disburse` withdraws (a transient flag), the payment is only emitted: `disburse`
+    ///      counts it from its balance change.
     receive() external payable {
         address sender = msg.sender;
         if (sender == SEQUENCER_FEE_VAULT) {

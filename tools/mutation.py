@@ -420,7 +420,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "if (packed.length % PACKED_CHAIN_BYTES != 0) revert MalformedReport(packed.length);",
         "",
         "a packed report with a cut-off chain at its end is accepted without that chain",
-        tuple(SHARED_TESTS),
+        ("tests/functional/test_shared_packed.py",),
     ),
     Mutant(
         "shared-epoch-any-increase",
