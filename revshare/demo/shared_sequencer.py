@@ -11,23 +11,19 @@ from revshare.artifacts import container
 from revshare.chain.addresses import ETH_ASSET as ETH
 from revshare.chain.routes import Route
 from revshare.deploying.config import DeployConfig
-from revshare.epochs import ChainRevenue, Terms, expected_settlement, sorted_report
+from revshare.epochs import (
+    ChainRevenue,
+    SettledChain,
+    Terms,
+    expected_settlement,
+    pack_report,
+    sorted_report,
+    unpack_settlements,
+)
 from revshare.terminal import Log, format_eth, render_table
 
 OPERATOR_FEE_BPS = 100  # 1% of each chain's gross for the sequencer operator
 OPERATOR_FEE_RECIPIENT = "0x0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F"
-
-
-@dataclass(frozen=True)
-class SettledChain:
-    """One `ChainSettled` event."""
-
-    chain_id: int
-    gross: int
-    l1_cost: int
-    operator_fee: int
-    collective: int
-    chain: int
 
 
 @dataclass
@@ -74,12 +70,14 @@ def run_shared_demo(
         addr: balance(addr) for addr in [*treasuries.values(), config.collective, OPERATOR_FEE_RECIPIENT]
     }
 
-    receipt = shared.reportEpoch(1, [r.as_tuple() for r in revenues], value=paid_in, sender=reporter)
-    log(f"  epoch 1 reported for {len(revenues)} chains: {receipt.gas_used:,} gas (tx {receipt.txn_hash})")
-    rows = [
-        SettledChain(e.chainId, e.gross, e.l1Cost, e.operatorFee, e.collectiveShare, e.chainShare)
-        for e in receipt.events.filter(shared.ChainSettled)
-    ]
+    packed = pack_report(revenues)
+    receipt = shared.reportEpochPacked(1, packed, value=paid_in, sender=reporter)
+    log(
+        f"  epoch 1 reported for {len(revenues)} chains in the packed form ({len(packed)} bytes): "
+        f"{receipt.gas_used:,} gas (tx {receipt.txn_hash})"
+    )
+    (settled,) = receipt.events.filter(shared.ChainsSettled)
+    rows = unpack_settlements(bytes(settled.settlements))
     claims = [shared.claimChain(ETH, chain_id, sender=reporter) for chain_id in treasuries]
     claims.append(shared.claim(ETH, config.collective, sender=reporter))
     claims.append(shared.claim(ETH, OPERATOR_FEE_RECIPIENT, sender=reporter))
@@ -114,7 +112,7 @@ def shared_table(result: SharedDemoResult, names: Mapping[int, str]) -> str:
     body = []
     for row in result.rows:
         want = result.expected[row.chain_id]
-        matches = (row.operator_fee, row.collective, row.chain) == (
+        matches = (row.operator_fee, row.collective_share, row.chain_share) == (
             want.operator_fee,
             want.collective,
             want.chain,
@@ -125,9 +123,9 @@ def shared_table(result: SharedDemoResult, names: Mapping[int, str]) -> str:
                 format_eth(row.gross),
                 format_eth(row.l1_cost),
                 format_eth(row.operator_fee),
-                format_eth(row.collective),
+                format_eth(row.collective_share),
                 "net" if want.net_rule_applied else "gross",
-                format_eth(row.chain),
+                format_eth(row.chain_share),
                 "yes" if matches else "NO",
             ]
         )
@@ -136,9 +134,9 @@ def shared_table(result: SharedDemoResult, names: Mapping[int, str]) -> str:
         format_eth(sum(r.gross for r in result.rows)),
         format_eth(sum(r.l1_cost for r in result.rows)),
         format_eth(sum(r.operator_fee for r in result.rows)),
-        format_eth(sum(r.collective for r in result.rows)),
+        format_eth(sum(r.collective_share for r in result.rows)),
         "",
-        format_eth(sum(r.chain for r in result.rows)),
+        format_eth(sum(r.chain_share for r in result.rows)),
         "",
     ]
     headers = [
@@ -159,16 +157,20 @@ def shared_reconciliation(result: SharedDemoResult) -> list[tuple[str, int, int]
     rows = result.rows
     return [
         (
-            "paid in = fee + Collective + chains",
+            "paid in = the chains' gross",
             result.paid_in,
-            sum(r.operator_fee + r.collective + r.chain for r in rows),
+            sum(r.gross for r in rows),
         ),
         (
             "treasuries received (on L2 or sent to L1) = chain shares",
             sum(result.treasury_received.values()),
-            sum(r.chain for r in rows),
+            sum(r.chain_share for r in rows),
         ),
-        ("Collective received = its shares", result.collective_received, sum(r.collective for r in rows)),
+        (
+            "Collective received = its shares",
+            result.collective_received,
+            sum(r.collective_share for r in rows),
+        ),
         (
             "operator received (on L2 or sent to L1) = fees",
             result.operator_received,

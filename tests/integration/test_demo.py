@@ -115,7 +115,7 @@ def test_shared_sequencer_demo_reconciles(tmp_path: Path, accounts, project):
     # The config routes Demo Chain's treasury (bridge) and the operator (message passer) to L1.
     demo_chain = next(r for r in result.rows if r.chain_id == 8453)
     assert result.sent_to_l1 == {
-        config.chains[0].treasury.lower(): demo_chain.chain,
+        config.chains[0].treasury.lower(): demo_chain.chain_share,
         OPERATOR_FEE_RECIPIENT.lower(): sum(r.operator_fee for r in result.rows),
     }
     table = shared_table(result, {c.chain_id: c.name for c in config.chains})
