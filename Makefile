@@ -73,19 +73,13 @@ $(SOLC_BIN): tools/solc.js $(STAMP_NPM)
 	@# Also as plain `solc` ahead of solc-select's downloading shim (installed with slither).
 	@mkdir -p .build/bin && cp $@ .build/bin/solc
 
-$(ANVIL_LINK): $(STAMP_NPM)
+# anvil (the demo's and the tests' node) and forge (`ape run benchmark_fuzz` compares the property
+# harness with its fuzzer; it compiles with the project's solc front end, never a download): the
+# native binaries inside npm's @foundry-rs packages, behind a one-line shim on PATH.
+$(ANVIL_LINK) $(FORGE_LINK): .build/bin/%: $(STAMP_NPM)
 	@mkdir -p $(dir $@)
-	@bin=$$(ls $(ROOT)/node_modules/@foundry-rs/anvil-*/bin/anvil 2>/dev/null | head -n1); \
-	  test -n "$$bin" || { echo "anvil binary missing from node_modules/@foundry-rs"; exit 1; }; \
-	  printf '#!/bin/sh\nexec "%s" "$$@"\n' "$$bin" > $@; chmod +x $@
-	@$@ --version | head -n1
-
-# forge (npm @foundry-rs/forge) for `ape run benchmark_fuzz`, which compares the property harness
-# with forge's fuzzer; it compiles with the project's solc front end, never a download.
-$(FORGE_LINK): $(STAMP_NPM)
-	@mkdir -p $(dir $@)
-	@bin=$$(ls $(ROOT)/node_modules/@foundry-rs/forge-*/bin/forge 2>/dev/null | head -n1); \
-	  test -n "$$bin" || { echo "forge binary missing from node_modules/@foundry-rs"; exit 1; }; \
+	@bin=$$(ls $(ROOT)/node_modules/@foundry-rs/$*-*/bin/$* 2>/dev/null | head -n1); \
+	  test -n "$$bin" || { echo "$* binary missing from node_modules/@foundry-rs"; exit 1; }; \
 	  printf '#!/bin/sh\nexec "%s" "$$@"\n' "$$bin" > $@; chmod +x $@
 	@$@ --version | head -n1
 
