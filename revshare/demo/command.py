@@ -94,7 +94,7 @@ def cli(config: DeployConfig, days: int, seed: int, report_dir: Path, superchain
     click.echo("\nEpoch 1 settlement (ETH):")
     click.echo(shared_table(shared, {c.chain_id: c.name for c in config.chains}))
     models_agree = all(
-        (r.operator_fee, r.collective, r.chain)
+        (r.operator_fee, r.collective_share, r.chain_share)
         == (
             shared.expected[r.chain_id].operator_fee,
             shared.expected[r.chain_id].collective,
