@@ -54,8 +54,8 @@ class Settlement:
 
 # The packed report (`SharedSequencerSplitter.reportEpochPacked`): per chain, big-endian and
 # concatenated, the chain id in 8 bytes and gross and L1 cost in 12 bytes each (one word).
-PACKED_CHAIN_BYTES = 32
 _PACKED_FIELDS = (("chain id", 8), ("gross", 12), ("L1 cost", 12))
+PACKED_CHAIN_BYTES = sum(size for _, size in _PACKED_FIELDS)
 
 
 def pack_report(revenues: Iterable[ChainRevenue]) -> bytes:
@@ -74,24 +74,29 @@ def pack_report(revenues: Iterable[ChainRevenue]) -> bytes:
     return bytes(out)
 
 
+def _records(data: bytes, sizes: tuple[int, ...], what: str) -> list[list[int]]:
+    """Fixed-size records of big-endian unsigned fields, `sizes` bytes each, back to back."""
+    record_bytes = sum(sizes)
+    if len(data) % record_bytes:
+        raise ValueError(f"{what} {record_bytes} bytes per chain, not {len(data)} bytes")
+    records = []
+    for start in range(0, len(data), record_bytes):
+        fields, at = [], start
+        for size in sizes:
+            fields.append(int.from_bytes(data[at : at + size], "big"))
+            at += size
+        records.append(fields)
+    return records
+
+
 def unpack_report(data: bytes) -> list[ChainRevenue]:
     """The chains of a packed report, as the contract reads them."""
-    if len(data) % PACKED_CHAIN_BYTES:
-        raise ValueError(f"a packed report is {PACKED_CHAIN_BYTES} bytes per chain, not {len(data)} bytes")
-    revenues = []
-    for at in range(0, len(data), PACKED_CHAIN_BYTES):
-        record = data[at : at + PACKED_CHAIN_BYTES]
-        revenues.append(
-            ChainRevenue(
-                int.from_bytes(record[:8], "big"),
-                int.from_bytes(record[8:20], "big"),
-                int.from_bytes(record[20:], "big"),
-            )
-        )
-    return revenues
+    sizes = tuple(size for _, size in _PACKED_FIELDS)
+    return [ChainRevenue(*fields) for fields in _records(data, sizes, "a packed report is")]
 
 
-SETTLEMENT_BYTES = 56
+_SETTLEMENT_FIELDS = (8, 12, 12, 12, 12)  # chain id, gross, L1 cost, operator fee, Collective share
+SETTLEMENT_BYTES = sum(_SETTLEMENT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -111,17 +116,7 @@ class SettledChain:
 
 def unpack_settlements(data: bytes) -> list[SettledChain]:
     """The chains of a `ChainsSettled` event's `settlements` bytes."""
-    if len(data) % SETTLEMENT_BYTES:
-        raise ValueError(f"settlements are {SETTLEMENT_BYTES} bytes per chain, not {len(data)} bytes")
-    fields = (8, 12, 12, 12, 12)
-    chains = []
-    for at in range(0, len(data), SETTLEMENT_BYTES):
-        values, offset = [], at
-        for size in fields:
-            values.append(int.from_bytes(data[offset : offset + size], "big"))
-            offset += size
-        chains.append(SettledChain(*values))
-    return chains
+    return [SettledChain(*fields) for fields in _records(data, _SETTLEMENT_FIELDS, "settlements are")]
 
 
 def placeholder_treasury(chain_id: int) -> str:

@@ -21,6 +21,7 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
 from revshare import artifacts
+from revshare.chain.addresses import DEPOSITOR_ACCOUNT, GAS_PRICE_ORACLE, L1_BLOCK_ATTRIBUTES
 from revshare.cli_options import local_network_only
 from revshare.epochs import ChainRevenue, pack_report, placeholder_treasury
 from revshare.terminal import Log, render_table
@@ -30,9 +31,6 @@ BLOCK_GAS_LIMIT = 30_000_000
 FIRST_CHAIN_ID = 2_000_000
 ZERO_HASH = b"\x00" * 32
 DESIGNS = ("packed", "abi", "naive")
-GAS_PRICE_ORACLE = "0x420000000000000000000000000000000000000F"
-L1_BLOCK = "0x4200000000000000000000000000000000000015"
-DEPOSITOR = "0xDeaDDEaDDeAdDeAdDEAdDEaddeAddEAdDEAd0001"
 # OP Mainnet's Ecotone scalars; the L1 fees are options of the command.
 BASE_FEE_SCALAR = 5_227
 BLOB_BASE_FEE_SCALAR = 1_014_213
@@ -73,10 +71,10 @@ class L1Fees:
 def install_fee_oracle(chain: Any, fees: L1Fees) -> None:
     """OP's L1Block and GasPriceOracle at their predeploys, with Fjord on and the given L1 fees."""
     provider = chain.provider
-    for address, name in ((L1_BLOCK, "L1Block"), (GAS_PRICE_ORACLE, "GasPriceOracle")):
+    for address, name in ((L1_BLOCK_ATTRIBUTES, "L1Block"), (GAS_PRICE_ORACLE, "GasPriceOracle")):
         provider.set_code(address, artifacts.contract_type(name).runtime_bytecode.bytecode)
-    provider.make_request("anvil_impersonateAccount", [DEPOSITOR])
-    provider.set_balance(DEPOSITOR, 10**18)
+    provider.make_request("anvil_impersonateAccount", [DEPOSITOR_ACCOUNT])
+    provider.set_balance(DEPOSITOR_ACCOUNT, 10**18)
     values = (
         BASE_FEE_SCALAR.to_bytes(4, "big")
         + BLOB_BASE_FEE_SCALAR.to_bytes(4, "big")
@@ -87,16 +85,17 @@ def install_fee_oracle(chain: Any, fees: L1Fees) -> None:
         + bytes(64)  # hash, batcher hash
     )
     calls = [
-        (L1_BLOCK, "0x440a5e20" + values.hex()),  # setL1BlockValuesEcotone()
+        (L1_BLOCK_ATTRIBUTES, "0x440a5e20" + values.hex()),  # setL1BlockValuesEcotone()
         (GAS_PRICE_ORACLE, "0x22b90ab3"),  # setEcotone()
         (GAS_PRICE_ORACLE, "0x8e98b106"),  # setFjord()
     ]
     for to, data in calls:
-        tx = provider.make_request("eth_sendTransaction", [{"from": DEPOSITOR, "to": to, "data": data}])
+        call = {"from": DEPOSITOR_ACCOUNT, "to": to, "data": data}
+        tx = provider.make_request("eth_sendTransaction", [call])
         receipt = provider.make_request("eth_getTransactionReceipt", [tx])
         if int(receipt["status"], 16) != 1:
             raise RuntimeError(f"setting up OP's fee oracle failed at {to} ({data[:10]})")
-    provider.make_request("anvil_stopImpersonatingAccount", [DEPOSITOR])
+    provider.make_request("anvil_stopImpersonatingAccount", [DEPOSITOR_ACCOUNT])
 
 
 def l1_data_fee(chain: Any, calldata: bytes) -> int:
@@ -216,7 +215,7 @@ def benchmark_table(measurements: Sequence[Measurement]) -> str:
     return render_table(headers, rows, footer=footer)
 
 
-def calldata_table(measurements: Sequence[Measurement], fees: L1Fees) -> str:
+def calldata_table(measurements: Sequence[Measurement]) -> str:
     """Calldata and L1 data fee per report, packed vs the ABI form (which the naive design shares)."""
     rows = [
         [
@@ -252,14 +251,11 @@ MAX_FEE_GWEI = 1_000_000.0  # 1,000,000 gwei: far above any L1 fee seen, far bel
 
 
 def _gwei(_ctx: click.Context, param: click.Parameter, value: float) -> float:
-    """A fee in gwei: a finite number from 0 to `MAX_FEE_GWEI` (nan and inf are refused by name)."""
-    try:
-        fee = float(value)
-    except (TypeError, ValueError):
-        raise click.BadParameter(f"{value!r} is not a number of gwei", param=param) from None
-    if not math.isfinite(fee) or not 0 <= fee <= MAX_FEE_GWEI:
+    """A fee in gwei (click has made it a float): finite, from 0 to `MAX_FEE_GWEI`; a range type
+    alone would let nan through."""
+    if not math.isfinite(value) or not 0 <= value <= MAX_FEE_GWEI:
         raise click.BadParameter(f"{value} is not a fee from 0 to {MAX_FEE_GWEI:,.0f} gwei", param=param)
-    return fee
+    return value
 
 
 @click.command(cls=ConnectedProviderCommand, short_help="Gas benchmark of shared-sequencer epochs")
@@ -280,7 +276,7 @@ def cli(l1_base_fee: float, blob_base_fee: float) -> None:
     click.echo("\nGas per epoch report (first epoch of each chain / every later epoch):")
     click.echo(benchmark_table(measurements))
     click.echo(f"\nCalldata and L1 data fee of one steady-state report ({fees.describe()}):")
-    click.echo(calldata_table(measurements, fees))
+    click.echo(calldata_table(measurements))
     largest = max(measurements, key=lambda m: m.chains)
     gas, size = (lambda field: f"{marginal(measurements, field):,.0f}"), marginal
     click.echo(

@@ -14,6 +14,11 @@ L2_STANDARD_BRIDGE = "0x4200000000000000000000000000000000000010"
 L1_BLOCK_ATTRIBUTES = "0x4200000000000000000000000000000000000015"
 L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
 
+# The L1 data fee: the GasPriceOracle predeploy prices calldata from L1Block's values, which only the
+# depositor account (the sequencer's system transactions) sets, as do the oracle's upgrade flags.
+GAS_PRICE_ORACLE = "0x420000000000000000000000000000000000000F"
+DEPOSITOR_ACCOUNT = "0xDeaDDEaDDeAdDeAdDEAdDEaddeAddEAdDEAd0001"
+
 # Revenue-share predeploys: the ProxyAdmin, whose owner configures the 1.6.0 fee vaults and the
 # FeeSplitter, and the FeeSplitter itself (withdraws the four vaults, pays per a shares calculator).
 PROXY_ADMIN = "0x4200000000000000000000000000000000000018"

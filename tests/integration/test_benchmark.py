@@ -2,7 +2,7 @@
 
 import pytest
 
-from tools.gas_benchmark import L1Fees, benchmark_table, calldata_table, marginal, run_benchmark
+from tools.gas_benchmark import benchmark_table, calldata_table, marginal, run_benchmark
 
 
 def test_benchmark_measures_every_design(project, chain, accounts):
@@ -21,7 +21,7 @@ def test_benchmark_measures_every_design(project, chain, accounts):
     assert (marginal(measurements, "packed_bytes"), marginal(measurements, "abi_bytes")) == (32, 96)
     assert marginal(measurements, "packed_l1_fee") < marginal(measurements, "abi_l1_fee")
     assert benchmark_table(measurements).splitlines()[-1].startswith("marginal")
-    assert calldata_table(measurements, L1Fees()).splitlines()[-1].startswith("per chain")
+    assert calldata_table(measurements).splitlines()[-1].startswith("per chain")
 
 
 def test_monitor_benchmark_runs_and_checks_its_figures(tmp_path):
