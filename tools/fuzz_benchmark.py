@@ -23,6 +23,7 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 from eth_utils import keccak
 
+from revshare.chain.rpc import HttpJsonRpc, NodeError
 from revshare.cli_options import local_network_only
 from revshare.model import UINT256_MAX, split_unchecked
 from revshare.terminal import render_table
@@ -73,14 +74,13 @@ def expected_digest(cases: list[list[int]]) -> bytes:
 
 
 def _eth_call(uri: str, address: str, data: str) -> bytes:
-    import requests
-
-    call = {"jsonrpc": "2.0", "id": 1, "method": "eth_call"}
-    call["params"] = [{"to": address, "data": data, "gas": hex(10**9)}, "latest"]
-    answer = requests.post(uri, json=call, timeout=120).json()
-    if "error" in answer:
-        raise AssertionError(f"the harness call failed: {answer['error']}")
-    return bytes.fromhex(answer["result"][2:])
+    try:
+        result = HttpJsonRpc(uri, timeout=120)(
+            "eth_call", [{"to": address, "data": data, "gas": hex(10**9)}, "latest"]
+        )
+    except NodeError as exc:
+        raise AssertionError(f"the harness call failed: {exc}") from None
+    return bytes.fromhex(result[2:])
 
 
 def first_disagreement(uri: str, address: str, cases: list[list[int]]) -> str:
