@@ -99,7 +99,7 @@ demo: install $(COMPILED)
 
 test: install $(COMPILED) browser
 	@ruff check revshare scripts tests tools
-	@ape test tests $(TEST_ARGS)
+	@python -m tools.test_shards $(TEST_ARGS)
 
 analyze: install
 	@python -m tools.slither_gate

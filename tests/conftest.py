@@ -74,6 +74,15 @@ def stranger(accounts):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _forget_stopped_nodes():
+    """Each test session's anvil stays in ape's list of running nodes (see the function); clear the
+    stopped ones so that list, scanned at every exit, stays short."""
+    from revshare.cli_options import forget_stopped_nodes
+
+    forget_stopped_nodes()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _quiet_revert_traces():
     """ape-foundry 0.8.12 prints an enriched call trace on every expected revert, which costs
     about 0.2 s each (it re-derives every test account) and floods the output. Silence it unless

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 from eth_utils import keccak
 
 from revshare.chain.rpc import HttpJsonRpc, NodeError
-from revshare.cli_options import local_network_only
+from revshare.cli_options import NodeCommand, local_network_only
 from revshare.model import UINT256_MAX, split_unchecked
 from revshare.terminal import render_table
 from tools.mutation import RESULTS, STATEFUL_RESULTS
@@ -209,7 +208,7 @@ def comparison_table(harness_rate: float, harness_cases: int, forge: ForgeRun) -
     return render_table(["checker", "cases", "cases/s"], rows)
 
 
-@click.command(cls=ConnectedProviderCommand, short_help="Throughput of the property-testing suite")
+@click.command(cls=NodeCommand, short_help="Throughput of the property-testing suite")
 @click.option("--batches", default=100, show_default=True, type=click.IntRange(1, 10_000))
 @click.option(
     "--batch-size",

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import select
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+from tests.integration import forkserver
 
 ROOT = Path(__file__).resolve().parents[2]
 APE = Path(sys.executable).with_name("ape")
@@ -15,17 +21,73 @@ APE = Path(sys.executable).with_name("ape")
 def ape_run(
     *args: str, timeout: int = 180, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`ape run ARGS` from the project root, in the environment `make test` set up (plus ``env``)."""
-    return subprocess.run(
-        [str(APE), "run", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env={**os.environ, **(env or {})},
-        input=stdin,
-    )
+    """`ape run ARGS` from the project root, in the environment `make test` set up (plus ``env``):
+    a child of the fork server (a new process without ape's start-up), or a plain subprocess when
+    `REVSHARE_TEST_FORK=0`."""
+    environment = {**os.environ, **(env or {})}
+    if os.environ.get("REVSHARE_TEST_FORK") == "0":
+        return subprocess.run(
+            [str(APE), "run", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env=environment,
+            input=stdin,
+        )
+    return _ForkServer.get().run(list(args), environment, stdin, timeout)
+
+
+class _ForkServer:
+    """The test process's client of `tests/integration/forkserver.py`, started on first use."""
+
+    _instance: _ForkServer | None = None
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.integration.forkserver"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        ready = self._receive(120)
+        if not ready["ready"]:
+            raise RuntimeError(f"fork server: ape managers created while importing: {ready['created']}")
+        atexit.register(self.process.kill)
+
+    @classmethod
+    def get(cls) -> _ForkServer:
+        if cls._instance is None or cls._instance.process.poll() is not None:
+            cls._instance = cls()
+        return cls._instance
+
+    def _receive(self, timeout: float):
+        assert self.process.stdout is not None
+        if not select.select([self.process.stdout], [], [], timeout)[0]:
+            raise TimeoutError
+        return forkserver.receive(self.process.stdout)
+
+    def run(
+        self, args: list[str], env: dict[str, str], stdin: str | None, timeout: float
+    ) -> subprocess.CompletedProcess[str]:
+        with tempfile.TemporaryDirectory(prefix="ape-run-") as folder:
+            streams = {name: Path(folder) / name for name in ("stdin", "stdout", "stderr")}
+            for path in streams.values():
+                path.touch()
+            streams["stdin"].write_text(stdin or "")
+            request = {"ape": str(APE), "args": args, "cwd": str(ROOT), "env": env}
+            forkserver.send(self.process.stdin, {**request, **{k: str(v) for k, v in streams.items()}})
+            pid = self._receive(30)
+            try:
+                code = self._receive(timeout)
+            except TimeoutError:
+                os.killpg(pid, signal.SIGKILL)
+                self._receive(30)
+                raise subprocess.TimeoutExpired(["ape", "run", *args], timeout) from None
+            output = streams["stdout"].read_text(errors="replace")
+            errors = streams["stderr"].read_text(errors="replace")
+        return subprocess.CompletedProcess(["ape", "run", *args], code, output, errors)
 
 
 def keyfile_account(folder: Path, alias: str, passphrase: str) -> tuple[str, dict[str, str]]:

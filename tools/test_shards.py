@@ -1,0 +1,231 @@
+"""`make test` on every core: the test files split into shards by their recorded durations, one
+`ape test` per shard, each with its own anvil and its own ape data folder, run side by side.
+
+    python -m tools.test_shards [PATHS...] [PYTEST OPTIONS...]
+    python -m tools.test_shards --record      # after a full run: store each file's duration
+
+The suite is CPU-bound in one process (the Python side of ape and the `ape run` subprocesses), so
+two shards on two cores take a little over half the time. Each shard's output goes to
+`.build/test-shards/<n>/output.txt`; progress is printed while they run and every shard's output
+(failures included) after. The exit status is non-zero when any shard fails.
+
+`TEST_SHARDS=1` runs one plain `ape test`. Files with no recorded duration count as the median.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMINGS = ROOT / "tests" / "durations.json"
+WORK = ROOT / ".build" / "test-shards"
+NO_TESTS = 5  # pytest's exit status when a shard's selection is empty (e.g. after -k)
+PROGRESS_EVERY = 30.0
+# A file's outcome characters, after its path and before the percentage ("tests/x.py ..F. [ 12%]").
+OUTCOMES = re.compile(r"^(?:\S+\.py(?:::\S+)? ?)?([.FEsxX]+)(?: +\[ *\d+%\])?$", re.MULTILINE)
+
+
+@dataclass
+class Shard:
+    number: int
+    files: list[str] = field(default_factory=list)
+    weight: float = 0.0
+    process: subprocess.Popen[bytes] | None = None
+    started: float = 0.0
+    elapsed: float = 0.0
+
+    @property
+    def folder(self) -> Path:
+        return WORK / str(self.number)
+
+    @property
+    def output(self) -> Path:
+        return self.folder / "output.txt"
+
+    @property
+    def junit(self) -> Path:
+        return self.folder / "junit.xml"
+
+    def progress(self) -> str:
+        """Tests finished of those collected, from pytest's output (a character per test)."""
+        text = self.output.read_text(errors="replace") if self.output.exists() else ""
+        collected = re.search(r"^collected (\d+) items?", text, re.MULTILINE)
+        done = sum(len(found) for found in OUTCOMES.findall(text))
+        return f"{done}/{collected[1]} tests" if collected else "collecting"
+
+
+def split_arguments(arguments: list[str]) -> tuple[list[str], list[str]]:
+    """Paths to test (files, folders, node ids) and everything else, passed to pytest as is."""
+    paths, options = [], []
+    for argument in arguments:
+        target = argument.split("::", 1)[0]
+        is_path = not argument.startswith("-") and (ROOT / target).exists()
+        (paths if is_path else options).append(argument)
+    return paths or ["tests"], options
+
+
+def test_files(paths: list[str]) -> list[str]:
+    """Every test file under the paths, as pytest would collect them (node ids kept whole)."""
+    files: list[str] = []
+    for path in paths:
+        target = ROOT / path.split("::", 1)[0]
+        if target.is_dir():
+            files += sorted(str(p.relative_to(ROOT)) for p in target.rglob("test_*.py"))
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files))
+
+
+def plan_shards(files: list[str], count: int, durations: dict[str, float]) -> list[Shard]:
+    """Longest first onto the lightest shard: close to even for a few dozen files."""
+    fallback = statistics.median(durations.values()) if durations else 1.0
+    shards = [Shard(number + 1) for number in range(count)]
+    for name in sorted(files, key=lambda f: -durations.get(f.split("::", 1)[0], fallback)):
+        lightest = min(shards, key=lambda shard: shard.weight)
+        lightest.files.append(name)
+        lightest.weight += durations.get(name.split("::", 1)[0], fallback)
+    return [shard for shard in shards if shard.files]
+
+
+def data_folder(shard: Shard) -> Path:
+    """A shard's own ape data folder: ape writes its node list and network caches there, which two
+    processes must not share; the accounts and the installed dependencies are the main folder's."""
+    main = Path(os.environ.get("APE_DATA_FOLDER", ROOT / ".build" / "ape-data"))
+    folder = shard.folder / "ape-data"
+    folder.mkdir(parents=True, exist_ok=True)
+    for shared in ("accounts", "packages"):
+        link, source = folder / shared, main / shared
+        if source.exists() and not link.is_symlink():
+            shutil.rmtree(link, ignore_errors=True)
+            link.symlink_to(source.resolve())
+    return folder
+
+
+def start(shard: Shard, options: list[str]) -> None:
+    ape = shutil.which("ape") or str(Path(sys.executable).with_name("ape"))
+    command = [ape, "test", *shard.files, "-p", "no:cacheprovider", f"--junitxml={shard.junit}", *options]
+    environment = {**os.environ, "APE_DATA_FOLDER": str(data_folder(shard))}
+    shard.junit.unlink(missing_ok=True)
+    with shard.output.open("wb") as output:
+        shard.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=environment,
+            start_new_session=True,
+        )
+    shard.started = time.monotonic()
+
+
+def wait(shards: list[Shard]) -> None:
+    """Until every shard ends, a progress line every half minute."""
+    began = last = time.monotonic()
+    running = list(shards)
+    while running:
+        time.sleep(0.5)
+        for shard in list(running):
+            assert shard.process is not None
+            if shard.process.poll() is not None:
+                shard.elapsed = time.monotonic() - shard.started
+                running.remove(shard)
+        if running and time.monotonic() - last >= PROGRESS_EVERY:
+            last = time.monotonic()
+            minutes, seconds = divmod(int(last - began), 60)
+            states = " · ".join(
+                f"shard {s.number}: {'done' if s not in running else s.progress()}" for s in shards
+            )
+            print(f"  {minutes:2d}:{seconds:02d}  {states}", flush=True)
+
+
+def stop(shards: list[Shard]) -> None:
+    for shard in shards:
+        if shard.process is not None and shard.process.poll() is None:
+            os.killpg(shard.process.pid, signal.SIGTERM)
+    for shard in shards:
+        if shard.process is not None:
+            try:
+                shard.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(shard.process.pid, signal.SIGKILL)
+
+
+def file_durations(junit: Path) -> dict[str, float]:
+    """Seconds per test file from a shard's JUnit report (its test cases' times added up)."""
+    totals: dict[str, float] = {}
+    for case in ElementTree.parse(junit).getroot().iter("testcase"):
+        module = case.get("classname", "").split(".")
+        while module and not module[-1].startswith("test_"):
+            module.pop()  # a test class's name
+        if module:
+            name = "/".join(module) + ".py"
+            totals[name] = totals.get(name, 0.0) + float(case.get("time") or 0.0)
+    return totals
+
+
+def record(shards: list[Shard]) -> None:
+    durations: dict[str, float] = {}
+    for shard in shards:
+        if shard.junit.exists():
+            durations.update(file_durations(shard.junit))
+    if not durations:
+        raise SystemExit("no JUnit report under .build/test-shards: run the tests first")
+    TIMINGS.write_text(json.dumps({k: round(v, 1) for k, v in sorted(durations.items())}, indent=1) + "\n")
+    print(f"{len(durations)} files' durations written to {TIMINGS.relative_to(ROOT)}")
+
+
+def main(arguments: list[str]) -> int:
+    if arguments == ["--record"]:
+        record([Shard(int(p.name)) for p in WORK.iterdir() if p.name.isdigit()] if WORK.exists() else [])
+        return 0
+    paths, options = split_arguments(arguments)
+    try:
+        count = int(os.environ.get("TEST_SHARDS") or min(os.cpu_count() or 1, 4))
+    except ValueError:
+        raise SystemExit(f"TEST_SHARDS must be a whole number, not {os.environ['TEST_SHARDS']!r}") from None
+    durations = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
+    shards = plan_shards(test_files(paths), max(count, 1), durations)
+    if len(shards) <= 1:
+        return subprocess.call(["ape", "test", *paths, *options], cwd=ROOT)
+    for old in WORK.glob("*/output.txt"):
+        old.unlink()
+    print(f"==> {len(shards)} test shards side by side (TEST_SHARDS=1 for one):", flush=True)
+    for shard in shards:
+        shard.folder.mkdir(parents=True, exist_ok=True)
+        print(f"  shard {shard.number}: {len(shard.files)} files, about {shard.weight:.0f} s", flush=True)
+    try:
+        for shard in shards:
+            start(shard, options)
+        wait(shards)
+    except KeyboardInterrupt:
+        stop(shards)
+        return 130
+    codes = []
+    for shard in shards:
+        assert shard.process is not None
+        codes.append(shard.process.returncode)
+        print(f"\n==> shard {shard.number} ({shard.elapsed:.0f} s): {' '.join(shard.files)}")
+        print(shard.output.read_text(errors="replace").rstrip(), flush=True)
+    if all(code == NO_TESTS for code in codes):
+        return NO_TESTS
+    failed = [s.number for s, code in zip(shards, codes, strict=True) if code not in (0, NO_TESTS)]
+    if failed:
+        print(f"\nFAILED: shard {', '.join(map(str, failed))} (output above)", file=sys.stderr)
+        return 1
+    print(f"\nall {len(shards)} shards passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
