@@ -21,6 +21,7 @@ from ape.logging import logger
 
 from revshare import artifacts
 from revshare.chain.addresses import DEPOSITOR_ACCOUNT, GAS_PRICE_ORACLE, L1_BLOCK_ATTRIBUTES
+from revshare.chain.rpc import wait_for_receipt
 from revshare.cli_options import NodeCommand, local_network_only
 from revshare.epochs import ChainRevenue, pack_report, placeholder_treasury
 from revshare.terminal import Log, render_table
@@ -91,7 +92,8 @@ def install_fee_oracle(chain: Any, fees: L1Fees) -> None:
     for to, data in calls:
         call = {"from": DEPOSITOR_ACCOUNT, "to": to, "data": data}
         tx = provider.make_request("eth_sendTransaction", [call])
-        receipt = provider.make_request("eth_getTransactionReceipt", [tx])
+        # anvil mines at once, but under load the receipt can trail the hash.
+        receipt = wait_for_receipt(provider.make_request, tx, timeout=30, poll=0.05)
         if int(receipt["status"], 16) != 1:
             raise RuntimeError(f"setting up OP's fee oracle failed at {to} ({data[:10]})")
     provider.make_request("anvil_stopImpersonatingAccount", [DEPOSITOR_ACCOUNT])
