@@ -99,10 +99,13 @@ def forget_stopped_nodes() -> None:
     every command spent 9 s exiting."""
     from ape.utils.basemodel import ManagerAccessMixin
 
-    nodes = ManagerAccessMixin.network_manager.running_nodes
-    stopped = [pid for pid in nodes.process_ids if not _running(pid)]
-    if stopped:
-        nodes.remove_processes(*stopped)
+    try:
+        nodes = ManagerAccessMixin.network_manager.running_nodes
+        stopped = [pid for pid in nodes.process_ids if not _running(pid)]
+        if stopped:
+            nodes.remove_processes(*stopped)
+    except Exception:  # a damaged or read-only list only costs time, as before the clearing
+        pass
 
 
 def _running(pid: int) -> bool:
@@ -115,17 +118,21 @@ def _running(pid: int) -> bool:
     return True
 
 
-class NodeCommand(ConnectedProviderCommand):
-    """ape's connected command, with a node that cannot be reached reported in one line (exit
-    status `unreachable_exit_code`) that names the network and why, never its URL. Before the
-    command line is read (choosing a local network starts its node), ape's list of running nodes is
-    cleared of the ones that have stopped."""
-
-    unreachable_exit_code = 2
+class LocalNodeCommand(ConnectedProviderCommand):
+    """ape's connected command for the local node (the demo, the benchmarks): before the command
+    line is read (choosing a local network starts its node), ape's list of running nodes is
+    cleared of the ones that have stopped. ape's own errors are kept (anvil not installed)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         forget_stopped_nodes()
         return super().parse_args(ctx, args)
+
+
+class NodeCommand(LocalNodeCommand):
+    """ape's connected command for any node, with a node that cannot be reached reported in one line
+    (exit status `unreachable_exit_code`) that names the network and why, never its URL."""
+
+    unreachable_exit_code = 2
 
     def invoke(self, ctx: click.Context) -> Any:
         from ape.cli.commands import parse_network

@@ -19,7 +19,7 @@ from ape.logging import logger
 
 from revshare.artifacts import container
 from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS
-from revshare.cli_options import NodeCommand, local_network_only
+from revshare.cli_options import LocalNodeCommand, local_network_only
 from revshare.demo.predeploys import install_fee_splitter, install_fee_vaults, install_proxy_admin
 from revshare.terminal import Log, render_table
 
@@ -99,7 +99,7 @@ def benchmark_table(measurements: list[Measurement]) -> str:
     return render_table(["calculator", "first", "steady", "steady vs fixed", "ratio"], rows)
 
 
-@click.command(cls=NodeCommand, short_help="Gas of a FeeSplitter disbursement per calculator")
+@click.command(cls=LocalNodeCommand, short_help="Gas of a FeeSplitter disbursement per calculator")
 def cli() -> None:
     """Gas of OP's FeeSplitter `disburseFees()` with the registry-driven and a fixed-rate calculator."""
     from ape import accounts, chain, project

@@ -23,7 +23,7 @@ from ape.logging import logger
 from eth_utils import keccak
 
 from revshare.chain.rpc import HttpJsonRpc, NodeError
-from revshare.cli_options import NodeCommand, local_network_only
+from revshare.cli_options import LocalNodeCommand, local_network_only
 from revshare.model import UINT256_MAX, split_unchecked
 from revshare.terminal import render_table
 from tools.mutation import RESULTS, STATEFUL_RESULTS
@@ -208,7 +208,7 @@ def comparison_table(harness_rate: float, harness_cases: int, forge: ForgeRun) -
     return render_table(["checker", "cases", "cases/s"], rows)
 
 
-@click.command(cls=NodeCommand, short_help="Throughput of the property-testing suite")
+@click.command(cls=LocalNodeCommand, short_help="Throughput of the property-testing suite")
 @click.option("--batches", default=100, show_default=True, type=click.IntRange(1, 10_000))
 @click.option(
     "--batch-size",

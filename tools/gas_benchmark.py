@@ -22,7 +22,7 @@ from ape.logging import logger
 from revshare import artifacts
 from revshare.chain.addresses import DEPOSITOR_ACCOUNT, GAS_PRICE_ORACLE, L1_BLOCK_ATTRIBUTES
 from revshare.chain.rpc import wait_for_receipt
-from revshare.cli_options import NodeCommand, local_network_only
+from revshare.cli_options import LocalNodeCommand, local_network_only
 from revshare.epochs import ChainRevenue, pack_report, placeholder_treasury
 from revshare.terminal import Log, render_table
 
@@ -259,7 +259,7 @@ def _gwei(_ctx: click.Context, param: click.Parameter, value: float) -> float:
     return value
 
 
-@click.command(cls=NodeCommand, short_help="Gas benchmark of shared-sequencer epochs")
+@click.command(cls=LocalNodeCommand, short_help="Gas benchmark of shared-sequencer epochs")
 @click.option("--l1-base-fee", default=2.0, show_default=True, callback=_gwei, help="L1 base fee, gwei")
 @click.option(
     "--blob-base-fee", default=1.0, show_default=True, callback=_gwei, help="L1 blob base fee, gwei"

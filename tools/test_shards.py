@@ -15,6 +15,8 @@ two shards on two cores take a little over half the time. Each shard's output go
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -30,7 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMINGS = ROOT / "tests" / "durations.json"
-WORK = ROOT / ".build" / "test-shards"
+WORK = Path(os.environ.get("TEST_SHARDS_DIR") or ROOT / ".build" / "test-shards")  # the tests use their own
+FULL_RUN = WORK / "full-run"  # present when the last run was the whole suite, unfiltered
 NO_TESTS = 5  # pytest's exit status when a shard's selection is empty (e.g. after -k)
 PROGRESS_EVERY = 30.0
 # A file's outcome characters, after its path and before the percentage ("tests/x.py ..F. [ 12%]").
@@ -63,7 +66,9 @@ class Shard:
         text = self.output.read_text(errors="replace") if self.output.exists() else ""
         collected = re.search(r"^collected (\d+) items?", text, re.MULTILINE)
         done = sum(len(found) for found in OUTCOMES.findall(text))
-        return f"{done}/{collected[1]} tests" if collected else "collecting"
+        if collected:
+            return f"{done}/{collected[1]} tests"
+        return f"{done} tests" if done else "starting"
 
 
 def default_shards() -> int:
@@ -72,14 +77,42 @@ def default_shards() -> int:
     return min((os.cpu_count() or 1) + 1, 4)
 
 
+# pytest options whose value is the next argument (a value may name a path: `-k config`).
+VALUE_OPTIONS = {
+    "-k", "-m", "-p", "-c", "-o", "-W", "-r", "--ignore", "--ignore-glob", "--deselect", "--basetemp",
+    "--rootdir", "--confcutdir", "--junitxml", "--junit-xml", "--durations", "--durations-min",
+    "--maxfail", "--tb", "--capture", "--override-ini", "--import-mode", "--log-level", "--log-file",
+    "--pythonwarnings", "--hypothesis-seed", "--hypothesis-profile", "--network",
+}  # fmt: skip
+# Options that only mean what they say in one process: the last-failed cache, stopping at the first
+# failure, a debugger at the terminal, one report file, one temporary folder.
+ONE_PROCESS_OPTIONS = {
+    "--lf", "--last-failed", "--ff", "--failed-first", "--nf", "--new-first", "--sw", "--stepwise",
+    "--sw-skip", "--stepwise-skip", "--cache-clear", "--cache-show", "--pdb", "--trace", "-x",
+    "--exitfirst", "--maxfail", "--junitxml", "--junit-xml", "--basetemp",
+}  # fmt: skip
+MAX_SHARDS = 8
+
+
 def split_arguments(arguments: list[str]) -> tuple[list[str], list[str]]:
     """Paths to test (files, folders, node ids) and everything else, passed to pytest as is."""
     paths, options = [], []
+    takes_value = False
     for argument in arguments:
         target = argument.split("::", 1)[0]
-        is_path = not argument.startswith("-") and (ROOT / target).exists()
+        is_path = not takes_value and not argument.startswith("-") and (ROOT / target).exists()
         (paths if is_path else options).append(argument)
+        takes_value = argument in VALUE_OPTIONS
     return paths or ["tests"], options
+
+
+def one_process_reason(options: list[str]) -> str | None:
+    """The option that needs the suite in one `ape test`, if any."""
+    for option in options:
+        name = option.split("=", 1)[0]
+        if name in ONE_PROCESS_OPTIONS:
+            return name
+    return None
 
 
 def files_under(paths: list[str]) -> list[str]:
@@ -157,15 +190,19 @@ def wait(shards: list[Shard]) -> None:
 
 
 def stop(shards: list[Shard]) -> None:
-    for shard in shards:
-        if shard.process is not None and shard.process.poll() is None:
-            os.killpg(shard.process.pid, signal.SIGTERM)
-    for shard in shards:
-        if shard.process is not None:
-            try:
-                shard.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(shard.process.pid, signal.SIGKILL)
+    """SIGTERM to each shard's process group (ape stops the nodes it started on it), then SIGKILL to
+    whatever of the group is left: nothing of a shard outlives the run."""
+    started = [shard.process for shard in shards if shard.process is not None]
+    for process in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in started:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=20)
+    time.sleep(1)
+    for process in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def file_durations(junit: Path) -> dict[str, float]:
@@ -181,43 +218,90 @@ def file_durations(junit: Path) -> dict[str, float]:
     return totals
 
 
-def record(shards: list[Shard]) -> None:
+def record() -> None:
+    """Each file's duration from the last run's JUnit reports, which must cover the whole suite."""
+    if not FULL_RUN.exists():
+        raise SystemExit(
+            "the last run under .build/test-shards was not the whole suite: run `make test` first"
+        )
     durations: dict[str, float] = {}
-    for shard in shards:
-        if shard.junit.exists():
-            durations.update(file_durations(shard.junit))
-    if not durations:
-        raise SystemExit("no JUnit report under .build/test-shards: run the tests first")
+    for junit in sorted(WORK.glob("*/junit.xml")):
+        durations.update(file_durations(junit))
+    tracked = subprocess.run(["git", "ls-files", "tests"], cwd=ROOT, capture_output=True, text=True).stdout
+    if tracked:  # not a scratch folder's files
+        durations = {name: seconds for name, seconds in durations.items() if name in tracked.split()}
+    expected = {name for name in files_under(["tests"]) if not tracked or name in tracked.split()}
+    missing = sorted(expected - set(durations))
+    if missing:
+        raise SystemExit(
+            f"no duration for {len(missing)} test files (e.g. {missing[0]}): run `make test` again"
+        )
     TIMINGS.write_text(json.dumps({k: round(v, 1) for k, v in sorted(durations.items())}, indent=1) + "\n")
     print(f"{len(durations)} files' durations written to {TIMINGS.relative_to(ROOT)}")
 
 
+def load_durations() -> dict[str, float]:
+    """`tests/durations.json`, or nothing (every file counts the same) when it cannot be read."""
+    try:
+        durations = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
+        if isinstance(durations, dict) and all(isinstance(v, int | float) for v in durations.values()):
+            return {str(k): float(v) for k, v in durations.items()}
+    except (OSError, ValueError):
+        pass
+    print(f"note: {TIMINGS.relative_to(ROOT)} is not a map of file to seconds: shards split by count")
+    return {}
+
+
+def shard_count() -> int:
+    value = os.environ.get("TEST_SHARDS", "").strip()
+    try:
+        count = int(value) if value else default_shards()
+    except ValueError:
+        raise SystemExit(f"TEST_SHARDS must be a whole number, not {value!r}") from None
+    return max(1, min(count, MAX_SHARDS))
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(arguments: list[str]) -> int:
     if arguments == ["--record"]:
-        record([Shard(int(p.name)) for p in WORK.iterdir() if p.name.isdigit()] if WORK.exists() else [])
+        record()
         return 0
     paths, options = split_arguments(arguments)
-    try:
-        count = int(os.environ.get("TEST_SHARDS") or default_shards())
-    except ValueError:
-        raise SystemExit(f"TEST_SHARDS must be a whole number, not {os.environ['TEST_SHARDS']!r}") from None
-    durations = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
-    shards = plan_shards(files_under(paths), max(count, 1), durations)
+    count = shard_count()
+    reason = one_process_reason(options)
+    shards = plan_shards(files_under(paths), count, load_durations()) if reason is None else []
     if len(shards) <= 1:
-        return subprocess.call(["ape", "test", *paths, *options], cwd=ROOT)
-    for old in WORK.glob("*/output.txt"):
-        old.unlink()
+        if reason and count > 1:
+            print(f"==> one `ape test` ({reason} needs the whole run in one process)", flush=True)
+        os.chdir(ROOT)
+        os.execvp("ape", ["ape", "test", *paths, *options])  # as if run directly: Ctrl-C and all
+    WORK.mkdir(parents=True, exist_ok=True)
+    lock = (WORK / "lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit("another sharded test run is using .build/test-shards: wait for it to end") from None
+    for old in WORK.iterdir():  # the last run's shards, reports and outputs
+        if old.name.isdigit() or old == FULL_RUN:
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
     print(f"==> {len(shards)} test shards side by side (TEST_SHARDS=1 for one):", flush=True)
     for shard in shards:
         shard.folder.mkdir(parents=True, exist_ok=True)
         print(f"  shard {shard.number}: {len(shard.files)} files, about {shard.weight:.0f} s", flush=True)
+    signal.signal(signal.SIGTERM, _interrupted)  # a CI cancellation or `timeout` stops the shards too
     try:
         for shard in shards:
             start(shard, options)
         wait(shards)
     except KeyboardInterrupt:
+        print("\ninterrupted: stopping the shards", file=sys.stderr, flush=True)
         stop(shards)
         return 130
+    if paths == ["tests"] and not options:
+        FULL_RUN.touch()  # `--record` may use these reports
     codes = []
     for shard in shards:
         assert shard.process is not None

@@ -14,7 +14,7 @@ import click
 from ape.logging import logger
 
 from revshare.chain.reader import DEFAULT_PAGE_SIZE
-from revshare.cli_options import NodeCommand, local_network_only
+from revshare.cli_options import LocalNodeCommand, local_network_only
 from revshare.demo.fee_splitter import run_join_demo
 from revshare.demo.lifecycle import run_lifecycle_act
 from revshare.demo.mocks import install_withdrawal_mocks
@@ -35,7 +35,7 @@ from revshare.report.command import run_report
 from revshare.report.targets import targets_from_record
 
 
-@click.command(cls=NodeCommand, short_help="Run the revenue-share demo on a local chain")
+@click.command(cls=LocalNodeCommand, short_help="Run the revenue-share demo on a local chain")
 @config_option(default="config/demo.yaml")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 365), help="Days to simulate")
 @click.option("--seed", default=2026, show_default=True, type=int, help="Fee simulation seed")

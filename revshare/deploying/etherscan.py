@@ -15,7 +15,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -29,7 +29,7 @@ API_KEY_VARIABLE = "ETHERSCAN_API_KEY"
 OTHER_KEY_VARIABLE = "EXPLORER_API_KEY"  # for an --api-url that is not Etherscan's, if it needs one
 # Etherscan's licence codes for the SPDX identifiers the project's sources carry.
 LICENSES = {"UNLICENSED": 1, "Unlicense": 2, "MIT": 3, "GPL-3.0": 5, "Apache-2.0": 12, "LGPL-3.0": 7}
-POLL_SECONDS = float(os.environ.get("REVSHARE_POLL_SECONDS", "5"))  # the tests poll at once
+POLL_VARIABLE = "REVSHARE_POLL_SECONDS"  # seconds between status checks, 5 unless set (the tests: 0)
 POLL_ATTEMPTS = 36  # three minutes
 TIMEOUT = 60.0
 
@@ -80,7 +80,7 @@ class Verifier:
     api_key: str | None
     session: Any = None
     sleep: Callable[[float], None] = time.sleep
-    poll_seconds: float = POLL_SECONDS
+    poll_seconds: float = field(default_factory=lambda: float(os.environ.get(POLL_VARIABLE, "5")))
 
     def __post_init__(self) -> None:
         self.session = self.session or requests.Session()

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.test_shards import Shard, file_durations, files_under, plan_shards, split_arguments
+import pytest
+
+from tools import test_shards
+from tools.test_shards import (
+    Shard,
+    file_durations,
+    files_under,
+    load_durations,
+    one_process_reason,
+    plan_shards,
+    shard_count,
+    split_arguments,
+)
 
 
 def test_paths_are_told_from_pytest_options():
@@ -17,6 +29,45 @@ def test_paths_are_told_from_pytest_options():
         ["tests"],
         ["--durations", "5", "no/such/path"],
     )
+    # an option's value is never a path to test, even where a folder has that name
+    assert split_arguments(["-k", "config"]) == (["tests"], ["-k", "config"])
+    assert split_arguments(["--ignore", "tests/integration", "tests/functional"]) == (
+        ["tests/functional"],
+        ["--ignore", "tests/integration"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        (["-k", "splitter", "-x"], "-x"),
+        (["--lf"], "--lf"),
+        (["--junitxml=/tmp/report.xml"], "--junitxml"),
+        (["--basetemp", "/tmp/base"], "--basetemp"),
+        (["--pdb"], "--pdb"),
+        (["-k", "splitter", "--durations", "5"], None),
+    ],
+)
+def test_options_that_need_one_process_are_found(options, reason):
+    assert one_process_reason(options) == reason
+
+
+def test_the_shard_count_is_bounded(monkeypatch):
+    monkeypatch.setenv("TEST_SHARDS", "100")
+    assert shard_count() == test_shards.MAX_SHARDS
+    monkeypatch.setenv("TEST_SHARDS", "-1")
+    assert shard_count() == 1
+    monkeypatch.setenv("TEST_SHARDS", "two")
+    with pytest.raises(SystemExit, match="TEST_SHARDS must be a whole number"):
+        shard_count()
+
+
+@pytest.mark.parametrize("text", ["{", "", "[]", '{"tests/x.py": "slow"}'])
+def test_unreadable_durations_split_by_count(tmp_path: Path, monkeypatch, text):
+    monkeypatch.setattr(test_shards, "TIMINGS", tmp_path / "durations.json")
+    monkeypatch.setattr(test_shards, "ROOT", tmp_path)
+    (tmp_path / "durations.json").write_text(text)
+    assert load_durations() == {}
 
 
 def test_every_test_file_is_in_exactly_one_shard():
@@ -41,7 +92,7 @@ def test_shards_balance_by_duration_and_unknown_files_count_as_the_median():
 def test_progress_counts_each_test_of_those_collected(tmp_path: Path, monkeypatch):
     monkeypatch.setattr("tools.test_shards.WORK", tmp_path)
     shard = Shard(1)
-    assert shard.progress() == "collecting"
+    assert shard.progress() == "starting"
     shard.folder.mkdir()
     shard.output.write_text(
         "platform linux\ncollected 12 items\n\n"

@@ -9,7 +9,9 @@ own working folder, environment, standard streams, exit status and exit handlers
 
 The test process starts it on first use and talks to it over two pipes: a request (arguments,
 folder, environment, files for the three streams), then the child's pid, then its exit status.
-`REVSHARE_TEST_FORK=0` turns it off (every call a real subprocess).
+What Python or ape read from the environment or the command line while importing cannot change
+in a child: a call that sets a `PYTHON*` variable or asks for ape's `-v` log level runs as a real
+subprocess. `REVSHARE_TEST_FORK=0` makes every call one.
 """
 
 from __future__ import annotations
@@ -61,11 +63,19 @@ def send(stream, value) -> None:
 
 
 def receive(stream):
-    header = stream.read(4)
-    if len(header) < 4:
-        raise EOFError
-    (size,) = struct.unpack(">I", header)
-    return pickle.loads(stream.read(size))
+    (size,) = struct.unpack(">I", _exactly(stream, 4))
+    return pickle.loads(_exactly(stream, size))
+
+
+def _exactly(stream, size: int) -> bytes:
+    """``size`` bytes from a pipe (an unbuffered one returns what has arrived so far)."""
+    data = b""
+    while len(data) < size:
+        chunk = stream.read(size - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return data
 
 
 def _managers_untouched() -> list[str]:
@@ -85,7 +95,8 @@ def _child(request: dict, channel: tuple) -> None:
     try:
         for stream in channel:
             stream.close()
-        os.setsid()
+        # The child stays in the server's process group, as a subprocess would: a Ctrl-C at the
+        # terminal, or a signal to the shard's group, reaches it and the nodes it starts.
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])

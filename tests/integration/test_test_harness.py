@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.integration.helpers import ape_run, keyfile_account
+from tests.integration.helpers import ROOT, ape_run, keyfile_account
 
 BAD_SPLITTER = ("report", "--splitter", "8453=0x1234")
 
@@ -75,3 +78,70 @@ def test_a_local_command_clears_the_stopped_nodes_from_apes_list(networks):
     assert not set(stopped) & set(left), "stopped nodes were kept"
     assert str(os.getpid()) in left, "a running process's entry was dropped"
     assert len(left) <= 2  # this process, and at most the command's own anvil (ape-foundry's leak)
+
+
+def test_runs_a_fork_would_change_are_new_processes():
+    from tests.integration.helpers import _ForkServer
+
+    assert _ForkServer.can_run(BAD_SPLITTER, dict(os.environ))
+    assert not _ForkServer.can_run(("report", "-v", "DEBUG"), dict(os.environ))
+    assert not _ForkServer.can_run(BAD_SPLITTER, {**os.environ, "PYTHONWARNINGS": "error"})
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_terminated_sharded_run_leaves_nothing_running(tmp_path: Path):
+    """`timeout` or a CI cancellation sends SIGTERM to `make test`'s runner: every shard, its anvil
+    and whatever its tests started end with it."""
+    tests = []
+    for name in ("test_slow_a.py", "test_slow_b.py"):
+        (tmp_path / name).write_text("import time\n\n\ndef test_slow(chain):\n    time.sleep(300)\n")
+        tests.append(str(tmp_path / name))
+    env = {**os.environ, "TEST_SHARDS": "2", "TEST_SHARDS_DIR": str(tmp_path / "work")}
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "tools.test_shards", *tests],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        outputs = [tmp_path / "work" / str(n) / "output.txt" for n in (1, 2)]
+        while not all(o.exists() and "collected" in o.read_text() for o in outputs):
+            assert runner.poll() is None and time.monotonic() < deadline, "the shards did not start"
+            time.sleep(0.5)
+        time.sleep(2)  # the tests' nodes are up
+        started = _descendants(runner.pid)
+        assert any("anvil" in Path(f"/proc/{p}/cmdline").read_text() for p in started if _alive(p))
+        runner.send_signal(signal.SIGTERM)
+        output, _ = runner.communicate(timeout=60)
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+    assert runner.returncode == 130, output
+    assert "interrupted: stopping the shards" in output
+    left = [p for p in started if _alive(p)]
+    assert not left, f"still running: {[Path(f'/proc/{p}/cmdline').read_text() for p in left]}"
