@@ -14,6 +14,7 @@ from typing import Any
 import click
 from ape.cli import ConnectedProviderCommand
 
+from revshare.chain.fork import free_port
 from revshare.chain.node import provider_url, public_network, scrub, unreachable_reason
 from revshare.values import (
     parse_address,
@@ -119,13 +120,26 @@ def _running(pid: int) -> bool:
 
 
 class LocalNodeCommand(ConnectedProviderCommand):
-    """ape's connected command for the local node (the demo, the benchmarks): before the command
-    line is read (choosing a local network starts its node), ape's list of running nodes is
-    cleared of the ones that have stopped. ape's own errors are kept (anvil not installed)."""
+    """ape's connected command for the local node (the demo, the benchmarks). Before the command
+    line is read (choosing a local network starts its node): ape's list of running nodes is
+    cleared of the ones that have stopped, and the local node gets a port nothing uses. ape's own
+    errors are kept (anvil not installed)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         forget_stopped_nodes()
+        choose_local_port()
         return super().parse_args(ctx, args)
+
+
+def choose_local_port() -> None:
+    """A free port for the anvil ape starts for a local network, unless the user named one.
+
+    With `host: auto`, ape-foundry 0.8.12 draws a random port from 49152-65535 without checking it,
+    and that range overlaps the kernel's ports for outgoing connections: under load a drawn port is
+    sometimes in use, anvil exits, and ape waits 20 s to report the node unreachable. A port the
+    kernel has just handed out as free is not."""
+    if not os.environ.get("APE_FOUNDRY_HOST"):
+        os.environ["APE_FOUNDRY_HOST"] = f"http://127.0.0.1:{free_port()}"
 
 
 class NodeCommand(LocalNodeCommand):

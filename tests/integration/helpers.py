@@ -25,7 +25,9 @@ def ape_run(
     """`ape run ARGS` from the project root, in the environment `make test` set up (plus ``env``):
     a child of the fork server (a new process without ape's start-up), or a plain subprocess when
     `REVSHARE_TEST_FORK=0`."""
-    environment = {**os.environ, **(env or {})}
+    # The local node's port is the command's own choice, never one inherited from this process.
+    inherited = {k: v for k, v in os.environ.items() if k != "APE_FOUNDRY_HOST"}
+    environment = {**inherited, **(env or {})}
     if os.environ.get("REVSHARE_TEST_FORK") == "0" or not _ForkServer.can_run(args, environment):
         return subprocess.run(
             [str(APE), "run", *args],
