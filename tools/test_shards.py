@@ -292,6 +292,7 @@ def main(arguments: list[str]) -> int:
         shard.folder.mkdir(parents=True, exist_ok=True)
         print(f"  shard {shard.number}: {len(shard.files)} files, about {shard.weight:.0f} s", flush=True)
     signal.signal(signal.SIGTERM, _interrupted)  # a CI cancellation or `timeout` stops the shards too
+    began = time.monotonic()
     try:
         for shard in shards:
             start(shard, options)
@@ -300,6 +301,8 @@ def main(arguments: list[str]) -> int:
         print("\ninterrupted: stopping the shards", file=sys.stderr, flush=True)
         stop(shards)
         return 130
+    minutes, seconds = divmod(round(time.monotonic() - began), 60)
+    took = f"in {minutes} min {seconds} s"
     if paths == ["tests"] and not options:
         FULL_RUN.touch()  # `--record` may use these reports
     codes = []
@@ -312,9 +315,9 @@ def main(arguments: list[str]) -> int:
         return NO_TESTS
     failed = [s.number for s, code in zip(shards, codes, strict=True) if code not in (0, NO_TESTS)]
     if failed:
-        print(f"\nFAILED: shard {', '.join(map(str, failed))} (output above)", file=sys.stderr)
+        print(f"\nFAILED: shard {', '.join(map(str, failed))} (output above), {took}", file=sys.stderr)
         return 1
-    print(f"\nall {len(shards)} shards passed")
+    print(f"\nall {len(shards)} shards passed {took}")
     return 0
 
 
