@@ -5,12 +5,15 @@
     python -m tools.test_shards --record      # after a full run: store each file's duration
 
 The suite is CPU-bound in one process (the Python side of ape and the `ape run` subprocesses), so
-two shards on two cores take a little over half the time. Each shard's output goes to
-`.build/test-shards/<n>/output.txt`; progress is printed while they run and every shard's output
-(failures included) after. The exit status is non-zero when any shard fails.
+shards side by side use every core, and one more shard than cores fills the time the script tests
+wait on blocks. Each shard's output goes to `.build/test-shards/<n>/output.txt`; progress is
+printed while they run and every shard's output (failures included) after. The exit status is
+non-zero when any shard fails; Ctrl-C or SIGTERM stops every shard's process group.
 
-`TEST_SHARDS=N` sets the number of shards (default: one more than the cores, at most four);
-`TEST_SHARDS=1` runs one plain `ape test`. Files with no recorded duration count as the median.
+`TEST_SHARDS=N` sets the number of shards (default: one more than the cores, at most four; at most
+eight); `TEST_SHARDS=1`, and options that only mean something in one process (`-x`, `--lf`,
+`--pdb`, `--junitxml`, ...), run one plain `ape test`. Files with no recorded duration count as
+the median.
 """
 
 from __future__ import annotations
