@@ -78,7 +78,7 @@ def _exactly(stream, size: int) -> bytes:
     return data
 
 
-def _managers_untouched() -> list[str]:
+def _managers_created() -> list[str]:
     """The ape managers already created (each caches its first instance for the process)."""
     from ape.utils.basemodel import ManagerAccessMixin, manager_access
 
@@ -137,7 +137,7 @@ def serve() -> None:
     os.close(null)
     for name in WARM:
         importlib.import_module(name)
-    created = _managers_untouched()
+    created = _managers_created()
     send(replies, {"ready": not created, "created": created})
     if created:
         return
