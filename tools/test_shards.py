@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TIMINGS = ROOT / "tests" / "durations.json"
 WORK = Path(os.environ.get("TEST_SHARDS_DIR") or ROOT / ".build" / "test-shards")  # the tests use their own
 FULL_RUN = WORK / "full-run"  # present when the last run was the whole suite, unfiltered
+SHARD_MARK = ".test-shard"  # in each shard folder: a new run deletes only folders carrying it
+SHARD_FILES = {SHARD_MARK, "output.txt", "junit.xml", "ape-data"}
 NO_TESTS = 5  # pytest's exit status when a shard's selection is empty (e.g. after -k)
 PROGRESS_EVERY = 30.0
 # A file's outcome characters, after its path and before the percentage ("tests/x.py ..F. [ 12%]").
@@ -150,8 +152,10 @@ def data_folder(shard: Shard) -> Path:
     for shared in ("accounts", "packages"):
         link, source = folder / shared, main / shared
         if source.exists() and not link.is_symlink():
-            shutil.rmtree(link, ignore_errors=True)
-            link.symlink_to(source.resolve())
+            with contextlib.suppress(FileNotFoundError):
+                link.rmdir()  # an empty folder ape made; one holding anything stays, and is used
+            with contextlib.suppress(FileExistsError):
+                link.symlink_to(source.resolve())
     return folder
 
 
@@ -264,6 +268,11 @@ def shard_count() -> int:
     return max(1, min(count, MAX_SHARDS))
 
 
+def made_here(folder: Path) -> bool:
+    """A shard folder of this runner: marked, or (an older runner's) holding only what it writes."""
+    return (folder / SHARD_MARK).exists() or {p.name for p in folder.iterdir()} <= SHARD_FILES
+
+
 def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -287,12 +296,17 @@ def main(arguments: list[str]) -> int:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         raise SystemExit("another sharded test run is using .build/test-shards: wait for it to end") from None
-    for old in WORK.iterdir():  # the last run's shards, reports and outputs
-        if old.name.isdigit() or old == FULL_RUN:
-            shutil.rmtree(old) if old.is_dir() else old.unlink()
+    for shard in shards:
+        if shard.folder.exists() and not made_here(shard.folder):
+            raise SystemExit(f"{shard.folder} exists but was not made by this runner: move it away")
+    for old in WORK.iterdir():  # the last run's shards (only folders this runner made) and marker
+        if old.name.isdigit() and made_here(old):
+            shutil.rmtree(old)
+    FULL_RUN.unlink(missing_ok=True)
     print(f"==> {len(shards)} test shards side by side (TEST_SHARDS=1 for one):", flush=True)
     for shard in shards:
         shard.folder.mkdir(parents=True, exist_ok=True)
+        (shard.folder / SHARD_MARK).touch()
         print(f"  shard {shard.number}: {len(shard.files)} files, about {shard.weight:.0f} s", flush=True)
     signal.signal(signal.SIGTERM, _interrupted)  # a CI cancellation or `timeout` stops the shards too
     began = time.monotonic()

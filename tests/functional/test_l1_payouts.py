@@ -473,13 +473,10 @@ def test_l1_payout_sequences_follow_the_model(
     rpc = JsonRpc(chain.provider.web3.provider.endpoint_uri)  # the days' steps sent directly
     bridge, direct = Direct(rpc, predeploys[0]), Direct(rpc, splitter)
 
-    def balance(address: str) -> int:
-        return int(rpc.request("eth_getBalance", [address, "latest"]), 16)
-
     with restore_after(chain):
         apply_terms(chain, registry, owner, splitter, keeper, 0, 0)  # the treasury gets everything
         registry.setDestination(treasury, (route, treasury, L1_GAS, minimum), sender=owner)
-        start = balance(target)
+        start = rpc.balance(target)
         credited = sent = 0
         for amount, bridge_down in days:
             if bridge_down != bridge.call("rejecting", sender=owner):
@@ -500,5 +497,5 @@ def test_l1_payout_sequences_follow_the_model(
                 direct.call("totalOwed", ETH, sender=keeper),
             )
             assert owed == (credited, credited)
-            assert balance(target) - start == sent
-        assert balance(splitter.address) == credited  # nothing lost
+            assert rpc.balance(target) - start == sent
+        assert rpc.balance(splitter) == credited  # nothing lost

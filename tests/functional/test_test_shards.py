@@ -113,3 +113,15 @@ def test_recorded_durations_add_up_per_file(tmp_path: Path):
         "</testsuite></testsuites>"
     )
     assert file_durations(junit) == {"tests/functional/test_a.py": 3.5, "tests/stateful/test_b.py": 3.25}
+
+
+def test_a_shard_folder_the_runner_did_not_make_is_never_used(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(test_shards, "WORK", tmp_path)
+    monkeypatch.setattr(test_shards, "FULL_RUN", tmp_path / "full-run")
+    monkeypatch.setenv("TEST_SHARDS", "2")
+    (tmp_path / "1").mkdir()
+    (tmp_path / "1" / "keep.txt").write_text("mine")
+    files = ["tests/functional/test_math.py", "tests/functional/test_model.py"]
+    with pytest.raises(SystemExit, match="was not made by this runner"):
+        test_shards.main(files)
+    assert (tmp_path / "1" / "keep.txt").read_text() == "mine"

@@ -169,5 +169,5 @@ def test_the_operators_path_in_the_readme_runs_as_written(tmp_path, chain_node, 
     assert gross >= sum(FEES.values()) and l1_cost == FEES["l1_fee_vault"]
     expected = split(gross, l1_cost, 250, 1500)
     assert (int(paid["collective"]), int(paid["chain"])) == (expected.collective, expected.chain)
-    assert int(node.rpc.request("eth_getBalance", [COLLECTIVE, "latest"]), 16) == expected.collective
-    assert int(node.rpc.request("eth_getBalance", [TREASURY, "latest"]), 16) == expected.chain
+    assert node.rpc.balance(COLLECTIVE) == expected.collective
+    assert node.rpc.balance(TREASURY) == expected.chain

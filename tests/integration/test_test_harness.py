@@ -119,6 +119,9 @@ def test_a_terminated_sharded_run_leaves_nothing_running(tmp_path: Path):
         (tmp_path / name).write_text("import time\n\n\ndef test_slow(chain):\n    time.sleep(300)\n")
         tests.append(str(tmp_path / name))
     env = {**os.environ, "TEST_SHARDS": "2", "TEST_SHARDS_DIR": str(tmp_path / "work")}
+    foreign = tmp_path / "work" / "7"  # a folder the runner did not make: it must not delete it
+    foreign.mkdir(parents=True)
+    (foreign / "keep.txt").write_text("mine")
     runner = subprocess.Popen(
         [sys.executable, "-m", "tools.test_shards", *tests],
         cwd=ROOT,
@@ -142,6 +145,7 @@ def test_a_terminated_sharded_run_leaves_nothing_running(tmp_path: Path):
         if runner.poll() is None:
             runner.kill()
     assert runner.returncode == 130, output
+    assert (foreign / "keep.txt").read_text() == "mine"
     assert "interrupted: stopping the shards" in output
     left = [p for p in started if _alive(p)]
     assert not left, f"still running: {[Path(f'/proc/{p}/cmdline').read_text() for p in left]}"

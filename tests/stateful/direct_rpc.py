@@ -85,6 +85,9 @@ class JsonRpc:
     def transfer(self, sender: Any, to: Any, value: int) -> dict[str, Any]:
         return self.send({"from": address_of(sender), "to": address_of(to), "value": hex(value)})
 
+    def balance(self, address: Any) -> int:
+        return int(self.request("eth_getBalance", [address_of(address), "latest"]), 16)
+
     def latest_timestamp(self) -> int:
         return int(self.request("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
 

@@ -108,9 +108,8 @@ class FeeSplitterMachine(RuleBasedStateMachine):
     # ------------------------------------------------------------ helpers
     def _at_model_time(self) -> None:
         """The next transaction (and the expected reverts' calls) at the model's time."""
-        m = self.model
-        m.now = max(m.now, self.rpc.latest_timestamp() + 1)
-        self.rpc.set_next_timestamp(m.now)
+        self.model.now = self._later()
+        self.rpc.set_next_timestamp(self.model.now)
 
     def _later(self) -> int:
         return max(self.model.now, self.rpc.latest_timestamp() + 1)
@@ -296,10 +295,7 @@ class FeeSplitterMachine(RuleBasedStateMachine):
     @invariant()
     def balances_match_the_model(self):
         m, e = self.model, self.env
-
-        def balance(address: str) -> int:
-            return int(self.rpc.request("eth_getBalance", [address, "latest"]), 16)
-
+        balance = self.rpc.balance
         assert {r: balance(str(e["vaults"][r].address)) for r in VAULTS} == m.vaults
         assert [balance(str(p.address)) for p in e["payees"]] == m.payees
         for account in {e["collective"], e["refusing"].address, *GOOD_TREASURIES, e["treasury"]}:
