@@ -26,6 +26,14 @@ import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 ///      chain can break a report. Conservation per asset: balance = `totalClaimable` (+ any
 ///      forced-in surplus, which `creditSurplus` assigns to the Collective). ETH claims follow the
 ///      registry's destination of the paid address (an L1 route for the operator or a treasury).
+///      Attribution is checkable: each report names the time window it settles, the same on every
+///      chain's own clock (after the previous report's window end, up to its own), so windows follow
+///      each other with no overlap and no gap, and anyone can match a chain's settlement with its fee
+///      vaults' withdrawals in the window. With a dispute window set by governance, a chain's treasury
+///      (or governance) may dispute the latest epoch before its window closes: the epoch's credits
+///      are then held until governance confirms them or corrects them by a compensating report.
+///      While the latest epoch can still be disputed, no claim is paid (so a dispute holds every
+///      credit of the epoch), and the next report waits for the window to close.
 contract SharedSequencerSplitter is ReentrancyGuard {
     using SafeERC20 for IERC20;
 
@@ -34,6 +42,45 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         uint256 chainId;
         uint256 gross;
         uint256 l1Cost;
+    }
+
+    /// @notice What an epoch report committed to, as a dispute or a resolution restates it (from the
+    ///         report's logs: `EpochReported`, `EpochWindow` and the chains' settlements).
+    struct EpochFacts {
+        /// The asset reported.
+        address asset;
+        /// The Collective credited (`EpochReported.collective`).
+        address collective;
+        /// The operator fee recipient credited (`EpochReported.operatorFeeRecipient`).
+        address feeRecipient;
+        /// The operator fee applied, in bps.
+        uint16 feeBps;
+        /// The start of the period whose terms applied (`EpochWindow.termsSince`).
+        uint64 since;
+        /// Whether the report was packed (`reportEpochPacked`).
+        bool packed;
+        /// The chains' settlements: for a packed report, the `ChainsSettled` bytes; otherwise, per
+        ///  chain in report order, six words: chain id, then `ChainSettled`'s five values.
+        bytes records;
+    }
+
+    /// @notice Where an epoch is in the dispute path.
+    enum EpochStatus {
+        Unknown,
+        Reported,
+        Disputed,
+        Confirmed,
+        Corrected
+    }
+
+    /// @notice What the contract keeps of each epoch for the dispute path.
+    struct EpochRecord {
+        /// keccak256 of the epoch's facts (see `epochDigest`).
+        bytes32 digest;
+        /// Disputes are accepted before this time.
+        uint64 disputableUntil;
+        /// Where the epoch is in the dispute path.
+        EpochStatus status;
     }
 
     /// @notice The asset key for native ETH.
@@ -50,6 +97,10 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     /// @notice Bytes per chain in a packed report: one word of chain id (uint64), gross (uint96)
     ///         and L1 cost (uint96). 2^96 wei is about 79 billion ETH.
     uint256 public constant PACKED_CHAIN_BYTES = 32;
+    /// @notice Longest dispute window governance may set.
+    uint32 public constant MAX_DISPUTE_WINDOW = 30 days;
+    /// @notice Bytes per chain of a non-packed report's records in `EpochFacts`: six words.
+    uint256 public constant RECORD_BYTES = 192;
     /// @notice Bytes per chain in `ChainsSettled`: the packed report's word, then the operator fee
     ///         and the Collective's share (uint96 each).
     uint256 public constant SETTLEMENT_BYTES = 56;
@@ -59,6 +110,11 @@ contract SharedSequencerSplitter is ReentrancyGuard {
 
     /// @notice The only account that may report epochs (the sequencer operator).
     address public reporter;
+    /// @notice The end of the last reported epoch's window (a timestamp on each chain's own clock);
+    ///         the next window starts just after it. Zero before the first report.
+    uint64 public lastWindowEnd;
+    /// @notice How long after its report an epoch may be disputed, in seconds (0: no disputes).
+    uint32 public disputeWindow;
     /// @notice Where the operator fee is credited.
     address public operatorFeeRecipient;
     /// @notice The operator fee, in bps of each chain's gross.
@@ -76,6 +132,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     mapping(address asset => mapping(address account => uint256 amount)) public accountClaimable;
 
     mapping(address asset => mapping(uint256 chainId => uint256 packed)) private _chainSlots;
+    mapping(uint256 epoch => EpochRecord) private _epochs;
 
     /// @notice An epoch report: totals over all its chains.
     event EpochReported(
@@ -105,6 +162,43 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     ///         (8), gross (12), L1 cost (12), operator fee (12), Collective share (12). The chain's
     ///         share is gross - operator fee - Collective share. One log instead of one per chain.
     event ChainsSettled(uint256 indexed epoch, bytes settlements);
+    /// @notice What an epoch settles and commits to, emitted with its `EpochReported`: the window
+    ///         (`windowStart`, `windowEnd`] on every chain's clock, the start of the period whose
+    ///         terms applied, until when it may be disputed, and the digest of its facts.
+    event EpochWindow(
+        uint256 indexed epoch,
+        uint256 windowStart,
+        uint256 windowEnd,
+        uint256 termsSince,
+        uint256 disputableUntil,
+        bytes32 digest
+    );
+    /// @notice An epoch was disputed; its credits are held until governance resolves it.
+    event EpochDisputed(
+        uint256 indexed epoch,
+        uint256 indexed chainId,
+        address indexed disputer,
+        uint256 chainsHeld,
+        uint256 operatorFeeHeld,
+        uint256 collectiveShareHeld
+    );
+    /// @notice Governance confirmed a disputed epoch: its held credits are claimable again.
+    event EpochConfirmed(uint256 indexed epoch, uint256 gross);
+    /// @notice Governance corrected a disputed epoch: its held credits were replaced by the corrected
+    ///         settlement (its `ChainSettled` events precede this one in the same transaction), which
+    ///         may add `added` to what the report paid.
+    event EpochCorrected(
+        uint256 indexed epoch,
+        address indexed asset,
+        uint256 chainCount,
+        uint256 gross,
+        uint256 added,
+        uint256 operatorFee,
+        uint256 collectiveShare,
+        uint256 chainShare
+    );
+    /// @notice The dispute window changed; applies to epochs reported from now on.
+    event DisputeWindowUpdated(uint32 window);
     /// @notice A chain's balance was paid to its treasury.
     event ChainClaimed(address indexed asset, uint256 indexed chainId, address treasury, address caller, uint256 amount);
     /// @notice An account's balance was paid.
@@ -154,6 +248,20 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     error BelowL1Minimum(address recipient, uint256 amount, uint256 minAmount);
     /// @notice The chain's claims are held in the registry (a treasury change pending, say).
     error ClaimsHeld(uint256 chainId);
+    /// @notice A report's window must end after the last one's and not in the future.
+    error InvalidWindow(uint256 windowEnd, uint256 lastWindowEnd);
+    /// @notice The last epoch can still be disputed until `until`: claims and reports wait.
+    error DisputeWindowOpen(uint256 until);
+    /// @notice The epoch cannot be disputed (unknown, already disputed or resolved, or too late).
+    error NotDisputable(uint256 epoch);
+    /// @notice The epoch is not disputed, so there is nothing to resolve.
+    error NotDisputed(uint256 epoch);
+    /// @notice Only the chain's treasury or governance may dispute.
+    error NotTreasury(address account, uint256 chainId);
+    /// @notice The facts given do not match what the epoch's report committed to.
+    error FactsMismatch(uint256 epoch);
+    /// @notice Dispute window above `MAX_DISPUTE_WINDOW`.
+    error InvalidDisputeWindow(uint256 window);
     /// @notice `account` is not a former Collective or operator fee recipient.
     error NoSuccessor(address account);
 
@@ -185,9 +293,15 @@ contract SharedSequencerSplitter is ReentrancyGuard {
 
     /// @notice Report an epoch of ETH revenue; `msg.value` must equal the sum of the chains' gross.
     /// @param epoch The epoch id: `lastEpoch + 1`.
+    /// @param windowEnd The end of the window the epoch settles (a timestamp, on every chain's own
+    ///        clock): after `lastWindowEnd`, not after now. The window starts just after `lastWindowEnd`.
     /// @param revenues Per chain (sorted by chain id, no duplicates): gross revenue and L1 cost.
-    function reportEpoch(uint256 epoch, ChainRevenue[] calldata revenues) external payable nonReentrant {
-        _settle(ETH, epoch, revenues, msg.value);
+    function reportEpoch(uint256 epoch, uint64 windowEnd, ChainRevenue[] calldata revenues)
+        external
+        payable
+        nonReentrant
+    {
+        _settle(ETH, epoch, windowEnd, revenues, msg.value);
     }
 
     /// @notice `reportEpoch` with the chains packed: 32 bytes each instead of 96, which an OP Stack
@@ -196,18 +310,17 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     ///         `reportEpoch`; the chains' settlements are in one `ChainsSettled` event instead of
     ///         a `ChainSettled` each. Amounts of 2^96 or more need the ABI form.
     /// @param epoch The epoch id: `lastEpoch + 1`.
+    /// @param windowEnd The end of the window the epoch settles (see `reportEpoch`).
     /// @param packed The chains (sorted by chain id, no duplicates), 32 bytes each.
-    function reportEpochPacked(uint256 epoch, bytes calldata packed) external payable nonReentrant {
+    function reportEpochPacked(uint256 epoch, uint64 windowEnd, bytes calldata packed)
+        external
+        payable
+        nonReentrant
+    {
         if (packed.length % PACKED_CHAIN_BYTES != 0) revert MalformedReport(packed.length);
-        uint256 count = _startReport(epoch, packed.length / PACKED_CHAIN_BYTES);
+        uint256 count = _startReport(epoch, windowEnd, packed.length / PACKED_CHAIN_BYTES);
         mapping(uint256 => uint256) storage slots = _chainSlots[ETH];
-        Totals memory totals = _totals(msg.value);
-        bytes memory settlements = new bytes(count * SETTLEMENT_BYTES);
-        uint256 settlementsAt;
-        assembly ("memory-safe") {
-            settlementsAt := add(settlements, 0x20)
-        }
-        totals.settlementsAt = settlementsAt;
+        Totals memory totals = _totals(msg.value, count, true, windowEnd);
         for (uint256 i; i < count; ++i) {
             uint256 chainId;
             uint256 gross;
@@ -220,7 +333,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
             }
             _settleOne(slots, totals, chainId, gross, l1Cost);
         }
-        emit ChainsSettled(epoch, settlements);
+        emit ChainsSettled(epoch, totals.records);
         _finishReport(ETH, epoch, count, totals);
     }
 
@@ -228,17 +341,106 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     ///         (approve it first) and must equal the sum of the chains' gross.
     /// @param token A token the registry allows.
     /// @param epoch The epoch id: `lastEpoch + 1`.
+    /// @param windowEnd The end of the window the epoch settles (see `reportEpoch`).
     /// @param revenues Per chain (sorted by chain id, no duplicates): gross revenue and L1 cost.
     /// @param amount The amount paid in.
-    function reportEpochToken(address token, uint256 epoch, ChainRevenue[] calldata revenues, uint256 amount)
+    function reportEpochToken(
+        address token,
+        uint256 epoch,
+        uint64 windowEnd,
+        ChainRevenue[] calldata revenues,
+        uint256 amount
+    ) external nonReentrant {
+        if (token == ETH || !REGISTRY.isTokenAllowed(token)) revert TokenNotAllowed(token);
+        _settle(token, epoch, windowEnd, revenues, amount);
+        _pullToken(token, amount);
+    }
+
+    // ------------------------------------------------------------------ disputes
+
+    /// @notice Dispute an epoch before its dispute window closes: every credit it made (the chains'
+    ///         shares, the operator fee, the Collective's share) is held from claims until
+    ///         governance confirms or corrects it. Only the treasury of a registered chain (any
+    ///         chain: one left out of the report may dispute too) or governance.
+    /// @param epoch The epoch disputed: reported, not yet disputed, its window still open.
+    /// @param chainId The disputing treasury's chain (ignored for governance).
+    /// @param facts The epoch's facts, from its report's logs; must match its digest.
+    function disputeEpoch(uint256 epoch, uint256 chainId, EpochFacts calldata facts) external nonReentrant {
+        EpochRecord storage record = _epochs[epoch];
+        if (record.status != EpochStatus.Reported || block.timestamp >= record.disputableUntil) {
+            revert NotDisputable(epoch);
+        }
+        if (msg.sender != REGISTRY.owner() && REGISTRY.getChain(chainId).treasury != msg.sender) {
+            revert NotTreasury(msg.sender, chainId);
+        }
+        _checkFacts(epoch, record, facts);
+        record.status = EpochStatus.Disputed;
+        (, uint256 fee, uint256 share, uint256 chains) = _moveCredits(facts, false);
+        emit EpochDisputed(epoch, chainId, msg.sender, chains, fee, share);
+    }
+
+    /// @notice Confirm a disputed epoch as reported: its held credits become claimable again.
+    ///         Governance only.
+    /// @param epoch A disputed epoch.
+    /// @param facts The epoch's facts, from its report's logs; must match its digest.
+    function confirmEpoch(uint256 epoch, EpochFacts calldata facts) external onlyGovernance nonReentrant {
+        EpochRecord storage record = _epochs[epoch];
+        if (record.status != EpochStatus.Disputed) revert NotDisputed(epoch);
+        _checkFacts(epoch, record, facts);
+        record.status = EpochStatus.Confirmed;
+        (uint256 gross,,,) = _moveCredits(facts, true);
+        emit EpochConfirmed(epoch, gross);
+    }
+
+    /// @notice Correct a disputed epoch by a compensating report: its held credits are dropped and
+    ///         `corrected` is settled in their place, with the epoch's terms (those in force at
+    ///         `facts.since`), operator fee, Collective and fee recipient. The corrected gross must be
+    ///         the reported gross plus `added`, which governance pays in (ETH as `msg.value`, a token
+    ///         pulled from the caller): a shift between chains adds nothing, an under-report adds
+    ///         what was missing. Governance only.
+    /// @param epoch A disputed epoch.
+    /// @param facts The epoch's facts, from its report's logs; must match its digest.
+    /// @param corrected The corrected attribution (sorted by chain id, no duplicates).
+    /// @param added What is paid in on top of the reported gross.
+    function correctEpoch(uint256 epoch, EpochFacts calldata facts, ChainRevenue[] calldata corrected, uint256 added)
         external
+        payable
+        onlyGovernance
         nonReentrant
     {
-        if (token == ETH || !REGISTRY.isTokenAllowed(token)) revert TokenNotAllowed(token);
-        _settle(token, epoch, revenues, amount);
-        uint256 before = IERC20(token).balanceOf(address(this));
-        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
-        if (IERC20(token).balanceOf(address(this)) - before != amount) revert UnsupportedToken(token);
+        EpochRecord storage record = _epochs[epoch];
+        if (record.status != EpochStatus.Disputed) revert NotDisputed(epoch);
+        _checkFacts(epoch, record, facts);
+        record.status = EpochStatus.Corrected;
+        address asset = facts.asset;
+        if (asset == ETH ? msg.value != added : msg.value != 0) revert AttributionMismatch(msg.value, added);
+        (uint256 gross,,,) = _epochTotals(facts);
+        Totals memory totals;
+        totals.paid = gross + added;
+        totals.since = facts.since;
+        totals.feeBps = facts.feeBps;
+        mapping(uint256 => uint256) storage slots = _chainSlots[asset];
+        uint256 count = corrected.length;
+        if (count == 0) revert EmptyReport();
+        for (uint256 i; i < count; ++i) {
+            ChainRevenue calldata revenue = corrected[i];
+            _correctOne(slots, totals, revenue.chainId, revenue.gross, revenue.l1Cost);
+        }
+        if (totals.attributed != totals.paid) revert AttributionMismatch(totals.attributed, totals.paid);
+        accountClaimable[asset][facts.collective] += totals.collectiveShare;
+        if (totals.operatorFee != 0) accountClaimable[asset][facts.feeRecipient] += totals.operatorFee;
+        totalClaimable[asset] += added;
+        emit EpochCorrected(
+            epoch,
+            asset,
+            count,
+            totals.paid,
+            added,
+            totals.operatorFee,
+            totals.collectiveShare,
+            totals.paid - totals.operatorFee - totals.collectiveShare
+        );
+        if (asset != ETH && added != 0) _pullToken(asset, added);
     }
 
     // ------------------------------------------------------------------ claims
@@ -252,6 +454,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     /// @param chainId A chain with a balance.
     /// @return amount The amount paid.
     function claimChain(address asset, uint256 chainId) external nonReentrant returns (uint256 amount) {
+        _requireWindowClosed();
         uint256 packed = _chainSlots[asset][chainId];
         amount = packed >> _TERMS_BITS;
         if (amount == 0) revert NothingToClaim();
@@ -269,6 +472,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     /// @param account The account credited.
     /// @return amount The amount paid.
     function claim(address asset, address account) external nonReentrant returns (uint256 amount) {
+        _requireWindowClosed();
         amount = accountClaimable[asset][account];
         if (amount == 0) revert NothingToClaim();
         accountClaimable[asset][account] = 0;
@@ -328,6 +532,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         nonReentrant
         returns (address to, uint256 amount)
     {
+        _requireWindowClosed();
         address collective = REGISTRY.collective();
         // A current holder of either role keeps its balance, whatever it was before.
         if (from == collective || from == operatorFeeRecipient) revert NoSuccessor(from);
@@ -345,7 +550,34 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         emit CreditMoved(asset, from, to, amount);
     }
 
+    /// @notice Change the dispute window; applies to epochs reported from now on. Governance only.
+    /// @param window Seconds after its report during which an epoch may be disputed (0: none), at
+    ///        most `MAX_DISPUTE_WINDOW`. Reports must then be at least this far apart.
+    function setDisputeWindow(uint32 window) external onlyGovernance {
+        if (window > MAX_DISPUTE_WINDOW) revert InvalidDisputeWindow(window);
+        disputeWindow = window;
+        emit DisputeWindowUpdated(window);
+    }
+
     // ------------------------------------------------------------------ views
+
+    /// @notice What the contract keeps of an epoch for the dispute path (all zero for an epoch
+    ///         reported with no dispute window, or not reported).
+    /// @param epoch Any epoch id.
+    function epochRecord(uint256 epoch) external view returns (EpochRecord memory) {
+        return _epochs[epoch];
+    }
+
+    /// @notice The digest an epoch's report commits to, of the facts a dispute restates.
+    /// @param facts An epoch's facts.
+    function epochDigest(EpochFacts calldata facts) public pure returns (bytes32) {
+        return _digest(facts.asset, facts.collective, facts.feeRecipient, facts.feeBps, facts.since, facts.packed, keccak256(facts.records));
+    }
+
+    /// @notice Until when claims wait for the last epoch's dispute window (0 or past: claims are open).
+    function claimsOpenAt() public view returns (uint256) {
+        return _epochs[lastEpoch].disputableUntil;
+    }
 
     /// @notice A chain's claimable balance in `asset`.
     /// @param asset `ETH` (address(0)) or a token.
@@ -374,13 +606,19 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         uint256 operatorFee;
         uint256 collectiveShare;
         uint256 previousChainId;
-        uint256 settlementsAt; // packed reports: where the next chain's settlement is written
+        uint256 recordsAt; // where the next chain's record is written
+        bool packed; // a packed report: 56-byte records, one `ChainsSettled`; else 192 bytes, `ChainSettled` each
+        uint256 windowStart;
+        uint256 windowEnd;
+        bytes records; // the chains' records, whose hash the epoch's digest includes
     }
 
-    function _settle(address asset, uint256 epoch, ChainRevenue[] calldata revenues, uint256 paid) private {
-        uint256 count = _startReport(epoch, revenues.length);
+    function _settle(address asset, uint256 epoch, uint64 windowEnd, ChainRevenue[] calldata revenues, uint256 paid)
+        private
+    {
+        uint256 count = _startReport(epoch, windowEnd, revenues.length);
         mapping(uint256 => uint256) storage slots = _chainSlots[asset];
-        Totals memory totals = _totals(paid);
+        Totals memory totals = _totals(paid, count, false, windowEnd);
         for (uint256 i; i < count; ++i) {
             ChainRevenue calldata revenue = revenues[i];
             _settleOne(slots, totals, revenue.chainId, revenue.gross, revenue.l1Cost);
@@ -388,28 +626,48 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         _finishReport(asset, epoch, count, totals);
     }
 
-    /// @dev The checks every report starts with; records the epoch. Returns `count`.
-    function _startReport(uint256 epoch, uint256 count) private returns (uint256) {
+    /// @dev The checks every report starts with; records the epoch and its window. Returns `count`.
+    function _startReport(uint256 epoch, uint64 windowEnd, uint256 count) private returns (uint256) {
         if (msg.sender != reporter) revert NotReporter(msg.sender);
         if (REGISTRY.paused()) revert DisbursementsPaused();
+        uint256 previous = lastEpoch;
         // One at a time: an arbitrary jump (to 2^256 - 1, say) would end all later reports.
-        if (epoch != lastEpoch + 1) revert EpochNotNext(epoch, lastEpoch + 1);
+        if (epoch != previous + 1) revert EpochNotNext(epoch, previous + 1);
         if (count == 0) revert EmptyReport();
+        uint64 previousEnd = lastWindowEnd;
+        if (windowEnd <= previousEnd || windowEnd > block.timestamp) revert InvalidWindow(windowEnd, previousEnd);
+        uint64 until = _epochs[previous].disputableUntil;
+        if (block.timestamp < until) revert DisputeWindowOpen(until);
         lastEpoch = epoch;
         return count;
     }
 
-    /// @dev A report's settings and empty running totals. The period it settles starts at the last
-    ///      report; now becomes the next one's start.
-    function _totals(uint256 paid) private returns (Totals memory totals) {
+    /// @dev A report's settings and empty running totals, with room for its `count` records. The
+    ///      period whose terms it applies starts at the last report; now becomes the next one's start.
+    function _totals(uint256 paid, uint256 count, bool packed, uint64 windowEnd)
+        private
+        returns (Totals memory totals)
+    {
         totals.paid = paid;
         totals.since = lastReportTime;
         totals.version = REGISTRY.termsVersion();
         totals.feeBps = operatorFeeBps;
+        totals.packed = packed;
+        totals.windowStart = lastWindowEnd;
+        totals.windowEnd = windowEnd;
+        lastWindowEnd = windowEnd;
         lastReportTime = uint64(block.timestamp);
+        bytes memory records = new bytes(count * (packed ? SETTLEMENT_BYTES : RECORD_BYTES));
+        uint256 recordsAt;
+        assembly ("memory-safe") {
+            recordsAt := add(records, 0x20)
+        }
+        totals.records = records;
+        totals.recordsAt = recordsAt;
     }
 
-    /// @dev Credits the Collective and the operator with a report's totals and emits `EpochReported`.
+    /// @dev Credits the Collective and the operator with a report's totals, records the epoch for the
+    ///      dispute path (when there is a dispute window) and emits `EpochReported` and `EpochWindow`.
     function _finishReport(address asset, uint256 epoch, uint256 count, Totals memory totals) private {
         uint256 paid = totals.paid;
         if (totals.attributed != paid) revert AttributionMismatch(totals.attributed, paid);
@@ -419,6 +677,16 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         accountClaimable[asset][collective] += totals.collectiveShare;
         if (totals.operatorFee != 0) accountClaimable[asset][feeRecipient] += totals.operatorFee;
         totalClaimable[asset] += paid;
+        bytes32 digest = _digest(
+            asset, collective, feeRecipient, totals.feeBps, totals.since, totals.packed, keccak256(totals.records)
+        );
+        uint256 disputableUntil = block.timestamp;
+        uint32 window = disputeWindow;
+        if (window != 0) {
+            disputableUntil += window;
+            _epochs[epoch] = EpochRecord(digest, uint64(disputableUntil), EpochStatus.Reported);
+        }
+        emit EpochWindow(epoch, totals.windowStart, totals.windowEnd, totals.since, disputableUntil, digest);
         emit EpochReported(
             epoch,
             asset,
@@ -477,30 +745,181 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         uint256 balance = (packed >> _TERMS_BITS) + chainShare;
         if (balance > _MAX_CLAIMABLE) revert BalanceTooLarge(chainId);
         slots[chainId] = (balance << _TERMS_BITS) | (packed & _TERMS_MASK);
-        uint256 at = totals.settlementsAt;
-        if (at != 0) {
+        uint256 at = totals.recordsAt;
+        if (totals.packed) {
             // A packed report: the chain's 56 bytes of `ChainsSettled` (the reported word, then the
             // fee and the share; the second store's zero tail is overwritten by the next chain's,
-            // the last one's lands in free memory). Both are at most gross < 2^96.
+            // the last one's lands in the records' length word of nothing: the free memory after them).
+            // Both are at most gross < 2^96.
             assembly ("memory-safe") {
                 mstore(at, or(shl(192, chainId), or(shl(96, gross), l1Cost)))
                 mstore(add(at, 32), or(shl(160, fee), shl(64, collectiveShare)))
             }
-            totals.settlementsAt = at + SETTLEMENT_BYTES;
+            totals.recordsAt = at + SETTLEMENT_BYTES;
             return (fee, collectiveShare);
         }
+        // The chain's record (its id, then its `ChainSettled` values), and from it
         // emit ChainSettled(chainId, gross, l1Cost, fee, collectiveShare, chainShare), written out to skip
         // the ABI encoder on the hot path; tests decode these logs through the declared event.
         bytes32 topic = ChainSettled.selector;
         assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, gross)
-            mstore(add(ptr, 0x20), l1Cost)
-            mstore(add(ptr, 0x40), fee)
-            mstore(add(ptr, 0x60), collectiveShare)
-            mstore(add(ptr, 0x80), chainShare)
-            log2(ptr, 0xa0, topic, chainId)
+            mstore(at, chainId)
+            mstore(add(at, 0x20), gross)
+            mstore(add(at, 0x40), l1Cost)
+            mstore(add(at, 0x60), fee)
+            mstore(add(at, 0x80), collectiveShare)
+            mstore(add(at, 0xa0), chainShare)
+            log2(add(at, 0x20), 0xa0, topic, chainId)
         }
+        totals.recordsAt = at + RECORD_BYTES;
+    }
+
+    /// @dev One chain of a compensating report: like `_settleOne`, with the terms in force at the
+    ///      epoch's period start read from the registry (the cached terms may be a later period's).
+    function _correctOne(
+        mapping(uint256 => uint256) storage slots,
+        Totals memory totals,
+        uint256 chainId,
+        uint256 gross,
+        uint256 l1Cost
+    ) private {
+        if (chainId <= totals.previousChainId) revert ChainsNotSorted(chainId);
+        totals.previousChainId = chainId;
+        if (gross > totals.paid - totals.attributed) {
+            revert AttributionMismatch(totals.attributed + gross, totals.paid);
+        }
+        IChainRegistry.Settlement memory terms = REGISTRY.settlementTerms(chainId, totals.since);
+        if (!terms.active && !terms.exited) revert ChainInactive(chainId);
+        (uint256 fee, uint256 collectiveShare, uint256 chainShare,) =
+            RevenueShareMath.splitWithFee(gross, l1Cost, terms.grossBps, terms.netBps, totals.feeBps);
+        _addToChain(slots, chainId, chainShare);
+        emit ChainSettled(chainId, gross, l1Cost, fee, collectiveShare, chainShare);
+        unchecked {
+            totals.attributed += gross;
+            totals.operatorFee += fee;
+            totals.collectiveShare += collectiveShare;
+        }
+    }
+
+    /// @dev Adds to a chain's claimable balance, keeping its cached terms.
+    function _addToChain(mapping(uint256 => uint256) storage slots, uint256 chainId, uint256 amount) private {
+        uint256 packed = slots[chainId];
+        uint256 balance = (packed >> _TERMS_BITS) + amount;
+        if (balance > _MAX_CLAIMABLE) revert BalanceTooLarge(chainId);
+        slots[chainId] = (balance << _TERMS_BITS) | (packed & _TERMS_MASK);
+    }
+
+    /// @dev An epoch's totals from its records: gross, operator fee, Collective share, chains' share.
+    function _epochTotals(EpochFacts calldata facts)
+        private
+        pure
+        returns (uint256 gross, uint256 fee, uint256 share, uint256 chains)
+    {
+        uint256 size = facts.packed ? SETTLEMENT_BYTES : RECORD_BYTES;
+        uint256 count = facts.records.length / size;
+        for (uint256 i; i < count; ++i) {
+            (, uint256 g, uint256 f, uint256 c) = _record(facts, i * size);
+            gross += g;
+            fee += f;
+            share += c;
+        }
+        chains = gross - fee - share;
+    }
+
+    /// @dev One chain's record at `offset` of `facts.records`: chain id, gross, operator fee,
+    ///      Collective share.
+    function _record(EpochFacts calldata facts, uint256 offset)
+        private
+        pure
+        returns (uint256 chainId, uint256 gross, uint256 fee, uint256 share)
+    {
+        bytes calldata records = facts.records;
+        if (facts.packed) {
+            uint256 head;
+            uint256 tail;
+            assembly ("memory-safe") {
+                head := calldataload(add(records.offset, offset))
+                tail := calldataload(add(records.offset, add(offset, 32)))
+            }
+            chainId = head >> 192;
+            gross = (head >> 96) & 0xffffffffffffffffffffffff;
+            fee = tail >> 160;
+            share = (tail >> 64) & 0xffffffffffffffffffffffff;
+        } else {
+            assembly ("memory-safe") {
+                chainId := calldataload(add(records.offset, offset))
+                gross := calldataload(add(records.offset, add(offset, 0x20)))
+                fee := calldataload(add(records.offset, add(offset, 0x60)))
+                share := calldataload(add(records.offset, add(offset, 0x80)))
+            }
+        }
+    }
+
+    /// @dev Takes an epoch's credits out of the claimable balances into the hold (`back` false), or
+    ///      puts them back (`back` true). Claims wait while an epoch can be disputed, so every credit
+    ///      of a disputed epoch is still there. Returns the epoch's totals.
+    function _moveCredits(EpochFacts calldata facts, bool back)
+        private
+        returns (uint256 gross, uint256 fee, uint256 share, uint256 chains)
+    {
+        address asset = facts.asset;
+        mapping(uint256 => uint256) storage slots = _chainSlots[asset];
+        uint256 size = facts.packed ? SETTLEMENT_BYTES : RECORD_BYTES;
+        uint256 count = facts.records.length / size;
+        for (uint256 i; i < count; ++i) {
+            (uint256 chainId, uint256 g, uint256 f, uint256 c) = _record(facts, i * size);
+            uint256 chainShare = g - f - c;
+            if (back) {
+                _addToChain(slots, chainId, chainShare);
+            } else {
+                uint256 packed = slots[chainId];
+                slots[chainId] = (((packed >> _TERMS_BITS) - chainShare) << _TERMS_BITS) | (packed & _TERMS_MASK);
+            }
+            gross += g;
+            fee += f;
+            share += c;
+        }
+        chains = gross - fee - share;
+        mapping(address => uint256) storage accounts = accountClaimable[asset];
+        if (back) {
+            accounts[facts.collective] += share;
+            accounts[facts.feeRecipient] += fee;
+        } else {
+            accounts[facts.collective] -= share;
+            accounts[facts.feeRecipient] -= fee;
+        }
+    }
+
+    /// @dev Reverts unless `facts` are what the epoch's report committed to.
+    function _checkFacts(uint256 epoch, EpochRecord storage record, EpochFacts calldata facts) private view {
+        uint256 size = facts.packed ? SETTLEMENT_BYTES : RECORD_BYTES;
+        if (facts.records.length % size != 0 || epochDigest(facts) != record.digest) revert FactsMismatch(epoch);
+    }
+
+    /// @dev The digest of an epoch's facts (its records by their hash).
+    function _digest(
+        address asset,
+        address collective,
+        address feeRecipient,
+        uint256 feeBps,
+        uint256 since,
+        bool packed,
+        bytes32 recordsHash
+    ) private pure returns (bytes32) {
+        return keccak256(abi.encode(asset, collective, feeRecipient, feeBps, since, packed, recordsHash));
+    }
+
+    /// @dev Reverts while the last epoch can still be disputed: a dispute must find its credits unclaimed.
+    function _requireWindowClosed() private view {
+        uint256 until = _epochs[lastEpoch].disputableUntil;
+        if (block.timestamp < until) revert DisputeWindowOpen(until);
+    }
+
+    /// @dev Pulls exactly `amount` of `token` from the caller (no fee-on-transfer or rebasing tokens).
+    function _pullToken(address token, uint256 amount) private {
+        uint256 before = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        if (IERC20(token).balanceOf(address(this)) - before != amount) revert UnsupportedToken(token);
     }
 
     /// @dev Re-reads a chain's terms for a period starting at `since` from the registry (reverts for

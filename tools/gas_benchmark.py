@@ -153,10 +153,12 @@ def run_benchmark(
                 inner = chain.snapshot()
                 for epoch in (1, 2):
                     if design == "packed":
-                        receipt = shared.reportEpochPacked(epoch, packed, value=value, sender=reporter)
+                        receipt = shared.reportEpochPacked(epoch, epoch, packed, value=value, sender=reporter)
                     else:
-                        contract = shared if design == "abi" else naive
-                        receipt = contract.reportEpoch(epoch, revenues, value=value, sender=reporter)
+                        args = (epoch, epoch, revenues) if design == "abi" else (epoch, revenues)
+                        receipt = (shared if design == "abi" else naive).reportEpoch(
+                            *args, value=value, sender=reporter
+                        )
                     gas.append(receipt.gas_used)
                     sent[design] = bytes(receipt.transaction.data)
                 chain.restore(inner)

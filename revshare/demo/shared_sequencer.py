@@ -71,7 +71,8 @@ def run_shared_demo(
     }
 
     packed = pack_report(revenues)
-    receipt = shared.reportEpochPacked(1, packed, value=paid_in, sender=reporter)
+    window_end = chain.blocks.head.timestamp  # the epoch settles everything up to now
+    receipt = shared.reportEpochPacked(1, window_end, packed, value=paid_in, sender=reporter)
     log(
         f"  epoch 1 reported for {len(revenues)} chains in the packed form ({len(packed)} bytes): "
         f"{receipt.gas_used:,} gas (tx {receipt.txn_hash})"

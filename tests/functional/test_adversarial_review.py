@@ -193,7 +193,7 @@ def test_c3_the_collective_keeps_its_shared_balance_though_once_the_operator(
     project, owner, registry, reporter, collective
 ):
     shared = owner.deploy(project.SharedSequencerSplitter, registry, reporter, collective, 0)
-    shared.reportEpoch(1, [(CHAIN_ID, 10 * ETH, 0)], value=10 * ETH, sender=reporter)
+    shared.reportEpoch(1, 1, [(CHAIN_ID, 10 * ETH, 0)], value=10 * ETH, sender=reporter)
     shared.setOperatorFee("0x" + "0a" * 20, 500, sender=owner)
     with ape.reverts(shared.NoSuccessor, account=collective):
         shared.moveCredit(ETH_KEY, collective, sender=owner)
@@ -357,6 +357,6 @@ def test_holds_huge_balances_conserve(chain, splitter, vaults, keeper, collectiv
 
 def test_holds_epochs_start_at_one_and_are_shared_by_assets(shared, reporter):
     with ape.reverts(shared.EpochNotNext, epoch=0, expected=1):
-        shared.reportEpoch(0, [(10, ETH, 0)], value=ETH, sender=reporter)
-    shared.reportEpoch(1, [(10, 0, 0)], value=0, sender=reporter)
+        shared.reportEpoch(0, 0, [(10, ETH, 0)], value=ETH, sender=reporter)
+    shared.reportEpoch(1, 1, [(10, 0, 0)], value=0, sender=reporter)
     assert shared.lastEpoch() == 1

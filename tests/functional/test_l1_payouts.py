@@ -348,7 +348,7 @@ def test_a_misconfigured_vault_is_refused_and_nothing_moves(
 def settle_shared_epoch(shared, reporter, gross=10 * ETHER):
     """One epoch for one chain (no L1 cost): operator fee 5%, then the chain's terms."""
     chain_id = min(SHARED_CHAINS)
-    shared.reportEpoch(1, [(chain_id, gross, 0)], value=gross, sender=reporter)
+    shared.reportEpoch(1, 1, [(chain_id, gross, 0)], value=gross, sender=reporter)
     return chain_id
 
 

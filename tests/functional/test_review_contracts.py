@@ -214,16 +214,16 @@ def test_token_taking_more_than_sent_from_the_splitter_is_refused(project, owner
 
 
 def test_one_report_cannot_end_the_shared_splitter(shared, reporter, owner, registry):
-    """Finding 4: `reportEpoch(2**256 - 1, ...)` made every later report fail for good."""
+    """Finding 4: `reportEpoch(2**256 - 1, 1, ...)` made every later report fail for good."""
     parts = [(10, ETH, 0)]
     with ape.reverts(shared.EpochNotNext, epoch=2**256 - 1, expected=1):
-        shared.reportEpoch(2**256 - 1, parts, value=ETH, sender=reporter)
+        shared.reportEpoch(2**256 - 1, 1, parts, value=ETH, sender=reporter)
     with ape.reverts(shared.EpochNotNext, epoch=2, expected=1):
-        shared.reportEpoch(2, parts, value=ETH, sender=reporter)
-    shared.reportEpoch(1, parts, value=ETH, sender=reporter)
+        shared.reportEpoch(2, 2, parts, value=ETH, sender=reporter)
+    shared.reportEpoch(1, 1, parts, value=ETH, sender=reporter)
     with ape.reverts(shared.EpochNotNext, epoch=1, expected=2):
-        shared.reportEpoch(1, parts, value=ETH, sender=reporter)
-    shared.reportEpoch(2, parts, value=ETH, sender=reporter)
+        shared.reportEpoch(1, 1, parts, value=ETH, sender=reporter)
+    shared.reportEpoch(2, 2, parts, value=ETH, sender=reporter)
     assert shared.lastEpoch() == 2
 
 
@@ -240,7 +240,7 @@ def test_credit_surplus_cannot_take_balances_through_a_second_token_address(
     registry.setTokenAllowed(token, True, sender=owner)
     token.mint(reporter, 10 * ETH, sender=reporter)
     token.approve(shared, 10 * ETH, sender=reporter)
-    shared.reportEpochToken(token, 1, [(10, 4 * ETH, 0), (8453, 6 * ETH, ETH)], 10 * ETH, sender=reporter)
+    shared.reportEpochToken(token, 1, 1, [(10, 4 * ETH, 0), (8453, 6 * ETH, ETH)], 10 * ETH, sender=reporter)
 
     with ape.reverts(shared.TokenNotAllowed, token=second):
         shared.creditSurplus(second, sender=stranger)
@@ -262,7 +262,7 @@ def test_shared_chain_balance_follows_the_treasury_of_claim_time(
 ):
     """Finding 6: SECURITY.md said governance cannot redirect earned balances, yet `claimChain`
     pays the treasury recorded at claim time. The power is now stated plainly; this pins it."""
-    shared.reportEpoch(1, [(10, 4 * ETH, 0)], value=4 * ETH, sender=reporter)
+    shared.reportEpoch(1, 1, [(10, 4 * ETH, 0)], value=4 * ETH, sender=reporter)
     earned = shared.chainClaimable(ETH_KEY, 10)
     new_treasury = "0x" + "5a" * 20
     registry.setTreasury(10, new_treasury, sender=owner)
@@ -277,7 +277,7 @@ def test_guardian_holds_one_chains_claims_while_a_treasury_change_waits(
     """Finding 7: during a timelocked treasury change anyone could push a chain's balance to the
     old, possibly compromised, treasury. The guardian may now hold that one chain's claims, for a
     limited time, and nothing else."""
-    shared.reportEpoch(1, [(10, 4 * ETH, 0), (8453, 4 * ETH, 0)], value=8 * ETH, sender=reporter)
+    shared.reportEpoch(1, 1, [(10, 4 * ETH, 0), (8453, 4 * ETH, 0)], value=8 * ETH, sender=reporter)
     with ape.reverts(registry.NotGuardian, account=stranger.address):
         registry.holdClaims(10, sender=stranger)
     receipt = registry.holdClaims(10, sender=guardian)
@@ -290,7 +290,7 @@ def test_guardian_holds_one_chains_claims_while_a_treasury_change_waits(
     shared.claimChain(ETH_KEY, 8453, sender=stranger)  # other chains: unaffected
     shared.claim(ETH_KEY, collective, sender=stranger)  # the Collective: unaffected
     shared.claim(ETH_KEY, operator_fee_recipient, sender=stranger)
-    shared.reportEpoch(2, [(10, ETH, 0)], value=ETH, sender=reporter)  # still credited
+    shared.reportEpoch(2, 2, [(10, ETH, 0)], value=ETH, sender=reporter)  # still credited
 
     # Time-limited, and not renewable back to back.
     with ape.reverts(registry.ClaimHoldUnavailable, chainId=10, nextHoldAt=held_until + period):
@@ -421,7 +421,7 @@ def test_vault_payments_are_evented(project, owner, registry, keeper, stranger):
 def test_shared_balance_of_a_former_operator_fee_recipient_moves_to_the_current_one(
     chain, owner, stranger, registry, shared, reporter, operator_fee_recipient, collective
 ):
-    shared.reportEpoch(1, [(10, 4 * ETH, 0)], value=4 * ETH, sender=reporter)
+    shared.reportEpoch(1, 1, [(10, 4 * ETH, 0)], value=4 * ETH, sender=reporter)
     fee = shared.accountClaimable(ETH_KEY, operator_fee_recipient)
     assert fee > 0
     successor = "0x" + "0e" * 20

@@ -87,7 +87,7 @@ def test_packed_and_abi_reports_settle_the_same(chain, shared, reporter, collect
             epoch = shared.lastEpoch() + 1
             if form == "abi":
                 receipt = shared.reportEpoch(
-                    epoch, [r.as_tuple() for r in revenues], value=paid, sender=reporter
+                    epoch, epoch, [r.as_tuple() for r in revenues], value=paid, sender=reporter
                 )
                 settled = [
                     (e.chainId, e.gross, e.l1Cost, e.operatorFee, e.collectiveShare, e.chainShare)
@@ -95,7 +95,7 @@ def test_packed_and_abi_reports_settle_the_same(chain, shared, reporter, collect
                 ]
             else:
                 data = pack_report(revenues)
-                receipt = shared.reportEpochPacked(epoch, data, value=paid, sender=reporter)
+                receipt = shared.reportEpochPacked(epoch, epoch, data, value=paid, sender=reporter)
                 assert not receipt.events.filter(shared.ChainSettled)
                 (log,) = receipt.events.filter(shared.ChainsSettled)
                 assert log.epoch == epoch
@@ -104,7 +104,7 @@ def test_packed_and_abi_reports_settle_the_same(chain, shared, reporter, collect
                     for s in unpack_settlements(bytes(log.settlements))
                 ]
                 # The contract read what the Python decoder reads from the transaction's input.
-                (_, sent) = decode(["uint256", "bytes"], bytes(receipt.transaction.data)[4:])
+                (_, _, sent) = decode(["uint256", "uint64", "bytes"], bytes(receipt.transaction.data)[4:])
                 assert unpack_report(sent) == revenues
             (summary,) = receipt.events.filter(shared.EpochReported)
             balances = [shared.chainClaimable(ETH, c) for c in ids]
@@ -131,11 +131,11 @@ def test_a_packed_report_with_a_cut_off_chain_is_refused(chain, shared, reporter
     with restore_after(chain):
         epoch = shared.lastEpoch() + 1
         with ape.reverts(shared.MalformedReport, length=len(data) - 1):
-            shared.reportEpochPacked(epoch, data[:-1], value=2 * E18, sender=reporter)
+            shared.reportEpochPacked(epoch, epoch, data[:-1], value=2 * E18, sender=reporter)
         with ape.reverts(shared.MalformedReport, length=len(data) + 8):
-            shared.reportEpochPacked(epoch, data + bytes(8), value=2 * E18, sender=reporter)
+            shared.reportEpochPacked(epoch, epoch, data + bytes(8), value=2 * E18, sender=reporter)
         with ape.reverts(shared.EmptyReport):
-            shared.reportEpochPacked(epoch, b"", value=0, sender=reporter)
+            shared.reportEpochPacked(epoch, epoch, b"", value=0, sender=reporter)
 
 
 def test_a_packed_report_keeps_the_abi_forms_rules(chain, shared, reporter, stranger):
@@ -145,12 +145,12 @@ def test_a_packed_report_keeps_the_abi_forms_rules(chain, shared, reporter, stra
     with restore_after(chain):
         epoch = shared.lastEpoch() + 1
         with ape.reverts(shared.NotReporter):
-            shared.reportEpochPacked(epoch, ordered, value=2 * E18, sender=stranger)
+            shared.reportEpochPacked(epoch, epoch, ordered, value=2 * E18, sender=stranger)
         with ape.reverts(shared.ChainsNotSorted, chainId=first):
-            shared.reportEpochPacked(epoch, swapped, value=2 * E18, sender=reporter)
+            shared.reportEpochPacked(epoch, epoch, swapped, value=2 * E18, sender=reporter)
         with ape.reverts(shared.AttributionMismatch):
-            shared.reportEpochPacked(epoch, ordered, value=2 * E18 + 1, sender=reporter)
+            shared.reportEpochPacked(epoch, epoch, ordered, value=2 * E18 + 1, sender=reporter)
         with ape.reverts(shared.EpochNotNext):
-            shared.reportEpochPacked(epoch + 1, ordered, value=2 * E18, sender=reporter)
+            shared.reportEpochPacked(epoch + 1, epoch + 1, ordered, value=2 * E18, sender=reporter)
         assert shared.PACKED_CHAIN_BYTES() == PACKED_CHAIN_BYTES
         assert shared.SETTLEMENT_BYTES() == SETTLEMENT_BYTES

@@ -38,10 +38,12 @@ def treasuries(treasury):
     }
 
 
-def report(shared, reporter, epoch, revenues, value=None, **kwargs):
+def report(shared, reporter, epoch, revenues, value=None, window_end=None, **kwargs):
+    """Report `epoch`; its window ends at `window_end`, by default one second after the last one's."""
     revenues = sorted_report(revenues)
     paid = sum(r.gross for r in revenues) if value is None else value
-    return shared.reportEpoch(epoch, [r.as_tuple() for r in revenues], value=paid, sender=reporter, **kwargs)
+    end = shared.lastWindowEnd() + 1 if window_end is None else window_end
+    return shared.reportEpoch(epoch, end, [r.as_tuple() for r in revenues], value=paid, sender=reporter, **kwargs)
 
 
 def sample_revenues():
@@ -127,15 +129,15 @@ def test_only_the_reporter_reports(shared, stranger):
 )
 def test_malformed_reports_are_refused(shared, reporter, revenues, error, args):
     with ape.reverts(getattr(shared, error), **args):
-        shared.reportEpoch(1, revenues, value=sum(r[1] for r in revenues), sender=reporter)
+        shared.reportEpoch(1, 1, revenues, value=sum(r[1] for r in revenues), sender=reporter)
 
 
 def test_unknown_and_inactive_chains_are_refused(shared, registry, owner, reporter):
     with ape.reverts(registry.UnknownChain, chainId=5):
-        shared.reportEpoch(1, [(5, 100, 0)], value=100, sender=reporter)
+        shared.reportEpoch(1, 1, [(5, 100, 0)], value=100, sender=reporter)
     registry.setActive(34443, False, sender=owner)
     with ape.reverts(shared.ChainInactive, chainId=34443):
-        shared.reportEpoch(1, [(10, 1, 0), (34443, 100, 0)], value=101, sender=reporter)
+        shared.reportEpoch(1, 1, [(10, 1, 0), (34443, 100, 0)], value=101, sender=reporter)
 
 
 def test_epochs_go_up_by_one(shared, reporter):
@@ -247,11 +249,11 @@ def test_token_epochs(project, shared, registry, owner, reporter, terms):
     token.approve(shared, total, sender=reporter)
     args = [r.as_tuple() for r in revenues]
     with ape.reverts(shared.TokenNotAllowed, token=token.address):
-        shared.reportEpochToken(token, 1, args, total, sender=reporter)
+        shared.reportEpochToken(token, 1, 1, args, total, sender=reporter)
     registry.setTokenAllowed(token, True, sender=owner)
     with ape.reverts(shared.AttributionMismatch):
-        shared.reportEpochToken(token, 1, args, total - 1, sender=reporter)
-    shared.reportEpochToken(token, 1, args, total, sender=reporter)
+        shared.reportEpochToken(token, 1, 1, args, total - 1, sender=reporter)
+    shared.reportEpochToken(token, 1, 1, args, total, sender=reporter)
     expected = expected_settlement(revenues, terms, OPERATOR_FEE_BPS)
     assert shared.chainClaimable(token, 10) == expected.per_chain[10].chain
     assert token.balanceOf(shared) == shared.totalClaimable(token) == total
@@ -265,7 +267,7 @@ def test_fee_on_transfer_token_epoch_is_refused(project, shared, registry, owner
     token.mint(reporter, 1_000, sender=reporter)
     token.approve(shared, 1_000, sender=reporter)
     with ape.reverts(shared.UnsupportedToken, token=token.address):
-        shared.reportEpochToken(token, 1, [(10, 1_000, 0)], 1_000, sender=reporter)
+        shared.reportEpochToken(token, 1, 1, [(10, 1_000, 0)], 1_000, sender=reporter)
 
 
 def test_forced_eth_surplus_goes_to_the_collective(project, shared, keeper, stranger, collective):

@@ -714,11 +714,11 @@ class SystemMachine(RuleBasedStateMachine):
         if failure is not None:
             error, values = failure
             shared.expect_revert(
-                error, "reportEpoch", epoch, parts, value=value, sender=e["reporter"], **values
+                error, "reportEpoch", epoch, epoch, parts, value=value, sender=e["reporter"], **values
             )
         else:
             self.tx_at_model_time()
-            shared.transact("reportEpoch", epoch, parts, value=value, sender=e["reporter"])
+            shared.transact("reportEpoch", epoch, epoch, parts, value=value, sender=e["reporter"])
             m.epoch = epoch
             since, m.shared_since = m.shared_since, m.now
             for chain_id, gross, l1_cost in parts:
