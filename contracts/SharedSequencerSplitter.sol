@@ -162,14 +162,16 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     ///         (8), gross (12), L1 cost (12), operator fee (12), Collective share (12). The chain's
     ///         share is gross - operator fee - Collective share. One log instead of one per chain.
     event ChainsSettled(uint256 indexed epoch, bytes settlements);
-    /// @notice What an epoch settles and commits to, emitted with its `EpochReported`: the window
+    /// @notice What an epoch settles and commits to, emitted after its `EpochReported`: the window
     ///         (`windowStart`, `windowEnd`] on every chain's clock, the start of the period whose
-    ///         terms applied, until when it may be disputed, and the digest of its facts.
+    ///         terms applied, the operator fee applied, until when it may be disputed (the report's
+    ///         time when there is no dispute window), and the digest of its facts (`epochDigest`).
     event EpochWindow(
         uint256 indexed epoch,
         uint256 windowStart,
         uint256 windowEnd,
         uint256 termsSince,
+        uint256 feeBps,
         uint256 disputableUntil,
         bytes32 digest
     );
@@ -686,7 +688,9 @@ contract SharedSequencerSplitter is ReentrancyGuard {
             disputableUntil += window;
             _epochs[epoch] = EpochRecord(digest, uint64(disputableUntil), EpochStatus.Reported);
         }
-        emit EpochWindow(epoch, totals.windowStart, totals.windowEnd, totals.since, disputableUntil, digest);
+        emit EpochWindow(
+            epoch, totals.windowStart, totals.windowEnd, totals.since, totals.feeBps, disputableUntil, digest
+        );
         emit EpochReported(
             epoch,
             asset,

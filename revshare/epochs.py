@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from revshare.model import FeeSplit, split_with_fee
 
@@ -146,3 +147,191 @@ def expected_settlement(
             revenue.gross, revenue.l1_cost, chain_terms.gross_bps, chain_terms.net_bps, fee_bps
         )
     return Settlement(per_chain)
+
+
+# ---------------------------------------------------------------- the splitter's state, with disputes
+
+ETH = "0x0000000000000000000000000000000000000000"
+
+
+class SharedError(Exception):
+    """What the contract would refuse, by its custom error's name."""
+
+    def __init__(self, error: str):
+        super().__init__(error)
+        self.error = error
+
+
+@dataclass
+class EpochState:
+    """What the model keeps of one epoch: the dispute path and what it credited."""
+
+    asset: str
+    settlement: Settlement
+    collective: str
+    fee_recipient: str
+    fee_bps: int
+    since: int
+    window_start: int
+    window_end: int
+    disputable_until: int
+    recorded: bool  # a dispute window was set when it was reported
+    status: str = "reported"  # reported, disputed, confirmed, corrected
+
+
+@dataclass
+class SharedSplitterModel:
+    """`SharedSequencerSplitter`'s balances and rules as plain Python: windows, the dispute window,
+    disputes holding an epoch's credits, confirmation, correction by a compensating report, and
+    claims waiting while the last epoch can be disputed. Who may call (reporter, treasury,
+    governance) and pauses are the caller's to check."""
+
+    last_report_time: int
+    fee_bps: int
+    fee_recipient: str
+    dispute_window: int = 0
+    last_epoch: int = 0
+    last_window_end: int = 0
+    chains: dict[tuple[str, int], int] = field(default_factory=dict)
+    accounts: dict[tuple[str, str], int] = field(default_factory=dict)
+    total: dict[str, int] = field(default_factory=dict)
+    epochs: dict[int, EpochState] = field(default_factory=dict)
+
+    def claims_open_at(self) -> int:
+        """Until when claims (and the next report) wait; 0 or past: open."""
+        state = self.epochs.get(self.last_epoch)
+        return state.disputable_until if state is not None and state.recorded else 0
+
+    def held(self, asset: str = ETH) -> int:
+        """What disputed, unresolved epochs hold in `asset`."""
+        return sum(
+            s.settlement.gross for s in self.epochs.values() if s.asset == asset and s.status == "disputed"
+        )
+
+    def report(
+        self,
+        now: int,
+        epoch: int,
+        window_end: int,
+        revenues: Sequence[ChainRevenue],
+        terms: Mapping[int, Terms | None],
+        collective: str,
+        paid: int | None = None,
+        asset: str = ETH,
+    ) -> Settlement:
+        """Settle an epoch (`terms`: each chain's terms in force at the period's start, None for a
+        chain that is not active); raises `SharedError` as the contract would."""
+        if epoch != self.last_epoch + 1:
+            raise SharedError("EpochNotNext")
+        if not revenues:
+            raise SharedError("EmptyReport")
+        if window_end <= self.last_window_end or window_end > now:
+            raise SharedError("InvalidWindow")
+        if now < self.claims_open_at():
+            raise SharedError("DisputeWindowOpen")
+        settlement = self._split(
+            revenues, terms, self.fee_bps, sum(r.gross for r in revenues) if paid is None else paid
+        )
+        since, window_start = self.last_report_time, self.last_window_end
+        self.last_epoch, self.last_window_end, self.last_report_time = epoch, window_end, now
+        self._credit(asset, settlement, collective, self.fee_recipient, +1)
+        self.total[asset] = self.total.get(asset, 0) + settlement.gross
+        self.epochs[epoch] = EpochState(
+            asset,
+            settlement,
+            collective,
+            self.fee_recipient,
+            self.fee_bps,
+            since,
+            window_start,
+            window_end,
+            now + self.dispute_window,
+            recorded=self.dispute_window > 0,
+        )
+        return settlement
+
+    def dispute(self, now: int, epoch: int) -> EpochState:
+        """Hold every credit of `epoch` (raises `NotDisputable` past its window or twice)."""
+        state = self.epochs.get(epoch)
+        if state is None or not state.recorded or state.status != "reported" or now >= state.disputable_until:
+            raise SharedError("NotDisputable")
+        state.status = "disputed"
+        self._credit(state.asset, state.settlement, state.collective, state.fee_recipient, -1)
+        return state
+
+    def confirm(self, epoch: int) -> EpochState:
+        """Release a disputed epoch's held credits as reported."""
+        state = self._disputed(epoch)
+        state.status = "confirmed"
+        self._credit(state.asset, state.settlement, state.collective, state.fee_recipient, +1)
+        return state
+
+    def correct(
+        self, epoch: int, revenues: Sequence[ChainRevenue], terms: Mapping[int, Terms | None], added: int = 0
+    ) -> Settlement:
+        """Replace a disputed epoch's held credits by `revenues` (`terms` as of the epoch's period
+        start); `added` is paid in on top of the reported gross."""
+        state = self._disputed(epoch)
+        if not revenues:
+            raise SharedError("EmptyReport")
+        settlement = self._split(revenues, terms, state.fee_bps, state.settlement.gross + added)
+        state.status = "corrected"
+        state.settlement = settlement
+        self._credit(state.asset, settlement, state.collective, state.fee_recipient, +1)
+        self.total[state.asset] = self.total.get(state.asset, 0) + added
+        return settlement
+
+    def claim_chain(self, now: int, chain_id: int, asset: str = ETH) -> int:
+        """Pay a chain's balance (raises while claims wait, or when there is nothing)."""
+        return self._pay(now, self.chains, (asset, chain_id), asset)
+
+    def claim(self, now: int, account: str, asset: str = ETH) -> int:
+        """Pay an account's balance (the Collective, the operator fee recipient)."""
+        return self._pay(now, self.accounts, (asset, account.lower()), asset)
+
+    def _pay(self, now: int, book: dict[Any, int], key: Any, asset: str) -> int:
+        if now < self.claims_open_at():
+            raise SharedError("DisputeWindowOpen")
+        amount = book.get(key, 0)
+        if amount == 0:
+            raise SharedError("NothingToClaim")
+        book[key] = 0
+        self.total[asset] -= amount
+        return amount
+
+    def _disputed(self, epoch: int) -> EpochState:
+        state = self.epochs.get(epoch)
+        if state is None or state.status != "disputed":
+            raise SharedError("NotDisputed")
+        return state
+
+    @staticmethod
+    def _split(
+        revenues: Sequence[ChainRevenue], terms: Mapping[int, Terms | None], fee_bps: int, paid: int
+    ) -> Settlement:
+        previous, attributed = 0, 0
+        for revenue in revenues:
+            if revenue.chain_id <= previous:
+                raise SharedError("ChainsNotSorted")
+            previous = revenue.chain_id
+            attributed += revenue.gross
+            if attributed > paid:
+                raise SharedError("AttributionMismatch")
+            if terms.get(revenue.chain_id) is None:
+                raise SharedError("ChainInactive")
+        if attributed != paid:
+            raise SharedError("AttributionMismatch")
+        return expected_settlement(revenues, {c: t for c, t in terms.items() if t is not None}, fee_bps)
+
+    def _credit(
+        self, asset: str, settlement: Settlement, collective: str, fee_recipient: str, sign: int
+    ) -> None:
+        for chain_id, split in settlement.per_chain.items():
+            key = (asset, chain_id)
+            self.chains[key] = self.chains.get(key, 0) + sign * split.chain
+        for account, amount in (
+            (collective, settlement.collective),
+            (fee_recipient, settlement.operator_fee),
+        ):
+            key = (asset, account.lower())
+            self.accounts[key] = self.accounts.get(key, 0) + sign * amount
