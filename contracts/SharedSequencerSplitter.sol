@@ -636,10 +636,10 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         // One at a time: an arbitrary jump (to 2^256 - 1, say) would end all later reports.
         if (epoch != previous + 1) revert EpochNotNext(epoch, previous + 1);
         if (count == 0) revert EmptyReport();
-        uint64 previousEnd = lastWindowEnd;
-        if (windowEnd <= previousEnd || windowEnd > block.timestamp) revert InvalidWindow(windowEnd, previousEnd);
         uint64 until = _epochs[previous].disputableUntil;
         if (block.timestamp < until) revert DisputeWindowOpen(until);
+        uint64 previousEnd = lastWindowEnd;
+        if (windowEnd <= previousEnd || windowEnd > block.timestamp) revert InvalidWindow(windowEnd, previousEnd);
         lastEpoch = epoch;
         return count;
     }
@@ -688,9 +688,6 @@ contract SharedSequencerSplitter is ReentrancyGuard {
             disputableUntil += window;
             _epochs[epoch] = EpochRecord(digest, uint64(disputableUntil), EpochStatus.Reported);
         }
-        emit EpochWindow(
-            epoch, totals.windowStart, totals.windowEnd, totals.since, totals.feeBps, disputableUntil, digest
-        );
         emit EpochReported(
             epoch,
             asset,
@@ -701,6 +698,9 @@ contract SharedSequencerSplitter is ReentrancyGuard {
             paid - totals.operatorFee - totals.collectiveShare,
             collective,
             feeRecipient
+        );
+        emit EpochWindow(
+            epoch, totals.windowStart, totals.windowEnd, totals.since, totals.feeBps, disputableUntil, digest
         );
     }
 

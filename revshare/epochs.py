@@ -225,10 +225,10 @@ class SharedSplitterModel:
             raise SharedError("EpochNotNext")
         if not revenues:
             raise SharedError("EmptyReport")
-        if window_end <= self.last_window_end or window_end > now:
-            raise SharedError("InvalidWindow")
         if now < self.claims_open_at():
             raise SharedError("DisputeWindowOpen")
+        if window_end <= self.last_window_end or window_end > now:
+            raise SharedError("InvalidWindow")
         settlement = self._split(
             revenues, terms, self.fee_bps, sum(r.gross for r in revenues) if paid is None else paid
         )

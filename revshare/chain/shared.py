@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from eth_abi import encode
 
-from revshare.chain.reader import EventDecoder, EventLog, event_abi
+from revshare.chain.reader import ChainReader, EventDecoder, EventLog, event_abi
 from revshare.epochs import SettledChain, unpack_settlements
 
 EPOCH_REPORTED = (
@@ -192,7 +192,7 @@ def shared_epochs(logs: Iterable[EventLog]) -> list[SharedEpoch]:
         if log.name == "ChainSettled":
             pending.settled.append(_settled(log))
         elif log.name == "ChainsSettled":
-            pending.settled.extend(unpack_settlements(bytes(a["settlements"])))
+            pending.settled.extend(unpack_settlements(bytes.fromhex(a["settlements"][2:])))
             pending.packed = True
         elif log.name == "EpochReported":
             pending.reported = log
@@ -208,7 +208,7 @@ def shared_epochs(logs: Iterable[EventLog]) -> list[SharedEpoch]:
                 terms_since=a["termsSince"],
                 fee_bps=a["feeBps"],
                 disputable_until=a["disputableUntil"],
-                digest="0x" + bytes(a["digest"]).hex(),
+                digest=a["digest"],  # bytes32 and bytes values decode as 0x-hex strings
                 collective=r["collective"],
                 fee_recipient=r["operatorFeeRecipient"],
                 packed=pending.packed,
@@ -241,6 +241,22 @@ def shared_epochs(logs: Iterable[EventLog]) -> list[SharedEpoch]:
             )
             pending = _Pending(tx_hash=log.tx_hash)
     return [epochs[k] for k in sorted(epochs)]
+
+
+def read_shared_logs(
+    reader: ChainReader, address: str, start: int = 0, stop: int | None = None
+) -> list[EventLog]:
+    """Every decoded event of the shared splitter at `address` in blocks start..stop (default: latest)."""
+    last = reader.latest_block() if stop is None else stop
+    raw = reader.logs([address], SHARED_DECODER.topics, start, last)
+    return [log for log in map(SHARED_DECODER.decode, raw) if log is not None]
+
+
+def read_shared_epochs(
+    reader: ChainReader, address: str, start: int = 0, stop: int | None = None
+) -> list[SharedEpoch]:
+    """The shared splitter's epochs as its logs in blocks start..stop tell them."""
+    return shared_epochs(read_shared_logs(reader, address, start, stop))
 
 
 def epoch_by_id(epochs: Sequence[SharedEpoch], epoch: int) -> SharedEpoch:
