@@ -53,6 +53,8 @@ SPLITTER_TESTS = [
     "tests/functional/test_l1_payouts.py",
 ]
 SHARED_TESTS = ["tests/functional/test_shared_sequencer.py", "-k", "not 256"]
+DISPUTE_TESTS = ["tests/functional/test_shared_disputes.py"]
+DISPUTE_MACHINE = ["tests/stateful/test_shared_dispute_machine.py"]
 L1_TESTS = ["tests/functional/test_l1_payouts.py"]
 REVIEW_TESTS = ["tests/functional/test_review_contracts.py"]
 CALCULATOR = "contracts/feesplitter/RegistrySharesCalculator.sol"
@@ -425,8 +427,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "shared-epoch-any-increase",
         SHARED,
-        "if (epoch != lastEpoch + 1) revert EpochNotNext(epoch, lastEpoch + 1);",
-        "if (epoch <= lastEpoch) revert EpochNotNext(epoch, lastEpoch + 1);",
+        "if (epoch != previous + 1) revert EpochNotNext(epoch, previous + 1);",
+        "if (epoch <= previous) revert EpochNotNext(epoch, previous + 1);",
         "any later epoch id is accepted (2^256 - 1 ends all reports)",
         (*SHARED_TESTS[:1], *REVIEW_TESTS),
     ),
@@ -486,6 +488,94 @@ MUTANTS: tuple[Mutant, ...] = (
         "if (amount <= destination.minAmount) revert BelowL1Minimum(to, amount, destination.minAmount);",
         "a shared-sequencer claim of exactly the L1 minimum is refused",
         tuple(L1_TESTS),
+    ),
+    Mutant(
+        "shared-window-may-repeat",
+        SHARED,
+        "if (windowEnd <= previousEnd || windowEnd > block.timestamp)",
+        "if (windowEnd < previousEnd || windowEnd > block.timestamp)",
+        "a report may end its window where the last one ended (settling the same window twice)",
+        tuple(DISPUTE_TESTS),
+    ),
+    Mutant(
+        "shared-window-may-end-in-future",
+        SHARED,
+        "if (windowEnd <= previousEnd || windowEnd > block.timestamp)",
+        "if (windowEnd <= previousEnd)",
+        "a report may settle a window that has not ended (revenue not yet earned)",
+        tuple(DISPUTE_TESTS),
+    ),
+    Mutant(
+        "shared-report-in-dispute-window",
+        SHARED,
+        "if (block.timestamp < until) revert DisputeWindowOpen(until);\n        uint64 previousEnd",
+        "uint64 previousEnd",
+        "the next epoch is reported while the last one can still be disputed",
+        tuple(DISPUTE_TESTS),
+    ),
+    Mutant(
+        "shared-claims-in-dispute-window",
+        SHARED,
+        "uint256 until = _epochs[lastEpoch].disputableUntil;\n        if (block.timestamp < until) revert DisputeWindowOpen(until);",
+        "uint256 until = _epochs[lastEpoch].disputableUntil;",
+        "claims are paid while the last epoch can be disputed (a dispute finds its credits gone)",
+        tuple(DISPUTE_TESTS),
+    ),
+    Mutant(
+        "shared-dispute-at-window-end",
+        SHARED,
+        "|| block.timestamp >= record.disputableUntil",
+        "|| block.timestamp > record.disputableUntil",
+        "a dispute is accepted in the block where claims open",
+        tuple(DISPUTE_TESTS),
+    ),
+    Mutant(
+        "shared-anyone-disputes",
+        SHARED,
+        "if (msg.sender != REGISTRY.owner() && REGISTRY.getChain(chainId).treasury != msg.sender) {",
+        "if (false) {",
+        "anyone can dispute an epoch and hold every chain's credits",
+        tuple(DISPUTE_TESTS),
+    ),
+    Mutant(
+        "shared-facts-unchecked",
+        SHARED,
+        "if (facts.records.length % size != 0 || epochDigest(facts) != record.digest)",
+        "if (facts.records.length % size != 0)",
+        "a dispute or resolution may restate an epoch with other amounts than were reported",
+        tuple(DISPUTE_TESTS),
+    ),
+    Mutant(
+        "shared-dispute-skips-collective",
+        SHARED,
+        "accounts[facts.collective] -= share;",
+        "",
+        "a dispute holds the chains' and the operator's credits but not the Collective's",
+        (*DISPUTE_TESTS, *DISPUTE_MACHINE),
+    ),
+    Mutant(
+        "shared-dispute-twice",
+        SHARED,
+        "if (record.status != EpochStatus.Reported || block.timestamp",
+        "if (record.status == EpochStatus.Unknown || block.timestamp",
+        "an epoch may be disputed again (holding its credits twice) or after its resolution",
+        (*DISPUTE_TESTS, *DISPUTE_MACHINE),
+    ),
+    Mutant(
+        "shared-correction-loses-added",
+        SHARED,
+        "totalClaimable[asset] += added;",
+        "",
+        "what a correction pays in is not counted as claimable (it would later look like surplus)",
+        (*DISPUTE_TESTS, *DISPUTE_MACHINE),
+    ),
+    Mutant(
+        "shared-correction-todays-terms",
+        SHARED,
+        "REGISTRY.settlementTerms(chainId, totals.since);",
+        "REGISTRY.settlementTerms(chainId, block.timestamp);",
+        "a correction applies today's terms instead of the epoch's",
+        tuple(DISPUTE_TESTS),
     ),
     Mutant(
         "shared-ignore-l1-failure",
