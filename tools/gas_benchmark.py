@@ -178,6 +178,47 @@ def run_benchmark(
     return measurements
 
 
+DISPUTE_WINDOW = 3_600
+
+
+def dispute_window_cost(
+    project: Any, chain: Any, owner: Any, reporter: Any, chains: int = 16
+) -> tuple[int, int, int, int]:
+    """Steady-state gas of one packed report of `chains` chains and of `chains` + 1, without and
+    with a dispute window (which records each epoch's digest and deadline): (without, with,
+    without + 1 chain, with + 1 chain)."""
+    collective = "0x" + "c0" * 20
+    snapshot = chain.snapshot()
+    try:
+        registry = owner.deploy(project.ChainRegistry, owner, collective, "0x" + "00" * 20)
+        ids = [FIRST_CHAIN_ID + i for i in range(chains + 1)]
+        for chain_id in ids:
+            registry.registerChain(
+                chain_id, placeholder_treasury(chain_id), 250, 1_500, ZERO_HASH, sender=owner
+            )
+        gas = []
+        for window in (0, DISPUTE_WINDOW):
+            for size in (chains, chains + 1):
+                inner = chain.snapshot()
+                shared = owner.deploy(project.SharedSequencerSplitter, registry, reporter, owner, 500)
+                shared.setDisputeWindow(window, sender=owner)
+                revenues = epoch_revenues(ids[:size])
+                packed = pack_report(ChainRevenue(*r) for r in revenues)
+                value = sum(r[1] for r in revenues)
+                for epoch in (1, 2):
+                    chain.pending_timestamp = max(
+                        chain.pending_timestamp, shared.claimsOpenAt(), shared.lastWindowEnd() + 1
+                    )
+                    end = chain.pending_timestamp
+                    receipt = shared.reportEpochPacked(epoch, end, packed, value=value, sender=reporter)
+                gas.append(receipt.gas_used)
+                chain.restore(inner)
+        without, without_more, with_window, with_more = gas
+        return without, with_window, without_more, with_more
+    finally:
+        chain.restore(snapshot)
+
+
 def marginal(measurements: Sequence[Measurement], field: str) -> float:
     """Gas per additional chain between the two largest sizes."""
     small, large = sorted(measurements, key=lambda m: m.chains)[-2:]
@@ -294,4 +335,12 @@ def cli(l1_base_fee: float, blob_base_fee: float) -> None:
         f"first epoch {largest.shared_first:,} ({100 * largest.shared_first / BLOCK_GAS_LIMIT:.1f}%); "
         f"L1 data fee {largest.packed_l1_fee / 10**18:.9f} ETH packed, "
         f"{largest.abi_l1_fee / 10**18:.9f} ETH ABI-encoded (the naive design's calldata)."
+    )
+    without, with_window, without_more, with_more = dispute_window_cost(
+        project, chain, accounts.test_accounts[0], accounts.test_accounts[1]
+    )
+    click.echo(
+        f"With a dispute window ({DISPUTE_WINDOW:,} s), a 16-chain packed report costs {with_window:,} gas "
+        f"instead of {without:,}: {with_window - without:+,} per epoch (its digest and deadline), "
+        f"{(with_more - with_window) - (without_more - without):+,} per chain."
     )

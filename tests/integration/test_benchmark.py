@@ -24,6 +24,16 @@ def test_benchmark_measures_every_design(project, chain, accounts):
     assert calldata_table(measurements).splitlines()[-1].startswith("per chain")
 
 
+def test_a_dispute_window_costs_per_epoch_not_per_chain(project, chain, accounts):
+    from tools.gas_benchmark import dispute_window_cost
+
+    without, with_window, without_more, with_more = dispute_window_cost(
+        project, chain, accounts[0], accounts[1], chains=2
+    )
+    assert with_window > without + 20_000  # the epoch's record: a new slot at least
+    assert with_more - with_window == without_more - without > 0  # the same per chain either way
+
+
 def test_monitor_benchmark_runs_and_checks_its_figures(tmp_path):
     from tools.monitor_benchmark import benchmark_table, run_benchmark
 
