@@ -516,7 +516,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "shared-claims-in-dispute-window",
         SHARED,
-        "uint256 until = _epochs[lastEpoch].disputableUntil;\n        if (block.timestamp < until) revert DisputeWindowOpen(until);",
+        "uint256 until = _epochs[lastEpoch].disputableUntil;\n"
+        "        if (block.timestamp < until) revert DisputeWindowOpen(until);",
         "uint256 until = _epochs[lastEpoch].disputableUntil;",
         "claims are paid while the last epoch can be disputed (a dispute finds its credits gone)",
         tuple(DISPUTE_TESTS),

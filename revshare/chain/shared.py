@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from eth_abi import encode
+from eth_abi import decode, encode
+from eth_utils import keccak
 
-from revshare.chain.reader import ChainReader, EventDecoder, EventLog, event_abi
+from revshare.chain.reader import CallReverted, ChainReader, EventDecoder, EventLog, event_abi
 from revshare.epochs import SettledChain, unpack_settlements
 
 EPOCH_REPORTED = (
@@ -266,3 +267,115 @@ def epoch_by_id(epochs: Sequence[SharedEpoch], epoch: int) -> SharedEpoch:
             return e
     known = f"epochs 1-{epochs[-1].epoch}" if epochs else "no epochs"
     raise LookupError(f"epoch {epoch} was not reported by this shared splitter (it has {known})")
+
+
+# Blocks per page of the search for one epoch's logs (few match: a node refusing the range halves it).
+_EPOCH_PAGE = 1_000_000
+
+
+def read_epoch(
+    reader: ChainReader, address: str, epoch: int, start: int = 0, stop: int | None = None
+) -> SharedEpoch | None:
+    """One epoch of the shared splitter at `address` as its logs in blocks start..stop tell it
+    (None: no report of it there). The logs naming the epoch are found by its topic, then only the
+    blocks holding them are read whole (the report's chains are not indexed by epoch): a long range
+    costs a search filtered by the epoch, in wide pages (halved where the node refuses one), not
+    every log of the splitter."""
+    from revshare.chain.reader import topic_of
+
+    # The events naming an epoch in their first indexed topic: its report, dispute and resolution.
+    named = [topic_of(e) for e in (EPOCH_WINDOW, EPOCH_DISPUTED, EPOCH_CONFIRMED, EPOCH_CORRECTED)]
+    last = reader.latest_block() if stop is None else stop
+    topic = "0x" + epoch.to_bytes(32, "big").hex()
+    blocks: set[int] = set()
+    for _, _, page in reader.log_pages([address], [named, [topic]], start, last, page_size=_EPOCH_PAGE):
+        blocks.update(int(log["blockNumber"], 16) for log in page)
+    raw = [
+        log for block in sorted(blocks) for log in reader.logs([address], SHARED_DECODER.topics, block, block)
+    ]
+    logs = [log for log in map(SHARED_DECODER.decode, raw) if log is not None]
+    return next((e for e in shared_epochs(logs) if e.epoch == epoch), None)
+
+
+# ---------------------------------------------------------------- the report's replay and views
+SURPLUS_CREDITED = "SurplusCredited(address indexed asset, address indexed collective, uint256 amount)"
+CREDIT_MOVED = "CreditMoved(address indexed asset, address indexed from, address indexed to, uint256 amount)"
+# Every event that moves a balance: the epochs', the claims', and surplus credits and credit moves.
+LEDGER_EVENTS = (*SHARED_EVENTS, SURPLUS_CREDITED, CREDIT_MOVED)
+LEDGER_DECODER = EventDecoder(event_abi(e) for e in LEDGER_EVENTS)
+
+
+def epoch_digest(epoch: SharedEpoch) -> str:
+    """The digest of the epoch's facts as rebuilt from its logs, computed as `epochDigest` does:
+    equal to `EpochWindow.digest` exactly when the logs hold what the report committed to."""
+    asset, collective, fee_recipient, fee_bps, since, packed, records = epoch.facts()
+    encoded = encode(
+        ["address", "address", "address", "uint256", "uint256", "bool", "bytes32"],
+        [asset, collective, fee_recipient, fee_bps, since, packed, keccak(records)],
+    )
+    return "0x" + keccak(encoded).hex()
+
+
+@dataclass(frozen=True)
+class EpochRecordView:
+    """`epochRecord(epoch)`: all zero (status "unknown") for an epoch reported without a dispute window."""
+
+    digest: str
+    disputable_until: int
+    status: str
+
+
+@dataclass
+class SharedViews:
+    """A shared splitter's balances and counters at one block, from its own views."""
+
+    block: int
+    last_epoch: int = 0
+    claims_open_at: int = 0
+    balance: dict[str, int] = field(default_factory=dict)  # asset -> held by the splitter
+    total_claimable: dict[str, int] = field(default_factory=dict)  # asset -> totalClaimable
+    # asset -> surplus(); None when the view reverts (the splitter holds less than totalClaimable)
+    surplus: dict[str, int | None] = field(default_factory=dict)
+    chain_claimable: dict[tuple[str, int], int] = field(default_factory=dict)  # (asset, chain id)
+    account_claimable: dict[tuple[str, str], int] = field(default_factory=dict)  # (asset, account)
+    records: dict[int, EpochRecordView] = field(default_factory=dict)  # epoch -> epochRecord
+
+
+def read_shared_views(
+    reader: ChainReader,
+    address: str,
+    block: int,
+    assets: Iterable[str],
+    chain_ids: Iterable[int],
+    accounts: Iterable[str],
+    epochs: Iterable[int],
+) -> SharedViews:
+    """The views of the shared splitter at `address` at `block` for the given assets, chains,
+    accounts and epochs."""
+    views = SharedViews(block=block)
+    views.last_epoch = reader.call_uint(address, "lastEpoch()", [], [], block)
+    views.claims_open_at = reader.call_uint(address, "claimsOpenAt()", [], [], block)
+    chain_ids, accounts = sorted(set(chain_ids)), sorted(set(accounts))
+    for asset in sorted(set(assets)):
+        views.balance[asset] = reader.balance(address, block, asset)
+        views.total_claimable[asset] = reader.call_uint(
+            address, "totalClaimable(address)", ["address"], [asset], block
+        )
+        try:
+            views.surplus[asset] = reader.call_uint(address, "surplus(address)", ["address"], [asset], block)
+        except CallReverted:
+            views.surplus[asset] = None
+        for chain_id in chain_ids:
+            views.chain_claimable[(asset, chain_id)] = reader.call_uint(
+                address, "chainClaimable(address,uint256)", ["address", "uint256"], [asset, chain_id], block
+            )
+        for account in accounts:
+            views.account_claimable[(asset, account)] = reader.call_uint(
+                address, "accountClaimable(address,address)", ["address", "address"], [asset, account], block
+            )
+    for epoch in sorted(set(epochs)):
+        raw = reader.call(address, "epochRecord(uint256)", ["uint256"], [epoch], block)
+        digest, until, status = decode(["bytes32", "uint64", "uint8"], raw)
+        name = STATUSES[status] if status < len(STATUSES) else f"status {status}"
+        views.records[epoch] = EpochRecordView("0x" + bytes(digest).hex(), until, name)
+    return views

@@ -17,7 +17,14 @@ from revshare.chain.reader import DEFAULT_BACKOFF, DEFAULT_PAGE_SIZE, ChainReade
 from revshare.chain.rpc import Backoff, Request, provider_request
 from revshare.report.document import Report
 from revshare.report.files import write_report
-from revshare.report.history import ChainMismatch, History, SplitterTarget, SweepProgress, collect_history
+from revshare.report.history import (
+    ChainMismatch,
+    History,
+    SharedTarget,
+    SplitterTarget,
+    SweepProgress,
+    collect_history,
+)
 from revshare.report.text import render_text
 
 __all__ = [
@@ -27,6 +34,7 @@ __all__ = [
     "History",
     "ReadError",
     "Report",
+    "SharedTarget",
     "SplitterTarget",
     "build_report",
     "event_abis",
@@ -58,9 +66,11 @@ def build_report(
     progress: SweepProgress | None = None,
     request: Request | None = None,
     backoff: Backoff = DEFAULT_BACKOFF,
+    shared: Iterable[SharedTarget] = (),
 ) -> Report:
-    """Read and analyse; ``request`` defaults to JSON-RPC to the connected ape provider's node.
-    ``network`` is published as ``ecosystem:network`` only (any RPC URL in it is dropped)."""
+    """Read and analyse ``targets`` and the ``shared`` sequencer splitters; ``request`` defaults to
+    JSON-RPC to the connected ape provider's node. ``network`` is published as
+    ``ecosystem:network`` only (any RPC URL in it is dropped)."""
     if request is None:
         from ape import networks
 
@@ -74,5 +84,6 @@ def build_report(
         to_block=to_block,
         page_size=page_size,
         progress=progress,
+        shared=list(shared),
     )
     return Report.of(history, period)

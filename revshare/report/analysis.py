@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from revshare.calendar import utc_date
 from revshare.chain.addresses import ETH_ASSET, L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
@@ -28,6 +29,9 @@ from revshare.chain.reader import EventLog
 from revshare.lifecycle import TermsEntry
 from revshare.model import BPS_DENOMINATOR, RevenueSources, apply_bps, split
 from revshare.report.history import L1_PATH_EVENTS, History, SplitterHistory
+
+if TYPE_CHECKING:
+    from revshare.report.shared import SharedSummary
 
 UNEXPLAINED, EXPLAINED, PENDING = "unexplained", "explained", "pending"
 # A boundary settled later than this after its change is reported: the old terms then covered
@@ -107,6 +111,7 @@ class Check:
     label: str
     left: int
     right: int
+    splitter: str = ""  # a shared splitter's address (its checks); chain_id 0: the whole splitter
 
     @property
     def ok(self) -> bool:
@@ -121,6 +126,7 @@ class Finding:
     amount: int
     what: str
     where: str = ""
+    splitter: str = ""  # a shared splitter's address (its findings); chain_id 0: the whole splitter
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,7 @@ class Analysis:
     checks: list[Check]
     findings: list[Finding]
     chains: dict[int, ChainSummary]
+    shared: list[SharedSummary] = field(default_factory=list)  # the shared sequencer splitters
 
     @property
     def unexplained(self) -> list[Finding]:
@@ -741,6 +748,9 @@ def analyze(history: History) -> Analysis:
             _Replay(splitter, asset, terms, history.timestamps, out).run(events)
         _check_vaults(splitter, events, out)
     out.rows.sort(key=lambda r: (r.chain_id, r.block, r.disbursement_id))
+    from revshare.report.shared import analyze_shared  # it builds on this module's checks and findings
+
+    analyze_shared(history, out)
     return out
 
 

@@ -1,5 +1,6 @@
 """PNG charts of the report (matplotlib, no display needed): ETH revenue and shares over time per
-chain, and the Collective's share against what the gross and the net rule alone would give."""
+chain, the Collective's share against what the gross and the net rule alone would give, and each
+shared splitter's ETH epochs split into operator fee, Collective share and chains' share."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from revshare.chain.addresses import ETH_ASSET
+from revshare.chain.shared import SharedEpoch
+from revshare.report.analysis import short
 from revshare.report.document import Report
 from revshare.report.periods import PeriodRow
 from revshare.terminal import WEI_PER_ETH
 
 REVENUE_PNG = "revenue.png"
 COLLECTIVE_PNG = "collective-share.png"
+SHARED_PNG = "shared-epochs.png"
 
 
 def _eth(wei: int) -> float:
@@ -80,12 +84,51 @@ def _chart(report: Report, chains: dict[int, list[PeriodRow]], path: Path, draw:
     return path
 
 
+def _shared_chart(panels: dict[str, list[SharedEpoch]], path: Path) -> Path:
+    """One panel per shared splitter, its ETH epochs along the x axis: what each finally credited,
+    stacked (operator fee, Collective share, chains' share: together the epoch's gross)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 3.6 * len(panels)), squeeze=False)
+    for ax, (address, epochs) in zip(axes[:, 0], sorted(panels.items()), strict=True):
+        x = list(range(len(epochs)))
+        parts = [
+            [_eth(sum(getattr(c, part) for c in e.settled)) for e in epochs]
+            for part in ("operator_fee", "collective_share", "chain_share")
+        ]
+        bottom = [0.0] * len(epochs)
+        for values, color, label in zip(
+            parts, ("#333333", "#ff0420", "#9bb7d4"), ("operator fee", "Collective share", "chains' share"),
+            strict=True,
+        ):  # fmt: skip
+            ax.bar(x, values, bottom=bottom, color=color, label=label)
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        ax.set_xticks(x, [f"#{e.epoch} {e.status}" for e in epochs], rotation=30, ha="right")
+        ax.set_ylabel("ETH")
+        ax.set_title(f"shared splitter {short(address)}: epoch gross = operator fee + Collective + chains")
+        ax.legend(loc="upper left", fontsize="small")
+        ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def write_charts(report: Report, folder: Path) -> list[Path]:
-    """Write both charts into ``folder``; no files when there is no ETH disbursement."""
+    """Write the charts into ``folder``: the chains' two when there is an ETH disbursement, the
+    shared splitters' when there is an ETH epoch."""
+    written = []
     chains = _by_chain(report)
-    if not chains:
-        return []
-    return [
-        _chart(report, chains, folder / REVENUE_PNG, _draw_revenue),
-        _chart(report, chains, folder / COLLECTIVE_PNG, _draw_collective),
-    ]
+    if chains:
+        written += [
+            _chart(report, chains, folder / REVENUE_PNG, _draw_revenue),
+            _chart(report, chains, folder / COLLECTIVE_PNG, _draw_collective),
+        ]
+    panels = {s.address: [e for e in s.epochs if e.asset == ETH_ASSET] for s in report.analysis.shared}
+    panels = {address: epochs for address, epochs in panels.items() if epochs}
+    if panels:
+        written.append(_shared_chart(panels, folder / SHARED_PNG))
+    return written

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from revshare.report import build_report, render_text, write_report
 from revshare.report.document import Report
 from revshare.report.history import ChainMismatch
 from revshare.report.periods import PERIODS
-from revshare.report.targets import TargetError, Targets, parse_splitter, targets_from_record
+from revshare.report.targets import TargetError, Targets, parse_shared, parse_splitter, targets_from_record
 
 
 class InputError(click.ClickException):
@@ -102,6 +103,7 @@ def run_report(
             period=period,
             page_size=page_size,
             progress=bar,
+            shared=targets.shared,
         )
     except ChainMismatch as exc:
         raise InputError(str(exc)) from None
@@ -126,6 +128,14 @@ def run_report(
     metavar="CHAIN_ID=ADDRESS[@BLOCK]",
     help="A splitter to report on (repeatable); default: those in the network's deployment record",
 )
+@click.option(
+    "--shared",
+    "shared",
+    multiple=True,
+    metavar="ADDRESS[@BLOCK]",
+    help="A SharedSequencerSplitter to report on too (repeatable), replayed from BLOCK, its deployment "
+    "block [default: the range's start]",
+)
 @report_options
 @click.option(
     "--explorer-url",
@@ -135,6 +145,7 @@ def run_report(
 def cli(
     record_dir: Path,
     splitters: tuple[str, ...],
+    shared: tuple[str, ...],
     from_block: int | None,
     to_block: int | None,
     period: str,
@@ -142,16 +153,20 @@ def cli(
     out: Path | None,
     explorer_url: str | None,
 ) -> None:
-    """The transparency report of the chosen splitters (default: those in the deployment record)."""
+    """The transparency report of the chosen splitters (default: those in the deployment record)
+    and of any shared sequencer splitter named."""
     from ape import networks
 
     choice = networks.provider.network_choice
+    record = record_path(record_dir, choice)
     try:
+        shared_targets = [parse_shared(value) for value in shared]
         if splitters:
-            chosen = [parse_splitter(value) for value in splitters]
-            targets = Targets(chosen)
+            targets = Targets([parse_splitter(value) for value in splitters], shared_targets)
+        elif shared_targets and not record.exists():  # a shared splitter alone
+            targets = Targets([], shared_targets)
         else:
-            targets = targets_from_record(record_path(record_dir, choice))
+            targets = replace(targets_from_record(record), shared=shared_targets)
     except TargetError as exc:
         raise click.UsageError(str(exc)) from None
     folder = out or Path("reports") / record_path(Path(), choice).with_suffix("")

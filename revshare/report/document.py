@@ -75,8 +75,16 @@ def percent(bps: float) -> str:
     return f"{Decimal(bps) / 100:.2f}%"
 
 
+def place(chain_id: int, splitter: str = "") -> str:
+    """What a check or finding is about: ``chain 8453``, ``shared 0x5FC8…5707`` or
+    ``shared 0x5FC8…5707, chain 10``."""
+    if not splitter:
+        return f"chain {chain_id}"
+    return f"shared {short(splitter)}" + (f", chain {chain_id}" if chain_id else "")
+
+
 def describe(finding: Finding) -> str:
     """``chain 8453: 0.491965 ETH received outside vault withdrawals (disbursement #3, block 32)``"""
     where = f" ({finding.where})" if finding.where else ""
     value = f"{amount(finding.asset, finding.amount)} {asset_name(finding.asset)}"
-    return f"chain {finding.chain_id}: {value} {finding.what}{where}"
+    return f"{place(finding.chain_id, finding.splitter)}: {value} {finding.what}{where}"

@@ -18,10 +18,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from revshare.report.charts import COLLECTIVE_PNG, REVENUE_PNG, write_charts
+from revshare.chain.shared import SharedEpoch
+from revshare.report.charts import COLLECTIVE_PNG, REVENUE_PNG, SHARED_PNG, write_charts
 from revshare.report.document import Report
 from revshare.report.html import render_html
 from revshare.report.periods import PERIODS
+from revshare.report.shared import SharedSummary
 from revshare.report.text import render_text
 
 SUMMARY_TXT = "summary.txt"
@@ -30,6 +32,9 @@ FINDINGS_CSV = "findings.csv"
 CHECKS_CSV = "checks.csv"
 REPORT_JSON = "report.json"
 INDEX_HTML = "index.html"
+SHARED_EPOCHS_CSV = "shared-epochs.csv"
+SHARED_SETTLEMENTS_CSV = "shared-settlements.csv"
+SHARED_CLAIMS_CSV = "shared-claims.csv"
 MANIFEST = ".revshare-report"  # the names of the files the last run wrote, one a line
 
 
@@ -56,6 +61,12 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+# Written when the report covers a shared splitter: file name -> its rows in `_shared_rows`.
+SHARED_CSVS = {
+    SHARED_EPOCHS_CSV: "epochs",
+    SHARED_SETTLEMENTS_CSV: "settlements",
+    SHARED_CLAIMS_CSV: "claims",
+}
 SOURCE_COLUMNS = ("sequencer_fees", "base_fees", "operator_fees", "l1_fees", "other_inflows")
 
 
@@ -77,6 +88,81 @@ def _period_dicts(report: Report, period: str) -> list[dict[str, Any]]:
     ]
 
 
+def _epoch_dict(splitter: str, epoch: SharedEpoch) -> dict[str, Any]:
+    """One epoch, flat: its final figures (the correction's once corrected) and its dispute path."""
+    settled = epoch.settled
+    return {
+        "splitter": splitter,
+        "epoch": epoch.epoch,
+        "asset": epoch.asset,
+        "block": epoch.block,
+        "tx_hash": epoch.tx_hash,
+        "window_start": epoch.window_start,
+        "window_end": epoch.window_end,
+        "terms_since": epoch.terms_since,
+        "fee_bps": epoch.fee_bps,
+        "packed": epoch.packed,
+        "chains": len(settled),
+        "gross": sum(c.gross for c in settled),
+        "operator_fee": sum(c.operator_fee for c in settled),
+        "collective_share": sum(c.collective_share for c in settled),
+        "chain_share": sum(c.chain_share for c in settled),
+        "status": epoch.status,
+        "reported_gross": epoch.gross,
+        "added": epoch.added,
+        "disputable_until": epoch.disputable_until,
+        "disputed_by": epoch.dispute.disputer if epoch.dispute else "",
+        "resolved_block": epoch.resolved_block or "",
+        "collective": epoch.collective,
+        "operator_fee_recipient": epoch.fee_recipient,
+        "digest": epoch.digest,
+    }
+
+
+def _settlement_dicts(splitter: str, epoch: SharedEpoch) -> list[dict[str, Any]]:
+    replaced = epoch.status == "corrected"
+    records = [("report (replaced)" if replaced else "report", c) for c in epoch.chains]
+    records += [("correction", c) for c in epoch.corrected]
+    return [
+        {"splitter": splitter, "epoch": epoch.epoch, "asset": epoch.asset, "record": record,
+         **asdict(c), "chain_share": c.chain_share}
+        for record, c in records
+    ]  # fmt: skip
+
+
+def _rows_of(summary: SharedSummary) -> dict[str, list[dict[str, Any]]]:
+    """A shared splitter's epochs, settlements and claims, one flat record each."""
+    return {
+        "epochs": [_epoch_dict(summary.address, e) for e in summary.epochs],
+        "settlements": [row for e in summary.epochs for row in _settlement_dicts(summary.address, e)],
+        "claims": [{"splitter": summary.address, **asdict(c)} for c in summary.claims],
+    }
+
+
+def _shared_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
+    """Every shared splitter's rows, by kind."""
+    rows: dict[str, list[dict[str, Any]]] = {"epochs": [], "settlements": [], "claims": []}
+    for summary in report.analysis.shared:
+        for key, more in _rows_of(summary).items():
+            rows[key] += more
+    return rows
+
+
+def _shared_data(summary: SharedSummary) -> dict[str, Any]:
+    return {
+        "address": summary.address,
+        "registry": summary.registry,
+        "claims_open_at": summary.claims_open_at,
+        "balance": summary.balance,
+        "total_claimable": summary.total_claimable,
+        "surplus": summary.surplus,
+        "held": summary.held,
+        "in_flight_to_l1": summary.in_flight_to_l1,
+        "operator_fees": [asdict(f) for f in summary.fees],
+        **_rows_of(summary),
+    }
+
+
 def report_data(report: Report) -> dict[str, Any]:
     """Everything in the report as JSON-ready data."""
     h = report.history
@@ -96,6 +182,7 @@ def report_data(report: Report) -> dict[str, Any]:
             "checks": [{**asdict(c), "ok": c.ok} for c in report.analysis.checks],
             "findings": [asdict(f) for f in report.analysis.findings],
             "registry_at_start": {s.target.chain_id: asdict(s.registry_at_start) for s in h.splitters},
+            "shared": [_shared_data(s) for s in report.analysis.shared],
         }
     )
 
@@ -112,9 +199,14 @@ def _write_files(report: Report, folder: Path) -> None:
         headers = list(period_rows[0]) if period_rows else ["period"]
         _csv(folder / periods_csv(period), period_rows, headers)
     _csv(folder / CHECKS_CSV, [{**asdict(c), "ok": c.ok} for c in report.analysis.checks],
-         ["chain_id", "label", "left", "right", "ok"])  # fmt: skip
+         ["chain_id", "label", "left", "right", "ok", "splitter"])  # fmt: skip
     _csv(folder / FINDINGS_CSV, [asdict(f) for f in report.analysis.findings],
-         ["kind", "chain_id", "asset", "amount", "what", "where"])  # fmt: skip
+         ["kind", "chain_id", "asset", "amount", "what", "where", "splitter"])  # fmt: skip
+    if report.analysis.shared:
+        shared = _shared_rows(report)
+        for name, key in SHARED_CSVS.items():
+            headers = list(shared[key][0]) if shared[key] else ["splitter"]
+            _csv(folder / name, shared[key], headers)
     (folder / REPORT_JSON).write_text(json.dumps(report_data(report), indent=2) + "\n")
     charts = write_charts(report, folder)
     (folder / INDEX_HTML).write_text(render_html(report, charts))
@@ -122,8 +214,8 @@ def _write_files(report: Report, folder: Path) -> None:
 
 def report_names() -> set[str]:
     """Every name a report file can have."""
-    fixed = {SUMMARY_TXT, DISBURSEMENTS_CSV, FINDINGS_CSV, CHECKS_CSV, REPORT_JSON, INDEX_HTML}
-    return fixed | {periods_csv(p) for p in PERIODS} | {REVENUE_PNG, COLLECTIVE_PNG}
+    fixed = {SUMMARY_TXT, DISBURSEMENTS_CSV, FINDINGS_CSV, CHECKS_CSV, REPORT_JSON, INDEX_HTML, *SHARED_CSVS}
+    return fixed | {periods_csv(p) for p in PERIODS} | {REVENUE_PNG, COLLECTIVE_PNG, SHARED_PNG}
 
 
 def _earlier_run(folder: Path) -> set[str]:

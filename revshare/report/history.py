@@ -10,14 +10,22 @@ range, and its changes from the events inside the range, so the terms in force a
 known. The analysis (`revshare.report.analysis`) works on this data alone, which is also what the
 tests tamper with.
 
+For each shared sequencer splitter (`SharedSequencerSplitter`): every event that moves one of its
+balances (epoch reports, disputes and their resolution, claims, surplus credits, credit moves) from
+its deployment block (given as ``ADDRESS@BLOCK``; else from the range's start), the predeploys'
+records of its claims sent to L1, each chain's terms history, and its views at the range's last
+block: balance, `totalClaimable`, `surplus`, every chain's and account's claimable balance, each
+epoch's `epochRecord`.
+
 Before reading, the targets are checked against the chain: a contract at the splitter, its
 registry and each configured vault, the splitter's own `CHAIN_ID()` equal to the chain id it was
-given, a block range the node has. Anything else is a `ChainMismatch`, never an empty all-clear.
+given, a shared splitter that answers as one, a block range the node has. Anything else is a
+`ChainMismatch`, never an empty all-clear.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -31,7 +39,10 @@ from revshare.chain.reader import (
     EventLog,
 )
 from revshare.chain.registry import RegistryAtBlock, registry_at_block
+from revshare.chain.shared import LEDGER_DECODER, SharedViews, read_shared_views
 from revshare.chain.vaults import minimum_at_block
+from revshare.epochs import unpack_settlements
+from revshare.lifecycle import TermsEntry
 from revshare.values import parse_address, parse_chain_id, quoted
 
 SPLITTER_EVENTS = (
@@ -78,6 +89,8 @@ VAULT_NAMES = {
     "operator_fee_vault": "OperatorFeeVault",
     "l1_fee_vault": "L1FeeVault",
 }
+# Argument-less views only a SharedSequencerSplitter has, all of which it answers.
+SHARED_GETTERS = ("REGISTRY()", "MAX_OPERATOR_FEE_BPS()", "claimsOpenAt()", "lastEpoch()")
 # (what is being read, blocks done, blocks in all)
 SweepProgress = Callable[[str, int, int], None]
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -104,6 +117,25 @@ class SplitterTarget:
             object.__setattr__(self, "address", parse_address(self.address))
         except ValueError as exc:
             raise ValueError(f"splitter address: {exc}") from None
+        block = self.deployed_block
+        if isinstance(block, bool) or not isinstance(block, int) or block < 0:
+            raise ValueError(f"deployed_block {quoted(block)} is not a block number")
+
+
+@dataclass(frozen=True)
+class SharedTarget:
+    """A SharedSequencerSplitter to report on: its address (checked and checksummed; ValueError
+    saying what is wrong) and its deployment block, where its replay starts (0: the range's start)."""
+
+    address: str
+    name: str = ""
+    deployed_block: int = 0
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "address", parse_address(self.address))
+        except ValueError as exc:
+            raise ValueError(f"shared splitter address: {exc}") from None
         block = self.deployed_block
         if isinstance(block, bool) or not isinstance(block, int) or block < 0:
             raise ValueError(f"deployed_block {quoted(block)} is not a block number")
@@ -138,6 +170,20 @@ class SplitterHistory:
 
 
 @dataclass
+class SharedHistory:
+    target: SharedTarget
+    registry: str
+    start: int  # the first block read
+    complete: bool  # the splitter had no code before `start`: its whole history was read
+    # Its events from `start` to the range's end, and the bridge's and message passer's events in
+    # its L1-withdrawal transactions, in chain order.
+    events: list[EventLog]
+    closing: SharedViews
+    # Each chain it settled or paid: the registry's terms history at the range's last block.
+    terms: dict[int, tuple[TermsEntry, ...]] = field(default_factory=dict)
+
+
+@dataclass
 class History:
     """The chain data of one report."""
 
@@ -149,6 +195,7 @@ class History:
     registry_events: list[EventLog]  # the registries' changes from `from_block` to `to_block`
     timestamps: dict[int, int]  # block -> timestamp: disbursements, terms history changes, the last block
     read_at: str = ""
+    shared: list[SharedHistory] = field(default_factory=list)  # shared sequencer splitters
 
 
 def _snapshot(
@@ -234,6 +281,63 @@ def splitter_setup(reader: ChainReader, target: SplitterTarget, block: int) -> t
     return registry, vaults
 
 
+def shared_setup(reader: ChainReader, target: SharedTarget, block: int) -> str:
+    """The shared splitter's registry at ``block``, once the chain shows a SharedSequencerSplitter
+    at the target's address."""
+    address = target.address
+    if reader.code_size(address, block) == 0:
+        raise ChainMismatch(
+            f"no contract at {address} at block {block}: "
+            "is it the shared splitter's address, on this network?"
+        )
+    answers = [reader.first_word(address, [getter], block) for getter in SHARED_GETTERS]
+    if None in answers:
+        raise ChainMismatch(
+            f"{address} is not a SharedSequencerSplitter (it has no {', '.join(SHARED_GETTERS)}): "
+            "pass the shared splitter's address"
+        )
+    registry = reader.call_address(address, "REGISTRY()", block)
+    if reader.code_size(registry, block) == 0:
+        raise ChainMismatch(f"the shared splitter's registry {registry} has no code at block {block}")
+    return registry
+
+
+def _shared_history(
+    reader: ChainReader,
+    decoder: EventDecoder,
+    target: SharedTarget,
+    registry: str,
+    start: int,
+    last: int,
+    sweep: Callable[[str, list[str], int, EventDecoder], list[EventLog]],
+) -> SharedHistory:
+    """One shared splitter's events from ``start``, its claims' L1 records, terms and views."""
+    own = sweep(f"shared splitter {target.address[:10]}", [target.address], start, LEDGER_DECODER)
+    events = sorted(own + _l1_path_events(reader, decoder, own), key=lambda e: e.position)
+    assets = {ETH_ASSET} | {e.args["asset"] for e in own if "asset" in e.args}
+    chain_ids = {c for e in own for c in _chains_of(e)}
+    accounts = {
+        e.args[key]
+        for e in own
+        for key in ("collective", "operatorFeeRecipient", "account", "from", "to")
+        if key in e.args and e.name != "L1WithdrawalInitiated"
+    }
+    epochs = {e.args["epoch"] for e in own if e.name == "EpochReported"}
+    closing = read_shared_views(reader, target.address, last, assets, chain_ids, accounts, epochs)
+    terms = {cid: registry_at_block(reader, registry, cid, last).history for cid in sorted(chain_ids)}
+    complete = start == 0 or reader.code_size(target.address, start - 1) == 0
+    return SharedHistory(target, registry, start, complete, events, closing, terms)
+
+
+def _chains_of(event: EventLog) -> list[int]:
+    """The chains an event of a shared splitter settles or pays."""
+    if event.name == "ChainsSettled":
+        return [c.chain_id for c in unpack_settlements(bytes.fromhex(event.args["settlements"][2:]))]
+    if event.name in ("ChainSettled", "ChainClaimed", "EpochDisputed"):
+        return [event.args["chainId"]] if event.args["chainId"] else []
+    return []
+
+
 def _l1_path_events(reader: ChainReader, decoder: EventDecoder, own: list[EventLog]) -> list[EventLog]:
     """The predeploys' events in the transactions where the splitter announced an L1 withdrawal,
     read block by block (the predeploys serve every user of the chain: a range read could be huge)."""
@@ -258,26 +362,29 @@ def collect_history(
     to_block: int | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
     progress: SweepProgress | None = None,
+    shared: Sequence[SharedTarget] = (),
 ) -> History:
-    """Read the events and snapshots of ``targets`` over ``from_block``..``to_block`` (latest)."""
+    """Read the events and snapshots of ``targets`` (and of the ``shared`` splitters) over
+    ``from_block``..``to_block`` (latest)."""
     decoder = EventDecoder(event_abis)
     if from_block < 0:
         raise ChainMismatch(f"the range starts at block {from_block}: blocks start at 0")
     last = check_range(from_block, to_block, reader.latest_block())
 
-    def sweep(label: str, addresses: list[str], start: int) -> list[EventLog]:
+    def sweep(label: str, addresses: list[str], start: int, using: EventDecoder = decoder) -> list[EventLog]:
         def step(done: int, total: int) -> None:
             if progress is not None:
                 progress(label, done, total)
 
-        raw = reader.logs(addresses, decoder.topics, start, last, page_size=page_size, progress=step)
+        raw = reader.logs(addresses, using.topics, start, last, page_size=page_size, progress=step)
         for entry in raw:
             if entry.get("blockTimestamp"):
                 reader.remember_timestamp(int(entry["blockNumber"], 16), int(entry["blockTimestamp"], 16))
-        decoded = (decoder.decode(entry) for entry in raw)
+        decoded = (using.decode(entry) for entry in raw)
         return sorted((e for e in decoded if e is not None), key=lambda e: e.position)
 
     setups = [(target, *splitter_setup(reader, target, last)) for target in targets]
+    shared_setups = [(target, shared_setup(reader, target, last)) for target in shared]
     registries = sorted({registry for _, registry, _ in setups})
     registry_events = [
         e for e in sweep("registry events", registries, from_block) if e.name in REGISTRY_EVENTS
@@ -312,6 +419,14 @@ def collect_history(
         minimums = {vault: vault_minimum(reader, vault, last) for vault in vaults.values()}
         splitters.append(SplitterHistory(target, registry, vaults, own, opening, closing, at_start, minimums))
 
+    shared_histories = [
+        _shared_history(reader, decoder, target, registry, target.deployed_block or from_block, last, sweep)
+        for target, registry in shared_setups
+    ]
+    for e in (e for s in shared_histories for e in s.events):
+        if e.block not in timestamps:
+            timestamps[e.block] = reader.timestamp(e.block)
+
     # When each change to a terms history happened, and the range's end: the lifecycle view.
     for e in registry_events:
         if e.name in LIFECYCLE_EVENTS and e.block not in timestamps:
@@ -326,4 +441,5 @@ def collect_history(
         registry_events=registry_events,
         timestamps=timestamps,
         read_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        shared=shared_histories,
     )

@@ -7,8 +7,23 @@ from html import escape
 from pathlib import Path
 
 from revshare.calendar import utc_date
-from revshare.report.document import Report, amount, asset_name, describe
-from revshare.report.text import PERIOD_HEADERS, SOURCE_HEADERS, period_cells, source_rows
+from revshare.report.document import Report, amount, asset_name, describe, place
+from revshare.report.shared import SharedSummary
+from revshare.report.text import (
+    CLAIM_HEADERS,
+    FEE_HEADERS,
+    PERIOD_HEADERS,
+    SETTLEMENT_HEADERS,
+    SHARED_EPOCH_HEADERS,
+    SOURCE_HEADERS,
+    claim_cells,
+    fee_cells,
+    period_cells,
+    settlement_rows,
+    shared_epoch_cells,
+    shared_heading,
+    source_rows,
+)
 from revshare.terminal import PAGE_STYLE, html_image, html_link, html_table
 
 STYLE = (
@@ -19,6 +34,33 @@ STYLE = (
 .unexplained { color: #b00020; font-weight: 600; } .pending { color: #8a5a00; }
 """
 )
+
+
+def shared_html(report: Report, summary: SharedSummary) -> list[str]:
+    """One shared splitter: its heading, epochs, settlements, claims (transactions and payees
+    linked to the explorer) and operator fee."""
+    link = html_link(report.address_url(summary.address), summary.address)
+    parts = [f"<h2>Shared sequencer splitter</h2><p><code>{link}</code></p>"]
+    parts.append(f"<p>{escape(shared_heading(summary, report))}.</p>")
+    for asset in sorted({e.asset for e in summary.epochs}):
+        epochs = [e for e in summary.epochs if e.asset == asset]
+        parts.append(f"<p>Epochs ({escape(asset_name(asset))}), as finally credited</p>")
+        parts.append(html_table(SHARED_EPOCH_HEADERS, [shared_epoch_cells(e) for e in epochs]))
+        parts.append(f"<p>Settlements per chain ({escape(asset_name(asset))})</p>")
+        parts.append(html_table(SETTLEMENT_HEADERS, [row for e in epochs for row in settlement_rows(e)]))
+    claims = []
+    for claim in summary.claims:
+        cells = claim_cells(claim)
+        cells[2] = html_link(report.address_url(claim.payee), claim.payee)
+        cells[5] = claim.l1_recipient
+        cells[6] = html_link(report.tx_url(claim.tx_hash), claim.tx_hash[:12] + "…")
+        claims.append(cells)
+    if claims:
+        parts.append("<p>Claims</p>" + html_table(CLAIM_HEADERS, claims))
+    if summary.fees:
+        parts.append("<p>Operator fee (whole history)</p>")
+        parts.append(html_table(FEE_HEADERS, [fee_cells(f) for f in summary.fees]))
+    return parts
 
 
 def render_html(report: Report, charts: list[Path]) -> str:
@@ -49,6 +91,8 @@ def render_html(report: Report, charts: list[Path]) -> str:
             parts.append(f"<h2>Lifecycle of chain {chain_id}</h2>")
             steps = [[utc_date(s.timestamp) if s.timestamp else "?", s.what] for s in summary.lifecycle]
             parts.append(html_table(["when", "what"], steps))
+    for summary in report.analysis.shared:
+        parts += shared_html(report, summary)
     sources = source_rows(report)
     if sources:
         parts.append("<h2>ETH disbursed by source</h2><p>Share of gross in brackets.</p>")
@@ -88,7 +132,13 @@ def render_html(report: Report, charts: list[Path]) -> str:
         html_table(
             ["chain", "check", "left", "right", "result"],
             [
-                [str(c.chain_id), c.label, str(c.left), str(c.right), "ok" if c.ok else "GAP"]
+                [
+                    place(c.chain_id, c.splitter) if c.splitter else str(c.chain_id),
+                    c.label,
+                    str(c.left),
+                    str(c.right),
+                    "ok" if c.ok else "GAP",
+                ]
                 for c in report.analysis.checks
             ],
         )

@@ -1,13 +1,16 @@
-"""Which splitters a report covers: from a deployment record, or given on the command line."""
+"""Which splitters a report covers: from a deployment record, or given on the command line.
+
+Deployment records hold no shared sequencer splitter (the deployment plan deploys none), so a
+shared one is always named on the command line (``--shared ADDRESS[@BLOCK]``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from revshare.deploying.config import ConfigError, load_config
 from revshare.deploying.record import load_record
-from revshare.report.history import SplitterTarget
+from revshare.report.history import SharedTarget, SplitterTarget
 from revshare.values import quoted
 
 SPLITTER_PREFIX = "ChainRevenueSplitter:"
@@ -20,10 +23,11 @@ class TargetError(ValueError):
 @dataclass(frozen=True)
 class Targets:
     splitters: list[SplitterTarget]
+    shared: list[SharedTarget] = field(default_factory=list)
 
     @property
     def first_block(self) -> int:
-        return min((s.deployed_block for s in self.splitters), default=0)
+        return min((t.deployed_block for t in [*self.splitters, *self.shared]), default=0)
 
 
 def _chain_names(config_path: str, base: Path) -> dict[int, str]:
@@ -75,3 +79,14 @@ def parse_splitter(value: str) -> SplitterTarget:
         )
     except ValueError as exc:
         raise TargetError(f"--splitter {quoted(value)}: {exc}") from None
+
+
+def parse_shared(value: str) -> SharedTarget:
+    """``ADDRESS`` or ``ADDRESS@BLOCK`` (its deployment block: its replay starts there)."""
+    address, _, block = value.partition("@")
+    if block and not block.strip().isdigit():
+        raise TargetError(f"the block after @ must be a number, got {quoted(block)}")
+    try:
+        return SharedTarget(address=address.strip(), deployed_block=int(block) if block else 0)
+    except ValueError as exc:
+        raise TargetError(f"--shared {quoted(value)}: {exc}") from None

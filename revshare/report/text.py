@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from revshare.calendar import utc_date
 from revshare.chain.addresses import ETH_ASSET
+from revshare.chain.shared import SharedEpoch
 from revshare.model import RevenueSources
-from revshare.report.document import Report, amount, asset_name, describe, percent
+from revshare.report.analysis import short
+from revshare.report.document import Report, amount, asset_name, describe, percent, place
 from revshare.report.periods import PeriodRow
+from revshare.report.shared import FeeTotal, SharedClaim, SharedSummary
 from revshare.terminal import render_table
 
 PERIOD_HEADERS = [
@@ -120,13 +123,132 @@ def keeper_text(report: Report) -> str:
     return "Keeper rewards (out of revenue, before the split):\n" + "\n".join(lines) + "\n" if lines else ""
 
 
+SHARED_EPOCH_HEADERS = ["epoch", "window (UTC)", "form", "chains", "gross", "operator fee", "Collective"]
+SHARED_EPOCH_HEADERS += ["chains' share", "status"]
+SETTLEMENT_HEADERS = [
+    "epoch",
+    "chain",
+    "record",
+    "gross",
+    "L1 cost",
+    "operator fee",
+    "Collective",
+    "chain share",
+]
+CLAIM_HEADERS = ["when", "for", "paid to", "amount", "route", "L1 recipient", "tx"]
+FEE_HEADERS = ["operator fee recipient", "fee", "credited", "held", "claimed", "claimable now"]
+
+
+def window_text(start: int, end: int) -> str:
+    """An epoch's window (start, end]: ``2026-01-05 12:00 to 2026-01-06 12:00`` (``up to ...`` first)."""
+
+    def when(timestamp: int) -> str:
+        return utc_date(timestamp).removesuffix(" UTC")
+
+    return f"up to {when(end)}" if start == 0 else f"{when(start)} to {when(end)}"
+
+
+def shared_epoch_cells(epoch: SharedEpoch) -> list[str]:
+    """What an epoch finally credits (the correction's settlement once corrected)."""
+    a, settled = epoch.asset, epoch.settled
+    fee, collective = sum(c.operator_fee for c in settled), sum(c.collective_share for c in settled)
+    gross, chains = sum(c.gross for c in settled), sum(c.chain_share for c in settled)
+    status = epoch.status + (" (held)" if epoch.status == "disputed" else "")
+    figures = [amount(a, v) for v in (gross, fee, collective, chains)]
+    window = window_text(epoch.window_start, epoch.window_end)
+    return [
+        str(epoch.epoch),
+        window,
+        "packed" if epoch.packed else "ABI",
+        str(len(settled)),
+        *figures,
+        status,
+    ]
+
+
+def settlement_rows(epoch: SharedEpoch) -> list[list[str]]:
+    """Each chain's settlement in the epoch: the report's, and a correction's that replaced it."""
+    replaced = epoch.status == "corrected"
+    records = [("report (replaced)" if replaced else "report", c) for c in epoch.chains]
+    records += [("correction", c) for c in epoch.corrected]
+    a = epoch.asset
+    return [
+        [str(epoch.epoch), str(c.chain_id), record, amount(a, c.gross), amount(a, c.l1_cost),
+         amount(a, c.operator_fee), amount(a, c.collective_share), amount(a, c.chain_share)]
+        for record, c in records
+    ]  # fmt: skip
+
+
+def claim_cells(claim: SharedClaim) -> list[str]:
+    whose = f"chain {claim.chain_id}" if claim.chain_id else "account"
+    return [
+        utc_date(claim.timestamp) if claim.timestamp else "?", whose, short(claim.payee),
+        f"{amount(claim.asset, claim.amount)} {asset_name(claim.asset)}", claim.route,
+        short(claim.l1_recipient) if claim.l1_recipient else "", claim.tx_hash[:12] + "…",
+    ]  # fmt: skip
+
+
+def fee_cells(fee: FeeTotal) -> list[str]:
+    a = fee.asset
+    return [
+        fee.recipient, " / ".join(percent(b) for b in fee.fee_bps), amount(a, fee.credited),
+        amount(a, fee.held), amount(a, fee.claimed), amount(a, fee.claimable),
+    ]  # fmt: skip
+
+
+def shared_heading(summary: SharedSummary, report: Report) -> str:
+    """``Shared sequencer splitter 0x… (registry 0x…): balance … = claimable … + surplus …; claims open``"""
+    end = report.history.timestamps.get(report.history.to_block, 0)
+    opens = summary.claims_open_at
+    claims = f"claims wait until {utc_date(opens)}" if opens > end else "claims open"
+    money = "; ".join(
+        f"{asset_name(a)} balance {amount(a, b)} = claimable {amount(a, summary.total_claimable[a])}"
+        f" + surplus {amount(a, summary.surplus[a])}"
+        for a, b in sorted(summary.balance.items())
+    )
+    name = f"{summary.name} " if summary.name else ""
+    return (
+        f"Shared sequencer splitter {name}{summary.address} (registry {summary.registry}): {money}; {claims}"
+    )
+
+
+def shared_text(report: Report) -> str:
+    """Per shared splitter: epochs, per-chain settlements, claims and the operator fee."""
+    out = []
+    for summary in report.analysis.shared:
+        out.append(shared_heading(summary, report) + ".")
+        for asset in sorted({e.asset for e in summary.epochs}):
+            epochs = [e for e in summary.epochs if e.asset == asset]
+            out.append(f"Epochs ({asset_name(asset)}), as finally credited:")
+            totals = [sum(c.gross for e in epochs for c in e.settled)] + [
+                sum(getattr(c, field) for e in epochs for c in e.settled)
+                for field in ("operator_fee", "collective_share", "chain_share")
+            ]
+            footer = ["total", "", "", "", *(amount(asset, t) for t in totals), ""]
+            out.append(
+                render_table(SHARED_EPOCH_HEADERS, [shared_epoch_cells(e) for e in epochs], footer=footer)
+            )
+            out.append(f"Settlements per chain ({asset_name(asset)}):")
+            rows = [row for e in epochs for row in settlement_rows(e)]
+            out.append(render_table(SETTLEMENT_HEADERS, rows))
+        if not summary.epochs:
+            out.append("No epochs reported in this block range.")
+        if summary.claims:
+            out.append("Claims:")
+            out.append(render_table(CLAIM_HEADERS, [claim_cells(c) for c in summary.claims]))
+        if summary.fees:
+            out.append("Operator fee (whole history):")
+            out.append(render_table(FEE_HEADERS, [fee_cells(f) for f in summary.fees]))
+        out.append("")
+    return "\n".join(out)
+
+
 def checks_text(report: Report) -> str:
     lines = ["Reconciliation:"]
     for check in report.analysis.checks:
         mark, relation = ("ok", "=") if check.ok else ("GAP", "!=")
-        lines.append(
-            f"  [{mark:>3}] chain {check.chain_id}: {check.label}: {check.left} {relation} {check.right}"
-        )
+        where = place(check.chain_id, check.splitter)
+        lines.append(f"  [{mark:>3}] {where}: {check.label}: {check.left} {relation} {check.right}")
     return "\n".join(lines)
 
 
@@ -149,6 +271,7 @@ def render_text(report: Report) -> str:
         lifecycle_text(report),
         keeper_text(report),
         sources_text(report),
+        shared_text(report),
         checks_text(report),
         "",
         findings_text(report),

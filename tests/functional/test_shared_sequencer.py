@@ -43,7 +43,9 @@ def report(shared, reporter, epoch, revenues, value=None, window_end=None, **kwa
     revenues = sorted_report(revenues)
     paid = sum(r.gross for r in revenues) if value is None else value
     end = shared.lastWindowEnd() + 1 if window_end is None else window_end
-    return shared.reportEpoch(epoch, end, [r.as_tuple() for r in revenues], value=paid, sender=reporter, **kwargs)
+    return shared.reportEpoch(
+        epoch, end, [r.as_tuple() for r in revenues], value=paid, sender=reporter, **kwargs
+    )
 
 
 def sample_revenues():
