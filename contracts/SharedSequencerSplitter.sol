@@ -417,10 +417,7 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         address asset = facts.asset;
         if (asset == ETH ? msg.value != added : msg.value != 0) revert AttributionMismatch(msg.value, added);
         (uint256 gross,,,) = _epochTotals(facts);
-        Totals memory totals;
-        totals.paid = gross + added;
-        totals.since = facts.since;
-        totals.feeBps = facts.feeBps;
+        Totals memory totals = _correctionTotals(gross + added, facts.since, facts.feeBps);
         mapping(uint256 => uint256) storage slots = _chainSlots[asset];
         uint256 count = corrected.length;
         if (count == 0) revert EmptyReport();
@@ -803,6 +800,18 @@ contract SharedSequencerSplitter is ReentrancyGuard {
             totals.operatorFee += fee;
             totals.collectiveShare += collectiveShare;
         }
+    }
+
+    /// @dev A compensating report's settings (what it must attribute, the epoch's period start and
+    ///      fee) and empty running totals.
+    function _correctionTotals(uint256 paid, uint256 since, uint256 feeBps)
+        private
+        pure
+        returns (Totals memory totals)
+    {
+        totals.paid = paid;
+        totals.since = since;
+        totals.feeBps = feeBps;
     }
 
     /// @dev Adds to a chain's claimable balance, keeping its cached terms.
