@@ -68,6 +68,22 @@ def _milestone(value: Any) -> tuple[int, int, int]:
 MILESTONE = _ParsedValue("milestone", _milestone)
 
 
+def _chain_revenue(value: Any) -> tuple[int, int, int]:
+    """A chain's attributed revenue ``CHAIN_ID=GROSS[:L1COST]``, e.g. ``8453=1.5 ether:0.2 ether``
+    (L1 cost 0 when left out)."""
+    chain, equals, amounts = str(value).partition("=")
+    gross, _, l1_cost = amounts.partition(":")
+    if not equals or not gross.strip():
+        raise ValueError(f"{quoted(value)}: write CHAIN_ID=GROSS[:L1COST], e.g. '8453=1.5 ether:0.2 ether'")
+    if not (chain.strip().isascii() and chain.strip().isdigit()):
+        raise ValueError(f"{quoted(value)}: {quoted(chain.strip())} is not a chain id")
+    chain_id = parse_chain_id(int(chain.strip()))
+    return chain_id, parse_amount(gross.strip()), parse_amount(l1_cost.strip() or "0")
+
+
+CHAIN_REVENUE = _ParsedValue("chain revenue", _chain_revenue)
+
+
 def _address_or_none(value: Any) -> str:
     """An address, or "none" for the zero address (a role removed)."""
     return "0x" + "00" * 20 if str(value).strip().lower() == "none" else parse_address(value)

@@ -18,6 +18,7 @@ from eth_utils import keccak, to_checksum_address
 from hexbytes import HexBytes
 
 from revshare.artifacts import container
+from revshare.chain.reader import split_top_level
 from revshare.governance.safe_batch import batch_checksum
 
 ZERO = "0x" + "00" * 20
@@ -58,9 +59,14 @@ def _value(kind: str, text: Any) -> Any:
     if kind.endswith("]"):
         items = json.loads(text) if isinstance(text, str) else text
         return [_value(kind[: kind.rindex("[")], item) for item in items]
-    if kind == "bool":
-        assert text in ("true", "false"), text
-        return text == "true"
+    if kind.startswith("("):  # a tuple: a JSON array of its components, at top level a string
+        items = json.loads(text) if isinstance(text, str) else text
+        kinds = split_top_level(kind[1:-1])
+        assert len(items) == len(kinds), (kind, text)
+        return tuple(_value(k, item) for k, item in zip(kinds, items, strict=True))
+    if kind == "bool":  # "true"/"false" at top level; a JSON boolean inside an array or tuple
+        assert text in ("true", "false", True, False), text
+        return text in ("true", True)
     if kind == "address":
         return to_checksum_address(text)
     if kind.startswith(("uint", "int")):

@@ -7,6 +7,8 @@ allow-treasury-exit, forbid-treasury-exit, set-keeper-reward, set-treasury,
 set-collective, set-destination, pause, unpause, set-guardian, deactivate-chain, reactivate-chain,
 allow-token, disallow-token, set-reporter and set-operator-fee (a shared splitter), accept-ownership,
 and from-config (every difference `ape run deploy` lists, in one batch).
+A shared splitter's dispute path: set-dispute-window, dispute-epoch (governance, or with --chain-id
+a chain's treasury, which then makes the call), confirm-epoch and correct-epoch (governance).
 Changes to the OP Stack predeploys of the connected L2 (the ProxyAdmin's owner acts): point-vaults,
 fee-splitter, and join (both at once: the chain joins revenue sharing through OP's FeeSplitter).
 Writes `proposals/<time>-<change>/` with safe-batch.json (Safe Transaction Builder import),
@@ -33,6 +35,7 @@ from revshare.cli_options import (
     ADDRESS_OR_NONE,
     AMOUNT,
     CHAIN_ID,
+    CHAIN_REVENUE,
     DURATION,
     HASH32,
     MILESTONE,
@@ -47,6 +50,8 @@ from revshare.cli_options import (
 )
 from revshare.deploying.config import ZERO_HASH, ConfigError, DeployConfig, parse_destination, terms_hash_of
 from revshare.deploying.options import config_option
+from revshare.epochs import ChainRevenue
+from revshare.governance import disputes
 from revshare.governance import opstack as op
 from revshare.governance import proposals as p
 from revshare.governance.from_config import propose_from_config
@@ -542,6 +547,116 @@ def set_operator_fee(shared_address: str, recipient: str, fee_bps: int, **where:
     """Change the shared sequencer's operator fee and its recipient."""
     _run(
         lambda reg, st: p.propose_set_operator_fee(reg, st, _shared_at(shared_address), recipient, fee_bps),
+        **where,
+    )
+
+
+# ---------------------------------------------------------------- the shared splitter's disputes
+EPOCH = click.option("--epoch", required=True, type=click.IntRange(1), help="The epoch's id")
+FROM_BLOCK = click.option(
+    "--from-block",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Search the splitter's logs for the epoch from this block (its deployment block, or earlier)",
+)
+
+
+@cli.command("set-dispute-window", cls=NodeCommand)
+@SHARED
+@click.option(
+    "--window",
+    required=True,
+    type=DURATION,
+    help="How long after its report an epoch may be disputed: seconds, or e.g. '3d', '12h' "
+    "(0: no disputes; at most the contract's MAX_DISPUTE_WINDOW, 30 days)",
+)
+@common
+def set_dispute_window(shared_address: str, window: int, **where: Any) -> None:
+    """Change how long epochs of a shared splitter may be disputed after their report."""
+    _run(
+        lambda reg, st: disputes.propose_set_dispute_window(reg, st, _shared_at(shared_address), window),
+        **where,
+    )
+
+
+@cli.command("dispute-epoch", cls=NodeCommand)
+@SHARED
+@EPOCH
+@click.option(
+    "--chain-id",
+    type=CHAIN_ID,
+    default=None,
+    help="Dispute as this chain's treasury, which then makes the call (its Safe executes the batch) "
+    "[default: governance disputes]",
+)
+@FROM_BLOCK
+@common
+def dispute_epoch(
+    shared_address: str, epoch: int, chain_id: int | None, from_block: int, **where: Any
+) -> None:
+    """Dispute a reported epoch before its window closes: its credits are held until governance
+    confirms or corrects it."""
+    _run(
+        lambda reg, st: disputes.propose_dispute_epoch(
+            reg, st, _shared_at(shared_address), epoch, chain_id, from_block
+        ),
+        **where,
+    )
+
+
+@cli.command("confirm-epoch", cls=NodeCommand)
+@SHARED
+@EPOCH
+@FROM_BLOCK
+@common
+def confirm_epoch(shared_address: str, epoch: int, from_block: int, **where: Any) -> None:
+    """Resolve a disputed epoch as reported: its held credits become claimable again."""
+    _run(
+        lambda reg, st: disputes.propose_confirm_epoch(
+            reg, st, _shared_at(shared_address), epoch, from_block
+        ),
+        **where,
+    )
+
+
+@cli.command("correct-epoch", cls=NodeCommand)
+@SHARED
+@EPOCH
+@click.option(
+    "--chain",
+    "chains",
+    multiple=True,
+    required=True,
+    type=CHAIN_REVENUE,
+    help="CHAIN_ID=GROSS[:L1COST], e.g. '8453=1.5 ether:0.2 ether'; repeat for every chain of the "
+    "epoch: the list is its whole new attribution (a chain left out gets nothing from it); any order",
+)
+@click.option(
+    "--added",
+    type=AMOUNT,
+    default="0",
+    show_default=True,
+    help="Paid in by governance on top of the reported gross (the chains' gross must add up to the "
+    "reported gross plus this)",
+)
+@FROM_BLOCK
+@common
+def correct_epoch(
+    shared_address: str,
+    epoch: int,
+    chains: tuple[tuple[int, int, int], ...],
+    added: int,
+    from_block: int,
+    **where: Any,
+) -> None:
+    """Resolve a disputed epoch by a compensating report: the given attribution replaces the
+    reported one, split under the epoch's own terms and operator fee."""
+    revenues = [ChainRevenue(*chain) for chain in chains]
+    _run(
+        lambda reg, st: disputes.propose_correct_epoch(
+            reg, st, _shared_at(shared_address), epoch, revenues, added, from_block
+        ),
         **where,
     )
 

@@ -16,6 +16,7 @@ from eth_utils import keccak
 from revshare.governance.proposals import Proposal, ProposalError
 from revshare.governance.safe_batch import safe_batch, safe_value
 from revshare.governance.timelock import timelock_operation
+from revshare.terminal import exact_eth
 
 
 @dataclass
@@ -93,7 +94,8 @@ def render_markdown(proposal: Proposal, ctx: Context, operation: dict[str, Any] 
     for index, call in enumerate(proposal.calls, start=1):
         args = ", ".join(safe_value(i["type"], v) for i, v in zip(call.inputs, call.args, strict=True))
         what = f"`{call.signature}` with ({args})" if call.method else f"raw calldata: {call.signature}"
-        lines += [f"{index}. `{call.target}`.{what}", f"   calldata `0x{call.data.hex()}`"]
+        sent = f", sending {call.value:,} wei ({exact_eth(call.value)})" if call.value else ""
+        lines += [f"{index}. `{call.target}`.{what}{sent}", f"   calldata `0x{call.data.hex()}`"]
     lines.append("")
     return "\n".join(lines)
 

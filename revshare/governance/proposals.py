@@ -50,7 +50,8 @@ class Call:
     args: list[Any]
     data: bytes
     signature: str  # canonical, e.g. setDestination(address,(uint8,uint32,uint128))
-    value: int = 0
+    value: int = 0  # wei sent with the call
+    payable: bool = False  # the method accepts ETH (the Transaction Builder then shows its value)
 
 
 @dataclass
@@ -78,12 +79,15 @@ def _abi_input(param: Any) -> dict[str, Any]:
     return entry
 
 
-def contract_call(contract: Any, method: str, *args: Any) -> Call:
-    """`method(*args)` on a deployed contract, encoded with its ABI."""
+def contract_call(contract: Any, method: str, *args: Any, value: int = 0) -> Call:
+    """`method(*args)` on a deployed contract, encoded with its ABI (sending `value` wei)."""
     abi = next(m for m in contract.contract_type.methods if m.name == method)
+    payable = abi.stateMutability == "payable"
+    if value and not payable:
+        raise ProposalError(f"{method} does not accept ETH")
     data = bytes(getattr(contract, method).encode_input(*args))
     inputs = [_abi_input(i) for i in abi.inputs]
-    return Call(str(contract.address), method, inputs, list(args), data, abi.selector)
+    return Call(str(contract.address), method, inputs, list(args), data, abi.selector, value, payable)
 
 
 def _chain(state: RegistryState, chain_id: int) -> ChainState:

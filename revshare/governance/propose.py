@@ -205,7 +205,10 @@ def make_proposal(
     contracts = {name: entry["address"] for name, entry in record.get("contracts", {}).items()}
     contracts.setdefault("ChainRegistry", str(registry.address))
     contracts.update(proposal.governance.get("contracts", {}))
-    warnings = ownership_warnings(state, proposal.acting, _kind_of(proposal.acting))
+    warnings: list[str] = list(proposal.governance.get("warnings", []))
+    if proposal.acting.lower() in (state.owner.lower(), state.pending_owner.lower()):
+        warnings += ownership_warnings(state, proposal.acting, _kind_of(proposal.acting))
+    # else another account acts (a chain's treasury disputing an epoch): the proposal says who.
     ctx = governance_context(contracts, record, proposal.acting, safe, warnings)
     return _write(proposal, ctx, out_dir, log)
 

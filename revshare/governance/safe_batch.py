@@ -26,9 +26,13 @@ def safe_value(kind: str, value: Any) -> str:
 
 
 def _nested(value: Any) -> Any:
-    """A list's items as the Transaction Builder writes them: strings, nested for tuples in lists."""
+    """A list's items as the Transaction Builder writes them: strings, nested for tuples in lists;
+    a bool stays a JSON boolean (the app passes the parsed JSON to its ABI encoder, which reads any
+    non-empty string, "false" too, as true)."""
     if isinstance(value, list | tuple):
         return [_nested(v) for v in value]
+    if isinstance(value, bool):
+        return value
     return "0x" + value.hex() if isinstance(value, bytes) else str(value)
 
 
@@ -60,7 +64,7 @@ def safe_batch(
             "value": str(call.value),
             "data": "0x" + call.data.hex(),
             # A call without an ABI (raw calldata, e.g. to the CREATE2 factory) goes as data alone.
-            "contractMethod": {"inputs": call.inputs, "name": call.method, "payable": False}
+            "contractMethod": {"inputs": call.inputs, "name": call.method, "payable": call.payable}
             if call.method
             else None,
             "contractInputsValues": {
