@@ -27,12 +27,23 @@
         expected_interval: 86400     # optional: seconds between the chain's payments
         owed_period: day             # revenue not settled by a contract is owed per day, week or
                                      # month (the rule applied to each period's totals)
+    shared_splitters:                # optional: SharedSequencerSplitters settling several chains' revenue
+      - name: shared-sequencer       # how the monitor names it (not a chain's name)
+        network: chain-a             # the configured chain (or l1) it lives on, by name or chain id
+        address: "0x..."
+        collection: "0x..."          # the operator's collection address, where the fee vaults of the
+                                     # chains it serves withdraw to (on each chain)
+        serves: [chain-a, 8453]      # the configured chains it serves, by name or chain id
+        report_interval: 86400       # optional: expected seconds between its epochs
 
 Every problem is reported at once; a chain id or name given twice, a sender that is also a
 settling contract, a predeploy or one of the Collective's receivers (its payments would be counted
 twice, or are no payments), the same sender for two chains, and an RPC URL that is not http(s)
 are refused. A terms change ``from`` a number is from that block (numbers that look like Unix
-times are refused: give a date).
+times are refused: give a date). A shared splitter must live on a configured network and serve
+configured chains, each chain served by one shared splitter at most; its collection address must
+not be a sender, a settling contract or a predeploy of a chain it serves (its withdrawals would be
+counted twice, or are no revenue).
 """
 
 from __future__ import annotations
@@ -131,16 +142,34 @@ class WatchedChain:
 
 
 @dataclass(frozen=True)
+class SharedSplitter:
+    """A `SharedSequencerSplitter` on ``network``, settling the revenue the fee vaults of the
+    ``serves`` chains (by chain id) withdraw to the operator's ``collection`` address."""
+
+    name: str
+    network: Network
+    address: str
+    collection: str
+    serves: tuple[int, ...]
+    report_interval: int | None = None  # expected seconds between epochs (None: from its epochs)
+
+
+@dataclass(frozen=True)
 class MonitorConfig:
     chains: tuple[WatchedChain, ...]
     l1: Network | None
     l1_receivers: tuple[str, ...]
     l2_receivers: tuple[str, ...]
     source: str
+    shared_splitters: tuple[SharedSplitter, ...] = ()
 
     @property
     def networks(self) -> tuple[Network, ...]:
         return (*((self.l1,) if self.l1 else ()), *(chain.network for chain in self.chains))
+
+    def shared_splitter_of(self, chain: WatchedChain) -> SharedSplitter | None:
+        """The shared splitter serving ``chain``, if any."""
+        return next((s for s in self.shared_splitters if chain.chain_id in s.serves), None)
 
 
 # ---------------------------------------------------------------- checks of the file's values
@@ -179,6 +208,13 @@ def _period(value: Any) -> str:
     if value not in PERIODS:
         raise ValueError(f"{quoted(value)} must be one of {', '.join(PERIODS)}")
     return str(value)
+
+
+def _reference(value: Any) -> int | str:
+    """A configured network by its name or chain id."""
+    if isinstance(value, bool) or not isinstance(value, int | str) or (isinstance(value, str) and not value):
+        raise ValueError(f"{quoted(value)} is not a chain name or chain id")
+    return value
 
 
 def _fee_splitter(value: Any) -> bool | None:
@@ -288,6 +324,104 @@ def _order(moment: int | str) -> int:
     return int(moment[1:]) if isinstance(moment, str) else moment
 
 
+Reference = Annotated[int | str, BeforeValidator(_reference)]
+
+
+class _Shared(StrictModel):
+    not_a_mapping: ClassVar[str] = "must be a mapping with name, network, address, collection and serves"
+    name: Name = Field(description="how the monitor names the shared splitter")
+    network: Reference = Field(description="the configured chain it lives on, by name or chain id")
+    address: Address = Field(description="the SharedSequencerSplitter's address")
+    collection: Address = Field(
+        description="the operator's collection address, where the served chains' fee vaults withdraw to"
+    )
+    serves: Annotated[
+        tuple[Reference, ...], list_of("must be a non-empty list of chain names or ids", at_least_one=True)
+    ] = Field(None, validate_default=True)
+    report_interval: Annotated[int | None, whole_number(60, MAX_INTERVAL)] = None
+
+
+def _find(networks: dict[str, Network], ids: dict[int, Network], ref: int | str) -> Network | None:
+    """A network by name (any case), or by chain id (a number, or a name that is one)."""
+    if isinstance(ref, str) and ref.lower() in networks:
+        return networks[ref.lower()]
+    if isinstance(ref, int):
+        return ids.get(ref)
+    return ids.get(int(ref)) if ref.strip().isdigit() else None
+
+
+def _shared_splitters(
+    file: _File, chains: tuple[WatchedChain, ...], l1: Network | None
+) -> tuple[list[SharedSplitter], list[str]]:
+    """The shared splitters of the file (on the config's own networks), with every problem found."""
+    networks = {n.name.lower(): n for n in (*((l1,) if l1 else ()), *(c.network for c in chains))}
+    ids = {n.chain_id: n for n in networks.values()}
+    served_by: dict[int, str] = {}
+    names = {c.name.lower() for c in chains}
+    found, problems = [], []
+    for index, shared in enumerate(file.shared_splitters):
+        at = f"shared_splitters[{index}]"
+        if shared.name.lower() in names:
+            problems.append(f"{at}.name: {quoted(shared.name)} is already used by a chain or shared splitter")
+        names.add(shared.name.lower())
+        network = _find(networks, ids, shared.network)
+        if network is None:
+            problems.append(f"{at}.network: {quoted(shared.network)} is not a configured chain (or l1)")
+        serves: list[int] = []
+        for ref in shared.serves:
+            served = _find(networks, ids, ref)
+            chain = next((c for c in chains if served is not None and c.network is served), None)
+            if chain is None:
+                problems.append(f"{at}.serves: {quoted(ref)} is not a configured chain")
+                continue
+            if chain.chain_id in serves:
+                problems.append(f"{at}.serves: lists {chain.name} twice")
+                continue
+            if chain.chain_id in served_by:
+                problems.append(
+                    f"{at}.serves: {chain.name} is already served by {served_by[chain.chain_id]} "
+                    "(a chain's revenue is settled by one shared splitter)"
+                )
+            served_by.setdefault(chain.chain_id, shared.name)
+            serves.append(chain.chain_id)
+            problems += _collection_problems(at, shared.collection, chain)
+        if network is not None:
+            found.append(
+                SharedSplitter(
+                    shared.name,
+                    network,
+                    shared.address,
+                    shared.collection,
+                    tuple(serves),
+                    shared.report_interval,
+                )
+            )
+    return found, problems
+
+
+def _collection_problems(at: str, collection: str, chain: WatchedChain) -> list[str]:
+    """A collection address that is also something else the monitor reads on a chain it serves."""
+    fixed = {
+        a.lower() for a in (*PREDEPLOY_VAULTS.values(), L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER) if a
+    }
+    settlers = {a.lower() for a in (*chain.splitters, *chain.fee_disbursers)}
+    if chain.fee_splitter is not False:
+        settlers.add(FEE_SPLITTER.lower())
+    if collection.lower() in fixed:
+        return [f"{at}.collection: {collection} is an OP Stack predeploy, not an operator's address"]
+    if collection.lower() in settlers:
+        return [
+            f"{at}.collection: {collection} is also a settling contract of {chain.name} "
+            "(its revenue would be settled twice)"
+        ]
+    if collection.lower() in {s.lower() for s in chain.senders}:
+        return [
+            f"{at}.collection: {collection} is also a sender of {chain.name} (what it pays the Collective "
+            "by hand would count next to the shared splitter's credits)"
+        ]
+    return []
+
+
 class _Collective(StrictModel):
     not_a_mapping: ClassVar[str] = "must be a mapping with l1_receivers and l2_receivers"
     l1_receivers: Annotated[Addresses, _ADDRESS_LIST] = ()
@@ -300,6 +434,7 @@ class _File(StrictModel):
     chains: Annotated[
         tuple[_Chain, ...], list_of("must be a non-empty list of chains", at_least_one=True)
     ] = Field(None, validate_default=True)
+    shared_splitters: Annotated[tuple[_Shared, ...], list_of("must be a list of shared splitters")] = ()
 
     def config(self, source: str) -> MonitorConfig:
         problems: list[str] = []
@@ -343,14 +478,19 @@ class _File(StrictModel):
             problems.append(
                 "l1: is required to read payments to collective.l1_receivers (give its chain_id and rpc)"
             )
+        chains = tuple(chain.watched() for chain in self.chains)
+        l1 = self.l1.network() if self.l1 else None
+        shared, shared_problems = _shared_splitters(self, chains, l1)
+        problems += shared_problems
         if problems:
             raise ConfigError(source, problems)
         return MonitorConfig(
-            chains=tuple(chain.watched() for chain in self.chains),
-            l1=self.l1.network() if self.l1 else None,
+            chains=chains,
+            l1=l1,
             l1_receivers=self.collective.l1_receivers,
             l2_receivers=self.collective.l2_receivers,
             source=source,
+            shared_splitters=tuple(shared),
         )
 
 
@@ -359,6 +499,7 @@ _MAPPINGS: dict[str, type[StrictModel]] = {
     "l1": _L1,
     "chains": _Chain,
     "terms": _Terms,
+    "shared_splitters": _Shared,
 }
 
 

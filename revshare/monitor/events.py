@@ -4,7 +4,9 @@ Fee vaults of both generations emit a 3-argument and a 4-argument ``Withdrawal``
 withdrawal (the monitor counts the withdrawal once); 1.6.0+ vaults also announce changes of their
 recipient, minimum and withdrawal network. Payments are read from this project's splitters, OP's
 FeeSplitter predeploy, Base-style FeeDisbursers, and the ``SafeReceived`` events of the
-Collective's Safes.
+Collective's Safes. A shared splitter's events (`revshare.chain.shared.SHARED_EVENTS`: its
+epochs, settlements, disputes and claims) are read from the network it lives on, as a source of
+their own.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 
 from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS
 from revshare.chain.reader import EventDecoder, event_abi, topic_of
-from revshare.monitor.config import MonitorConfig, Network, WatchedChain
+from revshare.chain.shared import SHARED_DECODER
+from revshare.monitor.config import MonitorConfig, Network, SharedSplitter, WatchedChain
 
 WITHDRAWAL_3 = "Withdrawal(uint256 value, address to, address from)"
 WITHDRAWAL_4 = "Withdrawal(uint256 value, address to, address from, uint8 withdrawalNetwork)"
@@ -103,11 +106,25 @@ def _safe_source(receivers: tuple[str, ...], payers: list[str] | tuple[str, ...]
     ]
 
 
+def shared_on(config: MonitorConfig, network: Network) -> tuple[SharedSplitter, ...]:
+    """The shared splitters living on ``network``."""
+    return tuple(s for s in config.shared_splitters if s.network.chain_id == network.chain_id)
+
+
+def _shared_sources(config: MonitorConfig, network: Network) -> list[Source]:
+    """Every event of the shared splitters living on ``network``, one filter for all of them."""
+    addresses = tuple(s.address for s in shared_on(config, network))
+    if not addresses:
+        return []
+    return [Source("shared", addresses, (tuple(SHARED_DECODER.topics),), network.start_block)]
+
+
 def sources_of(config: MonitorConfig, network: Network) -> list[Source]:
     """What to read from one network's node."""
+    shared = _shared_sources(config, network)
     if config.l1 is not None and network is config.l1:
         senders = sorted({s for chain in config.chains for s in chain.senders}, key=str.lower)
-        return _safe_source(config.l1_receivers, senders, network.start_block)
+        return [*_safe_source(config.l1_receivers, senders, network.start_block), *shared]
     chain = next(c for c in config.chains if c.network is network)
     contracts = Source(
         "contracts",
@@ -118,4 +135,4 @@ def sources_of(config: MonitorConfig, network: Network) -> list[Source]:
     # On the chain, from its senders (payments by hand) and its FeeDisbursers (what confirms
     # their own word for what they paid).
     payers = (*chain.senders, *chain.fee_disbursers)
-    return [contracts, *_safe_source(l2_receivers(config, chain), payers, network.start_block)]
+    return [contracts, *_safe_source(l2_receivers(config, chain), payers, network.start_block), *shared]

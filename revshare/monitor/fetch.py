@@ -24,7 +24,7 @@ from revshare.chain.reader import ChainReader, ReadError
 from revshare.chain.rpc import HttpJsonRpc
 from revshare.chain.vaults import MINIMUM_GETTERS, NETWORK_GETTERS, RECIPIENT_GETTERS
 from revshare.monitor.config import MonitorConfig, Network
-from revshare.monitor.events import chain_contracts, l2_receivers, sources_of
+from revshare.monitor.events import chain_contracts, l2_receivers, shared_on, sources_of
 from revshare.monitor.store import Store
 
 # Called as pages are stored: (network name, blocks done, blocks in all).
@@ -104,8 +104,12 @@ def take_snapshot(
 ) -> dict[tuple[str, str], Any]:
     """The state the analysis needs at one block: for an L2 each fee vault's balance, settings and
     totalProcessed, the code size of every contract and receiver, the FeeSplitter's settings; for
-    L1 the receivers' code size."""
+    L1 the receivers' code size; on either, each shared splitter's code size and balance."""
     values: dict[tuple[str, str], Any] = {}
+    for shared in shared_on(config, network):
+        values[(shared.address, "code")] = reader.code_size(shared.address, block)
+        if values[(shared.address, "code")]:
+            values[(shared.address, "balance")] = reader.balance(shared.address, block)
     chain = next((c for c in config.chains if c.network is network), None)
     if chain is None:
         for receiver in config.l1_receivers:

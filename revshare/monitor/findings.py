@@ -68,6 +68,8 @@ def add_findings(
     name = chain.name
     add = ledger.findings.append
     on_path = _path(config, chain, settlers)
+    if data.shared is not None:  # its shared splitter's collection address settles what it receives
+        on_path.add(data.shared.collection.lower())
 
     # Contracts and receivers that must be there.
     for address in (*chain.splitters, *chain.fee_disbursers):

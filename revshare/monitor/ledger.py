@@ -12,9 +12,12 @@ Owed is the chain's rule applied to settlement batches:
   withdrawn to it and not yet disbursed is shown as pending, not owed yet;
 - any other revenue (paid to an operator wallet, a treasury, to L1) is owed per UTC day of its
   withdrawals, under the terms in force at them.
-Paid is what reached the Collective: the splitter's Collective share, the FeeSplitter's shares to
-the Collective's receivers, the FeeDisburser's ``paidToOptimism``, and ETH from the chain's
-known senders arriving at the Collective's Safes (``SafeReceived``) on the chain or on L1.
+Revenue a served chain's vaults withdraw to its shared splitter's collection address is owed per
+epoch of the shared splitter (`shared.settle_shared`), and paid by the Collective's share the
+epoch credits the chain. Paid is what reached the Collective: the splitter's Collective share,
+the FeeSplitter's shares to the Collective's receivers, the FeeDisburser's ``paidToOptimism``,
+and ETH from the chain's known senders arriving at the Collective's Safes (``SafeReceived``) on
+the chain or on L1.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from revshare.monitor.records import (
     Withdrawal,
     same_address,
 )
+from revshare.monitor.shared import settle_shared
 from revshare.terminal import format_eth
 
 
@@ -248,10 +252,14 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
     )
     daily: dict[tuple[str, Terms], list[Withdrawal]] = {}
     last_settled: dict[str, int] = {}  # settler -> its previous settlement's time in the range
+    served = data.shared
+    collected: list[Withdrawal] = []  # to the collection address of the shared splitter serving it
     for _, what, item in queue:
         if what == "w":
             assert isinstance(item, Withdrawal)
-            if item.to.lower() in settlers and item.network != 0:
+            if served is not None and same_address(item.to, served.collection):
+                collected.append(item)
+            elif item.to.lower() in settlers and item.network != 0:
                 unsettled.setdefault(item.to.lower(), []).append(item)
             else:  # paid anywhere else (a settler's address on L1 included): owed per period
                 terms = terms_at(chain, item.block, item.timestamp)
@@ -362,6 +370,24 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
             data.timestamps[last.block],
         )
         ledger.findings.append(add_unconfirmed)
+    shared_pending = 0  # withdrawn to the collection address after the last window: not reported yet
+    if served is not None:
+        part = settle_shared(
+            chain,
+            served,
+            collected,
+            lambda block, timestamp, since: terms_at(chain, block, timestamp, since),
+            data.stop,
+        )
+        ledger.batches += part.batches
+        ledger.payments += part.payments
+        ledger.findings += part.findings
+        for item in part.unassigned:  # before the first epoch read: owed per period, as any other
+            key = (period_of(item.timestamp, chain.owed_period), terms_at(chain, item.block, item.timestamp))
+            daily.setdefault(key, []).append(item)
+            daily[key].sort(key=lambda w: w.position)
+        ledger.shared_collection = to_checksum_address(served.collection)
+        shared_pending = sum(w.value for w in part.pending)
     for (_, terms), members in daily.items():
         last = members[-1]
         ledger.batches.append(
@@ -374,6 +400,8 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
     ledger.pending_since = {
         settler: members[0].timestamp for settler, members in unsettled.items() if members
     }
+    if shared_pending:  # its age is the attribution check's to judge (not-reported-yet)
+        ledger.pending[str(ledger.shared_collection)] = shared_pending
 
     # Payments by hand: ETH from the chain's senders arriving at the Collective's Safes.
     senders = {s.lower() for s in chain.senders}

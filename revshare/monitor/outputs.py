@@ -21,6 +21,14 @@ from typing import Any
 from revshare.calendar import PERIODS, utc_date
 from revshare.monitor.records import Batch, ChainLedger, Finding, Payment, Withdrawal
 from revshare.monitor.result import MonitorResult, PeriodRow
+from revshare.monitor.shared_tables import (
+    SHARED_ASSUMPTIONS,
+    SHARED_COLUMNS,
+    shared_data,
+    shared_html,
+    shared_records,
+    shared_text,
+)
 from revshare.terminal import PAGE_STYLE, WEI_PER_ETH, format_eth, html_image, html_table, render_table
 
 SUMMARY_TXT = "summary.txt"
@@ -144,7 +152,13 @@ def read_ranges(result: MonitorResult) -> list[ReadRange]:
 def not_owed_yet(result: MonitorResult) -> list[list[str]]:
     """ETH withdrawn to a settler and not yet disbursed, and ETH still in the fee vaults."""
     rows = [
-        [x.chain.name, f"withdrawn to {s}, not yet disbursed", format_eth(v)]
+        [
+            x.chain.name,
+            f"withdrawn to the collection address {s}, not yet reported"
+            if s == x.shared_collection
+            else f"withdrawn to {s}, not yet disbursed",
+            format_eth(v),
+        ]
         for x in result.ledgers
         for s, v in x.pending.items()
     ]
@@ -167,6 +181,7 @@ def render_text(result: MonitorResult, period: str) -> str:
         f"Per {period}:",
         render_table(PERIOD_HEADERS, [period_cells(r) for r in result.periods(period)]),
         "",
+        *shared_text(result.shared, chain_names(result)),
     ]
     lives = [(x.chain.name, x.lifecycle, x.stop_time) for x in result.ledgers if x.lifecycle]
     if lives:
@@ -242,7 +257,9 @@ def chain_summary(ledger: ChainLedger) -> dict[str, Any]:
 # Amounts in wei go into JSON as strings (JavaScript would round them); other numbers stay numbers.
 AMOUNT_KEYS = {
     "gross", "l1_cost", "net", "owed", "paid", "balance", "pending", "in_vaults", "value", "amount",
-    "cumulative_owed", "cumulative_paid",
+    "cumulative_owed", "cumulative_paid", "attributed_gross", "attributed_l1_cost", "observed_gross",
+    "observed_l1_vault", "difference", "l1_difference", "operator_fee", "collective_share", "chain_share",
+    "added", "l1_vault",
 }  # fmt: skip
 
 
@@ -258,6 +275,14 @@ def _jsonable(value: Any, key: str = "") -> Any:
     return str(value)
 
 
+def chain_names(result: MonitorResult) -> dict[int, str]:
+    return {chain.chain_id: chain.name for chain in result.config.chains}
+
+
+def assumptions(result: MonitorResult) -> list[str]:
+    return ASSUMPTIONS + (SHARED_ASSUMPTIONS if result.config.shared_splitters else [])
+
+
 def monitor_data(result: MonitorResult) -> dict[str, Any]:
     """Everything the monitor found, as data (amounts in wei, as strings in JSON)."""
     return {
@@ -271,7 +296,8 @@ def monitor_data(result: MonitorResult) -> dict[str, Any]:
             for w in x.withdrawals
         ],
         "findings": [asdict(f) for f in result.findings],
-        "assumptions": ASSUMPTIONS,
+        "shared_splitters": shared_data(result.shared, chain_names(result)),
+        "assumptions": assumptions(result),
         "read": [asdict(s) for s in result.fetched.stats],
     }
 
@@ -385,6 +411,7 @@ def render_html(result: MonitorResult, period: str, chart: Path) -> str:
         else "<p>Nothing: every wei withdrawn was settled or owed.</p>",
         f"<h2>Per {escape(period)}</h2>",
         html_table(PERIOD_HEADERS, [period_cells(r) for r in result.periods(period)], "periods"),
+        *shared_html(result.shared, chain_names(result)),
         "<h2>Findings</h2>",
     ]
     findings = result.findings
@@ -411,7 +438,9 @@ def render_html(result: MonitorResult, period: str, chart: Path) -> str:
             "payments",
         )
     )
-    parts.append("<h2>Assumptions</h2><ul>" + "".join(f"<li>{escape(a)}</li>" for a in ASSUMPTIONS) + "</ul>")
+    parts.append(
+        "<h2>Assumptions</h2><ul>" + "".join(f"<li>{escape(a)}</li>" for a in assumptions(result)) + "</ul>"
+    )
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -432,6 +461,9 @@ def write_outputs(result: MonitorResult, out: Path, period: str) -> list[Path]:
             _csv(staging / f"periods-{name}.csv", data["periods"][name], list(PERIOD_COLUMNS))
         for name in TABLES:
             _csv(staging / f"{name}.csv", data[name], _headers(name))
+        if result.config.shared_splitters:
+            for name, rows in shared_records(result.shared, chain_names(result)).items():
+                _csv(staging / f"{name}.csv", rows, SHARED_COLUMNS[name])
         _draw_chart(result, staging / CHART_PNG)
         (staging / INDEX_HTML).write_text(render_html(result, period, staging / CHART_PNG))
         written = []

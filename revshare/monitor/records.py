@@ -4,12 +4,14 @@ The ledger (`ledger.py`) builds them; the findings (`findings.py`) check them.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
 from revshare.chain.addresses import PREDEPLOY_VAULTS
 from revshare.chain.reader import EventLog
+from revshare.chain.shared import SharedEpoch
 from revshare.monitor.config import Terms, WatchedChain
 from revshare.monitor.events import DECODER
 
@@ -122,6 +124,21 @@ class Finding:
     timestamp: int
 
 
+@dataclass(frozen=True)
+class ServedBy:
+    """What a served chain's ledger needs of the shared splitter that settles its revenue: the
+    withdrawals to ``collection`` are settled per epoch, and the Collective's share of each epoch is
+    its payment (counted where ``collectives``, lower case, holds the Collective credited)."""
+
+    name: str
+    address: str
+    collection: str
+    epochs: tuple[SharedEpoch, ...]
+    times: Mapping[int, int]  # block -> timestamp on the splitter's network
+    collectives: frozenset[str]
+    where: str = "L2"  # the splitter's network: "L2", or "L1" for a splitter on Ethereum L1
+
+
 @dataclass
 class ChainLedger:
     chain: WatchedChain
@@ -139,6 +156,7 @@ class ChainLedger:
     config_changes: list[EventLog] = field(default_factory=list)
     reference_time: int = 0  # the latest block time of any network read (silence is measured to it)
     lifecycle: list[tuple[int, str]] = field(default_factory=list)  # (time, step), from its registry
+    shared_collection: str | None = None  # its shared splitter's collection address (pending: not reported)
 
     @property
     def revenue(self) -> list[Withdrawal]:
@@ -189,6 +207,7 @@ class ChainData:
     l1_at_stop: dict[tuple[str, str], Any] = field(default_factory=dict)  # L1 snapshot at its last block
     l1_stop_time: int | None = None  # the time of the last L1 block read
     reference_time: int = 0  # the latest block time of any network read (0: this chain's own)
+    shared: ServedBy | None = None  # the shared splitter settling its withdrawals to a collection address
 
     @cached_property
     def events(self) -> list[EventLog]:

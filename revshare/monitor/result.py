@@ -10,6 +10,7 @@ from revshare.calendar import DAY, period_of
 from revshare.monitor.config import MonitorConfig
 from revshare.monitor.fetch import Fetched
 from revshare.monitor.records import ChainLedger, Finding
+from revshare.monitor.shared import SharedLedger
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -43,10 +44,12 @@ class MonitorResult:
     seconds: float
     files: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds of reading, analysis, writing
+    shared: list[SharedLedger] = field(default_factory=list)  # the shared splitters read
 
     @property
     def findings(self) -> list[Finding]:
         found = [f for ledger in self.ledgers for f in ledger.findings]
+        found += [f for shared in self.shared for f in shared.findings]
         return sorted(found, key=lambda f: (SEVERITY_ORDER[f.severity], f.chain, f.timestamp))
 
     @property

@@ -16,10 +16,19 @@ from revshare.chain.reader import CallReverted, ChainReader, ReadError
 from revshare.chain.registry import registry_at_block
 from revshare.chain.rpc import HttpJsonRpc
 from revshare.monitor.config import MonitorConfig, Terms, WatchedChain, load_monitor_config
+from revshare.monitor.events import l2_receivers
 from revshare.monitor.fetch import BlockChoice, Fetched, Progress, before, fetch_all
 from revshare.monitor.ledger import analyse_chain
-from revshare.monitor.records import ChainData, ChainLedger, decode_logs
+from revshare.monitor.records import ChainData, ChainLedger, Finding, ServedBy, decode_logs
 from revshare.monitor.result import MonitorResult
+from revshare.monitor.shared import (
+    SharedLedger,
+    accepted_collectives,
+    read_shared_ledger,
+    served_by,
+    served_chain,
+    verify_shared,
+)
 from revshare.monitor.store import Store, remove_store
 
 STORE_NAME = "monitor.sqlite"
@@ -112,8 +121,61 @@ class NodeLookups:
         return steps
 
 
-def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[ChainLedger]:
-    """Every chain's ledger from the store, over the ranges just read."""
+def _shared_ledgers(
+    config: MonitorConfig, fetched: Fetched, store: Store
+) -> tuple[list[SharedLedger], dict[int, ServedBy]]:
+    """Each shared splitter's epochs and claims from the store, and what each chain it serves needs
+    of it (by chain id)."""
+    names = {chain.chain_id: chain.name for chain in config.chains}
+    found, served = [], {}
+    for shared in config.shared_splitters:
+        host = shared.network
+        span = fetched.ranges.get(host.chain_id)
+        if span is None:
+            ledger = SharedLedger(shared, 0, 0, 0, code=False, complete=False, balance=None)
+            ledger.findings.append(
+                Finding(
+                    shared.name,
+                    "error",
+                    "attribution-unverified",
+                    f"{host.name}, where {shared.name} lives, was not read: its epochs and the attribution "
+                    "of the chains it serves are not verified",
+                    "",
+                    0,
+                )
+            )
+            found.append(ledger)
+            continue
+        ledger = read_shared_ledger(
+            shared,
+            store.logs(host.chain_id, span.start, span.stop),
+            store.timestamps(host.chain_id),
+            span.start,
+            span.stop,
+            store.snapshot(host.chain_id, before(span.start)),
+            store.snapshot(host.chain_id, span.stop),
+            names,
+        )
+        on_l1 = config.l1 is not None and host.chain_id == config.l1.chain_id
+        hosting = next((c for c in config.chains if c.chain_id == host.chain_id), None)
+        receivers = (
+            config.l1_receivers
+            if on_l1
+            else l2_receivers(config, hosting)
+            if hosting
+            else config.l2_receivers
+        )
+        collectives = accepted_collectives(config, ledger, receivers)
+        for chain_id in shared.serves:
+            served[chain_id] = served_by(ledger, collectives, "L1" if on_l1 else "L2")
+        found.append(ledger)
+    return found, served
+
+
+def analyse(
+    config: MonitorConfig, fetched: Fetched, store_path: Path
+) -> tuple[list[ChainLedger], list[SharedLedger]]:
+    """Every chain's ledger and every shared splitter's, from the store, over the ranges just read."""
     store = Store(store_path)
     lookups = NodeLookups(store)
     reference_time = 0
@@ -126,6 +188,7 @@ def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[C
         l1_events = decode_logs(l1_logs)
         l1_at_stop = store.snapshot(l1.network.chain_id, l1.stop) if l1 else {}
         l1_stop_time = l1_times.get(l1.stop) if l1 else None
+        shared_ledgers, served = _shared_ledgers(config, fetched, store)
         ledgers = []
         for chain in config.chains:
             span = fetched.ranges[chain.chain_id]
@@ -142,11 +205,22 @@ def analyse(config: MonitorConfig, fetched: Fetched, store_path: Path) -> list[C
                 l1_at_stop=l1_at_stop,
                 l1_stop_time=l1_stop_time,
                 reference_time=reference_time,
+                shared=served.get(chain.chain_id),
             )
             ledger = analyse_chain(config, data, lookups)
             ledger.lifecycle = lookups.lifecycle_at(chain, span.stop)
             ledgers.append(ledger)
-        return ledgers
+        by_id = {ledger.chain.chain_id: ledger for ledger in ledgers}
+        for shared in shared_ledgers:
+            chains = [c for c in config.chains if c.chain_id in shared.config.serves]
+            verify_shared(
+                shared, [served_chain(by_id.get(c.chain_id), c, shared.config.collection) for c in chains]
+            )
+            by_name = {ledger.chain.name: ledger for ledger in ledgers}
+            for finding in shared.attribution.findings:  # a chain's with its ledger, the rest the splitter's
+                owner = by_name.get(finding.chain)
+                (owner.findings if owner is not None else shared.findings).append(finding)
+        return ledgers, shared_ledgers
     finally:
         store.close()
 
@@ -172,9 +246,9 @@ def run_monitor(
         remove_store(store_path)
     fetched = fetch_all(config, store_path, to_block, page_size=page_size, progress=progress)
     read = time.monotonic()
-    ledgers = analyse(config, fetched, store_path)
+    ledgers, shared = analyse(config, fetched, store_path)
     analysed = time.monotonic()
-    result = MonitorResult(config, ledgers, fetched, store_path, analysed - began)
+    result = MonitorResult(config, ledgers, fetched, store_path, analysed - began, shared=shared)
     result.timings = {"read": read - began, "analyse": analysed - read}
     if write:
         from revshare.monitor.outputs import write_outputs
