@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -18,6 +19,16 @@ from revshare.cli_options import LocalNodeCommand, local_network_only
 from revshare.demo.fee_splitter import run_join_demo
 from revshare.demo.lifecycle import run_lifecycle_act
 from revshare.demo.mocks import install_withdrawal_mocks
+from revshare.demo.shared_lab import (
+    attribution_checks,
+    build_shared_lab,
+    claim_all,
+    collect_day,
+    dispute_and_correct,
+    report_epoch,
+    set_dispute_window,
+    shared_epoch,
+)
 from revshare.demo.shared_sequencer import run_shared_demo, shared_reconciliation, shared_table
 from revshare.demo.single_chain import (
     disbursement_table,
@@ -32,6 +43,7 @@ from revshare.deploying.options import config_option
 from revshare.monitor.command import monitor
 from revshare.monitor.config import load_monitor_config
 from revshare.report.command import run_report
+from revshare.report.history import SharedTarget
 from revshare.report.targets import targets_from_record
 
 
@@ -103,12 +115,17 @@ def cli(config: DeployConfig, days: int, seed: int, report_dir: Path, superchain
     )
     ok = report_checks(shared_reconciliation(shared), models_agree) and ok
 
+    click.echo("\n== Shared sequencer over three local chains: each chain checks its attribution ==")
+    ok = run_shared_lab_part(report_dir.parent / "shared-monitor") and ok
     click.echo(f"\n== {chain_cfg.name}'s lifecycle: a keeper reward, new terms with notice, the exit ==")
     lifecycle_checks = run_lifecycle_act(deployment, operator, funder, result.fees, log=click.echo)
     ok = report_checks(lifecycle_checks, True) and ok
 
     click.echo("\n== Transparency report, from the chain's events alone ==")
-    targets = targets_from_record(deployment.record.path)
+    targets = replace(
+        targets_from_record(deployment.record.path),
+        shared=[SharedTarget(shared.address, "shared sequencer", shared.deployed_block)],
+    )
     report = run_report(
         targets, networks.provider.network_choice, None, None, "day", DEFAULT_PAGE_SIZE, report_dir
     )
@@ -147,6 +164,69 @@ def run_superchain_part(days: int, out: Path) -> bool:
         result = monitor(load_monitor_config(config_path), out, fresh=True)
     flagged = {f.chain for f in result.findings if f.severity != "info"}
     return report_checks(monitor_checks(superchain, result.ledgers), flagged == {"chain-c", "chain-d"})
+
+
+SHIFT = 10**17  # 0.1 ETH of one chain's revenue the dishonest epoch attributes to another
+
+
+def run_shared_lab_part(out: Path) -> bool:
+    """A shared sequencer serving three local chains: an honest epoch and one shifting revenue
+    between chains, each checked by the monitor against every chain's own vault withdrawals; the
+    victim's treasury disputes the second, governance corrects it, and the monitor checks again."""
+    from revshare.monitor.config import parse_monitor_config
+
+    def say(line: str) -> None:
+        click.echo(f"  {line}")
+
+    with local_network(3) as network:
+        lab = build_shared_lab(network, log=say)
+        set_dispute_window(lab)
+        say("governance set a dispute window of 1 hour: each epoch can be disputed for an hour")
+        victim, beneficiary = (node.chain_id for node in lab.served[1:3])
+        collect_day(lab)
+        honest = report_epoch(lab)
+        say(f"epoch {honest.epoch} reported honestly (tx {honest.tx_hash})")
+        collect_day(lab)
+        shifted = report_epoch(lab, shift=(victim, beneficiary, SHIFT))
+        say(
+            f"epoch {shifted.epoch} reported with 0.1 ETH of {lab.names[victim]}'s revenue attributed to "
+            f"{lab.names[beneficiary]} (tx {shifted.tx_hash})"
+        )
+        config = parse_monitor_config(lab.config(), source="the shared lab")
+        click.echo("\nThe monitor reads every chain's vault withdrawals to the operator and compares:\n")
+        before = monitor(config, out / "before", fresh=True)
+        (ledger,) = before.shared
+        caught = [f for f in ledger.attribution.findings if "shifted" in f.message and f.severity == "error"]
+        click.echo(
+            f"\n{lab.names[victim]}'s treasury disputes epoch {shifted.epoch} within the hour; its credits "
+            "are held, and governance corrects it by a compensating report (`ape run propose correct-epoch`)."
+        )
+        dispute_and_correct(lab, shifted.epoch, victim)
+        resolved = shared_epoch(lab, shifted.epoch)
+        if resolved.dispute is not None:
+            d = resolved.dispute
+            held = d.chains_held + d.operator_fee_held + d.collective_share_held
+            say(f"disputed: {held / 10**18:.6f} ETH of epoch {shifted.epoch}'s credits held (tx {d.tx_hash})")
+        say(f"corrected to what each chain's vaults paid: {resolved.status} (tx {resolved.resolved_tx})")
+        claimed = claim_all(lab)
+        say(
+            "claimed once the window closed: "
+            + ", ".join(f"{who} {wei / 10**18:.6f} ETH" for who, wei in claimed.items())
+        )
+        click.echo("\nThe monitor again, after the correction:\n")
+        after = monitor(config, out / "after", fresh=True)
+        (corrected,) = after.shared
+        checks = [
+            *attribution_checks(lab, ledger, shifted=shifted.epoch, corrected=False),
+            ("the shifted epoch's findings (revenue shifted, error)", len(caught), 1),
+            *attribution_checks(lab, corrected, shifted=shifted.epoch, corrected=True),
+            (
+                "errors left after the correction",
+                sum(1 for f in corrected.attribution.findings if f.severity == "error"),
+                0,
+            ),
+        ]
+    return report_checks(checks, True)
 
 
 def report_checks(checks: Iterable[tuple[str, int, int]], models_agree: bool) -> bool:

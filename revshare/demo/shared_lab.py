@@ -336,3 +336,39 @@ def script_shared_lab(
     if claim:
         claim_all(lab)
     return lab
+
+
+def attribution_checks(
+    lab: SharedLab, ledger: Any, *, shifted: int, corrected: bool
+) -> list[tuple[str, int, int]]:
+    """Wei-level checks of what the monitor said of the lab's shared splitter (`ledger`, a
+    `monitor.shared.SharedLedger`): every honest epoch's rows have difference 0, the shifted epoch's
+    victim and beneficiary differ by the shift (until corrected, then by 0), and the splitter's
+    balance is what was paid in minus what was claimed."""
+    checks: list[tuple[str, int, int]] = []
+    rows = ledger.attribution.rows
+    for epoch in lab.epochs:
+        mine = [r for r in rows if r.epoch == epoch.epoch]
+        want = {cid: gross for cid, (gross, _) in epoch.attributed.items()}
+        if epoch.epoch == shifted and corrected:
+            want = {cid: gross for cid, (gross, _) in epoch.observed.items()}
+        for row in mine:
+            seen = lab.observed(epoch.window_start, epoch.window_end).get(row.chain_id, (0, 0))[0]
+            checks.append(
+                (
+                    f"epoch {epoch.epoch}, {row.chain}: observed = the script's withdrawals",
+                    row.observed_gross or 0,
+                    seen,
+                )
+            )
+            checks.append(
+                (
+                    f"epoch {epoch.epoch}, {row.chain}: attributed - observed",
+                    row.difference or 0,
+                    want.get(row.chain_id, 0) - seen,
+                )
+            )
+    paid_in = sum(sum(g for g, _ in e.attributed.values()) for e in lab.epochs)
+    claimed = ledger.claimed
+    checks.append(("shared splitter: balance = paid in - claimed", ledger.balance or 0, paid_in - claimed))
+    return checks

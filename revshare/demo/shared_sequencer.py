@@ -37,6 +37,8 @@ class SharedDemoResult:
     left_in_contract: int
     report_gas: int
     sent_to_l1: dict[str, int]  # lower-case address -> ETH its claims sent to L1
+    address: str = ""  # the shared splitter
+    deployed_block: int = 0
 
 
 def simulate_epoch(chain_ids: Sequence[int], seed: int = 7) -> list[ChainRevenue]:
@@ -59,6 +61,7 @@ def run_shared_demo(
     shared = operator.deploy(
         container("SharedSequencerSplitter"), registry, reporter, OPERATOR_FEE_RECIPIENT, OPERATOR_FEE_BPS
     )
+    deployed_block = chain.blocks.head.number
     log(f"  SharedSequencerSplitter  {shared.address} (operator fee {OPERATOR_FEE_BPS / 100:g}%)")
     revenues = simulate_epoch([c.chain_id for c in config.chains])
     terms = {c.chain_id: Terms(c.gross_bps, c.net_bps) for c in config.chains}
@@ -105,6 +108,8 @@ def run_shared_demo(
         left_in_contract=balance(shared.address),
         report_gas=receipt.gas_used,
         sent_to_l1=to_l1,
+        address=str(shared.address),
+        deployed_block=deployed_block,
     )
 
 

@@ -66,8 +66,20 @@ def test_ape_run_demo(tmp_path: Path):
     assert "2.5% of gross" in result.stdout
     assert "15% of net" in result.stdout
     # Five checks per part, seven for the FeeSplitter act, the monitor's four figures for each of four chains.
-    # single chain 5, shared 5, lifecycle 6, FeeSplitter act 7, monitor 16
-    assert result.stdout.count("[ok]") == 5 + 5 + 6 + 7 + 16
+    # single chain 5, shared 5, shared over three chains 28, lifecycle 6, FeeSplitter act 7, monitor 16
+    assert result.stdout.count("[ok]") == 5 + 5 + 28 + 6 + 7 + 16
+    # The shared sequencer over three chains: the honest epoch verified, the shifted one caught,
+    # disputed and corrected, then verified.
+    shared = result.stdout.split("Shared sequencer over three local chains")[1].split("lifecycle")[0]
+    caught, after = shared.split("The monitor again, after the correction")
+    assert "epoch 2 reported with 0.1 ETH of chain-b's revenue attributed to chain-c" in caught
+    assert "revenue shifted between chains: chain-b was attributed" in caught
+    assert "-0.100000       0.712016            0.712016  shifted" in caught
+    assert "of epoch 2's credits held" in caught and "corrected to what each chain's vaults paid" in caught
+    assert "shifted" not in after.split("Claims:")[0].split("Attribution")[1]
+    assert "[ok] the shifted epoch's findings (revenue shifted, error): 1 = 1" in after
+    assert "[ok] errors left after the correction: 0 = 0" in after
+    assert (tmp_path / "shared-monitor" / "after" / "attribution.csv").exists()
     # The chain's lifecycle, as the report reads it from the chain.
     lifecycle = result.stdout[result.stdout.index("Lifecycle of chain 8453:") :].split("\n\n")[0]
     for step in (
