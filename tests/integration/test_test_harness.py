@@ -111,6 +111,13 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:  # ended meanwhile
+        return ""
+
+
 def test_a_terminated_sharded_run_leaves_nothing_running(tmp_path: Path):
     """`timeout` or a CI cancellation sends SIGTERM to `make test`'s runner: every shard, its anvil
     and whatever its tests started end with it."""
@@ -136,9 +143,12 @@ def test_a_terminated_sharded_run_leaves_nothing_running(tmp_path: Path):
         while not all(o.exists() and "collected" in o.read_text() for o in outputs):
             assert runner.poll() is None and time.monotonic() < deadline, "the shards did not start"
             time.sleep(0.5)
-        time.sleep(2)  # the tests' nodes are up
-        started = _descendants(runner.pid)
-        assert any("anvil" in Path(f"/proc/{p}/cmdline").read_text() for p in started if _alive(p))
+        while True:  # the tests' nodes are up (under load this takes a while after collection)
+            started = _descendants(runner.pid)
+            if any("anvil" in _cmdline(p) for p in started if _alive(p)):
+                break
+            assert runner.poll() is None and time.monotonic() < deadline, "the shards' anvils did not start"
+            time.sleep(0.5)
         runner.send_signal(signal.SIGTERM)
         output, _ = runner.communicate(timeout=60)
     finally:
