@@ -162,24 +162,14 @@ def _claims(
     found: list[Claim] = []
     for event in sorted(events, key=lambda e: e.position):
         a = event.args
-        if event.name == "ChainClaimed":
-            chain_id = int(a["chainId"])
-            found.append(
-                Claim(
-                    config.name,
-                    event.block,
-                    times.get(event.block, 0),
-                    event.tx_hash,
-                    to_checksum_address(a["asset"]),
-                    f"{names.get(chain_id, f'chain {chain_id}')} treasury",
-                    to_checksum_address(a["treasury"]),
-                    chain_id,
-                    int(a["amount"]),
-                    Route.L2.label,
-                    None,
-                )
+        if event.name in ("ChainClaimed", "AccountClaimed"):
+            chain_id = int(a["chainId"]) if event.name == "ChainClaimed" else None
+            account = a["treasury"] if chain_id is not None else a["account"]
+            claimant = (
+                f"{names.get(chain_id, f'chain {chain_id}')} treasury"
+                if chain_id is not None
+                else _claimant(account, epochs)
             )
-        elif event.name == "AccountClaimed":
             found.append(
                 Claim(
                     config.name,
@@ -187,9 +177,9 @@ def _claims(
                     times.get(event.block, 0),
                     event.tx_hash,
                     to_checksum_address(a["asset"]),
-                    _claimant(a["account"], epochs),
-                    to_checksum_address(a["account"]),
-                    None,
+                    claimant,
+                    to_checksum_address(account),
+                    chain_id,
                     int(a["amount"]),
                     Route.L2.label,
                     None,

@@ -63,37 +63,48 @@ def _draw_collective(ax: Any, report: Report, chain_id: int, rows: list[PeriodRo
 Draw = Callable[[Any, Report, int, list[PeriodRow]], str]
 
 
-def _chart(report: Report, chains: dict[int, list[PeriodRow]], path: Path, draw: Draw) -> Path:
-    """One panel per chain, periods along the x axis; `draw` plots a panel and names it."""
+def _panels(count: int) -> tuple[Any, list[Any]]:
+    """A figure of `count` panels, one above the other."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(len(chains), 1, figsize=(10, 3.6 * len(chains)), squeeze=False)
-    for ax, (chain_id, rows) in zip(axes[:, 0], sorted(chains.items()), strict=True):
-        title = draw(ax, report, chain_id, rows)
-        ax.set_xticks(list(range(len(rows))), [r.period for r in rows], rotation=30, ha="right")
-        ax.set_ylabel("ETH")
-        ax.set_title(f"{rows[0].chain_name or 'chain'} ({chain_id}): {title}")
-        ax.legend(loc="upper left", fontsize="small")
-        ax.grid(axis="y", alpha=0.3)
+    fig, axes = plt.subplots(count, 1, figsize=(10, 3.6 * count), squeeze=False)
+    return fig, list(axes[:, 0])
+
+
+def _finish(ax: Any, title: str) -> None:
+    ax.set_ylabel("ETH")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize="small")
+    ax.grid(axis="y", alpha=0.3)
+
+
+def _save(fig: Any, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
 
 
+def _chart(report: Report, chains: dict[int, list[PeriodRow]], path: Path, draw: Draw) -> Path:
+    """One panel per chain, periods along the x axis; `draw` plots a panel and names it."""
+    fig, axes = _panels(len(chains))
+    for ax, (chain_id, rows) in zip(axes, sorted(chains.items()), strict=True):
+        title = draw(ax, report, chain_id, rows)
+        ax.set_xticks(list(range(len(rows))), [r.period for r in rows], rotation=30, ha="right")
+        _finish(ax, f"{rows[0].chain_name or 'chain'} ({chain_id}): {title}")
+    return _save(fig, path)
+
+
 def _shared_chart(panels: dict[str, list[SharedEpoch]], path: Path) -> Path:
     """One panel per shared splitter, its ETH epochs along the x axis: what each finally credited,
     stacked (operator fee, Collective share, chains' share: together the epoch's gross)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 3.6 * len(panels)), squeeze=False)
-    for ax, (address, epochs) in zip(axes[:, 0], sorted(panels.items()), strict=True):
+    fig, axes = _panels(len(panels))
+    for ax, (address, epochs) in zip(axes, sorted(panels.items()), strict=True):
         x = list(range(len(epochs)))
         parts = [
             [_eth(sum(getattr(c, part) for c in e.settled)) for e in epochs]
@@ -107,14 +118,8 @@ def _shared_chart(panels: dict[str, list[SharedEpoch]], path: Path) -> Path:
             ax.bar(x, values, bottom=bottom, color=color, label=label)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         ax.set_xticks(x, [f"#{e.epoch} {e.status}" for e in epochs], rotation=30, ha="right")
-        ax.set_ylabel("ETH")
-        ax.set_title(f"shared splitter {short(address)}: epoch gross = operator fee + Collective + chains")
-        ax.legend(loc="upper left", fontsize="small")
-        ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+        _finish(ax, f"shared splitter {short(address)}: epoch gross = operator fee + Collective + chains")
+    return _save(fig, path)
 
 
 def write_charts(report: Report, folder: Path) -> list[Path]:
