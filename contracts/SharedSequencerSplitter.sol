@@ -79,6 +79,9 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         bytes32 digest;
         /// Disputes are accepted before this time.
         uint64 disputableUntil;
+        /// The next epoch may be reported from this time: the dispute window, then as long again
+        /// with claims open, so a prompt reporter cannot keep every claim waiting.
+        uint64 reportableAt;
         /// Where the epoch is in the dispute path.
         EpochStatus status;
     }
@@ -110,9 +113,6 @@ contract SharedSequencerSplitter is ReentrancyGuard {
 
     /// @notice The only account that may report epochs (the sequencer operator).
     address public reporter;
-    /// @notice The end of the last reported epoch's window (a timestamp on each chain's own clock);
-    ///         the next window starts just after it. Zero before the first report.
-    uint64 public lastWindowEnd;
     /// @notice How long after its report an epoch may be disputed, in seconds (0: no disputes).
     uint32 public disputeWindow;
     /// @notice Where the operator fee is credited.
@@ -133,6 +133,10 @@ contract SharedSequencerSplitter is ReentrancyGuard {
 
     mapping(address asset => mapping(uint256 chainId => uint256 packed)) private _chainSlots;
     mapping(uint256 epoch => EpochRecord) private _epochs;
+    /// @notice Per asset, the end of the last window reported in it (a timestamp on each chain's
+    ///         own clock); the asset's next window starts just after it. Zero before its first report
+    ///         unless governance set where the first window starts (`setWindowStart`).
+    mapping(address asset => uint64 windowEnd) public lastWindowEnd;
 
     /// @notice An epoch report: totals over all its chains.
     event EpochReported(
@@ -199,6 +203,8 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         uint256 collectiveShare,
         uint256 chainShare
     );
+    /// @notice Where the first window of `asset` starts (before it, revenue is not the splitter's).
+    event WindowStartSet(address indexed asset, uint64 start);
     /// @notice The dispute window changed; applies to epochs reported from now on.
     event DisputeWindowUpdated(uint32 window);
     /// @notice A chain's balance was paid to its treasury.
@@ -252,8 +258,16 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     error ClaimsHeld(uint256 chainId);
     /// @notice A report's window must end after the last one's and not in the future.
     error InvalidWindow(uint256 windowEnd, uint256 lastWindowEnd);
-    /// @notice The last epoch can still be disputed until `until`: claims and reports wait.
+    /// @notice The last epoch can still be disputed until `until`: claims wait.
     error DisputeWindowOpen(uint256 until);
+    /// @notice The next epoch may be reported from `reportableAt` (the last one's dispute window, then
+    ///         as long again for claims).
+    error ReportTooSoon(uint256 reportableAt);
+    /// @notice This splitter has never settled the chain in the epoch's asset, so its treasury has
+    ///         nothing to dispute here.
+    error NotServed(uint256 chainId);
+    /// @notice Windows can only be started before the first report.
+    error AlreadyReporting();
     /// @notice The epoch cannot be disputed (unknown, already disputed or resolved, or too late).
     error NotDisputable(uint256 epoch);
     /// @notice The epoch is not disputed, so there is nothing to resolve.
@@ -296,7 +310,9 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     /// @notice Report an epoch of ETH revenue; `msg.value` must equal the sum of the chains' gross.
     /// @param epoch The epoch id: `lastEpoch + 1`.
     /// @param windowEnd The end of the window the epoch settles (a timestamp, on every chain's own
-    ///        clock): after `lastWindowEnd`, not after now. The window starts just after `lastWindowEnd`.
+    ///        clock): after the asset's `lastWindowEnd`, not after now, and (for the attribution to be
+    ///        checkable) not after any served chain's safe head. The window starts just after the
+    ///        asset's `lastWindowEnd`.
     /// @param revenues Per chain (sorted by chain id, no duplicates): gross revenue and L1 cost.
     function reportEpoch(uint256 epoch, uint64 windowEnd, ChainRevenue[] calldata revenues)
         external
@@ -320,9 +336,9 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         nonReentrant
     {
         if (packed.length % PACKED_CHAIN_BYTES != 0) revert MalformedReport(packed.length);
-        uint256 count = _startReport(epoch, windowEnd, packed.length / PACKED_CHAIN_BYTES);
+        (uint256 count, uint64 windowStart) = _startReport(ETH, epoch, windowEnd, packed.length / PACKED_CHAIN_BYTES);
         mapping(uint256 => uint256) storage slots = _chainSlots[ETH];
-        Totals memory totals = _totals(msg.value, count, true, windowEnd);
+        Totals memory totals = _totals(msg.value, count, true, windowStart, windowEnd);
         for (uint256 i; i < count; ++i) {
             uint256 chainId;
             uint256 gross;
@@ -362,8 +378,10 @@ contract SharedSequencerSplitter is ReentrancyGuard {
 
     /// @notice Dispute an epoch before its dispute window closes: every credit it made (the chains'
     ///         shares, the operator fee, the Collective's share) is held from claims until
-    ///         governance confirms or corrects it. Only the treasury of a registered chain (any
-    ///         chain: one left out of the report may dispute too) or governance.
+    ///         governance confirms or corrects it. Only governance, or the treasury of a chain this
+    ///         splitter has settled in the epoch's asset (one the report left out may dispute too):
+    ///         the registered treasury itself or, for a treasury paid on L1, its L1 account through
+    ///         a deposit (the aliased sender of the treasury or of its L1 recipient).
     /// @param epoch The epoch disputed: reported, not yet disputed, its window still open.
     /// @param chainId The disputing treasury's chain (ignored for governance).
     /// @param facts The epoch's facts, from its report's logs; must match its digest.
@@ -372,10 +390,11 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         if (record.status != EpochStatus.Reported || block.timestamp >= record.disputableUntil) {
             revert NotDisputable(epoch);
         }
-        if (msg.sender != REGISTRY.owner() && REGISTRY.getChain(chainId).treasury != msg.sender) {
-            revert NotTreasury(msg.sender, chainId);
-        }
         _checkFacts(epoch, record, facts);
+        if (msg.sender != REGISTRY.owner()) {
+            if (_chainSlots[facts.asset][chainId] == 0) revert NotServed(chainId);
+            if (!_speaksFor(chainId, msg.sender)) revert NotTreasury(msg.sender, chainId);
+        }
         record.status = EpochStatus.Disputed;
         (, uint256 fee, uint256 share, uint256 chains) = _moveCredits(facts, false);
         emit EpochDisputed(epoch, chainId, msg.sender, chains, fee, share);
@@ -549,9 +568,22 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         emit CreditMoved(asset, from, to, amount);
     }
 
+    /// @notice Set where the first window of `asset` starts, so revenue its served chains earned
+    ///         before (outside the agreement) is not counted as the first epoch's. Governance only,
+    ///         before the first report.
+    /// @param asset `ETH` (address(0)) or a token.
+    /// @param start A timestamp, not in the future; the first window is (`start`, its end].
+    function setWindowStart(address asset, uint64 start) external onlyGovernance {
+        if (lastEpoch != 0) revert AlreadyReporting();
+        if (start > block.timestamp) revert InvalidWindow(start, lastWindowEnd[asset]);
+        lastWindowEnd[asset] = start;
+        emit WindowStartSet(asset, start);
+    }
+
     /// @notice Change the dispute window; applies to epochs reported from now on. Governance only.
     /// @param window Seconds after its report during which an epoch may be disputed (0: none), at
-    ///        most `MAX_DISPUTE_WINDOW`. Reports must then be at least this far apart.
+    ///        most `MAX_DISPUTE_WINDOW`. Reports must then be at least twice this far apart: the
+    ///        window, then as long again with claims open.
     function setDisputeWindow(uint32 window) external onlyGovernance {
         if (window > MAX_DISPUTE_WINDOW) revert InvalidDisputeWindow(window);
         disputeWindow = window;
@@ -615,9 +647,9 @@ contract SharedSequencerSplitter is ReentrancyGuard {
     function _settle(address asset, uint256 epoch, uint64 windowEnd, ChainRevenue[] calldata revenues, uint256 paid)
         private
     {
-        uint256 count = _startReport(epoch, windowEnd, revenues.length);
+        (uint256 count, uint64 windowStart) = _startReport(asset, epoch, windowEnd, revenues.length);
         mapping(uint256 => uint256) storage slots = _chainSlots[asset];
-        Totals memory totals = _totals(paid, count, false, windowEnd);
+        Totals memory totals = _totals(paid, count, false, windowStart, windowEnd);
         for (uint256 i; i < count; ++i) {
             ChainRevenue calldata revenue = revenues[i];
             _settleOne(slots, totals, revenue.chainId, revenue.gross, revenue.l1Cost);
@@ -625,25 +657,30 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         _finishReport(asset, epoch, count, totals);
     }
 
-    /// @dev The checks every report starts with; records the epoch and its window. Returns `count`.
-    function _startReport(uint256 epoch, uint64 windowEnd, uint256 count) private returns (uint256) {
+    /// @dev The checks every report starts with; records the epoch and the asset's window. Returns
+    ///      `count` and the window's start (the asset's last window end).
+    function _startReport(address asset, uint256 epoch, uint64 windowEnd, uint256 count)
+        private
+        returns (uint256, uint64 previousEnd)
+    {
         if (msg.sender != reporter) revert NotReporter(msg.sender);
         if (REGISTRY.paused()) revert DisbursementsPaused();
         uint256 previous = lastEpoch;
         // One at a time: an arbitrary jump (to 2^256 - 1, say) would end all later reports.
         if (epoch != previous + 1) revert EpochNotNext(epoch, previous + 1);
         if (count == 0) revert EmptyReport();
-        uint64 until = _epochs[previous].disputableUntil;
-        if (block.timestamp < until) revert DisputeWindowOpen(until);
-        uint64 previousEnd = lastWindowEnd;
+        uint64 reportableAt = _epochs[previous].reportableAt;
+        if (block.timestamp < reportableAt) revert ReportTooSoon(reportableAt);
+        previousEnd = lastWindowEnd[asset];
         if (windowEnd <= previousEnd || windowEnd > block.timestamp) revert InvalidWindow(windowEnd, previousEnd);
         lastEpoch = epoch;
-        return count;
+        lastWindowEnd[asset] = windowEnd;
+        return (count, previousEnd);
     }
 
     /// @dev A report's settings and empty running totals, with room for its `count` records. The
     ///      period whose terms it applies starts at the last report; now becomes the next one's start.
-    function _totals(uint256 paid, uint256 count, bool packed, uint64 windowEnd)
+    function _totals(uint256 paid, uint256 count, bool packed, uint64 windowStart, uint64 windowEnd)
         private
         returns (Totals memory totals)
     {
@@ -652,9 +689,8 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         totals.version = REGISTRY.termsVersion();
         totals.feeBps = operatorFeeBps;
         totals.packed = packed;
-        totals.windowStart = lastWindowEnd;
+        totals.windowStart = windowStart;
         totals.windowEnd = windowEnd;
-        lastWindowEnd = windowEnd;
         lastReportTime = uint64(block.timestamp);
         bytes memory records = new bytes(count * (packed ? SETTLEMENT_BYTES : RECORD_BYTES));
         uint256 recordsAt;
@@ -683,7 +719,8 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         uint32 window = disputeWindow;
         if (window != 0) {
             disputableUntil += window;
-            _epochs[epoch] = EpochRecord(digest, uint64(disputableUntil), EpochStatus.Reported);
+            _epochs[epoch] =
+                EpochRecord(digest, uint64(disputableUntil), uint64(disputableUntil + window), EpochStatus.Reported);
         }
         emit EpochReported(
             epoch,
@@ -920,6 +957,23 @@ contract SharedSequencerSplitter is ReentrancyGuard {
         bytes32 recordsHash
     ) private pure returns (bytes32) {
         return keccak256(abi.encode(asset, collective, feeRecipient, feeBps, since, packed, recordsHash));
+    }
+
+    /// @dev Whether `account` speaks for the chain's treasury: the treasury, or for a treasury paid on
+    ///      L1, the L2 alias of the treasury or of its L1 recipient (a deposit from that L1 account).
+    function _speaksFor(uint256 chainId, address account) private view returns (bool) {
+        address treasury = REGISTRY.getChain(chainId).treasury;
+        if (account == treasury) return true;
+        IChainRegistry.Destination memory destination = REGISTRY.destinationOf(treasury);
+        if (destination.route == IChainRegistry.Route.L2) return false;
+        return account == _l2Alias(treasury) || account == _l2Alias(destination.l1Recipient);
+    }
+
+    /// @dev The sender an L1 account's deposit has on L2 (OP Stack address aliasing).
+    function _l2Alias(address l1Account) private pure returns (address) {
+        unchecked {
+            return address(uint160(l1Account) + uint160(0x1111000000000000000000000000000000001111));
+        }
     }
 
     /// @dev Reverts while the last epoch can still be disputed: a dispute must find its credits unclaimed.

@@ -175,6 +175,7 @@ class EpochState:
     window_start: int
     window_end: int
     disputable_until: int
+    reportable_at: int  # when the next epoch may be reported
     recorded: bool  # a dispute window was set when it was reported
     status: str = "reported"  # reported, disputed, confirmed, corrected
 
@@ -191,16 +192,34 @@ class SharedSplitterModel:
     fee_recipient: str
     dispute_window: int = 0
     last_epoch: int = 0
-    last_window_end: int = 0
+    window_ends: dict[str, int] = field(default_factory=dict)  # per asset
+    served: set[tuple[str, int]] = field(default_factory=set)  # (asset, chain) ever settled
     chains: dict[tuple[str, int], int] = field(default_factory=dict)
     accounts: dict[tuple[str, str], int] = field(default_factory=dict)
     total: dict[str, int] = field(default_factory=dict)
     epochs: dict[int, EpochState] = field(default_factory=dict)
 
     def claims_open_at(self) -> int:
-        """Until when claims (and the next report) wait; 0 or past: open."""
+        """Until when claims wait; 0 or past: open."""
         state = self.epochs.get(self.last_epoch)
         return state.disputable_until if state is not None and state.recorded else 0
+
+    def reportable_at(self) -> int:
+        """From when the next epoch may be reported (the last one's dispute window, then as long
+        again with claims open)."""
+        state = self.epochs.get(self.last_epoch)
+        return state.reportable_at if state is not None and state.recorded else 0
+
+    def last_window_end(self, asset: str = ETH) -> int:
+        return self.window_ends.get(asset, 0)
+
+    def set_window_start(self, now: int, start: int, asset: str = ETH) -> None:
+        """Governance sets where the asset's first window starts (before any report)."""
+        if self.last_epoch:
+            raise SharedError("AlreadyReporting")
+        if start > now:
+            raise SharedError("InvalidWindow")
+        self.window_ends[asset] = start
 
     def held(self, asset: str = ETH) -> int:
         """What disputed, unresolved epochs hold in `asset`."""
@@ -225,15 +244,17 @@ class SharedSplitterModel:
             raise SharedError("EpochNotNext")
         if not revenues:
             raise SharedError("EmptyReport")
-        if now < self.claims_open_at():
-            raise SharedError("DisputeWindowOpen")
-        if window_end <= self.last_window_end or window_end > now:
+        if now < self.reportable_at():
+            raise SharedError("ReportTooSoon")
+        if window_end <= self.last_window_end(asset) or window_end > now:
             raise SharedError("InvalidWindow")
         settlement = self._split(
             revenues, terms, self.fee_bps, sum(r.gross for r in revenues) if paid is None else paid
         )
-        since, window_start = self.last_report_time, self.last_window_end
-        self.last_epoch, self.last_window_end, self.last_report_time = epoch, window_end, now
+        since, window_start = self.last_report_time, self.last_window_end(asset)
+        self.last_epoch, self.last_report_time = epoch, now
+        self.window_ends[asset] = window_end
+        self.served.update((asset, r.chain_id) for r in revenues)
         self._credit(asset, settlement, collective, self.fee_recipient, +1)
         self.total[asset] = self.total.get(asset, 0) + settlement.gross
         self.epochs[epoch] = EpochState(
@@ -246,15 +267,19 @@ class SharedSplitterModel:
             window_start,
             window_end,
             now + self.dispute_window,
+            now + 2 * self.dispute_window,
             recorded=self.dispute_window > 0,
         )
         return settlement
 
-    def dispute(self, now: int, epoch: int) -> EpochState:
-        """Hold every credit of `epoch` (raises `NotDisputable` past its window or twice)."""
+    def dispute(self, now: int, epoch: int, chain_id: int | None = None) -> EpochState:
+        """Hold every credit of `epoch` (raises `NotDisputable` past its window or twice); a
+        treasury's dispute (`chain_id`) needs a chain the splitter has settled in the asset."""
         state = self.epochs.get(epoch)
         if state is None or not state.recorded or state.status != "reported" or now >= state.disputable_until:
             raise SharedError("NotDisputable")
+        if chain_id is not None and (state.asset, chain_id) not in self.served:
+            raise SharedError("NotServed")
         state.status = "disputed"
         self._credit(state.asset, state.settlement, state.collective, state.fee_recipient, -1)
         return state
@@ -277,6 +302,7 @@ class SharedSplitterModel:
         settlement = self._split(revenues, terms, state.fee_bps, state.settlement.gross + added)
         state.status = "corrected"
         state.settlement = settlement
+        self.served.update((state.asset, c) for c, split in settlement.per_chain.items() if split.chain)
         self._credit(state.asset, settlement, state.collective, state.fee_recipient, +1)
         self.total[state.asset] = self.total.get(state.asset, 0) + added
         return settlement

@@ -20,7 +20,7 @@ import click
 from ape.logging import logger
 
 from revshare import artifacts
-from revshare.chain.addresses import DEPOSITOR_ACCOUNT, GAS_PRICE_ORACLE, L1_BLOCK_ATTRIBUTES
+from revshare.chain.addresses import DEPOSITOR_ACCOUNT, ETH_ASSET, GAS_PRICE_ORACLE, L1_BLOCK_ATTRIBUTES
 from revshare.chain.rpc import wait_for_receipt
 from revshare.cli_options import LocalNodeCommand, local_network_only
 from revshare.epochs import ChainRevenue, pack_report, placeholder_treasury
@@ -207,7 +207,9 @@ def dispute_window_cost(
                 value = sum(r[1] for r in revenues)
                 for epoch in (1, 2):
                     chain.pending_timestamp = max(
-                        chain.pending_timestamp, shared.claimsOpenAt(), shared.lastWindowEnd() + 1
+                        chain.pending_timestamp,
+                        shared.epochRecord(epoch - 1).reportableAt,
+                        shared.lastWindowEnd(ETH_ASSET) + 1,
                     )
                     end = chain.pending_timestamp
                     receipt = shared.reportEpochPacked(epoch, end, packed, value=value, sender=reporter)

@@ -47,10 +47,21 @@ def contract_type(name: str) -> Any:
 
 
 def container(name: str) -> Any:
-    """An ape ContractContainer for a bundled contract (needs ape; no project needed)."""
+    """An ape ContractContainer for a bundled contract (needs ape; no project needed). Its `at`
+    uses the bundled ABI as it is: ape would otherwise merge it into whatever ABI it cached on disk
+    for that address on a live network (an older version of the contract, say), and decode calls
+    with the cached outputs."""
     from ape.contracts import ContractContainer
 
-    return ContractContainer(contract_type(name))
+    class _Bundled(ContractContainer):
+        def at(self, address: Any, *args: Any, **kwargs: Any) -> Any:
+            if args or kwargs:
+                return super().at(address, *args, **kwargs)
+            return self.chain_manager.contracts.instance_at(
+                address, contract_type=self.contract_type, fetch_from_explorer=False, replace=True
+            )
+
+    return _Bundled(contract_type(name))
 
 
 def verification_input(name: str) -> tuple[str, dict[str, Any]]:

@@ -322,6 +322,7 @@ class EpochRecordView:
 
     digest: str
     disputable_until: int
+    reportable_at: int
     status: str
 
 
@@ -375,7 +376,7 @@ def read_shared_views(
             )
     for epoch in sorted(set(epochs)):
         raw = reader.call(address, "epochRecord(uint256)", ["uint256"], [epoch], block)
-        digest, until, status = decode(["bytes32", "uint64", "uint8"], raw)
+        digest, until, reportable, status = decode(["bytes32", "uint64", "uint64", "uint8"], raw)
         name = STATUSES[status] if status < len(STATUSES) else f"status {status}"
-        views.records[epoch] = EpochRecordView("0x" + bytes(digest).hex(), until, name)
+        views.records[epoch] = EpochRecordView("0x" + bytes(digest).hex(), until, reportable, name)
     return views

@@ -207,8 +207,10 @@ def verify_attribution(
                 last.window_end,
             )
         )
-    _unreported(splitter, ordered, chains, report_interval, result)
-    _before_first(splitter, ordered, chains, result)
+    # Windows run per asset: the fee vaults' ETH belongs to the ETH epochs' windows only.
+    eth_epochs = [e for e in ordered if int(e.asset, 16) == int(ETH_ASSET, 16)]
+    _unreported(splitter, eth_epochs, chains, report_interval, result)
+    _before_first(splitter, eth_epochs, chains, result)
     return result
 
 
@@ -527,8 +529,9 @@ def _before_first(
                     "info",
                     "attribution-unverified",
                     f"{format_eth(sum(w.value for w in early))} ETH paid by {chain.name}'s vaults to "
-                    f"{splitter}'s collection address up to {utc_date(first.window_start)} belongs to epochs "
-                    f"before epoch {first.epoch}, which were reported before the blocks read: not verified",
+                    f"{splitter}'s collection address up to {utc_date(first.window_start)} is before epoch "
+                    f"{first.epoch}'s window: it belongs to earlier epochs reported before the blocks read, "
+                    "or (epoch 1) to before the windows' start governance set: not verified",
                     first.tx_hash,
                     first.window_start,
                 )

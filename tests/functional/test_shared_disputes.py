@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ape
 import pytest
+from eth_utils import to_checksum_address
 
 from revshare.chain.reader import ChainReader
 from revshare.chain.rpc import provider_request
@@ -89,7 +90,7 @@ def test_windows_follow_each_other_without_overlap_or_gap(chain, shared, reporte
     receipt = report(shared, reporter, TRUTH, window_end=first_end)
     (window,) = receipt.events.filter(shared.EpochWindow)
     assert (window.epoch, window.windowStart, window.windowEnd) == (1, 0, first_end)
-    assert shared.lastWindowEnd() == first_end
+    assert shared.lastWindowEnd(ETH) == first_end
     # The same end again (an overlap of everything), an earlier end, a future end: refused.
     for end in (first_end, first_end - 1, now(chain) + 60):
         with ape.reverts(shared.InvalidWindow, windowEnd=end, lastWindowEnd=first_end):
@@ -133,19 +134,25 @@ def test_claims_and_the_next_report_wait_while_an_epoch_can_be_disputed(
 ):
     shared = disputable
     report(shared, reporter, TRUTH)
-    until = shared.epochRecord(1).disputableUntil
+    record = shared.epochRecord(1)
+    until = record.disputableUntil
     assert until == shared.lastReportTime() + WINDOW == shared.claimsOpenAt()
+    assert record.reportableAt == until + WINDOW
     with ape.reverts(shared.DisputeWindowOpen, until=until):
         shared.claimChain(ETH, CHAIN_ID, sender=reporter)
     with ape.reverts(shared.DisputeWindowOpen, until=until):
         shared.claim(ETH, collective, sender=reporter)
     with ape.reverts(shared.DisputeWindowOpen, until=until):
         shared.moveCredit(ETH, operator_fee_recipient, sender=owner)
-    with ape.reverts(shared.DisputeWindowOpen, until=until):
+    with ape.reverts(shared.ReportTooSoon, reportableAt=until + WINDOW):
         report(shared, reporter, TRUTH)
     chain.pending_timestamp = until
-    # Undisputed, the epoch behaves as before once its window closes.
+    # Undisputed, the epoch behaves as before once its window closes; then claims stay open as long
+    # again before the next report (a prompt reporter cannot keep them closed).
     shared.claimChain(ETH, CHAIN_ID, sender=reporter)
+    with ape.reverts(shared.ReportTooSoon, reportableAt=until + WINDOW):
+        report(shared, reporter, TRUTH)
+    chain.pending_timestamp = until + WINDOW
     report(shared, reporter, TRUTH)
 
 
@@ -194,7 +201,7 @@ def test_a_dispute_holds_the_epoch_and_confirmation_releases_it(
     model = model_for(shared, chain)
     report(shared, reporter, TRUTH)  # an earlier, undisputed epoch
     model.report(now(chain), 1, now(chain), TRUTH, TERMS, collective)
-    chain.pending_timestamp = shared.claimsOpenAt()
+    chain.pending_timestamp = shared.epochRecord(1).reportableAt
     report(shared, reporter, SHIFTED, packed=packed)
     model.report(now(chain), 2, now(chain), SHIFTED, TERMS, collective)
     epoch = epochs(shared)[1]
@@ -351,15 +358,80 @@ def test_model_refuses_what_the_contract_refuses():
         assert refused.value.error == error
     model.report(200, 1, 150, TRUTH, TERMS, collective)
     for call, error in (
-        (lambda: model.report(205, 2, 160, TRUTH, TERMS, collective), "DisputeWindowOpen"),
+        (lambda: model.report(205, 2, 160, TRUTH, TERMS, collective), "ReportTooSoon"),
         (lambda: model.claim_chain(205, CHAIN_ID), "DisputeWindowOpen"),
-        (lambda: model.report(205, 2, 150, TRUTH, TERMS, collective), "DisputeWindowOpen"),
-        (lambda: model.report(210, 2, 150, TRUTH, TERMS, collective), "InvalidWindow"),
+        (lambda: model.report(215, 2, 160, TRUTH, TERMS, collective), "ReportTooSoon"),
+        (lambda: model.report(220, 2, 150, TRUTH, TERMS, collective), "InvalidWindow"),
+        (lambda: model.set_window_start(220, 10), "AlreadyReporting"),
         (lambda: model.dispute(210, 1), "NotDisputable"),
     ):
         with pytest.raises(SharedError) as refused:
             call()
         assert refused.value.error == error
-    held = model.dispute(209, 1).settlement
+    with pytest.raises(SharedError) as refused:
+        model.dispute(209, 1, chain_id=7777777)  # never settled here
+    assert refused.value.error == "NotServed"
+    held = model.dispute(209, 1, chain_id=CHAIN_ID).settlement
     assert model.held() == held.gross == 10 * E18
     assert model.chains[(ETH, CHAIN_ID)] == 0
+
+
+def test_only_a_chain_this_splitter_served_may_dispute(chain, disputable, registry, reporter):
+    from ape import accounts
+
+    shared = disputable
+    report(shared, reporter, SHIFTED)  # chains CHAIN_ID and OTHER; 7777777 is registered, never served
+    (epoch,) = epochs(shared)
+    unserved = registry.getChain(7777777).treasury
+    chain.provider.set_balance(unserved, 10**20)
+    with ape.reverts(shared.NotServed, chainId=7777777):
+        shared.disputeEpoch(1, 7777777, epoch.facts(), sender=accounts[unserved])
+
+
+def test_a_treasury_paid_on_l1_disputes_through_a_deposit(chain, disputable, registry, owner, reporter):
+    """A treasury routed to L1 is an L1 account (a Safe there): its deposit arrives with the
+    aliased sender, which speaks for it; the same alias of an L2 treasury does not."""
+    from ape import accounts
+
+    shared = disputable
+    report(shared, reporter, SHIFTED)
+    (epoch,) = epochs(shared)
+    treasury = registry.getChain(OTHER).treasury
+    alias = "0x" + f"{(int(treasury, 16) + 0x1111000000000000000000000000000000001111) % 2**160:040x}"
+    impersonated = accounts[to_checksum_address(alias)]
+    chain.provider.set_balance(impersonated.address, 10**20)
+    with ape.reverts(shared.NotTreasury, account=impersonated.address, chainId=OTHER):
+        shared.disputeEpoch(1, OTHER, epoch.facts(), sender=impersonated)  # an L2 treasury: no alias
+    message_passer = 2  # Route.L1_MESSAGE_PASSER
+    registry.setDestination(treasury, (message_passer, treasury, 200_000, 0), sender=owner)
+    receipt = shared.disputeEpoch(1, OTHER, epoch.facts(), sender=impersonated)
+    assert [e.disputer for e in receipt.events.filter(shared.EpochDisputed)] == [impersonated.address]
+
+
+def test_windows_run_per_asset_and_may_start_where_governance_says(
+    project, chain, shared, registry, owner, reporter, stranger
+):
+    token = owner.deploy(project.TestToken)
+    registry.setTokenAllowed(token, True, sender=owner)
+    start = now(chain) - 1_000
+    with ape.reverts(shared.NotGovernance, account=stranger.address):
+        shared.setWindowStart(ETH, start, sender=stranger)
+    with ape.reverts(shared.InvalidWindow):
+        shared.setWindowStart(ETH, now(chain) + 100, sender=owner)
+    receipt = shared.setWindowStart(ETH, start, sender=owner)
+    assert [(e.asset, e.start) for e in receipt.events.filter(shared.WindowStartSet)] == [(ETH, start)]
+    with ape.reverts(shared.InvalidWindow, windowEnd=start, lastWindowEnd=start):
+        report(shared, reporter, TRUTH, window_end=start)
+    (window,) = report(shared, reporter, TRUTH, window_end=start + 500).events.filter(shared.EpochWindow)
+    assert (window.windowStart, window.windowEnd) == (start, start + 500)
+    with ape.reverts(shared.AlreadyReporting):
+        shared.setWindowStart(token, start, sender=owner)
+    # A token epoch has its own windows: it neither needs to follow the ETH window nor uses it up.
+    token.mint(reporter, 10, sender=owner)
+    token.approve(shared, 10, sender=reporter)
+    receipt = shared.reportEpochToken(token, 2, start + 100, [(CHAIN_ID, 10, 0)], 10, sender=reporter)
+    (window,) = receipt.events.filter(shared.EpochWindow)
+    assert (window.windowStart, window.windowEnd) == (0, start + 100)
+    assert shared.lastWindowEnd(token) == start + 100 and shared.lastWindowEnd(ETH) == start + 500
+    (window,) = report(shared, reporter, TRUTH, window_end=start + 600).events.filter(shared.EpochWindow)
+    assert (window.windowStart, window.windowEnd) == (start + 500, start + 600)

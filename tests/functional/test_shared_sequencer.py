@@ -42,7 +42,7 @@ def report(shared, reporter, epoch, revenues, value=None, window_end=None, **kwa
     """Report `epoch`; its window ends at `window_end`, by default one second after the last one's."""
     revenues = sorted_report(revenues)
     paid = sum(r.gross for r in revenues) if value is None else value
-    end = shared.lastWindowEnd() + 1 if window_end is None else window_end
+    end = shared.lastWindowEnd(ETH) + 1 if window_end is None else window_end
     return shared.reportEpoch(
         epoch, end, [r.as_tuple() for r in revenues], value=paid, sender=reporter, **kwargs
     )

@@ -31,7 +31,10 @@ def test_a_dispute_window_costs_per_epoch_not_per_chain(project, chain, accounts
         project, chain, accounts[0], accounts[1], chains=2
     )
     assert with_window > without + 20_000  # the epoch's record: a new slot at least
-    assert with_more - with_window == without_more - without > 0  # the same per chain either way
+    # The same per chain either way, to within memory expansion (quadratic in the memory used,
+    # so a chain more costs a gas or two more when the epoch's record takes memory too).
+    assert without_more - without > 0
+    assert abs((with_more - with_window) - (without_more - without)) <= 4
 
 
 def test_monitor_benchmark_runs_and_checks_its_figures(tmp_path):

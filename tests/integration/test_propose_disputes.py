@@ -261,7 +261,7 @@ def test_governance_disputes_a_packed_epoch_and_confirms_it(world):
     world.refused(confirm, "epoch 1 is already confirmed")
 
     # The next epoch, once its window has passed, can no longer be disputed.
-    ape.chain.pending_timestamp += 3_601
+    ape.chain.pending_timestamp += 2 * 3_600 + 1  # the dispute window, then the claim period
     later = world.report([ChainRevenue(8453, E18, 0)])
     ape.chain.pending_timestamp += 3_601
     ape.chain.mine()
@@ -394,7 +394,7 @@ def test_the_propose_commands_dispute_and_correct_an_epoch_and_refuse_in_one_lin
         return folder
 
     def view(signature: str, *args) -> tuple:
-        outputs = {"epochRecord(uint256)": ["(bytes32,uint64,uint8)"]}.get(signature, ["uint256"])
+        outputs = {"epochRecord(uint256)": ["(bytes32,uint64,uint64,uint8)"]}.get(signature, ["uint256"])
         answer = node.call(shared, calldata(signature, *args))
         return decode(outputs, bytes.fromhex(answer[2:]))[0]
 
@@ -414,7 +414,7 @@ def test_the_propose_commands_dispute_and_correct_an_epoch_and_refuse_in_one_lin
     text = (folder / "proposal.md").read_text()
     assert f"Chain 10's treasury {TREASURY} disputes epoch 1" in text
     assert "that account sends it itself" in text and "WARNING" not in text
-    assert view("epochRecord(uint256)", 1)[2] == DISPUTED
+    assert view("epochRecord(uint256)", 1)[3] == DISPUTED
 
     refusals = {
         (
@@ -444,14 +444,14 @@ def test_the_propose_commands_dispute_and_correct_an_epoch_and_refuse_in_one_lin
     ]
     folder = executed(propose("correct-epoch", "--shared", shared, "--epoch", "1", *correction), DEPLOYER)
     assert "| 10 | 4 ETH | 5.25 ETH |" in (folder / "proposal.md").read_text()
-    assert view("epochRecord(uint256)", 1)[2] == CORRECTED
+    assert view("epochRecord(uint256)", 1)[3] == CORRECTED
     for chain_id, gross, l1_cost in ((10, 21 * E18 // 4, E18), (8453, 5 * E18, 2 * E18)):
         want = split_with_fee(gross, l1_cost, *TERMS[chain_id], FEE_BPS).chain
         assert view("chainClaimable(address,uint256)", ETH, chain_id) == want
     assert view("totalClaimable(address)", ETH) == rpc.balance(shared) == 41 * E18 // 4
 
     # The next epoch, its window passed: too late to dispute, and nothing to confirm.
-    node.increase_time(3_601)
+    node.increase_time(2 * 3_600 + 1)  # epoch 1's dispute window, then its claim period
     report([ChainRevenue(10, E18, 0)])
     node.increase_time(3_601)
     late = propose("dispute-epoch", "--shared", shared, "--epoch", "2", "--chain-id", "10")

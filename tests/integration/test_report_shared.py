@@ -92,8 +92,8 @@ def scripted(project, chain, owner, reporter, stranger, registry, shared, collec
     def facts(epoch: int) -> tuple:
         return epoch_by_id(read_shared_epochs(reader, splitter.address, start), epoch).facts()
 
-    def later() -> None:
-        chain.pending_timestamp = chain.blocks.head.timestamp + WINDOW + 1
+    def later() -> None:  # past the last epoch's dispute window and claim period: the next may be reported
+        chain.pending_timestamp = chain.blocks.head.timestamp + 2 * WINDOW + 1
 
     # Epoch 1, packed, no dispute window; a treasury paid on L1 through the bridge, a treasury on
     # L2, the Collective on L1 through the message passer.

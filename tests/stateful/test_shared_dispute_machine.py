@@ -111,8 +111,8 @@ class SharedDisputeMachine(RuleBasedStateMachine):
     def report(self, grosses, l1_share, kind, victim, packed, window, wait):
         e, w = self.env, self.world
         m = w.model
-        if wait:  # mostly after the last epoch's dispute window, as an operator would
-            w.now = max(w.now, m.claims_open_at())
+        if wait:  # mostly once the next report is allowed, as an operator would
+            w.now = max(w.now, m.reportable_at())
         truth = [ChainRevenue(c, g, g * l1_share // 100) for c, g in zip(CHAINS, grosses, strict=True)]
         reported = list(truth)
         other = (victim + 1) % 3
@@ -132,7 +132,7 @@ class SharedDisputeMachine(RuleBasedStateMachine):
             kind = "honest"
         now = self._tick()
         epoch = m.last_epoch + 1
-        end = {"fresh": now, "overlap": m.last_window_end, "future": now + 1}[window]
+        end = {"fresh": now, "overlap": m.last_window_end(), "future": now + 1}[window]
         paid = sum(r.gross for r in reported)
         if packed:
             args = (epoch, end, pack_report(reported))
@@ -193,9 +193,11 @@ class SharedDisputeMachine(RuleBasedStateMachine):
             state = m.epochs[epoch]
             if not (state.recorded and state.status == "reported" and now < state.disputable_until):
                 raise SharedError("NotDisputable")
+            if who != "governance" and (state.asset, chain_id) not in m.served:
+                raise SharedError("NotServed")
             if who == "stranger":
                 raise SharedError("NotTreasury")
-            return m.dispute(now, epoch)
+            return m.dispute(now, epoch, None if who == "governance" else chain_id)
 
         self._try(e["shared"], "disputeEpoch", (epoch, chain_id, facts), sender, model_call)
 
