@@ -33,7 +33,8 @@ import {RevenueShareMath} from "./libraries/RevenueShareMath.sol";
 ///      (or governance) may dispute the latest epoch before its window closes: the epoch's credits
 ///      are then held until governance confirms them or corrects them by a compensating report.
 ///      While the latest epoch can still be disputed, no claim is paid (so a dispute holds every
-///      credit of the epoch), and the next report waits for the window to close.
+///      credit of the epoch); the next report waits as long again after the window closes, so
+///      claims are open for at least that long between epochs. Windows run per asset.
 contract SharedSequencerSplitter is ReentrancyGuard {
     using SafeERC20 for IERC20;
 

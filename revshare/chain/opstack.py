@@ -93,6 +93,11 @@ class OpStackState:
         return unalias(self.proxy_admin_owner)
 
 
+def alias(l1_address: str) -> str:
+    """The sender an L1 account's deposits have on L2 (OP Stack address aliasing)."""
+    return to_checksum_address(((int(l1_address, 16) + ALIAS_OFFSET) % 2**160).to_bytes(20, "big"))
+
+
 def unalias(l2_address: str) -> str:
     """The L1 address whose L1 -> L2 alias is `l2_address`."""
     return to_checksum_address(((int(l2_address, 16) - ALIAS_OFFSET) % 2**160).to_bytes(20, "big"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from revshare.chain.addresses import ETH_ASSET
+from revshare.chain.opstack import alias
 from revshare.chain.reader import ChainReader, ReadError, has_code, provider_word
 from revshare.chain.registry import RegistryState
 from revshare.chain.rpc import provider_request
@@ -240,6 +241,7 @@ def propose_dispute_epoch(
     if found.status != "reported":
         raise ProposalError(f"epoch {epoch} is already {found.status}: only a reported epoch can be disputed")
     contracts: dict[str, str] = {}
+    l1_sender = ""  # a treasury paid on L1 disputes from L1, through a deposit
     if chain_id is None:
         acting, who, delay = state.owner, "Governance", _execution_delay(registry, state)
     else:
@@ -248,6 +250,12 @@ def propose_dispute_epoch(
         delay = provider_word(registry.provider, acting, "getMinDelay()") or 0
         if has_code(registry.provider, acting):
             contracts[f"Chain {chain_id} treasury"] = acting
+        else:
+            destination = registry.destinationOf(acting)
+            if int(destination.route) != 0:  # paid on L1: the treasury is the L1 account
+                l1_sender = str(destination.l1Recipient)
+                who = f"Chain {chain_id}'s treasury {acting}, paid on L1 to {l1_sender},"
+                acting = alias(l1_sender)
     until = found.disputable_until
     if state.timestamp >= until:
         raise ProposalError(
@@ -265,6 +273,9 @@ def propose_dispute_epoch(
         + (
             "its Safe imports and executes `safe-batch.json`."
             if contracts
+            else f"{l1_sender} sends it from L1 as a deposit through the chain's OptimismPortal "
+            "(`deposits.json`); on L2 it arrives from that account's alias, which the splitter accepts."
+            if l1_sender
             else "that account sends it itself."
         )
         if chain_id is not None
@@ -298,7 +309,7 @@ def propose_dispute_epoch(
             "as reported, `correct-epoch` replaces them with a corrected attribution.",
         ],
         acting=acting,
-        governance=_contracts(shared, **contracts),
+        governance={**_contracts(shared, **contracts), **({"l1_sender": l1_sender} if l1_sender else {})},
     )
 
 

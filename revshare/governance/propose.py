@@ -210,6 +210,9 @@ def make_proposal(
         warnings += ownership_warnings(state, proposal.acting, _kind_of(proposal.acting))
     # else another account acts (a chain's treasury disputing an epoch): the proposal says who.
     ctx = governance_context(contracts, record, proposal.acting, safe, warnings)
+    l1_sender = proposal.governance.get("l1_sender")
+    if l1_sender:  # that account is on L1: its calls go as deposits
+        ctx.deposits = l1_deposits(registry.provider, proposal.acting, l1_sender, proposal.calls)
     return _write(proposal, ctx, out_dir, log)
 
 

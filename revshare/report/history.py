@@ -384,6 +384,12 @@ def collect_history(
         return sorted((e for e in decoded if e is not None), key=lambda e: e.position)
 
     setups = [(target, *splitter_setup(reader, target, last)) for target in targets]
+    for target in shared:
+        if target.deployed_block > last:
+            raise ChainMismatch(
+                f"--shared {target.address}@{target.deployed_block}: the deployment block is after the "
+                f"report's last block {last:,}"
+            )
     shared_setups = [(target, shared_setup(reader, target, last)) for target in shared]
     registries = sorted({registry for _, registry, _ in setups})
     registry_events = [

@@ -460,3 +460,33 @@ def test_the_propose_commands_dispute_and_correct_an_epoch_and_refuse_in_one_lin
     assert "refused: epoch 2 is not disputed (it is reported): nothing to confirm" in one_line_error(
         undisputed
     )
+
+
+def test_a_treasury_paid_on_l1_disputes_with_a_deposit(world, chain):
+    """Chain 8453's treasury is paid on L1 (its registry destination): the dispute proposal is the
+    L1 account's deposit through the OptimismPortal, and the call from that account's alias on L2
+    is accepted by the splitter."""
+    from ape import accounts
+
+    from revshare.chain.opstack import alias
+    from revshare.chain.routes import Destination, Route
+    from revshare.governance.proposals import propose_set_destination
+
+    shared, registry = world.shared, world.registry
+    treasury = registry.getChain(8453).treasury
+    l1_safe = to_checksum_address("0x" + "5a" * 20)
+    route = Destination(Route.L1_MESSAGE_PASSER, l1_safe, 200_000, 0)
+    world.run(lambda reg, st: propose_set_destination(reg, st, treasury, route))
+    world.run(lambda reg, st: disputes.propose_set_dispute_window(reg, st, shared, 3_600))
+    epoch = world.report([ChainRevenue(10, 4 * E18, E18), ChainRevenue(8453, 6 * E18, 2 * E18)])
+    folder = world.propose(lambda reg, st: disputes.propose_dispute_epoch(reg, st, shared, epoch, 8453))
+    deposits = json.loads((folder / "deposits.json").read_text())
+    sender = alias(l1_safe)
+    assert (deposits["l1_sender"], deposits["l2_sender"]) == (l1_safe, sender)
+    assert f"{l1_safe} sends it from L1 as a deposit" in (folder / "proposal.md").read_text()
+    (call,) = deposits["deposits"]
+    assert call["to"] == shared.address and call["value"] == "0"
+    # The deposit's L2 call, sent from the alias as the portal would:
+    chain.provider.set_balance(sender, 10**20)
+    accounts[sender].transfer(shared, 0, data=call["data"])
+    assert shared.epochRecord(epoch).status == DISPUTED

@@ -408,7 +408,7 @@ def test_ape_run_report_shared(scripted, tmp_path: Path):
     ]
 
 
-@pytest.mark.parametrize("case", ["no contract", "registry", "bad address"])
+@pytest.mark.parametrize("case", ["no contract", "registry", "bad address", "deployed after the range"])
 def test_ape_run_report_refuses_what_is_not_a_shared_splitter(
     scripted, registry, stranger, tmp_path: Path, case
 ):
@@ -416,8 +416,12 @@ def test_ape_run_report_refuses_what_is_not_a_shared_splitter(
         "no contract": (stranger.address, f"no contract at {stranger.address}"),
         "registry": (registry.address, f"{registry.address} is not a SharedSequencerSplitter"),
         "bad address": ("0x1234", "--shared '0x1234': shared splitter address: '0x1234' is not an address"),
+        "deployed after the range": (
+            f"{scripted['splitter'].address}@{scripted['last'] + 5}",
+            f"the deployment block is after the report's last block {scripted['last']:,}",
+        ),
     }[case]
-    result = _ape_report(scripted, tmp_path, "--shared", value)
+    result = _ape_report(scripted, tmp_path, "--shared", value, "--from-block", "0")
     assert result.returncode == 2, result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 1 and expected in errors[0], result.stderr
