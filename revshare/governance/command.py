@@ -7,8 +7,8 @@ allow-treasury-exit, forbid-treasury-exit, set-keeper-reward, set-treasury,
 set-collective, set-destination, pause, unpause, set-guardian, deactivate-chain, reactivate-chain,
 allow-token, disallow-token, set-reporter and set-operator-fee (a shared splitter), accept-ownership,
 and from-config (every difference `ape run deploy` lists, in one batch).
-A shared splitter's dispute path: set-dispute-window, dispute-epoch (governance, or with --chain-id
-a chain's treasury, which then makes the call), confirm-epoch and correct-epoch (governance).
+A shared splitter's dispute path: set-dispute-window, set-window-start, dispute-epoch (governance,
+or with --chain-id a chain's treasury, which then makes the call), confirm-epoch and correct-epoch.
 Changes to the OP Stack predeploys of the connected L2 (the ProxyAdmin's owner acts): point-vaults,
 fee-splitter, and join (both at once: the chain joins revenue sharing through OP's FeeSplitter).
 Writes `proposals/<time>-<change>/` with safe-batch.json (Safe Transaction Builder import),
@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from revshare.chain.addresses import VAULT_ROLES
+from revshare.chain.addresses import ETH_ASSET, VAULT_ROLES
 from revshare.chain.opstack import L1_NETWORK, L2_NETWORK, OpStackState
 from revshare.chain.reader import has_code
 from revshare.chain.registry import RegistryState
@@ -576,6 +576,30 @@ def set_dispute_window(shared_address: str, window: int, **where: Any) -> None:
     """Change how long epochs of a shared splitter may be disputed after their report."""
     _run(
         lambda reg, st: disputes.propose_set_dispute_window(reg, st, _shared_at(shared_address), window),
+        **where,
+    )
+
+
+@cli.command("set-window-start", cls=NodeCommand)
+@SHARED
+@click.option(
+    "--start",
+    required=True,
+    type=TIME,
+    help="Where the first window starts: unix time or a UTC date ('2026-12-01', '2026-12-01T12:00')",
+)
+@click.option(
+    "--asset",
+    type=ADDRESS,
+    default=ETH_ASSET,
+    show_default="ETH",
+    help="The asset's windows (a token's address)",
+)
+@common
+def set_window_start(shared_address: str, start: int, asset: str, **where: Any) -> None:
+    """Set where a shared splitter's first window starts (before its first report)."""
+    _run(
+        lambda reg, st: disputes.propose_set_window_start(reg, st, _shared_at(shared_address), start, asset),
         **where,
     )
 

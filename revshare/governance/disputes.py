@@ -189,13 +189,13 @@ def propose_set_dispute_window(registry: Any, state: RegistryState, shared: Any,
     if window:
         effect = [
             f"Each epoch reported after execution may be disputed for {span(window)} after its report, by "
-            "the treasury of any registered chain or by governance. A dispute holds every credit of the "
-            "epoch (the chains' shares, the operator fee, the Collective's share) until governance "
-            "confirms it (`ape run propose confirm-epoch`) or corrects it (`correct-epoch`).",
+            "governance or by the treasury of a chain the splitter has settled. A dispute holds every "
+            "credit of the epoch (the chains' shares, the operator fee, the Collective's share) until "
+            "governance confirms it (`ape run propose confirm-epoch`) or corrects it (`correct-epoch`).",
             "",
-            f"While the latest epoch can still be disputed, no claim is paid and the next report waits: "
-            f"reports come at least {span(window)} apart, and credits are claimable once the latest "
-            "epoch's window has closed.",
+            f"While the latest epoch can still be disputed, no claim is paid; the next report waits as long "
+            f"again, so reports come at least {span(2 * window)} apart and claims are open for at least "
+            f"{span(window)} between epochs.",
         ]
         delay = _execution_delay(registry, state)
         if delay >= window:
@@ -218,6 +218,44 @@ def propose_set_dispute_window(registry: Any, state: RegistryState, shared: Any,
         calls=[contract_call(shared, "setDisputeWindow", window)],
         settings=[("dispute window", _window(current), _window(window))],
         effect=effect,
+        acting=state.owner,
+        governance=_contracts(shared),
+    )
+
+
+def propose_set_window_start(
+    registry: Any, state: RegistryState, shared: Any, start: int, asset: str = ETH_ASSET
+) -> Proposal:
+    """Set where the shared splitter's first window in `asset` starts (before its first report), so
+    revenue its chains earned before the agreement is not counted as the first epoch's."""
+    _with_dispute_path(shared, state)
+    if int(shared.lastEpoch()) != 0:
+        raise ProposalError(
+            f"the shared splitter {shared.address} has reported {int(shared.lastEpoch())} epoch(s): the "
+            "first window's start can only be set before the first report"
+        )
+    if start > state.timestamp:
+        raise ProposalError(f"{_when(start)} is in the future: the first window's start must have passed")
+    current = int(shared.lastWindowEnd(asset))
+    if start == current:
+        raise ProposalError(f"the first window already starts at {_when(start)}: nothing to propose")
+    _, name = _amounts(asset)
+    return Proposal(
+        title="Set where the shared splitter's first window starts",
+        slug="set-window-start",
+        summary=(
+            f"The first epoch the shared splitter {shared.address} settles in {name} covers the window "
+            f"after {_when(start)}: vault withdrawals to the operator before it are not the splitter's."
+        ),
+        calls=[contract_call(shared, "setWindowStart", asset, start)],
+        settings=[
+            (f"first window's start ({name})", _when(current) if current else "none (all time)", _when(start))
+        ],
+        effect=[
+            "The monitor compares each epoch's attribution with each served chain's vault withdrawals to "
+            "the operator in the epoch's window; the first window then starts here. The call fails if an "
+            "epoch is reported before it runs."
+        ],
         acting=state.owner,
         governance=_contracts(shared),
     )

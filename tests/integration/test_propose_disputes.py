@@ -490,3 +490,19 @@ def test_a_treasury_paid_on_l1_disputes_with_a_deposit(world, chain):
     chain.provider.set_balance(sender, 10**20)
     accounts[sender].transfer(shared, 0, data=call["data"])
     assert shared.epochRecord(epoch).status == DISPUTED
+
+
+def test_the_first_window_starts_where_governance_proposes(world, chain):
+    shared = world.shared
+    start = chain.blocks.head.timestamp - 86_400
+
+    def window_start(at):
+        return lambda reg, st: disputes.propose_set_window_start(reg, st, shared, at)
+
+    world.refused(window_start(chain.blocks.head.timestamp + 3_600), "is in the future")
+    text = (world.run(window_start(start)) / "proposal.md").read_text()
+    assert shared.lastWindowEnd(ETH) == start
+    assert "first window's start (ETH)" in text
+    world.refused(window_start(start), "already starts at")
+    world.report([ChainRevenue(10, E18, 0)])
+    world.refused(window_start(start - 1), "has reported 1 epoch")
