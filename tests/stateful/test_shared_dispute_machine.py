@@ -8,7 +8,8 @@ Hypothesis drives random sequences of reports, time passing, disputes (by a chai
 governance, by a stranger), confirmations, corrections (the truth, with governance paying in what
 was kept back), claims and dispute-window changes. After every step, every chain's and account's
 balance, the total, the contract's ETH and when claims open are exactly the model's; the monitor's
-check (`revshare.monitor.attribution`, when present) flags exactly the dishonest epochs. Steps are
+check (`revshare.monitor.attribution`, given each chain's withdrawals as the truth) flags exactly
+the dishonest epochs that were not corrected. Steps are
 raw JSON-RPC (`tests/stateful/direct_rpc.py`); each example starts from one snapshot.
 """
 
@@ -25,6 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from revshare.chain.reader import ChainReader
 from revshare.chain.shared import read_shared_epochs
 from revshare.epochs import ChainRevenue, SharedError, SharedSplitterModel, Terms, pack_report
+from revshare.monitor.attribution import Collected, ServedChain, verify_attribution
 from tests.conftest import CHAIN_ID, ETH, SHARED_CHAINS, treasury_of
 from tests.stateful.direct_rpc import Direct, JsonRpc
 
@@ -43,6 +45,13 @@ class Truth:
     revenues: list[ChainRevenue]
     reported: list[ChainRevenue]
     kind: str
+    window_end: int = 0
+
+    @property
+    def honest(self) -> bool:
+        """Every chain attributed what its vaults produced (a chain with nothing may be left out)."""
+        said = {r.chain_id: r.gross for r in self.reported}
+        return all(said.get(r.chain_id, 0) == r.gross for r in self.revenues)
 
 
 @dataclass
@@ -149,7 +158,7 @@ class SharedDisputeMachine(RuleBasedStateMachine):
             value=paid,
         )
         if done is not None:
-            w.truths[epoch] = Truth(truth, reported, kind)
+            w.truths[epoch] = Truth(truth, reported, kind, end)
 
     @rule(
         grosses=st.lists(grosses, min_size=3, max_size=3),
@@ -256,6 +265,43 @@ class SharedDisputeMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------ invariants
     @invariant()
+    def the_monitor_flags_exactly_the_dishonest_epochs(self):
+        """The monitor's check, given each chain's vault withdrawals (the truth, paid out at each
+        window's end), passes every honest or corrected epoch and flags every other one."""
+        w = self.world
+        if not w.truths or self.env["seen"]["monitor checks"] > 200:  # enough: keep the run short
+            return
+        self.env["seen"]["monitor checks"] += 1
+        epochs = read_shared_epochs(ChainReader(self.rpc.request), self.env["shared"].address)
+        chains = [
+            ServedChain(
+                chain_id,
+                f"chain {chain_id}",
+                tuple(
+                    Collected(r.gross, t.window_end, False)
+                    for t in w.truths.values()
+                    for r in t.revenues
+                    if r.chain_id == chain_id and r.gross
+                ),
+                last_time=2**63,
+            )
+            for chain_id in CHAINS
+        ]
+        rows = verify_attribution("shared", epochs, chains).rows
+        for epoch in epochs:
+            truth = w.truths[epoch.epoch]
+            verdicts = {r.verdict for r in rows if r.epoch == epoch.epoch}
+            if truth.honest or epoch.status == "corrected":
+                assert verdicts <= {"ok"}, (epoch.epoch, truth.kind, epoch.status, verdicts)
+            else:
+                assert verdicts & {"shifted", "under-reported", "left out"}, (
+                    epoch.epoch,
+                    truth.kind,
+                    verdicts,
+                )
+                self.env["seen"]["monitor caught a dishonest epoch"] += 1
+
+    @invariant()
     def balances_are_the_models(self):
         e, m = self.env, self.world.model
         shared = e["shared"]
@@ -305,5 +351,11 @@ def test_a_dishonest_reporter_is_disputed_and_corrected_to_the_wei(
     print("\nsteps:", dict(sorted(seen.items())))
     # The machine must reach the dispute path, not just refuse it: a run that never disputes,
     # confirms or corrects anything would pass without testing them.
-    for step in ("disputeEpoch done", "confirmEpoch done", "correctEpoch done", "claimChain done"):
+    for step in (
+        "disputeEpoch done",
+        "confirmEpoch done",
+        "correctEpoch done",
+        "claimChain done",
+        "monitor caught a dishonest epoch",
+    ):
         assert seen[step] > 0, f"no {step!r} in {sum(seen.values())} steps: {dict(seen)}"
