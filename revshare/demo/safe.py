@@ -146,7 +146,10 @@ def execute(
     signatures = b""
     for signer in sorted(signers, key=lambda s: int(s.address, 16)):
         signature = signer.sign_raw_msghash(HexBytes(tx_hash))
-        signatures += bytes(signature.r) + bytes(signature.s) + bytes([signature.v])
+        # r and s as 32 bytes each: ape may hand them over without their leading zero bytes (about one
+        # signature in 128), and a short signature makes the Safe revert (GS020/GS026).
+        r, s = (int.from_bytes(bytes(part), "big").to_bytes(32, "big") for part in (signature.r, signature.s))
+        signatures += r + s + bytes([signature.v])
     receipt = safe.execTransaction(to, value, data, operation, 0, 0, 0, ZERO, ZERO, signatures, sender=sender)
     failures = list(receipt.events.filter(safe.ExecutionFailure))
     assert not failures, "the Safe's transaction failed"

@@ -377,9 +377,17 @@ def test_ctrl_c_stops_every_network_after_its_page(superchain, tmp_path: Path):
     )
     store = tmp_path / "out" / STORE_NAME
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not store.exists():
-        time.sleep(0.1)
-    time.sleep(1.5)  # some pages in
+
+    def pages_in() -> int:
+        try:
+            with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=0.1) as db:
+                return db.execute("SELECT count(*) FROM scans").fetchone()[0]
+        except sqlite3.Error:  # not created yet, or being written
+            return 0
+
+    # Some pages in, then at once: a fixed wait let a fast machine read everything first.
+    while time.monotonic() < deadline and process.poll() is None and not pages_in():
+        time.sleep(0.02)
     process.send_signal(signal.SIGINT)
     interrupted = time.monotonic()
     _, stderr = process.communicate(timeout=60)
