@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
 from revshare.calendar import utc_date
 from revshare.chain.addresses import ETH_ASSET, L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
@@ -29,9 +29,6 @@ from revshare.chain.reader import EventLog
 from revshare.lifecycle import TermsEntry
 from revshare.model import BPS_DENOMINATOR, RevenueSources, apply_bps, split
 from revshare.report.history import L1_PATH_EVENTS, History, SplitterHistory
-
-if TYPE_CHECKING:
-    from revshare.report.shared import SharedSummary
 
 UNEXPLAINED, EXPLAINED, PENDING = "unexplained", "explained", "pending"
 # A boundary settled later than this after its change is reported: the old terms then covered
@@ -158,7 +155,9 @@ class Analysis:
     checks: list[Check]
     findings: list[Finding]
     chains: dict[int, ChainSummary]
-    shared: list[SharedSummary] = field(default_factory=list)  # the shared sequencer splitters
+    # The shared sequencer splitters (`report.shared.SharedSummary`, added by `analyze_shared`, which
+    # builds on this module's checks and findings).
+    shared: list[Any] = field(default_factory=list)
 
     @property
     def unexplained(self) -> list[Finding]:
@@ -748,9 +747,6 @@ def analyze(history: History) -> Analysis:
             _Replay(splitter, asset, terms, history.timestamps, out).run(events)
         _check_vaults(splitter, events, out)
     out.rows.sort(key=lambda r: (r.chain_id, r.block, r.disbursement_id))
-    from revshare.report.shared import analyze_shared  # it builds on this module's checks and findings
-
-    analyze_shared(history, out)
     return out
 
 

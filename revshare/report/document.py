@@ -10,6 +10,7 @@ from revshare.chain.explorers import Explorer
 from revshare.report.analysis import EXPLAINED, PENDING, Analysis, Finding, analyze, short
 from revshare.report.history import History
 from revshare.report.periods import PERIODS, PeriodRow, by_period
+from revshare.report.shared import analyze_shared
 from revshare.terminal import format_eth
 
 
@@ -35,7 +36,9 @@ class Report:
     def of(cls, history: History, period: str = "day") -> Report:
         if period not in PERIODS:
             raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
-        return cls(history, analyze(history), period)
+        analysis = analyze(history)
+        analyze_shared(history, analysis)
+        return cls(history, analysis, period)
 
     @property
     def ok(self) -> bool:
