@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from eth_abi import decode, encode
 from eth_utils import keccak
@@ -249,7 +250,11 @@ def read_shared_logs(
 ) -> list[EventLog]:
     """Every decoded event of the shared splitter at `address` in blocks start..stop (default: latest)."""
     last = reader.latest_block() if stop is None else stop
-    raw = reader.logs([address], SHARED_DECODER.topics, start, last)
+    return _decoded(reader.logs([address], SHARED_DECODER.topics, start, last))
+
+
+def _decoded(raw: Iterable[dict[str, Any]]) -> list[EventLog]:
+    """The shared splitter's events among raw logs, decoded."""
     return [log for log in map(SHARED_DECODER.decode, raw) if log is not None]
 
 
@@ -293,8 +298,7 @@ def read_epoch(
     raw = [
         log for block in sorted(blocks) for log in reader.logs([address], SHARED_DECODER.topics, block, block)
     ]
-    logs = [log for log in map(SHARED_DECODER.decode, raw) if log is not None]
-    return next((e for e in shared_epochs(logs) if e.epoch == epoch), None)
+    return next((e for e in shared_epochs(_decoded(raw)) if e.epoch == epoch), None)
 
 
 # ---------------------------------------------------------------- the report's replay and views

@@ -29,8 +29,9 @@ from typing import Any
 from eth_utils import keccak, to_checksum_address
 
 from revshare.chain.addresses import ETH_ASSET, PREDEPLOY_VAULTS, VAULT_ROLES, ZERO_ADDRESS
+from revshare.chain.reader import ChainReader
 from revshare.chain.routes import DEFAULT_L1_GAS_LIMIT, Route
-from revshare.chain.shared import SHARED_DECODER, SharedEpoch, shared_epochs
+from revshare.chain.shared import SharedEpoch, epoch_by_id, read_shared_epochs
 from revshare.demo import opstack
 from revshare.demo.localnet import LocalChain, LocalNetwork, abi_method
 from revshare.demo.superchain import fees, noon_after
@@ -259,11 +260,7 @@ def set_dispute_window(lab: SharedLab, seconds: int = DISPUTE_WINDOW) -> None:
 
 def shared_epoch(lab: SharedLab, number: int) -> SharedEpoch:
     """Epoch ``number`` as the splitter's logs tell it."""
-    raw = lab.host.request(
-        "eth_getLogs", [{"address": lab.splitter, "fromBlock": "0x0", "toBlock": "latest"}]
-    )
-    logs = [log for log in map(SHARED_DECODER.decode, raw) if log is not None]
-    return next(e for e in shared_epochs(logs) if e.epoch == number)
+    return epoch_by_id(read_shared_epochs(ChainReader(lab.host.request), lab.splitter), number)
 
 
 def dispute_and_correct(lab: SharedLab, number: int, chain_id: int) -> None:
