@@ -18,6 +18,10 @@ version and artifact it came from under `npm` in its JSON:
   `L1FeeVault`; the withdrawal path `L2ToL1MessagePasser`, `L2CrossDomainMessenger`,
   `L2StandardBridge` and the `L1Block` they ask about the gas token; `ProxyAdmin`.
 
+A third: the charting library of the HTML pages, plotly.js's basic bundle
+(`plotly.js-basic-dist-min`, pinned in package.json: bar, scatter and pie traces, about 1.1 MB),
+copied as `plotly-basic.min.js` with its licence, so a page can inline it and open offline.
+
 Run after `ape compile` (the Makefile's compile step does, also when this file or
 package-lock.json changes); `--check` exits 1 when the bundle differs from the compiled project
 and the npm packages instead of writing it. It needs the project's environment (ape's data folder,
@@ -71,7 +75,7 @@ class NpmPackage:
 
     name: str
     version: str
-    layout: str  # "hardhat" (bytecode as a string) or "forge" (bytecode under `object`)
+    layout: str  # "hardhat" (bytecode as a string), "forge" (bytecode under `object`) or "script" (a file)
 
     @property
     def folder(self) -> Path:
@@ -108,6 +112,14 @@ NPM_CONTRACTS: dict[str, tuple[NpmPackage, str]] = {
 }
 
 
+PLOTLY = NpmPackage("plotly.js-basic-dist-min", "3.7.0", "script")
+# Files copied as they are: bundled name -> (package, file in the package).
+NPM_FILES: dict[str, tuple[NpmPackage, str]] = {
+    "plotly-basic.min.js": (PLOTLY, "plotly-basic.min.js"),
+    "plotly-basic.LICENSE": (PLOTLY, "LICENSE"),
+}
+
+
 def standard_input(project: Any, source_id: str) -> tuple[str, dict[str, Any]]:
     """(solc version, standard-JSON input with every source inlined) for one source file."""
     from ape import compilers
@@ -141,18 +153,21 @@ def entry(project: Any, name: str) -> dict[str, Any]:
     return bundled
 
 
-def npm_artifact(name: str) -> dict[str, Any]:
-    """The npm package's own artifact of `name` as it ships it (after checking the version)."""
-    package, path = NPM_CONTRACTS[name]
+def installed(package: NpmPackage, path: str) -> Path:
+    """A file of an installed npm package, once the installed version is the pinned one."""
     manifest = package.folder / "package.json"
     if not manifest.is_file():
         raise SystemExit(f"{package.name} is not installed: run `make install`")
-    installed = json.loads(manifest.read_text())["version"]
-    if installed != package.version:
-        raise SystemExit(
-            f"{package.name} {installed} is installed, not {package.version}: run `make install`"
-        )
-    return json.loads((package.folder / path).read_text())
+    version = json.loads(manifest.read_text())["version"]
+    if version != package.version:
+        raise SystemExit(f"{package.name} {version} is installed, not {package.version}: run `make install`")
+    return package.folder / path
+
+
+def npm_artifact(name: str) -> dict[str, Any]:
+    """The npm package's own artifact of `name` as it ships it (after checking the version)."""
+    package, path = NPM_CONTRACTS[name]
+    return json.loads(installed(package, path).read_text())
 
 
 def npm_entry(name: str) -> dict[str, Any]:
@@ -192,6 +207,12 @@ def npm_entry(name: str) -> dict[str, Any]:
     }
 
 
+def npm_file(name: str) -> str:
+    """A file an npm package ships, as text (after checking the package's version)."""
+    package, path = NPM_FILES[name]
+    return installed(package, path).read_text()
+
+
 def render(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
@@ -209,6 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     for name in wanted:
         path = BUNDLE / f"{name}.json"
         text = render(npm_entry(name) if name in NPM_CONTRACTS else entry(project, name))
+        if not (path.exists() and path.read_text() == text):
+            changed.append(name)
+            if not args.check:
+                path.write_text(text)
+    for name in NPM_FILES:
+        path = BUNDLE / name
+        text = npm_file(name)
         if not (path.exists() and path.read_text() == text):
             changed.append(name)
             if not args.check:

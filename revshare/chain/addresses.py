@@ -42,3 +42,10 @@ CREATE2_FACTORY_CODE = (
     "0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe03601600081602082378035828234f5"
     "8015156039578182fd5b8082525050506014600cf3"
 )
+
+# Each known chain's OptimismPortal on its L1 (the proxy), by L2 chain id: (L1 chain id, portal),
+# where the report reads the L1 finality of its withdrawals unless --portal names another.
+OPTIMISM_PORTALS: dict[int, tuple[int, str]] = {
+    10: (1, "0xbEb5Fc579115071764c7423A4f12eDde41f106Ed"),  # OP Mainnet
+    8453: (1, "0x49048044D57e1C92A77f79988d21Fa8fAF74E97e"),  # Base
+}

@@ -340,10 +340,14 @@ class ChainReader:
         *,
         page_size: int = DEFAULT_PAGE_SIZE,
         progress: Progress | None = None,
+        more_topics: Sequence[Sequence[str] | None] = (),
     ) -> list[dict[str, Any]]:
-        """Every log of ``addresses`` with one of ``topics`` as topic 0 in blocks start..stop."""
+        """Every log of ``addresses`` with one of ``topics`` as topic 0 in blocks start..stop
+        (and, position by position from topic 1, one of ``more_topics``' alternatives; None for
+        any)."""
         found: list[dict[str, Any]] = []
-        for _, last, page in self.log_pages(addresses, [topics], start, stop, page_size=page_size):
+        filters = [topics, *more_topics]
+        for _, last, page in self.log_pages(addresses, filters, start, stop, page_size=page_size):
             found.extend(page)
             if progress is not None:
                 progress(last + 1 - start, stop - start + 1)

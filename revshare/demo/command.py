@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from ape.logging import logger
 
+from revshare.calendar import AUTO
 from revshare.chain.reader import DEFAULT_PAGE_SIZE
 from revshare.cli_options import LocalNodeCommand, local_network_only
 from revshare.demo.fee_splitter import run_join_demo
@@ -127,7 +128,7 @@ def cli(config: DeployConfig, days: int, seed: int, report_dir: Path, superchain
         shared=[SharedTarget(shared.address, "shared sequencer", shared.deployed_block)],
     )
     report = run_report(
-        targets, networks.provider.network_choice, None, None, "day", DEFAULT_PAGE_SIZE, report_dir
+        targets, networks.provider.network_choice, None, None, AUTO, DEFAULT_PAGE_SIZE, report_dir
     )
     ok = report.ok and ok
 

@@ -9,9 +9,12 @@ replays and reconciles them, `periods` sums per day/week/month, `document` holds
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from revshare.artifacts import contract_type
+from revshare.calendar import AUTO
+from revshare.chain.finality import read_finality
 from revshare.chain.node import public_network
 from revshare.chain.reader import DEFAULT_BACKOFF, DEFAULT_PAGE_SIZE, ChainReader, ReadError
 from revshare.chain.rpc import Backoff, Request, provider_request
@@ -26,12 +29,23 @@ from revshare.report.history import (
     collect_history,
 )
 from revshare.report.text import render_text
+from revshare.report.withdrawals import apply_finality
+
+
+@dataclass(frozen=True)
+class L1Source:
+    """Where the report reads L1 finality: a node of L1 (JSON-RPC) and the chain's OptimismPortal."""
+
+    request: Request
+    portal: str
+
 
 __all__ = [
     "Backoff",
     "ChainMismatch",
     "ChainReader",
     "History",
+    "L1Source",
     "ReadError",
     "Report",
     "SharedTarget",
@@ -61,16 +75,19 @@ def build_report(
     network: str,
     from_block: int,
     to_block: int | None = None,
-    period: str = "day",
+    period: str = AUTO,
     page_size: int = DEFAULT_PAGE_SIZE,
     progress: SweepProgress | None = None,
     request: Request | None = None,
     backoff: Backoff = DEFAULT_BACKOFF,
     shared: Iterable[SharedTarget] = (),
+    l1: L1Source | None = None,
 ) -> Report:
     """Read and analyse ``targets`` and the ``shared`` sequencer splitters; ``request`` defaults to
     JSON-RPC to the connected ape provider's node. ``network`` is published as
-    ``ecosystem:network`` only (any RPC URL in it is dropped)."""
+    ``ecosystem:network`` only (any RPC URL in it is dropped). With ``l1`` (a node of L1 and the
+    chain's OptimismPortal there), every L1 withdrawal's finality is read from the portal's events
+    and its finding says where it stands (`revshare.report.withdrawals`)."""
     if request is None:
         from ape import networks
 
@@ -86,4 +103,12 @@ def build_report(
         progress=progress,
         shared=list(shared),
     )
-    return Report.of(history, period)
+    report = Report.of(history, period)
+    if l1 is not None:
+        withdrawals = [sent.withdrawal for sent in report.analysis.l1_withdrawals]
+        reader = ChainReader(l1.request, backoff)
+        report.finality = read_finality(
+            reader, l1.portal, withdrawals, page_size=page_size, progress=progress
+        )
+        apply_finality(report.analysis, report.finality)
+    return report

@@ -25,12 +25,15 @@ from typing import Any
 
 from revshare.calendar import utc_date
 from revshare.chain.addresses import ETH_ASSET, L2_STANDARD_BRIDGE, L2_TO_L1_MESSAGE_PASSER
+from revshare.chain.finality import L2Withdrawal, from_message_passed, withdrawal_message
 from revshare.chain.reader import EventLog
 from revshare.lifecycle import TermsEntry
 from revshare.model import BPS_DENOMINATOR, RevenueSources, apply_bps, split
 from revshare.report.history import L1_PATH_EVENTS, History, SplitterHistory
 
 UNEXPLAINED, EXPLAINED, PENDING = "unexplained", "explained", "pending"
+# An L1 withdrawal long past its challenge period and not final (from L1's portal, when read).
+OVERDUE_KIND = "overdue"
 # A boundary settled later than this after its change is reported: the old terms then covered
 # revenue from after the change (a keeper settles it at the change's time).
 LATE_BOUNDARY = 3_600
@@ -127,6 +130,29 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class SentToL1:
+    """An L1 withdrawal of the report: what L2 recorded, and the finding saying it is in flight."""
+
+    withdrawal: L2Withdrawal
+    finding: Finding
+
+
+def record_sent(
+    analysis: Analysis,
+    finding: Finding,
+    matched: EventLog,
+    same_tx: list[EventLog],
+    timestamp: int,
+    recipient: str,
+) -> None:
+    """Keep an L1 withdrawal the replay matched with its route's record, with its message."""
+    message = withdrawal_message(matched, same_tx)
+    if message is not None:
+        withdrawal = from_message_passed(message, timestamp, recipient=recipient)
+        analysis.l1_withdrawals.append(SentToL1(withdrawal, finding))
+
+
+@dataclass(frozen=True)
 class LifecycleStep:
     """One step of a chain's life on the report's timeline: when, and what."""
 
@@ -158,6 +184,8 @@ class Analysis:
     # The shared sequencer splitters (`report.shared.SharedSummary`, added by `analyze_shared`, which
     # builds on this module's checks and findings).
     shared: list[Any] = field(default_factory=list)
+    # Every ETH withdrawal to L1 found with its message (the splitters' and the shared splitters').
+    l1_withdrawals: list[SentToL1] = field(default_factory=list)
 
     @property
     def unexplained(self) -> list[Finding]:
@@ -322,6 +350,7 @@ class _Replay:
             "(arrives once the withdrawal is proven and finalized on L1)",
             where,
         )
+        in_flight = self.out.findings[-1]
         predeploy, name, payer, payee, value = L1_PATH_FIELDS.get(a["route"], ("", "", "", "", ""))
         for candidate in path_events:
             if (candidate.address, candidate.name) == (predeploy, name) and (
@@ -331,6 +360,8 @@ class _Replay:
             ) == (self.h.target.address, a["l1Recipient"], a["amount"]):
                 path_events.remove(candidate)
                 self.l1_matched += a["amount"]
+                started = self.timestamps.get(event.block, 0)
+                record_sent(self.out, in_flight, candidate, path_events, started, a["l1Recipient"])
                 return
         self.find(
             UNEXPLAINED, a["amount"], f"announced for L1, but the {route} recorded no such withdrawal", where

@@ -1,6 +1,8 @@
-"""PNG charts of the report (matplotlib, no display needed): ETH revenue and shares over time per
-chain, the Collective's share against what the gross and the net rule alone would give, and each
-shared splitter's ETH epochs split into operator fee, Collective share and chains' share."""
+"""PNG charts of the report (matplotlib, no display needed), for documents: ETH revenue and shares
+per period on a date axis per chain, the Collective's share against what the gross and the net rule
+alone would give with its running total, and each shared splitter's ETH epochs split into operator
+fee, Collective share and chains' share. The HTML page draws the same figures interactively
+(`revshare.report.interactive`)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from revshare.calendar import DAY, period_days, period_middle
 from revshare.chain.addresses import ETH_ASSET
 from revshare.chain.shared import SharedEpoch
 from revshare.report.analysis import short
@@ -41,22 +44,48 @@ def _bps_label(report: Report, chain_id: int, which: str) -> str:
     return f"{which} rule (terms changed)"
 
 
+# Past this many periods a line has no markers (they would merge into a wall).
+MARKERS_UP_TO = 40
+
+
+def _axis(report: Report, rows: list[PeriodRow]) -> tuple[list[Any], list[float], dict[str, Any]]:
+    """Each period's middle as a date, its bar's width in days, and the lines' marker style."""
+    x = [period_middle(r.period, report.period) for r in rows]
+    width = [0.8 * period_days(r.period, report.period) for r in rows]
+    return x, width, {} if len(rows) > MARKERS_UP_TO else {"marker": "o", "markersize": 4}
+
+
 def _draw_revenue(ax: Any, report: Report, chain_id: int, rows: list[PeriodRow]) -> str:
-    x = list(range(len(rows)))
+    x, width, marks = _axis(report, rows)
     collective = [_eth(r.collective) for r in rows]
-    ax.bar(x, collective, color="#ff0420", label="Collective share")
-    ax.bar(x, [_eth(r.chain) for r in rows], bottom=collective, color="#9bb7d4", label="chain share")
-    ax.plot(x, [_eth(r.l1_cost) for r in rows], color="#333333", marker="o", label="L1 cost")
-    ax.plot(x, [_eth(r.net) for r in rows], color="#2a9d4b", marker="s", label="net revenue")
+    ax.bar(x, collective, width=width, color="#ff0420", label="Collective share")
+    ax.bar(
+        x, [_eth(r.chain) for r in rows], width=width, bottom=collective, color="#9bb7d4", label="chain share"
+    )
+    ax.plot(x, [_eth(r.l1_cost) for r in rows], color="#333333", label="L1 cost", **marks)
+    ax.plot(x, [_eth(r.net) for r in rows], color="#2a9d4b", label="net revenue", **marks)
     return "gross revenue = Collective + chain share"
 
 
 def _draw_collective(ax: Any, report: Report, chain_id: int, rows: list[PeriodRow]) -> str:
-    x = list(range(len(rows)))
-    ax.bar(x, [_eth(r.collective) for r in rows], color="#ff0420", alpha=0.8, label="Collective share paid")
+    x, width, marks = _axis(report, rows)
+    ax.bar(
+        x,
+        [_eth(r.collective) for r in rows],
+        width=width,
+        color="#ff0420",
+        alpha=0.8,
+        label="Collective share paid",
+    )
     gross_label, net_label = _bps_label(report, chain_id, "gross"), _bps_label(report, chain_id, "net")
-    ax.plot(x, [_eth(r.by_gross) for r in rows], color="#1f4e9c", marker="^", label=gross_label)
-    ax.plot(x, [_eth(r.by_net) for r in rows], color="#2a9d4b", marker="v", label=net_label)
+    ax.plot(x, [_eth(r.by_gross) for r in rows], color="#1f4e9c", label=gross_label, **marks)
+    ax.plot(x, [_eth(r.by_net) for r in rows], color="#2a9d4b", label=net_label, **marks)
+    total = ax.twinx()
+    total.plot(x, [_eth(r.cumulative_collective) for r in rows], color="#7a0010", linestyle="--",
+               label="Collective, running total (right axis)")  # fmt: skip
+    total.set_ylabel("ETH, running total")
+    total.set_ylim(bottom=0)
+    total.legend(loc="upper right", fontsize="small")
     return "Collective share = the greater of the two rules"
 
 
@@ -90,22 +119,43 @@ def _save(fig: Any, path: Path) -> Path:
     return path
 
 
+def _date_axis(ax: Any) -> None:
+    """Round dates as ticks, at most ten, labelled concisely (year once, then months or days)."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 def _chart(report: Report, chains: dict[int, list[PeriodRow]], path: Path, draw: Draw) -> Path:
-    """One panel per chain, periods along the x axis; `draw` plots a panel and names it."""
+    """One panel per chain, dates along the x axis; `draw` plots a panel and names it."""
     fig, axes = _panels(len(chains))
     for ax, (chain_id, rows) in zip(axes, sorted(chains.items()), strict=True):
         title = draw(ax, report, chain_id, rows)
-        ax.set_xticks(list(range(len(rows))), [r.period for r in rows], rotation=30, ha="right")
-        _finish(ax, f"{rows[0].chain_name or 'chain'} ({chain_id}): {title}")
+        _date_axis(ax)
+        _finish(ax, f"{rows[0].chain_name or 'chain'} ({chain_id}), per {report.period}: {title}")
     return _save(fig, path)
 
 
+def epoch_span(epoch: SharedEpoch) -> tuple[float, float]:
+    """Where an epoch's bar sits on a date axis: its window's middle and length, in days since
+    the epoch (1970); a first window with no start is drawn one day long."""
+    start = epoch.window_start or epoch.window_end - DAY
+    return (start + epoch.window_end) / 2 / DAY, (epoch.window_end - start) / DAY
+
+
 def _shared_chart(panels: dict[str, list[SharedEpoch]], path: Path) -> Path:
-    """One panel per shared splitter, its ETH epochs along the x axis: what each finally credited,
-    stacked (operator fee, Collective share, chains' share: together the epoch's gross)."""
+    """One panel per shared splitter, its ETH epochs at their windows on a date axis: what each
+    finally credited, stacked (operator fee, Collective share, chains' share: the epoch's gross)."""
+    from datetime import datetime, timedelta, timezone
+
     fig, axes = _panels(len(panels))
+    epoch0 = datetime(1970, 1, 1, tzinfo=timezone.utc)
     for ax, (address, epochs) in zip(axes, sorted(panels.items()), strict=True):
-        x = list(range(len(epochs)))
+        spans = [epoch_span(e) for e in epochs]
+        x = [epoch0 + timedelta(days=middle) for middle, _ in spans]
+        width = [0.8 * length for _, length in spans]
         parts = [
             [_eth(sum(getattr(c, part) for c in e.settled)) for e in epochs]
             for part in ("operator_fee", "collective_share", "chain_share")
@@ -115,9 +165,9 @@ def _shared_chart(panels: dict[str, list[SharedEpoch]], path: Path) -> Path:
             parts, ("#333333", "#ff0420", "#9bb7d4"), ("operator fee", "Collective share", "chains' share"),
             strict=True,
         ):  # fmt: skip
-            ax.bar(x, values, bottom=bottom, color=color, label=label)
+            ax.bar(x, values, width=width, bottom=bottom, color=color, label=label)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        ax.set_xticks(x, [f"#{e.epoch} {e.status}" for e in epochs], rotation=30, ha="right")
+        _date_axis(ax)
         _finish(ax, f"shared splitter {short(address)}: epoch gross = operator fee + Collective + chains")
     return _save(fig, path)
 

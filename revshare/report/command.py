@@ -13,16 +13,20 @@ from typing import Any
 
 import click
 
+from revshare.calendar import AUTO, PERIOD_CHOICES
+from revshare.chain.addresses import OPTIMISM_PORTALS
 from revshare.chain.explorers import explorer_for
+from revshare.chain.finality import PortalError
 from revshare.chain.node import public_network
 from revshare.chain.reader import DEFAULT_PAGE_SIZE, ReadError
+from revshare.chain.rpc import HttpJsonRpc, one_line, provider_request
 from revshare.cli_options import NodeCommand, records_option
 from revshare.deploying.record import record_path
-from revshare.report import build_report, render_text, write_report
+from revshare.report import L1Source, build_report, render_text, write_report
 from revshare.report.document import Report
 from revshare.report.history import ChainMismatch
-from revshare.report.periods import PERIODS
 from revshare.report.targets import TargetError, Targets, parse_shared, parse_splitter, targets_from_record
+from revshare.values import parse_address
 
 
 class InputError(click.ClickException):
@@ -44,8 +48,9 @@ def report_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--from-block", type=click.IntRange(0), default=None,
                      help="First block (default: the first splitter's deployment block)"),
         click.option("--to-block", type=click.IntRange(0), default=None, help="Last block (default: latest)"),
-        click.option("--period", type=click.Choice(PERIODS), default="day", show_default=True,
-                     help="Period of the terminal table and charts (CSV files cover all three)"),
+        click.option("--period", type=click.Choice(PERIOD_CHOICES), default=AUTO, show_default=True,
+                     help="Period of the tables and charts; auto: daily for weeks, weekly for up to two "
+                     "years, monthly beyond (CSV files cover all three)"),
         click.option("--page-size", type=click.IntRange(1), default=DEFAULT_PAGE_SIZE, show_default=True,
                      help="Blocks per eth_getLogs request (halved automatically when the node refuses)"),
         click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -90,6 +95,7 @@ def run_report(
     page_size: int,
     folder: Path,
     explorer_url: str | None = None,
+    l1: L1Source | None = None,
 ) -> Report:
     """Read, analyse, print and write the report; read failures become one-line errors."""
     bar = _Bar()
@@ -104,8 +110,9 @@ def run_report(
             page_size=page_size,
             progress=bar,
             shared=targets.shared,
+            l1=l1,
         )
-    except ChainMismatch as exc:
+    except (ChainMismatch, PortalError) as exc:
         raise InputError(str(exc)) from None
     except ReadError as exc:
         raise click.ClickException(f"reading the chain failed: {exc}") from None
@@ -117,6 +124,34 @@ def run_report(
     click.echo(f"\nReport files in {folder}/: {', '.join(p.name for p in files)}")
     click.echo(f"Open {folder / 'index.html'} in a browser (no server needed).")
     return report
+
+
+def l1_source(url: str | None, portal: str | None, chain_id: int) -> L1Source:
+    """The L1 node and portal the report reads finality from: ``--portal`` or the chain's known
+    portal (`OPTIMISM_PORTALS`), whose L1 the node must be."""
+    if not url:
+        raise click.UsageError("--portal needs --l1-rpc (or REVSHARE_L1_RPC), the node of L1 to read it on")
+    known = OPTIMISM_PORTALS.get(chain_id)
+    if portal is None and known is None:
+        raise click.UsageError(
+            f"--l1-rpc: chain {chain_id} has no known OptimismPortal; name it with --portal"
+        )
+    try:
+        address = parse_address(portal) if portal else known[1]  # type: ignore[index]
+    except ValueError as exc:
+        raise click.UsageError(f"--portal: {exc}") from None
+    request = HttpJsonRpc(url)
+    if portal is None and known is not None:
+        try:
+            l1_chain = int(request("eth_chainId", []), 16)
+        except Exception as exc:  # the node's own words, without its URL
+            raise click.ClickException(f"--l1-rpc: the L1 node did not answer: {one_line(exc)}") from None
+        if l1_chain != known[0]:
+            raise InputError(
+                f"--l1-rpc: chain {chain_id}'s OptimismPortal is on chain {known[0]}, "
+                f"but that node is chain {l1_chain}"
+            )
+    return L1Source(request, address)
 
 
 @click.command(cls=ReportCommand, short_help="Transparency report from on-chain data")
@@ -138,6 +173,20 @@ def run_report(
 )
 @report_options
 @click.option(
+    "--l1-rpc",
+    envvar="REVSHARE_L1_RPC",
+    default=None,
+    metavar="URL",
+    help="An L1 node: read each L1 withdrawal's finality from the OptimismPortal's events "
+    "[env: REVSHARE_L1_RPC; never printed]",
+)
+@click.option(
+    "--portal",
+    default=None,
+    metavar="ADDRESS",
+    help="The chain's OptimismPortal on L1 [default: the known one of the chain, if any]",
+)
+@click.option(
     "--explorer-url",
     default=None,
     help="Block explorer the HTML page links to [default: the known one of the chain, if any]",
@@ -151,6 +200,8 @@ def cli(
     period: str,
     page_size: int,
     out: Path | None,
+    l1_rpc: str | None,
+    portal: str | None,
     explorer_url: str | None,
 ) -> None:
     """The transparency report of the chosen splitters (default: those in the deployment record)
@@ -170,6 +221,9 @@ def cli(
     except TargetError as exc:
         raise click.UsageError(str(exc)) from None
     folder = out or Path("reports") / record_path(Path(), choice).with_suffix("")
-    report = run_report(targets, choice, from_block, to_block, period, page_size, folder, explorer_url)
+    l1 = None
+    if l1_rpc or portal:  # the chain's id as its node says it (ape may answer its network's setting)
+        l1 = l1_source(l1_rpc, portal, int(provider_request(networks.provider)("eth_chainId", []), 16))
+    report = run_report(targets, choice, from_block, to_block, period, page_size, folder, explorer_url, l1)
     if not report.ok:
         sys.exit(3)

@@ -5,11 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from revshare.calendar import AUTO, resolve_period
 from revshare.chain.addresses import ETH_ASSET
 from revshare.chain.explorers import Explorer
-from revshare.report.analysis import EXPLAINED, PENDING, Analysis, Finding, analyze, short
+from revshare.chain.finality import FinalityReport
+from revshare.report.analysis import (
+    EXPLAINED,
+    OVERDUE_KIND,
+    PENDING,
+    UNEXPLAINED,
+    Analysis,
+    Finding,
+    analyze,
+    short,
+)
 from revshare.report.history import History
-from revshare.report.periods import PERIODS, PeriodRow, by_period
+from revshare.report.periods import PeriodRow, by_period
 from revshare.report.shared import analyze_shared
 from revshare.terminal import format_eth
 
@@ -18,8 +29,10 @@ from revshare.terminal import format_eth
 class Report:
     history: History
     analysis: Analysis
-    period: str = "day"
+    period: str = "day"  # the tables' and charts' period (day, week or month)
     explorer: Explorer | None = None  # where the HTML page links addresses and transactions
+    period_chosen: bool = False  # the period was chosen from the range (--period auto)
+    finality: FinalityReport | None = None  # the L1 withdrawals' finality, when L1 was read
 
     @property
     def explorer_url(self) -> str | None:
@@ -33,17 +46,27 @@ class Report:
         return self.explorer.tx_url(tx_hash) if self.explorer and self.explorer_url else None
 
     @classmethod
-    def of(cls, history: History, period: str = "day") -> Report:
-        if period not in PERIODS:
-            raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
+    def of(cls, history: History, period: str = AUTO) -> Report:
+        """The analysed report; ``auto`` picks the period from the disbursements' dates (daily for
+        weeks, weekly for up to about two years, monthly beyond)."""
         analysis = analyze(history)
         analyze_shared(history, analysis)
-        return cls(history, analysis, period)
+        times = [r.timestamp for r in analysis.rows] or [0]
+        chosen = resolve_period(period, min(times), max(times))
+        return cls(history, analysis, chosen, period_chosen=period == AUTO)
 
     @property
     def ok(self) -> bool:
         """True when every wei is accounted for (explained and pending findings allowed)."""
         return self.analysis.ok
+
+    def period_note(self) -> str:
+        """``per week`` (and how it was chosen, when it was)."""
+        how = " (chosen from the range; --period changes it)" if self.period_chosen else ""
+        return f"per {self.period}{how}"
+
+    def groups(self) -> list[FindingGroup]:
+        return group_findings(self.analysis.findings)
 
     def periods(self, period: str | None = None) -> list[PeriodRow]:
         return by_period(self.analysis.rows, period or self.period)
@@ -52,9 +75,10 @@ class Report:
         return sum(f.kind == kind for f in self.analysis.findings)
 
     def verdict(self) -> str:
-        explained, pending = self.count(EXPLAINED), self.count(PENDING)
+        explained, pending, overdue = self.count(EXPLAINED), self.count(PENDING), self.count(OVERDUE_KIND)
+        late = f", {overdue} overdue on L1" if overdue else ""
         if self.ok:
-            return f"every wei accounted for ({explained} explained, {pending} pending items listed)"
+            return f"every wei accounted for ({explained} explained, {pending} pending items listed{late})"
         gaps = len(self.analysis.unexplained) + sum(not c.ok for c in self.analysis.checks)
         return f"UNEXPLAINED GAPS: {gaps} failed checks or findings (see above)"
 
@@ -91,3 +115,50 @@ def describe(finding: Finding) -> str:
     where = f" ({finding.where})" if finding.where else ""
     value = f"{amount(finding.asset, finding.amount)} {asset_name(finding.asset)}"
     return f"{place(finding.chain_id, finding.splitter)}: {value} {finding.what}{where}"
+
+
+SEVERITY = {UNEXPLAINED: 0, OVERDUE_KIND: 1, EXPLAINED: 2, PENDING: 3}
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """Findings of one kind that say the same thing about the same place and asset (they differ
+    only in amount and where), in the order found: oldest first."""
+
+    items: tuple[Finding, ...]
+
+    @property
+    def first(self) -> Finding:
+        return self.items[0]
+
+    @property
+    def kind(self) -> str:
+        return self.first.kind
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def total(self) -> int:
+        return sum(f.amount for f in self.items)
+
+    def summary(self) -> str:
+        """One finding as `describe` says it; several as ``chain 10: 365 findings, 3,201.400000 ETH
+        in all: in flight to … (oldest block 20, newest block 9,000)``."""
+        if self.count == 1:
+            return describe(self.first)
+        f = self.first
+        value = f"{amount(f.asset, self.total)} {asset_name(f.asset)}"
+        span = f" (oldest {f.where}, newest {self.items[-1].where})" if f.where else ""
+        return f"{place(f.chain_id, f.splitter)}: {self.count:,} findings, {value} in all: {f.what}{span}"
+
+
+def group_findings(findings: list[Finding]) -> list[FindingGroup]:
+    """Findings grouped by kind, place, asset and text; unexplained first, then overdue, explained
+    and pending, each in the order first found."""
+    groups: dict[tuple[str, int, str, str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.kind, f.chain_id, f.splitter, f.asset, f.what), []).append(f)
+    ordered = sorted(groups.values(), key=lambda items: SEVERITY.get(items[0].kind, len(SEVERITY)))
+    return [FindingGroup(tuple(items)) for items in ordered]

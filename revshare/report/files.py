@@ -25,6 +25,7 @@ from revshare.report.html import render_html
 from revshare.report.periods import PERIODS
 from revshare.report.shared import SharedSummary
 from revshare.report.text import render_text
+from revshare.report.withdrawals import FINALITY_COLUMNS, finality_dicts
 
 SUMMARY_TXT = "summary.txt"
 DISBURSEMENTS_CSV = "disbursements.csv"
@@ -35,6 +36,7 @@ INDEX_HTML = "index.html"
 SHARED_EPOCHS_CSV = "shared-epochs.csv"
 SHARED_SETTLEMENTS_CSV = "shared-settlements.csv"
 SHARED_CLAIMS_CSV = "shared-claims.csv"
+L1_WITHDRAWALS_CSV = "l1-withdrawals.csv"
 MANIFEST = ".revshare-report"  # the names of the files the last run wrote, one a line
 
 
@@ -183,6 +185,16 @@ def report_data(report: Report) -> dict[str, Any]:
             "findings": [asdict(f) for f in report.analysis.findings],
             "registry_at_start": {s.target.chain_id: asdict(s.registry_at_start) for s in h.splitters},
             "shared": [_shared_data(s) for s in report.analysis.shared],
+            "l1_finality": None
+            if report.finality is None
+            else {
+                **asdict(report.finality.settings),
+                "now": report.finality.now,
+                "l1_from_block": report.finality.l1_from_block,
+                "l1_to_block": report.finality.l1_to_block,
+                "counts": report.finality.counts(),
+                "withdrawals": finality_dicts(report.finality),
+            },
         }
     )
 
@@ -207,6 +219,8 @@ def _write_files(report: Report, folder: Path) -> None:
         for name, key in SHARED_CSVS.items():
             headers = list(shared[key][0]) if shared[key] else ["splitter"]
             _csv(folder / name, shared[key], headers)
+    if report.finality is not None:
+        _csv(folder / L1_WITHDRAWALS_CSV, finality_dicts(report.finality), list(FINALITY_COLUMNS))
     (folder / REPORT_JSON).write_text(json.dumps(report_data(report), indent=2) + "\n")
     charts = write_charts(report, folder)
     (folder / INDEX_HTML).write_text(render_html(report, charts))
@@ -214,7 +228,8 @@ def _write_files(report: Report, folder: Path) -> None:
 
 def report_names() -> set[str]:
     """Every name a report file can have."""
-    fixed = {SUMMARY_TXT, DISBURSEMENTS_CSV, FINDINGS_CSV, CHECKS_CSV, REPORT_JSON, INDEX_HTML, *SHARED_CSVS}
+    fixed = {SUMMARY_TXT, DISBURSEMENTS_CSV, FINDINGS_CSV, CHECKS_CSV, REPORT_JSON, INDEX_HTML, *SHARED_CSVS,
+             L1_WITHDRAWALS_CSV}  # fmt: skip
     return fixed | {periods_csv(p) for p in PERIODS} | {REVENUE_PNG, COLLECTIVE_PNG, SHARED_PNG}
 
 

@@ -419,7 +419,10 @@ def collect_history(
         )
         closing = _snapshot(reader, target.address, vaults.values(), assets, recipients, last)
         for e in own:
-            if e.name in ("Disbursed", "BoundarySettled") and e.block not in timestamps:
+            if (
+                e.name in ("Disbursed", "BoundarySettled", "L1WithdrawalInitiated")
+                and e.block not in timestamps
+            ):
                 timestamps[e.block] = reader.timestamp(e.block)
         at_start = registry_at_block(reader, registry, target.chain_id, from_block - 1)
         minimums = {vault: vault_minimum(reader, vault, last) for vault in vaults.values()}

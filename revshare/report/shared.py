@@ -40,6 +40,7 @@ from revshare.report.analysis import (
     Analysis,
     Check,
     Finding,
+    record_sent,
     short,
 )
 from revshare.report.history import History, SharedHistory
@@ -387,6 +388,7 @@ class _SharedReplay:
             where,
             chain_id,
         )
+        in_flight = self.out.findings[-1]
         predeploy, name, payer, payee, value = L1_PATH_FIELDS.get(s["route"], ("", "", "", "", ""))
         for record in same_tx:
             r = record.args
@@ -397,6 +399,8 @@ class _SharedReplay:
             ):
                 same_tx.remove(record)
                 self.l1_matched += s["amount"]
+                started = self.history.timestamps.get(sent.block, 0)
+                record_sent(self.out, in_flight, record, same_tx, started, s["l1Recipient"])
                 return
         self.find(
             UNEXPLAINED,

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from revshare.calendar import utc_date
 from revshare.chain.addresses import ETH_ASSET
+from revshare.chain.finality import FINALIZED
 from revshare.chain.shared import SharedEpoch
 from revshare.model import RevenueSources
 from revshare.report.analysis import short
-from revshare.report.document import Report, amount, asset_name, describe, percent, place
+from revshare.report.document import Report, amount, asset_name, percent, place
 from revshare.report.periods import PeriodRow
 from revshare.report.shared import FeeTotal, SharedClaim, SharedSummary
+from revshare.report.withdrawals import FINALITY_HEADERS, finality_cells, finality_heading
 from revshare.terminal import render_table
+
+# The terminal shows a table in full up to this many rows; a longer one is in the report's files
+# (CSV, JSON, and the HTML page's paged table), and the terminal says where.
+TERMINAL_ROWS = 60
+# Findings groups shown in full; the rest are counted (every one is in findings.csv and the page).
+TERMINAL_GROUPS = 25
 
 PERIOD_HEADERS = [
     "period",
@@ -54,7 +62,7 @@ def period_tables(report: Report) -> str:
         name = mine[0].chain_name or f"chain {chain_id}"
         summary = report.analysis.chains[chain_id]
         heading = f"{name} (chain {chain_id}), splitter {summary.splitter}"
-        out.append(f"{heading}, per {report.period} ({asset_name(asset)}):")
+        out.append(f"{heading}, {report.period_note()} ({asset_name(asset)}):")
         gross = sum(r.gross for r in mine)
         collective = sum(r.collective for r in mine)
         total = PeriodRow(
@@ -225,17 +233,17 @@ def shared_text(report: Report) -> str:
                 for field in ("operator_fee", "collective_share", "chain_share")
             ]
             footer = ["total", "", "", "", *(amount(asset, t) for t in totals), ""]
-            out.append(
-                render_table(SHARED_EPOCH_HEADERS, [shared_epoch_cells(e) for e in epochs], footer=footer)
-            )
-            out.append(f"Settlements per chain ({asset_name(asset)}):")
+            cells = [shared_epoch_cells(e) for e in epochs]
+            out.append(capped_table(SHARED_EPOCH_HEADERS, cells, "shared-epochs.csv", footer=footer))
             rows = [row for e in epochs for row in settlement_rows(e)]
-            out.append(render_table(SETTLEMENT_HEADERS, rows))
+            out.append(f"Settlements per chain ({asset_name(asset)}):")
+            out.append(capped_table(SETTLEMENT_HEADERS, rows, "shared-settlements.csv"))
         if not summary.epochs:
             out.append("No epochs reported in this block range.")
         if summary.claims:
             out.append("Claims:")
-            out.append(render_table(CLAIM_HEADERS, [claim_cells(c) for c in summary.claims]))
+            cells = [claim_cells(c) for c in summary.claims]
+            out.append(capped_table(CLAIM_HEADERS, cells, "shared-claims.csv"))
         if summary.fees:
             out.append("Operator fee (whole history):")
             out.append(render_table(FEE_HEADERS, [fee_cells(f) for f in summary.fees]))
@@ -243,22 +251,73 @@ def shared_text(report: Report) -> str:
     return "\n".join(out)
 
 
+def capped_table(
+    headers: list[str], rows: list[list[str]], file: str, *, footer: list[str] | None = None
+) -> str:
+    """A table in full, or, past `TERMINAL_ROWS`, its first and last rows and where the rest is."""
+    if len(rows) <= TERMINAL_ROWS:
+        return render_table(headers, rows, footer=footer or ())
+    half = TERMINAL_ROWS // 2
+    shown = render_table(headers, [*rows[:half], *rows[-half:]], footer=footer or ())
+    hidden = len(rows) - 2 * half
+    return shown + f"\n  ({hidden:,} rows between not shown: all {len(rows):,} are in {file} and index.html)"
+
+
+def finality_text(report: Report) -> str:
+    """What L1 says of the L1 withdrawals: counts per state and the ones not final (every one is in
+    l1-withdrawals.csv); without L1, how many were not checked."""
+    sent = report.analysis.l1_withdrawals
+    if report.finality is None:
+        if not sent:
+            return ""
+        return (
+            f"L1 finality: not checked for the {len(sent):,} L1 withdrawal{'s' * (len(sent) != 1)} "
+            "(give --l1-rpc, and --portal for a chain without a known OptimismPortal).\n"
+        )
+    open_items = [i for i in report.finality.items if i.state != FINALIZED]
+    out = [finality_heading(report.finality) + "."]
+    if open_items:
+        out.append("Not final on L1:")
+        out.append(
+            capped_table(FINALITY_HEADERS, [finality_cells(i) for i in open_items], "l1-withdrawals.csv")
+        )
+    return "\n".join(out) + "\n"
+
+
 def checks_text(report: Report) -> str:
+    """Failed checks in full; passed ones counted per place (checks.csv lists each)."""
     lines = ["Reconciliation:"]
+    passed: dict[str, int] = {}
     for check in report.analysis.checks:
-        mark, relation = ("ok", "=") if check.ok else ("GAP", "!=")
         where = place(check.chain_id, check.splitter)
-        lines.append(f"  [{mark:>3}] {where}: {check.label}: {check.left} {relation} {check.right}")
+        if check.ok:
+            passed[where] = passed.get(where, 0) + 1
+        else:
+            lines.append(f"  [GAP] {where}: {check.label}: {check.left} != {check.right}")
+    lines += [
+        f"  [ ok] {where}: {n} check{'s' * (n != 1)} {'hold' if n != 1 else 'holds'}"
+        for where, n in passed.items()
+    ]
     return "\n".join(lines)
 
 
 def findings_text(report: Report) -> str:
-    findings = report.analysis.findings
-    if not findings:
+    """Findings grouped (`FindingGroup`): one line a group, most serious first."""
+    groups = report.groups()
+    if not groups:
         return "Findings: none."
-    lines = ["Findings:"]
-    for f in findings:
-        lines.append(f"  {f.kind:<11} {describe(f)}")
+    count = len(report.analysis.findings)
+    lines = [
+        f"Findings ({count:,} in {len(groups):,} group{'s' * (len(groups) != 1)}; each one in findings.csv):"
+    ]
+    for g in groups[:TERMINAL_GROUPS]:
+        lines.append(f"  {g.kind:<11} {g.summary()}")
+    if len(groups) > TERMINAL_GROUPS:
+        rest = groups[TERMINAL_GROUPS:]
+        kinds = ", ".join(
+            f"{sum(g.kind == k for g in rest)} {k}" for k in dict.fromkeys(g.kind for g in rest)
+        )
+        lines.append(f"  … {len(rest):,} more groups ({kinds}): findings.csv and index.html")
     return "\n".join(lines)
 
 
@@ -272,6 +331,7 @@ def render_text(report: Report) -> str:
         keeper_text(report),
         sources_text(report),
         shared_text(report),
+        finality_text(report),
         checks_text(report),
         "",
         findings_text(report),

@@ -48,6 +48,7 @@ WARM = (
     "revshare.keeper.command",
     "revshare.monitor.command",
     "revshare.report.command",
+    "tools.benchmark_report",
     "tools.disburse_benchmark",
     "tools.fee_splitter_benchmark",
     "tools.fuzz_benchmark",

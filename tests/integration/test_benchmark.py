@@ -124,3 +124,18 @@ def test_benchmark_options_out_of_range_are_one_line_errors(command, bad):
     output = result.stdout + result.stderr
     assert result.returncode == 2, output
     assert "Traceback" not in output and f"Invalid value for '{bad[0]}'" in output, output
+
+
+def test_report_benchmark_prints_its_table():
+    """`ape run benchmark_report` on a tiny year (one chain, 20 days): the table, cold and warm,
+    after a report checked against the script's books."""
+    from tests.integration.helpers import ape_run
+
+    result = ape_run("benchmark_report", "--chains", "1", "--days", "20")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    table = output[output.index("case ") :].splitlines()
+    assert table[0].split()[:4] == ["case", "run", "read+analyse", "s"], output
+    assert [line.split()[5] for line in table[2:4]] == ["cold", "warm"], output
+    assert "20 disbursements scripted in" in output
+    assert "every month equal to the script's books to the wei: yes" in output
