@@ -7,6 +7,7 @@
     var t = String(text).replace(/[,%+\s]/g, "").replace(/ETH$/, "");
     return /^-?\d+(\.\d+)?$/.test(t) ? parseFloat(t) : null;
   }
+  function count(n) { return n.toLocaleString("en-US"); }
   function cellText(c) { return c !== null && typeof c === "object" ? c.t : String(c); }
   function cell(c) {
     var td = document.createElement("td");
@@ -51,8 +52,9 @@
         var tr = document.createElement("tr"); r.forEach(function (c) { tr.appendChild(cell(c)); }); body.appendChild(tr);
       });
       var first = shown.length ? page * size + 1 : 0, last = Math.min((page + 1) * size, shown.length);
-      status.textContent = "rows " + first + "\u2013" + last + " of " + shown.length +
-        (shown.length !== rows.length ? " (filtered from " + rows.length + ")" : "") + ", page " + (page + 1) + " of " + pages;
+      status.textContent = "rows " + count(first) + " to " + count(last) + " of " + count(shown.length) +
+        (shown.length !== rows.length ? " (filtered from " + count(rows.length) + ")" : "") +
+        ", page " + count(page + 1) + " of " + count(pages);
       prev.disabled = page === 0; next.disabled = page >= pages - 1;
     }
     filter.addEventListener("input", function () {

@@ -150,7 +150,8 @@ class FindingGroup:
             return describe(self.first)
         f = self.first
         value = f"{amount(f.asset, self.total)} {asset_name(f.asset)}"
-        span = f" (oldest {f.where}, newest {self.items[-1].where})" if f.where else ""
+        first, last = f.where.split(";")[0], self.items[-1].where.split(";")[0]  # where: block first
+        span = f" (oldest {first}, newest {last})" if f.where else ""
         return f"{place(f.chain_id, f.splitter)}: {self.count:,} findings, {value} in all: {f.what}{span}"
 
 

@@ -339,15 +339,18 @@ def _chains_of(event: EventLog) -> list[int]:
 
 
 def _l1_path_events(reader: ChainReader, decoder: EventDecoder, own: list[EventLog]) -> list[EventLog]:
-    """The predeploys' events in the transactions where the splitter announced an L1 withdrawal,
-    read block by block (the predeploys serve every user of the chain: a range read could be huge)."""
+    """The predeploys' events in the transactions where the splitters announced an L1 withdrawal,
+    read block by block (the predeploys serve every user of the chain: a range read could be huge),
+    each block once for every splitter, and only those transactions' logs decoded."""
     sent = [e for e in own if e.name == "L1WithdrawalInitiated"]
     txs = {e.tx_hash for e in sent}
     found: list[EventLog] = []
     for block in sorted({e.block for e in sent}):
         for raw in reader.logs(list(L1_PATH_EVENTS), decoder.topics, block, block):
+            if raw.get("transactionHash") not in txs:
+                continue
             event = decoder.decode(raw)
-            if event is not None and event.tx_hash in txs and L1_PATH_EVENTS.get(event.address) == event.name:
+            if event is not None and L1_PATH_EVENTS.get(event.address) == event.name:
                 found.append(event)
     return found
 
@@ -400,6 +403,8 @@ def collect_history(
 
     splitters = []
     timestamps: dict[int, int] = {}
+    splitter_addresses = {t.address for t, _, _ in setups}
+    path_events = _l1_path_events(reader, decoder, [e for e in events if e.address in splitter_addresses])
     for target, registry, vaults in setups:
         own = [
             e
@@ -407,7 +412,8 @@ def collect_history(
             if (e.address == target.address and e.name in SPLITTER_EVENTS)
             or (e.address in vaults.values() and e.name in VAULT_EVENTS)
         ]
-        own = sorted(own + _l1_path_events(reader, decoder, own), key=lambda e: e.position)
+        own_txs = {e.tx_hash for e in own if e.name == "L1WithdrawalInitiated"}
+        own = sorted(own + [e for e in path_events if e.tx_hash in own_txs], key=lambda e: e.position)
         assets = {ETH_ASSET} | {e.args["asset"] for e in own if "asset" in e.args}
         recipients = {e.args["recipient"] for e in own if "recipient" in e.args} | {
             e.args[side] for e in own if e.name == "CreditMoved" for side in ("from", "to")

@@ -113,7 +113,7 @@ def charts_html(report: Report, pngs: list[Path]) -> tuple[list[str], bool]:
         return [html_image(png, png.stem.replace("-", " ")) for png in pngs], False
     links = ", ".join(f'<a href="{escape(p.name)}">{escape(p.name)}</a>' for p in pngs)
     parts = [c.html() for c in charts]
-    hint = "Drag to zoom, double-click to reset; hover for exact amounts."
+    hint = "Drag to zoom, double-click to reset; hover for amounts (the CSV files have them in wei)."
     parts.append(f"<p>{hint} PNG versions for documents: {links}.</p>")
     return parts, True
 

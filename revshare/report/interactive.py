@@ -1,5 +1,5 @@
 """The report's interactive charts (plotly, drawn in the page by `revshare.pages`): the figures of
-`revshare.report.charts` on a real date axis, with zoom, exact amounts on hover and, when there are
+`revshare.report.charts` on a real date axis, with zoom, amounts on hover and, when there are
 several chains, a selector showing one chain at a time."""
 
 from __future__ import annotations
@@ -15,24 +15,37 @@ from revshare.report.analysis import short
 from revshare.report.charts import epoch_span
 from revshare.report.document import Report
 from revshare.report.periods import PeriodRow
-from revshare.terminal import WEI_PER_ETH, exact_eth
+from revshare.terminal import WEI_PER_ETH
 
 MS_PER_DAY = DAY * 1000
+# What hovering a point shows: its amount to the report's 6 decimals, and its period (or epoch).
+HOVER = "%{y:,.6f} ETH (%{customdata})"
 COLORS = {"collective": "#ff0420", "chain": "#9bb7d4", "l1": "#333333", "net": "#2a9d4b", "gross": "#1f4e9c"}
 
 
+def _x(when: datetime) -> str:
+    """A date axis position as plotly reads it, short: ``2025-01-08 12:00``."""
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def _widths(days: list[float]) -> float | list[float]:
+    """Bar widths in milliseconds (0.8 of each period), one number when all are the same."""
+    widths = [0.8 * d * MS_PER_DAY for d in days]
+    return widths[0] if len(set(widths)) == 1 else widths
+
+
 def _points(report: Report, rows: list[PeriodRow], field: str) -> dict[str, Any]:
-    """x (each period's middle), y (ETH) and hover text (the period, the exact amount)."""
+    """x (each period's middle), y (ETH to the report's 6 decimals) and the period for the hover."""
     return {
-        "x": [period_middle(r.period, report.period).isoformat() for r in rows],
-        "y": [getattr(r, field) / WEI_PER_ETH for r in rows],
-        "customdata": [[r.period, exact_eth(getattr(r, field))] for r in rows],
-        "hovertemplate": "%{customdata[1]} (%{customdata[0]})",
+        "x": [_x(period_middle(r.period, report.period)) for r in rows],
+        "y": [round(getattr(r, field) / WEI_PER_ETH, 6) for r in rows],
+        "customdata": [r.period for r in rows],
+        "hovertemplate": HOVER,
     }
 
 
 def _bar(report: Report, rows: list[PeriodRow], field: str, name: str, color: str) -> dict[str, Any]:
-    width = [0.8 * period_days(r.period, report.period) * MS_PER_DAY for r in rows]
+    width = _widths([period_days(r.period, report.period) for r in rows])
     return {
         "type": "bar",
         "name": name,
@@ -126,8 +139,8 @@ def shared_chart(index: int, address: str, epochs: list[SharedEpoch]) -> Chart:
     """A shared splitter's ETH epochs at their windows: operator fee, Collective and chains stacked."""
     epoch0 = datetime(1970, 1, 1, tzinfo=timezone.utc)
     spans = [epoch_span(e) for e in epochs]
-    x = [(epoch0 + timedelta(days=middle)).isoformat() for middle, _ in spans]
-    width = [0.8 * length * MS_PER_DAY for _, length in spans]
+    x = [_x(epoch0 + timedelta(days=middle)) for middle, _ in spans]
+    width = _widths([length for _, length in spans])
     traces = []
     for part, color, name in (
         ("operator_fee", "#333333", "operator fee"),
@@ -135,12 +148,10 @@ def shared_chart(index: int, address: str, epochs: list[SharedEpoch]) -> Chart:
         ("chain_share", COLORS["chain"], "chains' share"),
     ):
         values = [sum(getattr(c, part) for c in e.settled) for e in epochs]
-        hover = [[f"epoch {e.epoch} ({e.status})", exact_eth(v)] for e, v in zip(epochs, values, strict=True)]
         traces.append({
             "type": "bar", "name": name, "marker": {"color": color}, "x": x, "width": width,
-            "y": [v / WEI_PER_ETH for v in values],
-            "customdata": hover,
-            "hovertemplate": "%{customdata[1]} (%{customdata[0]})",
+            "y": [round(v / WEI_PER_ETH, 6) for v in values],
+            "customdata": [f"epoch {e.epoch}, {e.status}" for e in epochs], "hovertemplate": HOVER,
         })  # fmt: skip
     title = f"shared splitter {short(address)}: epoch gross = operator fee + Collective + chains"
     return Chart(f"shared-chart-{index}", traces, date_layout(title))

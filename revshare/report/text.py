@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from revshare.calendar import utc_date
 from revshare.chain.addresses import ETH_ASSET
-from revshare.chain.finality import FINALIZED
 from revshare.chain.shared import SharedEpoch
 from revshare.model import RevenueSources
 from revshare.report.analysis import short
 from revshare.report.document import Report, amount, asset_name, percent, place
 from revshare.report.periods import PeriodRow
 from revshare.report.shared import FeeTotal, SharedClaim, SharedSummary
-from revshare.report.withdrawals import FINALITY_HEADERS, finality_cells, finality_heading
+from revshare.report.withdrawals import finality_heading
 from revshare.terminal import render_table
 
 # The terminal shows a table in full up to this many rows; a longer one is in the report's files
@@ -264,8 +263,9 @@ def capped_table(
 
 
 def finality_text(report: Report) -> str:
-    """What L1 says of the L1 withdrawals: counts per state and the ones not final (every one is in
-    l1-withdrawals.csv); without L1, how many were not checked."""
+    """What L1 says of the L1 withdrawals, in counts per state (the findings group the ones not
+    final; every withdrawal is in l1-withdrawals.csv and the page); without L1, how many were not
+    checked."""
     sent = report.analysis.l1_withdrawals
     if report.finality is None:
         if not sent:
@@ -274,14 +274,7 @@ def finality_text(report: Report) -> str:
             f"L1 finality: not checked for the {len(sent):,} L1 withdrawal{'s' * (len(sent) != 1)} "
             "(give --l1-rpc, and --portal for a chain without a known OptimismPortal).\n"
         )
-    open_items = [i for i in report.finality.items if i.state != FINALIZED]
-    out = [finality_heading(report.finality) + "."]
-    if open_items:
-        out.append("Not final on L1:")
-        out.append(
-            capped_table(FINALITY_HEADERS, [finality_cells(i) for i in open_items], "l1-withdrawals.csv")
-        )
-    return "\n".join(out) + "\n"
+    return f"{finality_heading(report.finality)}; each one in l1-withdrawals.csv and index.html.\n"
 
 
 def checks_text(report: Report) -> str:

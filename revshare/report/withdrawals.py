@@ -22,7 +22,7 @@ from revshare.terminal import format_eth
 def _finding(finding: Finding, item: Finality) -> Finding | None:
     """What the report says of a withdrawal once L1 has been read: the same words for every
     withdrawal in a state (so they group), the times and the hash in ``where``."""
-    route_text = finding.what.split(" (arrives once")[0]
+    route_text = finding.what.split(" (arrives once")[0].replace("in flight to", "withdrawal to", 1)
     hashed = f"withdrawal {item.withdrawal.withdrawal_hash[:10]}…"
     if item.state == FINALIZED:
         return None
