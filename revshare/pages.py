@@ -45,7 +45,8 @@ def plotly_js() -> str | None:
 
 def json_script(element_id: str, value: Any) -> str:
     """``value`` as JSON inside a script element the page's script reads (no HTML can end it)."""
-    text = json.dumps(value, separators=(",", ":")).replace("</", "<\\/").replace("<!--", "<\\!--")
+    text = json.dumps(value, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # still JSON
     return f'<script type="application/json" id="{escape(element_id)}">{text}</script>'
 
 

@@ -24,13 +24,21 @@ Rules, per withdrawal (``classify``; pure):
 
 - Only events for its hash that happened at or after it started on L2 count; any other event is
   ignored.
-- FINALIZED: a ``WithdrawalFinalized`` with ``success = true`` exists.
+- FINALIZED: a ``WithdrawalFinalized`` with ``success = true`` exists and, for a message of the
+  L2CrossDomainMessenger (the bridge route), the L1CrossDomainMessenger (the withdrawal's target)
+  logged ``RelayedMessage`` for its message hash (keccak of the ``relayMessage`` call it carries)
+  at or after the finalization's block. The portal's call to the messenger succeeds even when
+  the relay fails: the messenger then logs ``FailedRelayedMessage`` and keeps the ETH until the
+  message is replayed, so without ``RelayedMessage`` such a withdrawal is FAILED (``relay`` says
+  whether the relay failed or was not seen at all).
 - FAILED: a ``WithdrawalFinalized`` with ``success = false`` exists: the portal's call to the
   target failed and the hash can never be finalized again, so the ETH stays in the portal (a
-  direct message-passer withdrawal can never be replayed).
-- Otherwise ``expected_at`` is the latest proof + delay (start + delay while unproven), and the
-  withdrawal is OVERDUE when ``now > expected_at + grace`` (grace defaults to the delay itself:
-  long after the challenge period), PROVEN when proven, IN_FLIGHT when not.
+  direct message-passer withdrawal can never be replayed); or the relay above failed.
+- Otherwise ``expected_at`` is the first proof + delay (start + delay while unproven): anyone could
+  finalize from then on, and a later proof (by anyone: the OptimismPortal2 keeps one per
+  submitter) does not push that back. The withdrawal is OVERDUE when ``now > expected_at +
+  grace`` (grace defaults to the delay itself: long after the challenge period), PROVEN when
+  proven, IN_FLIGHT when not.
 - ``expected_at`` of a final withdrawal is its finalization time; ``overdue_by`` is 0 unless
   OVERDUE, then ``now - (expected_at + grace)``.
 
@@ -45,7 +53,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_utils import is_address, to_checksum_address
+from eth_utils import is_address, keccak, to_checksum_address
 
 from revshare.chain.addresses import L2_CROSS_DOMAIN_MESSENGER, L2_TO_L1_MESSAGE_PASSER
 from revshare.chain.reader import DEFAULT_PAGE_SIZE, ChainReader, EventDecoder, EventLog, event_abi, topic_of
@@ -62,7 +70,13 @@ MESSAGE_PASSED = (
     "MessagePassed(uint256 indexed nonce, address indexed sender, address indexed target, uint256 value, "
     "uint256 gasLimit, bytes data, bytes32 withdrawalHash)"
 )
+# The L1CrossDomainMessenger's record of relaying a message (the bridge route's withdrawals): the
+# portal's call to it succeeds either way, so only these say whether the ETH reached the recipient.
+RELAYED_MESSAGE = "RelayedMessage(bytes32 indexed msgHash)"
+FAILED_RELAYED_MESSAGE = "FailedRelayedMessage(bytes32 indexed msgHash)"
 PORTAL_DECODER = EventDecoder([event_abi(WITHDRAWAL_PROVEN), event_abi(WITHDRAWAL_FINALIZED)])
+MESSENGER_DECODER = EventDecoder([event_abi(RELAYED_MESSAGE), event_abi(FAILED_RELAYED_MESSAGE)])
+RELAYED, RELAY_FAILED, NO_RELAY = "relayed", "failed", "none"
 PROVEN_TOPIC = topic_of(WITHDRAWAL_PROVEN)
 FINALIZED_TOPIC = topic_of(WITHDRAWAL_FINALIZED)
 
@@ -99,12 +113,17 @@ class L2Withdrawal:
     tx_hash: str
     amount: int
     recipient: str
+    # A message of the L2CrossDomainMessenger (the bridge route): its hash, which the
+    # L1CrossDomainMessenger (``messenger``, the withdrawal's target) names when it relays it.
+    message_hash: str = ""
+    messenger: str = ""
 
     def __post_init__(self) -> None:
-        text = str(self.withdrawal_hash).lower()
-        if not HASH.fullmatch(text):
-            raise ValueError(f"withdrawal hash {self.withdrawal_hash!r} is not 0x and 64 hex digits")
-        object.__setattr__(self, "withdrawal_hash", text)
+        for field_name in ("withdrawal_hash", "message_hash"):
+            text = str(getattr(self, field_name)).lower()
+            if (text or field_name == "withdrawal_hash") and not HASH.fullmatch(text):
+                raise ValueError(f"{field_name.replace('_', ' ')} {text!r} is not 0x and 64 hex digits")
+            object.__setattr__(self, field_name, text)
 
 
 def from_message_passed(event: EventLog, started_at: int, *, recipient: str | None = None) -> L2Withdrawal:
@@ -113,6 +132,9 @@ def from_message_passed(event: EventLog, started_at: int, *, recipient: str | No
     bridge route: the target is the L1CrossDomainMessenger, the recipient is the bridge's ``to``)."""
     if event.name != "MessagePassed":
         raise ValueError(f"a {event.name} event is not a MessagePassed")
+    relayed = event.args["sender"] == L2_CROSS_DOMAIN_MESSENGER
+    data = event.args["data"]
+    payload = bytes.fromhex(data[2:]) if isinstance(data, str) else bytes(data)
     return L2Withdrawal(
         withdrawal_hash=event.args["withdrawalHash"],
         started_at=started_at,
@@ -120,6 +142,9 @@ def from_message_passed(event: EventLog, started_at: int, *, recipient: str | No
         tx_hash=event.tx_hash,
         amount=event.args["value"],
         recipient=recipient if recipient is not None else event.args["target"],
+        # The message's hash is keccak of what the messenger passed: the relayMessage call.
+        message_hash="0x" + keccak(payload).hex() if relayed else "",
+        messenger=event.args["target"] if relayed else "",
     )
 
 
@@ -197,13 +222,14 @@ class Finality:
     withdrawal: L2Withdrawal
     state: str
     proofs: int  # WithdrawalProven events seen (at or after the start)
-    proven_at: int | None  # L1 time of the latest proof (before the finalization, when final)
+    proven_at: int | None  # L1 time of the first proof (at or before the finalization, when final)
     proven_tx: str | None
     finalized_at: int | None
     finalized_tx: str | None
     success: bool | None
-    expected_at: int  # latest proof + delay, start + delay unproven; the finalization time once final
+    expected_at: int  # first proof + delay, start + delay unproven; the finalization time once final
     overdue_by: int  # seconds past expected_at + grace (0 unless OVERDUE)
+    relay: str = ""  # a messenger's message finalized by the portal: RELAYED, RELAY_FAILED or NO_RELAY
 
 
 @dataclass(frozen=True)
@@ -230,47 +256,54 @@ def classify(
     now: int,
     delay: int,
     grace: int,
+    relays: Sequence[PortalEvent] = (),
 ) -> Finality:
     """Where ``w`` stands, from the portal's proofs and finalization (events of other hashes, or
-    from before ``w`` started, are ignored). Pure."""
+    from before ``w`` started, are ignored) and, for a messenger's message, the L1 messenger's
+    ``relays`` (`RELAYED_MESSAGE` / `FAILED_RELAYED_MESSAGE`, named by message hash). Pure."""
 
     def counts(event: PortalEvent) -> bool:
         return event.withdrawal_hash.lower() == w.withdrawal_hash and event.timestamp >= w.started_at
 
     mine = sorted((p for p in proofs if p.name == "WithdrawalProven" and counts(p)), key=lambda p: p.position)
     final = finalization if finalization is not None and counts(finalization) else None
+    # The first proof: from it anyone could finalize once the delay passes (a later proof, by
+    # anyone, cannot push that back: the OptimismPortal2 keeps each submitter's proof).
+    first = next((p for p in mine if final is None or p.position <= final.position), None)
+    relay = ""
     if final is not None:
-        before = [p for p in mine if p.position <= final.position]
-        latest = before[-1] if before else None
-        state = FINALIZED if final.success else FAILED
-        return Finality(
-            withdrawal=w,
-            state=state,
-            proofs=len(mine),
-            proven_at=latest.timestamp if latest else None,
-            proven_tx=latest.tx_hash if latest else None,
-            finalized_at=final.timestamp,
-            finalized_tx=final.tx_hash,
-            success=bool(final.success),
-            expected_at=final.timestamp,
-            overdue_by=0,
-        )
-    latest = mine[-1] if mine else None
-    expected_at = (latest.timestamp if latest else w.started_at) + delay
-    late = now - (expected_at + grace)
-    state = OVERDUE if late > 0 else (PROVEN if latest else IN_FLIGHT)
+        state, expected_at, late = (FINALIZED if final.success else FAILED), final.timestamp, 0
+        if final.success and w.messenger:
+            relay = _relay(w, final, relays)
+            state = FINALIZED if relay == RELAYED else FAILED
+    else:
+        expected_at = (first.timestamp if first else w.started_at) + delay
+        late = now - (expected_at + grace)
+        state = OVERDUE if late > 0 else (PROVEN if first else IN_FLIGHT)
     return Finality(
         withdrawal=w,
         state=state,
         proofs=len(mine),
-        proven_at=latest.timestamp if latest else None,
-        proven_tx=latest.tx_hash if latest else None,
-        finalized_at=None,
-        finalized_tx=None,
-        success=None,
+        proven_at=first.timestamp if first else None,
+        proven_tx=first.tx_hash if first else None,
+        finalized_at=final.timestamp if final else None,
+        finalized_tx=final.tx_hash if final else None,
+        success=bool(final.success) if final else None,
         expected_at=expected_at,
         overdue_by=max(0, late),
+        relay=relay,
     )
+
+
+def _relay(w: L2Withdrawal, final: PortalEvent, relays: Sequence[PortalEvent]) -> str:
+    """What the L1 messenger did with ``w``'s message once the portal finalized it: relayed (at
+    once or by a later replay), failed (the ETH waits in the messenger for a replay), or nothing
+    seen (never an all-clear)."""
+    # The portal's call relays the message before it logs the finalization, in the same block.
+    mine = [r for r in relays if r.withdrawal_hash == w.message_hash and r.block >= final.block]
+    if any(r.name == "RelayedMessage" for r in mine):
+        return RELAYED
+    return RELAY_FAILED if mine else NO_RELAY
 
 
 def _plausible(value: int, what: str, portal: str) -> int:
@@ -434,6 +467,10 @@ def read_finality(
                     finalizations[event.withdrawal_hash] = event
     if progress is not None and not ranges:
         progress(label, 0, 0)
+    relayed = [
+        w for w in ordered if w.messenger and (f := finalizations.get(w.withdrawal_hash)) and f.success
+    ]
+    relays = _relays(reader, relayed, finalizations, latest, page_size, hashes_per_filter)
 
     items = [
         classify(
@@ -443,10 +480,45 @@ def read_finality(
             now=now,
             delay=settings.delay,
             grace=grace,
+            relays=relays.get(w.message_hash, []),
         )
         for w in unique.values()
     ]
     return FinalityReport(settings=settings, now=now, l1_from_block=first, l1_to_block=latest, items=items)
+
+
+def _relays(
+    reader: ChainReader,
+    withdrawals: list[L2Withdrawal],
+    finalizations: dict[str, PortalEvent],
+    latest: int,
+    page_size: int,
+    hashes_per_filter: int,
+) -> dict[str, list[PortalEvent]]:
+    """The L1 messengers' `RELAYED_MESSAGE` and `FAILED_RELAYED_MESSAGE` for the messages of
+    ``withdrawals`` (finalized by the portal), by message hash, read from each messenger from the
+    first finalization on (a replay may come any time later)."""
+    found: dict[str, list[PortalEvent]] = {}
+    by_messenger: dict[str, list[L2Withdrawal]] = {}
+    for w in withdrawals:
+        by_messenger.setdefault(w.messenger.lower(), []).append(w)
+    topics = [topic_of(RELAYED_MESSAGE), topic_of(FAILED_RELAYED_MESSAGE)]
+    for messenger, mine in by_messenger.items():
+        for chunk in _chunks(mine, hashes_per_filter):
+            start = min(finalizations[w.withdrawal_hash].block for w in chunk)
+            hashes = {w.message_hash for w in chunk}
+            raw = reader.logs([to_checksum_address(messenger)], topics, start, latest, page_size=page_size,
+                              more_topics=[sorted(hashes)])  # fmt: skip
+            for entry in raw:
+                event = MESSENGER_DECODER.decode(entry)
+                if event is None or str(entry.get("address", "")).lower() != messenger:
+                    continue
+                message = str(event.args["msgHash"]).lower()
+                if message in hashes:
+                    relay = PortalEvent(event.name, message, reader.timestamp(event.block), event.block,
+                                        event.log_index, event.tx_hash)  # fmt: skip
+                    found.setdefault(message, []).append(relay)
+    return found
 
 
 def _portal_events(

@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from revshare.calendar import PERIODS
+from revshare.calendar import AUTO, PERIOD_CHOICES
 from revshare.chain.node import scrub
 from revshare.config_models import ConfigError
 from revshare.monitor.config import MonitorConfig, load_monitor_config
@@ -64,7 +64,7 @@ def monitor(
     out: Path,
     *,
     to_block: BlockChoice = "latest",
-    period: str | None = None,
+    period: str = AUTO,
     page_size: int = 2_000,
     fresh: bool = False,
 ) -> MonitorResult:
@@ -94,8 +94,7 @@ def monitor(
             raise UserError(_secret_free(str(exc), config)) from None
         except OSError as exc:
             raise UserError(f"cannot write to {out}: {exc.strerror or exc}") from None
-    chosen = period or result.default_period()
-    click.echo(render_text(result, chosen))
+    click.echo(render_text(result, period))
     click.echo("")
     for stats in result.fetched.stats:
         rate = stats.logs_read / stats.seconds if stats.seconds else 0.0
@@ -132,9 +131,11 @@ def monitor(
 )
 @click.option(
     "--period",
-    type=click.Choice(PERIODS),
-    default=None,
-    help="Period of the terminal table (default: by the range; the CSV files cover all three)",
+    type=click.Choice(PERIOD_CHOICES),
+    default=AUTO,
+    show_default=True,
+    help="Period of the tables, chart and page; auto: daily for weeks, weekly for up to two years, "
+    "monthly beyond (the CSV files cover all three)",
 )
 @click.option(
     "--page-size",
@@ -150,7 +151,7 @@ def cli(
     config_path: Path,
     out: Path,
     to_block: tuple[tuple[str, str | int], ...],
-    period: str | None,
+    period: str,
     page_size: int,
     fresh: bool,
 ) -> None:

@@ -1,6 +1,12 @@
 """The monitor's outputs: terminal text, CSV and JSON (exact wei), a PNG chart and one
 self-contained HTML dashboard for all chains.
 
+At any range: the period is chosen from the range unless ``--period`` says otherwise; the charts
+sit on a real date axis (owed and paid per period, their running totals); the terminal shows the
+chosen period's table of every chain together and the findings grouped, a long table capped with
+where the rest is; the page draws the chart interactively (plotly.js inlined: zoom, hover, a chain
+selector), and its long tables sort, filter and page in the browser (`revshare.pages`).
+
 Files are written in a hidden staging folder and moved into place at the end, so a failed run
 never leaves half a set of outputs over a good one; the store beside them is not touched here.
 """
@@ -12,18 +18,23 @@ import json
 import shutil
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from revshare.calendar import PERIODS, utc_date
+from revshare import pages
+from revshare.calendar import AUTO, DAY, PERIODS, period_days, period_middle, utc_date
+from revshare.monitor.groups import FindingGroup, short_hex
 from revshare.monitor.records import Batch, ChainLedger, Finding, Payment, Withdrawal
-from revshare.monitor.result import MonitorResult, PeriodRow
+from revshare.monitor.result import SUPERCHAIN, MonitorResult, PeriodRow
 from revshare.monitor.shared_tables import (
     SHARED_ASSUMPTIONS,
     SHARED_COLUMNS,
+    TERMINAL_ROWS,
+    capped_table,
     shared_data,
     shared_html,
     shared_records,
@@ -171,16 +182,71 @@ def not_owed_yet(result: MonitorResult) -> list[list[str]]:
     return rows
 
 
-def render_text(result: MonitorResult, period: str) -> str:
-    """What the terminal shows: the per-chain table, the chosen period's table, the findings."""
+# The findings groups the terminal shows; the rest are counted (every one is in findings.csv and
+# on the page).
+TERMINAL_GROUPS = 25
+SUPERCHAIN_PERIOD_HEADERS = ["period", *PERIOD_HEADERS[2:]]
+
+
+def period_note(result: MonitorResult, period: str | None) -> str:
+    """``per week`` (and how it was chosen, when it was chosen from the range)."""
+    how = " (chosen from the range; --period changes it)" if period in (None, AUTO) else ""
+    return f"per {result.chosen_period(period)}{how}"
+
+
+def period_text(result: MonitorResult, period: str | None) -> list[str]:
+    """The chosen period's table of every chain together, with its total; each chain's rows are
+    in the files."""
+    chosen = result.chosen_period(period)
+    rows = result.superchain_periods(chosen)
+    whose = "every chain together" if len(result.ledgers) > 1 else result.ledgers[0].chain.name
+    lines = [f"Owed and paid {period_note(result, period)}, {whose}:"]
+    if not rows:
+        return [*lines, "  nothing read", ""]
+    last = rows[-1]
+    owed, paid = last.cumulative_owed, last.cumulative_paid
+    gross, l1_cost = sum(r.gross for r in rows), sum(r.l1_cost for r in rows)
+    total = PeriodRow(SUPERCHAIN, "total", gross, l1_cost, owed, paid, owed, paid)
+    footer = period_cells(total)[1:]
+    footer[5:7] = ["", ""]
+    cells = [period_cells(r)[1:] for r in rows]
+    lines.append(capped_table(SUPERCHAIN_PERIOD_HEADERS, cells, f"periods-{chosen}.csv", footer=footer))
+    if len(result.ledgers) > 1:
+        lines.append(f"  Each chain's rows per {chosen}: periods-{chosen}.csv and index.html.")
+    return [*lines, ""]
+
+
+def findings_text(result: MonitorResult) -> list[str]:
+    """The findings grouped (`revshare.monitor.groups`): a line a group, most serious first, the
+    groups past `TERMINAL_GROUPS` counted."""
+    groups = result.groups()
+    if not groups:
+        return ["Findings: none"]
+    count = len(result.findings)
     lines = [
-        f"Superchain revenue-share monitor: {len(result.ledgers)} chain(s), amounts in ETH",
+        f"Findings ({count:,} in {len(groups):,} group{'s' * (len(groups) != 1)}, most serious first; "
+        "each one in findings.csv and index.html):"
+    ]
+    lines += [f"  {g.line()}" for g in groups[:TERMINAL_GROUPS]]
+    rest = groups[TERMINAL_GROUPS:]
+    if rest:
+        severities = Counter(g.severity for g in rest)
+        what = ", ".join(f"{n} {severity}" for severity, n in severities.items())
+        lines.append(f"  … {len(rest):,} more groups ({what}): findings.csv and index.html")
+    return lines
+
+
+def render_text(result: MonitorResult, period: str | None = AUTO) -> str:
+    """What the terminal shows: the per-chain table with the Superchain's total, the chosen
+    period's table, the shared splitters, and the findings grouped."""
+    first, last = result.time_range
+    dates = f", {utc_date(first)[:10]} to {utc_date(last)[:10]}" if result.ledgers else ""
+    lines = [
+        f"Superchain revenue-share monitor: {len(result.ledgers)} chain(s){dates}, amounts in ETH",
         "",
         render_table(CHAIN_HEADERS, [chain_cells(x) for x in result.ledgers], footer=_total_cells(result)),
         "",
-        f"Per {period}:",
-        render_table(PERIOD_HEADERS, [period_cells(r) for r in result.periods(period)]),
-        "",
+        *period_text(result, period),
         *shared_text(result.shared, chain_names(result)),
     ]
     lives = [(x.chain.name, x.lifecycle, x.stop_time) for x in result.ledgers if x.lifecycle]
@@ -199,11 +265,11 @@ def render_text(result: MonitorResult, period: str) -> str:
     waiting = not_owed_yet(result)
     if waiting:
         lines.append("Not owed yet (ETH):")
-        lines += [f"  {chain}: {amount} {where}" for chain, where, amount in waiting]
+        lines += [f"  {chain}: {amount} {where}" for chain, where, amount in waiting[:TERMINAL_ROWS]]
+        if len(waiting) > TERMINAL_ROWS:
+            lines.append(f"  … {len(waiting) - TERMINAL_ROWS:,} more: index.html")
         lines.append("")
-    findings = result.findings
-    lines.append(f"Findings ({len(findings)}):" if findings else "Findings: none")
-    lines += [f"  [{f.severity}] {f.chain}: {f.message} (evidence: {f.evidence})" for f in findings]
+    lines += findings_text(result)
     return "\n".join(lines)
 
 
@@ -221,7 +287,7 @@ TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
     "batches": (Batch, ("net",)),
     "payments": (Payment, ()),
     "withdrawals": (Withdrawal, ("chain", "internal")),
-    "findings": (Finding, ()),
+    "findings": (Finding, ("group",)),  # the group's number, as on the page
 }
 PERIOD_COLUMNS = (*(f.name for f in fields(PeriodRow)), "net", "balance")
 
@@ -259,7 +325,7 @@ AMOUNT_KEYS = {
     "gross", "l1_cost", "net", "owed", "paid", "balance", "pending", "in_vaults", "value", "amount",
     "cumulative_owed", "cumulative_paid", "attributed_gross", "attributed_l1_cost", "observed_gross",
     "observed_l1_vault", "difference", "l1_difference", "operator_fee", "collective_share", "chain_share",
-    "added", "l1_vault",
+    "added", "l1_vault", "total",
 }  # fmt: skip
 
 
@@ -283,8 +349,26 @@ def assumptions(result: MonitorResult) -> list[str]:
     return ASSUMPTIONS + (SHARED_ASSUMPTIONS if result.config.shared_splitters else [])
 
 
+def group_record(number: int, group: FindingGroup) -> dict[str, Any]:
+    """A findings group as data (its total in wei to the messages' six decimals; None without)."""
+    return {
+        "group": number,
+        "severity": group.severity,
+        "chain": group.chain,
+        "kind": group.kind,
+        "count": group.count,
+        "total": group.total,
+        "message": group.message,
+        "oldest": group.first.timestamp,
+        "newest": group.last.timestamp,
+        "oldest_evidence": group.first.evidence,
+        "newest_evidence": group.last.evidence,
+    }
+
+
 def monitor_data(result: MonitorResult) -> dict[str, Any]:
     """Everything the monitor found, as data (amounts in wei, as strings in JSON)."""
+    groups = result.groups()
     return {
         "chains": [chain_summary(x) for x in result.ledgers],
         "periods": {p: [_period_dict(r) for r in result.periods(p)] for p in PERIODS},
@@ -295,158 +379,294 @@ def monitor_data(result: MonitorResult) -> dict[str, Any]:
             for x in result.ledgers
             for w in x.withdrawals
         ],
-        "findings": [asdict(f) for f in result.findings],
+        "findings": [asdict(f) | {"group": i} for i, g in enumerate(groups, 1) for f in g.items],
+        "finding_groups": [group_record(i, g) for i, g in enumerate(groups, 1)],
         "shared_splitters": shared_data(result.shared, chain_names(result)),
         "assumptions": assumptions(result),
         "read": [asdict(s) for s in result.fetched.stats],
     }
 
 
-MAX_CHAIN_PANELS = 12  # beyond this, the chart shows the Superchain total and the balances only
+MAX_CHAIN_PANELS = 12  # beyond this, the PNG shows the Superchain's panel and the balances only
+# Past this many periods a line has no markers (they would merge into a wall).
+MARKERS_UP_TO = 40
+OWED, PAID = "#ff0420", "#1f4e9c"  # the Collective's red: what is owed to it
+CUMULATIVE_OWED, CUMULATIVE_PAID = "#7a0010", "#0b2a5c"
+MS_PER_DAY = DAY * 1000
+HOVER = "%{y:,.6f} ETH (%{customdata})"  # an amount to six decimals, and its period
+CHART_TITLE = "owed to the Collective vs paid"
 
 
-def _cumulative(points: list[tuple[int, int, int]]) -> tuple[list[Any], list[float], list[float]]:
-    """Step lines of cumulative owed and paid from (time, owed, paid) points."""
-    owed = paid = 0
-    xs, owed_line, paid_line = [], [], []
-    for when, o, p in sorted(points):
-        owed += o
-        paid += p
-        xs.append(datetime.fromtimestamp(when, tz=timezone.utc))
-        owed_line.append(owed / WEI_PER_ETH)
-        paid_line.append(paid / WEI_PER_ETH)
-    return xs, owed_line, paid_line
+@dataclass(frozen=True)
+class Series:
+    """One chart's rows: every chain together, or one chain."""
+
+    label: str  # "Superchain (4 chains)" or "chain-a (901)"
+    rows: list[PeriodRow]
 
 
-def _points(ledger: ChainLedger) -> list[tuple[int, int, int]]:
-    return [(b.timestamp, b.owed, 0) for b in ledger.batches] + [
-        (p.timestamp, 0, p.amount) for p in ledger.payments
-    ]
+def chart_series(result: MonitorResult, period: str) -> list[Series]:
+    """Every chain together first (when there are several), then each chain."""
+    ids = {x.chain.name: x.chain.chain_id for x in result.ledgers}
+    by_chain: dict[str, list[PeriodRow]] = {x.chain.name: [] for x in result.ledgers}
+    for row in result.periods(period):
+        by_chain[row.chain].append(row)
+    series = [Series(f"{name} ({ids[name]})", rows) for name, rows in by_chain.items()]
+    if len(series) > 1:
+        everything = Series(f"{SUPERCHAIN} ({len(series)} chains)", result.superchain_periods(period))
+        series.insert(0, everything)
+    return series
 
 
-def _draw_chart(result: MonitorResult, path: Path) -> None:
-    """The Superchain's cumulative owed and paid, then one panel per chain (or, for many chains,
-    each chain's balance as a bar)."""
+def _date_axis(ax: Any, most: int) -> None:
+    """Round dates as ticks, at most ``most``, labelled concisely (the year once, then months or
+    days), as the report's charts are."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=most)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _draw_panel(ax: Any, series: Series, period: str, most_ticks: int) -> None:
+    """A period's owed and paid as bars side by side (owed left of the period's middle, paid right),
+    their running totals as lines on the right axis."""
+    rows = series.rows
+    ax.set_title(f"{series.label}, per {period}: {CHART_TITLE}", fontsize="medium")
+    ax.set_ylabel("ETH per " + period)
+    if not rows:
+        ax.text(0.5, 0.5, "nothing owed or paid in the range", ha="center", transform=ax.transAxes)
+        return
+    x = [period_middle(r.period, period) for r in rows]
+    half = [0.4 * period_days(r.period, period) for r in rows]
+    ax.bar(x, [r.owed / WEI_PER_ETH for r in rows], width=[-w for w in half], align="edge", color=OWED,
+           label="owed")  # fmt: skip
+    ax.bar(x, [r.paid / WEI_PER_ETH for r in rows], width=half, align="edge", color=PAID, label="paid")
+    marks = {} if len(rows) > MARKERS_UP_TO else {"marker": "o", "markersize": 3}
+    total = ax.twinx()
+    total.plot(x, [r.cumulative_owed / WEI_PER_ETH for r in rows], color=CUMULATIVE_OWED,
+               label="owed, running total (right axis)", **marks)  # fmt: skip
+    total.plot(x, [r.cumulative_paid / WEI_PER_ETH for r in rows], color=CUMULATIVE_PAID, linestyle="--",
+               label="paid, running total (right axis)", **marks)  # fmt: skip
+    total.set_ylabel("ETH, running total")
+    total.set_ylim(bottom=0)
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", alpha=0.3)
+    _date_axis(ax, most_ticks)
+
+
+def _draw_chart(result: MonitorResult, period: str, path: Path) -> None:
+    """Owed vs paid per period on a date axis: every chain together, then a panel per chain (or,
+    for many chains, each chain's balance as a bar)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    series = chart_series(result, period)
     ledgers = result.ledgers
     per_chain = len(ledgers) <= MAX_CHAIN_PANELS
-    panels = 1 + (len(ledgers) if per_chain else 1)
-    columns = 1 if panels == 1 else 2
+    shown = series if per_chain else series[:1]
+    panels = len(shown) + (0 if per_chain else 1)
+    columns = 1 if panels <= 2 else 2
     rows = (panels + columns - 1) // columns
-    figure, axes = plt.subplots(rows, columns, figsize=(6 * columns, 3.2 * rows), squeeze=False)
+    width = 11 if columns == 1 else 7
+    figure, axes = plt.subplots(rows, columns, figsize=(width * columns, 3.6 * rows), squeeze=False)
     flat = [ax for row in axes for ax in row]
-
-    def draw(ax: Any, title: str, points: list[tuple[int, int, int]]) -> None:
-        xs, owed, paid = _cumulative(points)
-        if xs:
-            ax.step(xs, owed, where="post", color="#ff0420", label="owed")
-            ax.step(xs, paid, where="post", color="#1f4e9c", linestyle="--", label="paid")
-            ax.fill_between(xs, paid, owed, step="post", color="#ff0420", alpha=0.12, label="balance")
-        ax.set_title(title, fontsize="medium")
-        ax.set_ylabel("ETH")
-        if xs:
-            ax.legend(fontsize="x-small", loc="upper left")
-        else:
-            ax.text(0.5, 0.5, "nothing owed or paid in the range", ha="center", transform=ax.transAxes)
-        ax.tick_params(axis="x", labelrotation=30, labelsize="x-small")
-
-    draw(
-        flat[0],
-        "Superchain: owed to the Collective vs paid (cumulative)",
-        [p for x in ledgers for p in _points(x)],
-    )
-    if per_chain:
-        for ax, ledger in zip(flat[1:], ledgers, strict=False):
-            draw(ax, f"{ledger.chain.name} ({ledger.chain.chain_id})", _points(ledger))
-    else:
-        ax = flat[1]
-        ax.barh([x.chain.name for x in ledgers], [x.balance / WEI_PER_ETH for x in ledgers], color="#ff0420")
+    for ax, one in zip(flat, shown, strict=False):
+        _draw_panel(ax, one, period, 10 if columns == 1 else 7)
+    if not per_chain:
+        ax = flat[len(shown)]
+        ax.barh([x.chain.name for x in ledgers], [x.balance / WEI_PER_ETH for x in ledgers], color=OWED)
         ax.set_title("Balance owed per chain", fontsize="medium")
         ax.set_xlabel("ETH")
     for ax in flat[panels:]:
         ax.set_visible(False)
-    figure.tight_layout()
+    # One legend for every panel (they draw the same four things), above them.
+    handles, labels = flat[0].get_legend_handles_labels()
+    twin = [other for other in flat[0].get_shared_x_axes().get_siblings(flat[0]) if other is not flat[0]]
+    for other in twin:
+        more, more_labels = other.get_legend_handles_labels()
+        handles, labels = handles + more, labels + more_labels
+    top = 1 - 0.35 / (3.6 * rows)
+    if handles:
+        figure.legend(handles, labels, loc="upper center", ncol=len(handles), fontsize="small", frameon=False)
+    figure.tight_layout(rect=(0, 0, 1, top))
     figure.savefig(path, dpi=100)
     plt.close(figure)
 
 
+def _same(values: list[float]) -> float | list[float]:
+    """One number when every bar has the same, else one per bar (the page's data stays small)."""
+    return values[0] if len(set(values)) == 1 else values
+
+
+def _traces(rows: list[PeriodRow], period: str) -> list[dict[str, Any]]:
+    """Owed and paid bars side by side at each period, and their running totals (right axis)."""
+    x = [period_middle(r.period, period).strftime("%Y-%m-%d %H:%M") for r in rows]
+    half = [0.4 * period_days(r.period, period) * MS_PER_DAY for r in rows]
+    common = {"x": x, "customdata": [r.period for r in rows], "hovertemplate": HOVER}
+
+    def eth(values: list[int]) -> list[float]:
+        return [round(v / WEI_PER_ETH, 6) for v in values]
+
+    def bar(name: str, values: list[int], color: str, left: bool) -> dict[str, Any]:
+        offset = _same([-w for w in half]) if left else 0
+        return {"type": "bar", "name": name, "marker": {"color": color}, "width": _same(half),
+                "offset": offset, "y": eth(values), **common}  # fmt: skip
+
+    def line(name: str, values: list[int], color: str, dash: str) -> dict[str, Any]:
+        mode = "lines" if len(rows) > MARKERS_UP_TO else "lines+markers"
+        return {"type": "scatter", "mode": mode, "name": name, "yaxis": "y2",
+                "line": {"color": color, "dash": dash}, "y": eth(values), **common}  # fmt: skip
+
+    return [
+        bar("owed", [r.owed for r in rows], OWED, left=True),
+        bar("paid", [r.paid for r in rows], PAID, left=False),
+        line("owed, running total (right axis)", [r.cumulative_owed for r in rows], CUMULATIVE_OWED, "solid"),
+        line("paid, running total (right axis)", [r.cumulative_paid for r in rows], CUMULATIVE_PAID, "dash"),
+    ]
+
+
+def owed_paid_chart(result: MonitorResult, period: str) -> pages.Chart | None:
+    """The page's chart: owed and paid per period with their running totals, every chain together
+    first; with several chains, a selector shows one series at a time."""
+    series = [s for s in chart_series(result, period) if s.rows]
+    if not series:
+        return None
+    traces: list[dict[str, Any]] = []
+    counts, titles = [], []
+    for index, one in enumerate(series):
+        mine = _traces(one.rows, period)
+        for trace in mine:
+            trace["visible"] = index == 0
+        traces += mine
+        counts.append(len(mine))
+        titles.append(f"{one.label}, per {period}: {CHART_TITLE}")
+    right = {
+        "title": {"text": "ETH, running total"},
+        "overlaying": "y",
+        "side": "right",
+        "rangemode": "tozero",
+    }
+    extra: dict[str, Any] = {"yaxis2": right, "barmode": "overlay"}
+    if len(series) > 1:
+        extra["updatemenus"] = [pages.selector([s.label for s in series], counts, titles)]
+    layout = pages.date_layout(titles[0], y_title=f"ETH per {period}", **extra)
+    return pages.Chart("owed-paid-chart", traces, layout)
+
+
 STYLE = (
     PAGE_STYLE
+    + pages.STYLE
     + """
 .error { color: #b00020; font-weight: 600; } .warning { color: #8a5a00; } .info { color: #555; }
 code { font-size: 0.8rem; }
+ul#findings { padding-left: 1.2rem; } ul#findings li { margin: 0.25rem 0; }
 """
 )
 
 
-def render_html(result: MonitorResult, period: str, chart: Path) -> str:
+def charts_html(result: MonitorResult, period: str, png: Path) -> tuple[list[str], bool]:
+    """The interactive chart with the PNG linked for documents; the PNG embedded instead when
+    plotly.js is not bundled. Also whether the page needs plotly.js."""
+    chart = owed_paid_chart(result, period)
+    if pages.plotly_js() is None or chart is None:
+        return [html_image(png, CHART_TITLE)], False
+    hint = (
+        "Drag to zoom, double-click to reset; hover for amounts"
+        + (", choose a chain above the chart" if len(result.ledgers) > 1 else "")
+        + f'. The same chart as a PNG for documents: <a href="{escape(png.name)}">{escape(png.name)}</a>.'
+    )
+    return [chart.html(), f"<p>{hint}</p>"], True
+
+
+def group_html(index: int, group: FindingGroup) -> str:
+    """One findings group: a line; several items a click away, in a table."""
+    severity = escape(group.severity)
+    head = f'<span class="{severity}">[{severity}]</span> {escape(group.chain)}: '
+    if group.count == 1:
+        evidence = f" <code>{escape(group.first.evidence)}</code>" if group.first.evidence else ""
+        return f"<li>{head}{escape(group.first.message)}{evidence}</li>"
+    amounts = group.total is not None
+    headers = ["when (UTC)", *(["ETH"] if amounts else []), "message", "evidence"]
+    rows = []
+    for finding, amount in zip(group.items, group.amounts, strict=True):
+        figure = [format_eth(amount) if amount is not None else ""] if amounts else []
+        when = utc_date(finding.timestamp).removesuffix(" UTC")
+        rows.append([when, *figure, finding.message, short_hex(finding.evidence)])
+    table = pages.data_table(f"finding-group-{index}", headers, rows, file="findings.csv")
+    return f"<li>{pages.group(head + escape(group.summary()), table, f'group-{index}')}</li>"
+
+
+def findings_html(result: MonitorResult) -> list[str]:
+    groups = result.groups()
+    if not groups:
+        return ["<h2>Findings</h2><p>None.</p>"]
+    count = len(result.findings)
+    head = (
+        f"<h2>Findings</h2><p>{count:,} findings in {len(groups):,} groups, most serious first; click a "
+        "group for its items (every one is in findings.csv, with its group's number).</p>"
+    )
+    return [head, '<ul id="findings">', *(group_html(i, g) for i, g in enumerate(groups, 1)), "</ul>"]
+
+
+PAYMENT_HEADERS = ["chain", "when (UTC)", "where", "source", "amount", "payer", "tx"]
+
+
+def payment_cells(payment: Payment) -> list[str]:
+    """A payment's row on the page (payer and tx shortened: payments.csv has them in full)."""
+    p = payment
+    return [p.chain, utc_date(p.timestamp).removesuffix(" UTC"), p.where, p.source, format_eth(p.amount),
+            short_hex(p.payer), short_hex(p.tx_hash)]  # fmt: skip
+
+
+def render_html(result: MonitorResult, period: str | None, chart: Path) -> str:
+    chosen = result.chosen_period(period)
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    chart_parts, interactive = charts_html(result, chosen, chart)
+    waiting = not_owed_yet(result)
+    payments = [payment_cells(p) for x in result.ledgers for p in x.payments]
+    periods = [period_cells(r) for r in result.periods(chosen)]
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8"><title>Superchain revenue-share monitor</title>',
         f"<style>{STYLE}</style></head><body>",
         "<h1>Superchain revenue-share monitor</h1>",
         "<p>What each chain owed the Optimism Collective and what it paid, read from the chains. Amounts in "
-        "ETH; the CSV and JSON files beside this page hold every figure in wei. Generated "
-        f"{escape(datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))}.</p>",
+        "ETH; the CSV and JSON files beside this page hold every figure in wei. Tables sort by a click on "
+        f"a header and filter by words. Generated {escape(generated)}.</p>",
         html_table(
             CHAIN_HEADERS, [chain_cells(x) for x in result.ledgers] + [_total_cells(result)], "chains"
         ),
-        html_image(chart, "owed to the Collective vs paid"),
+        *chart_parts,
+        *findings_html(result),
+        f"<h2>Owed and paid {escape(period_note(result, period))}</h2>",
+        pages.data_table("periods", PERIOD_HEADERS, periods, file=f"periods-{chosen}.csv"),
+        "<h2>Not owed yet</h2>",
+        html_table(["chain", "where", "ETH"], waiting, "not-owed-yet")
+        if waiting
+        else "<p>Nothing: every wei withdrawn was settled or owed.</p>",
+        *shared_html(result.shared, chain_names(result)),
+        "<h2>Payments</h2>",
+        pages.data_table("payments", PAYMENT_HEADERS, payments, file="payments.csv"),
         "<h2>What was read</h2>",
         html_table(
             ["network", "chain id", "blocks", "from", "to"],
-            [
-                [row.network, str(row.chain_id), row.blocks, row.first, row.last]
-                for row in read_ranges(result)
-            ],
+            [[r.network, str(r.chain_id), r.blocks, r.first, r.last] for r in read_ranges(result)],
             "read",
         ),
-        "<h2>Not owed yet</h2>",
-        html_table(["chain", "where", "ETH"], not_owed_yet(result), "not-owed-yet")
-        if not_owed_yet(result)
-        else "<p>Nothing: every wei withdrawn was settled or owed.</p>",
-        f"<h2>Per {escape(period)}</h2>",
-        html_table(PERIOD_HEADERS, [period_cells(r) for r in result.periods(period)], "periods"),
-        *shared_html(result.shared, chain_names(result)),
-        "<h2>Findings</h2>",
+        "<h2>Assumptions</h2><ul>" + "".join(f"<li>{escape(a)}</li>" for a in assumptions(result)) + "</ul>",
+        pages.scripts(charts=interactive),
+        "</body></html>",
     ]
-    findings = result.findings
-    if not findings:
-        parts.append("<p>None.</p>")
-    parts.append(
-        "<ul>"
-        + "".join(
-            f'<li class="{f.severity}">[{f.severity}] {escape(f.chain)}: {escape(f.message)} '
-            f"<code>{escape(f.evidence)}</code></li>"
-            for f in findings
-        )
-        + "</ul>"
-    )
-    parts.append("<h2>Payments</h2>")
-    payments = [p for x in result.ledgers for p in x.payments]
-    parts.append(
-        html_table(
-            ["chain", "when", "where", "source", "amount", "tx"],
-            [
-                [p.chain, utc_date(p.timestamp), p.where, p.source, format_eth(p.amount), p.tx_hash]
-                for p in payments
-            ],
-            "payments",
-        )
-    )
-    parts.append(
-        "<h2>Assumptions</h2><ul>" + "".join(f"<li>{escape(a)}</li>" for a in assumptions(result)) + "</ul>"
-    )
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return "\n".join(parts) + "\n"
 
 
-def write_outputs(result: MonitorResult, out: Path, period: str) -> list[Path]:
-    """Write every output file into ``out`` (staged, then moved into place); returns their paths."""
+def write_outputs(result: MonitorResult, out: Path, period: str | None = AUTO) -> list[Path]:
+    """Write every output file into ``out`` (staged, then moved into place); returns their paths.
+    The text, chart and page are of ``period`` (``auto``: chosen from the range); the CSV files
+    hold every period."""
     out.mkdir(parents=True, exist_ok=True)
     for left in out.glob(f"{STAGING_PREFIX}*"):  # a run killed while writing left its staging folder
         if left.is_dir() and time.time() - left.stat().st_mtime > STALE_STAGING:  # not one being written
@@ -454,6 +674,7 @@ def write_outputs(result: MonitorResult, out: Path, period: str) -> list[Path]:
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     try:
         data = monitor_data(result)
+        chosen = result.chosen_period(period)
         (staging / SUMMARY_TXT).write_text(render_text(result, period) + "\n")
         (staging / MONITOR_JSON).write_text(json.dumps(_jsonable(data), indent=1) + "\n")
         _csv(staging / "chains.csv", data["chains"], list(data["chains"][0]))
@@ -464,7 +685,7 @@ def write_outputs(result: MonitorResult, out: Path, period: str) -> list[Path]:
         if result.config.shared_splitters:
             for name, rows in shared_records(result.shared, chain_names(result)).items():
                 _csv(staging / f"{name}.csv", rows, SHARED_COLUMNS[name])
-        _draw_chart(result, staging / CHART_PNG)
+        _draw_chart(result, chosen, staging / CHART_PNG)
         (staging / INDEX_HTML).write_text(render_html(result, period, staging / CHART_PNG))
         written = []
         for path in sorted(staging.iterdir()):

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from revshare.calendar import DAY, period_of
+from revshare.calendar import AUTO, DAY, choose_period, period_of, resolve_period
 from revshare.monitor.config import MonitorConfig
 from revshare.monitor.fetch import Fetched
+from revshare.monitor.groups import SEVERITY_ORDER, FindingGroup, group_findings
 from revshare.monitor.records import ChainLedger, Finding
 from revshare.monitor.shared import SharedLedger
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SUPERCHAIN = "Superchain"  # the rows and charts of every chain together
 
 
 @dataclass(frozen=True)
@@ -53,17 +54,29 @@ class MonitorResult:
         return sorted(found, key=lambda f: (SEVERITY_ORDER[f.severity], f.chain, f.timestamp))
 
     @property
-    def span_days(self) -> float:
+    def time_range(self) -> tuple[int, int]:
+        """The first and last block time read, over every chain (0, 0 with no chain)."""
         if not self.ledgers:
-            return 0.0
-        start = min(ledger.start_time for ledger in self.ledgers)
-        stop = max(ledger.stop_time for ledger in self.ledgers)
+            return 0, 0
+        return min(x.start_time for x in self.ledgers), max(x.stop_time for x in self.ledgers)
+
+    @property
+    def span_days(self) -> float:
+        start, stop = self.time_range
         return (stop - start) / DAY
 
     def default_period(self) -> str:
-        """Daily for up to a month, weekly for up to a year and a half, monthly beyond."""
-        days = self.span_days
-        return "day" if days <= 31 else "week" if days <= 550 else "month"
+        """The report's rule (`choose_period`): daily for about two months, weekly for about two
+        years, monthly beyond."""
+        return choose_period(*self.time_range)
+
+    def chosen_period(self, period: str | None = AUTO) -> str:
+        """``period`` itself, or (``auto`` or None) the one `default_period` picks."""
+        return resolve_period(period or AUTO, *self.time_range)
+
+    def groups(self) -> list[FindingGroup]:
+        """The findings grouped (`revshare.monitor.groups`), most serious first."""
+        return group_findings(self.findings)
 
     def periods(self, period: str) -> list[PeriodRow]:
         """One row per chain and period with revenue, owed or paid, with running totals."""
@@ -86,4 +99,20 @@ class MonitorResult:
                 rows.append(
                     PeriodRow(ledger.chain.name, when, gross, l1_cost, period_owed, period_paid, owed, paid)
                 )
+        return rows
+
+    def superchain_periods(self, period: str) -> list[PeriodRow]:
+        """One row per period over every chain together, with running totals."""
+        sums: dict[str, list[int]] = {}
+        for row in self.periods(period):
+            bucket = sums.setdefault(row.period, [0, 0, 0, 0])
+            for index, value in enumerate((row.gross, row.l1_cost, row.owed, row.paid)):
+                bucket[index] += value
+        rows: list[PeriodRow] = []
+        owed = paid = 0
+        for when in sorted(sums):
+            gross, l1_cost, period_owed, period_paid = sums[when]
+            owed += period_owed
+            paid += period_paid
+            rows.append(PeriodRow(SUPERCHAIN, when, gross, l1_cost, period_owed, period_paid, owed, paid))
         return rows

@@ -1,6 +1,7 @@
 """The shared splitters in the monitor's outputs: their epochs, per-chain settlements, the
 attribution check, what is not reported yet, claims with their routes, and their books; as
-terminal text, as records for CSV and JSON (amounts in wei), and as HTML."""
+terminal text (a long table capped, with where the rest is), as records for CSV and JSON (amounts
+in wei), and as HTML (sortable, filterable, paged tables, `revshare.pages`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,29 @@ from dataclasses import asdict, fields
 from html import escape
 from typing import Any
 
+from revshare import pages
 from revshare.calendar import utc_date
 from revshare.monitor.attribution import AttributionRow, window_text
+from revshare.monitor.groups import short_hex
 from revshare.monitor.shared import Claim, SharedLedger, is_eth
 from revshare.terminal import format_eth, html_table, render_table
+
+# The terminal shows a table in full up to this many rows; a longer one is in the files (CSV,
+# JSON, and the page's paged table), and the terminal says where (the report's rule).
+TERMINAL_ROWS = 60
+
+
+def capped_table(
+    headers: list[str], rows: list[list[str]], file: str, *, footer: list[str] | None = None
+) -> str:
+    """A table in full, or, past `TERMINAL_ROWS`, its first and last rows and where the rest is."""
+    if len(rows) <= TERMINAL_ROWS:
+        return render_table(headers, rows, footer=footer or ())
+    half = TERMINAL_ROWS // 2
+    shown = render_table(headers, [*rows[:half], *rows[-half:]], footer=footer or ())
+    hidden = len(rows) - 2 * half
+    return shown + f"\n  ({hidden:,} rows between not shown: all {len(rows):,} are in {file} and index.html)"
+
 
 EPOCH_HEADERS = [
     "epoch",
@@ -191,16 +211,21 @@ def shared_text(ledgers: list[SharedLedger], names: dict[int, str]) -> list[str]
         if not ledger.code:
             lines += ["  nothing read from it (see the findings)", ""]
             continue
+        settlements = settlement_cells(ledger, names)
         lines += [
             "Epochs (amounts as credited; a corrected epoch: its correction):",
-            render_table(EPOCH_HEADERS, epoch_cells(ledger)) if ledger.epochs else "  none reported",
+            capped_table(EPOCH_HEADERS, epoch_cells(ledger), "shared-epochs.csv")
+            if ledger.epochs
+            else "  none reported",
             "",
             "Settlements per chain:",
-            render_table(SETTLEMENT_HEADERS, settlement_cells(ledger, names)) if ledger.epochs else "  none",
+            capped_table(SETTLEMENT_HEADERS, settlements, "shared-settlements.csv")
+            if settlements
+            else "  none",
             "",
             "Attribution (what each epoch attributed, a corrected one as corrected, vs what the chain's "
             "vaults paid the collection address in its window):",
-            render_table(ATTRIBUTION_HEADERS, attribution_cells(ledger.attribution.rows))
+            capped_table(ATTRIBUTION_HEADERS, attribution_cells(ledger.attribution.rows), "attribution.csv")
             if ledger.attribution.rows
             else "  nothing to compare",
             "",
@@ -210,13 +235,20 @@ def shared_text(ledgers: list[SharedLedger], names: dict[int, str]) -> list[str]
             lines += ["Not reported yet (after the last window):", *(f"  {w}" for w in waiting), ""]
         lines += [
             "Claims:",
-            render_table(CLAIM_HEADERS, claim_cells(ledger)) if ledger.claims else "  none",
+            capped_table(CLAIM_HEADERS, claim_cells(ledger), "shared-claims.csv")
+            if ledger.claims
+            else "  none",
             "",
             "Books (ETH):",
             *(f"  {what}: {_eth(wei)}" for what, wei in ledger.reconciliation()),
             "",
         ]
     return lines
+
+
+def _short(rows: list[list[str]]) -> list[list[str]]:
+    """Cells that are a transaction hash or an address shortened (the CSV files have them in full)."""
+    return [[short_hex(cell) for cell in row] for row in rows]
 
 
 def shared_html(ledgers: list[SharedLedger], names: dict[int, str]) -> list[str]:
@@ -228,26 +260,29 @@ def shared_html(ledgers: list[SharedLedger], names: dict[int, str]) -> list[str]
             parts.append("<p>Nothing read from it (see the findings).</p>")
             continue
         waiting = unreported_lines(ledger)
+        key = f"shared-{index}"
         parts += [
             "<h3>Epochs</h3>",
-            html_table(EPOCH_HEADERS, epoch_cells(ledger), f"shared-{index}-epochs"),
+            pages.data_table(f"{key}-epochs", EPOCH_HEADERS, _short(epoch_cells(ledger)),
+                             file="shared-epochs.csv"),
             "<h3>Attribution</h3>",
             "<p>What each epoch attributed to each chain vs what the chain's fee vaults paid the collection "
             "address in the epoch's window.</p>",
-            html_table(
-                ATTRIBUTION_HEADERS, attribution_cells(ledger.attribution.rows), f"shared-{index}-attribution"
-            ),
+            pages.data_table(f"{key}-attribution", ATTRIBUTION_HEADERS,
+                             attribution_cells(ledger.attribution.rows), file="attribution.csv"),
             "<h3>Not reported yet</h3>",
             "<ul>" + "".join(f"<li>{escape(w)}</li>" for w in waiting) + "</ul>"
             if waiting
             else "<p>Nothing.</p>",
             "<h3>Settlements per chain</h3>",
-            html_table(SETTLEMENT_HEADERS, settlement_cells(ledger, names), f"shared-{index}-settlements"),
+            pages.data_table(f"{key}-settlements", SETTLEMENT_HEADERS, settlement_cells(ledger, names),
+                             file="shared-settlements.csv"),
             "<h3>Claims</h3>",
-            html_table(CLAIM_HEADERS, claim_cells(ledger), f"shared-{index}-claims"),
+            pages.data_table(f"{key}-claims", CLAIM_HEADERS, _short(claim_cells(ledger)),
+                             file="shared-claims.csv"),
             "<h3>Books (ETH)</h3>",
             html_table(["", "ETH"], [[what, _eth(wei)] for what, wei in ledger.reconciliation()]),
-        ]
+        ]  # fmt: skip
     return parts
 
 

@@ -107,8 +107,11 @@ def build_report(
     if l1 is not None:
         withdrawals = [sent.withdrawal for sent in report.analysis.l1_withdrawals]
         reader = ChainReader(l1.request, backoff)
-        report.finality = read_finality(
-            reader, l1.portal, withdrawals, page_size=page_size, progress=progress
-        )
+        try:
+            report.finality = read_finality(
+                reader, l1.portal, withdrawals, page_size=page_size, progress=progress
+            )
+        except ReadError as exc:  # say which node failed
+            raise ReadError(f"on L1: {exc}") from None
         apply_finality(report.analysis, report.finality)
     return report

@@ -105,7 +105,7 @@ def _panels(count: int) -> tuple[Any, list[Any]]:
 
 def _finish(ax: Any, title: str) -> None:
     ax.set_ylabel("ETH")
-    ax.set_title(title)
+    ax.set_title(title.replace("$", r"\$"))  # a name's $ would start matplotlib's maths
     ax.legend(loc="upper left", fontsize="small")
     ax.grid(axis="y", alpha=0.3)
 

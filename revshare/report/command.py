@@ -5,6 +5,7 @@ report was asked to read), never as a traceback and never with the node's URL.""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -12,15 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from revshare.calendar import AUTO, PERIOD_CHOICES
 from revshare.chain.addresses import OPTIMISM_PORTALS
 from revshare.chain.explorers import explorer_for
-from revshare.chain.finality import PortalError
+from revshare.chain.finality import PortalError, read_portal_settings
 from revshare.chain.node import public_network
-from revshare.chain.reader import DEFAULT_PAGE_SIZE, ReadError
+from revshare.chain.reader import DEFAULT_PAGE_SIZE, ChainReader, ReadError
 from revshare.chain.rpc import HttpJsonRpc, one_line, provider_request
 from revshare.cli_options import NodeCommand, records_option
+from revshare.config_models import rpc_url
 from revshare.deploying.record import record_path
 from revshare.report import L1Source, build_report, render_text, write_report
 from revshare.report.document import Report
@@ -126,13 +129,25 @@ def run_report(
     return report
 
 
-def l1_source(url: str | None, portal: str | None, chain_id: int) -> L1Source:
+def l1_source(
+    url: str | None, portal: str | None, chain_id: int, *, from_env: bool = False
+) -> L1Source | None:
     """The L1 node and portal the report reads finality from: ``--portal`` or the chain's known
-    portal (`OPTIMISM_PORTALS`), whose L1 the node must be."""
+    portal (`OPTIMISM_PORTALS`), whose L1 the node must be; checked before anything is read (a
+    portal with no code or none of a portal's views, an L1 node that does not answer). None, with a
+    note, when the URL only came from REVSHARE_L1_RPC and this chain's portal is unknown."""
     if not url:
         raise click.UsageError("--portal needs --l1-rpc (or REVSHARE_L1_RPC), the node of L1 to read it on")
+    try:
+        url = rpc_url(url)
+    except ValueError as exc:  # never the URL itself: it may carry a key
+        raise click.UsageError(f"--l1-rpc {exc}") from None
     known = OPTIMISM_PORTALS.get(chain_id)
     if portal is None and known is None:
+        if from_env:
+            click.echo(f"note: REVSHARE_L1_RPC is set, but chain {chain_id} has no known OptimismPortal "
+                       "(give --portal): L1 finality is not checked", err=True)  # fmt: skip
+            return None
         raise click.UsageError(
             f"--l1-rpc: chain {chain_id} has no known OptimismPortal; name it with --portal"
         )
@@ -141,16 +156,18 @@ def l1_source(url: str | None, portal: str | None, chain_id: int) -> L1Source:
     except ValueError as exc:
         raise click.UsageError(f"--portal: {exc}") from None
     request = HttpJsonRpc(url)
-    if portal is None and known is not None:
-        try:
-            l1_chain = int(request("eth_chainId", []), 16)
-        except Exception as exc:  # the node's own words, without its URL
-            raise click.ClickException(f"--l1-rpc: the L1 node did not answer: {one_line(exc)}") from None
-        if l1_chain != known[0]:
-            raise InputError(
-                f"--l1-rpc: chain {chain_id}'s OptimismPortal is on chain {known[0]}, "
-                f"but that node is chain {l1_chain}"
-            )
+    try:
+        l1_chain = int(request("eth_chainId", []), 16)
+        read_portal_settings(ChainReader(request), address)
+    except PortalError as exc:
+        raise InputError(f"--portal: {exc}") from None
+    except Exception as exc:  # the node's own words, without its URL
+        raise click.ClickException(f"--l1-rpc: the L1 node did not answer: {one_line(exc)}") from None
+    if portal is None and known is not None and l1_chain != known[0]:
+        raise InputError(
+            f"--l1-rpc: chain {chain_id}'s OptimismPortal is on chain {known[0]}, "
+            f"but that node is chain {l1_chain}"
+        )
     return L1Source(request, address)
 
 
@@ -208,6 +225,8 @@ def cli(
     and of any shared sequencer splitter named."""
     from ape import networks
 
+    if explorer_url is not None and not re.match(r"https?://[^\s/]", explorer_url, re.IGNORECASE):
+        raise click.UsageError("--explorer-url must be an http(s) URL, e.g. https://optimistic.etherscan.io")
     choice = networks.provider.network_choice
     record = record_path(record_dir, choice)
     try:
@@ -223,7 +242,11 @@ def cli(
     folder = out or Path("reports") / record_path(Path(), choice).with_suffix("")
     l1 = None
     if l1_rpc or portal:  # the chain's id as its node says it (ape may answer its network's setting)
-        l1 = l1_source(l1_rpc, portal, int(provider_request(networks.provider)("eth_chainId", []), 16))
+        chain_id = int(provider_request(networks.provider)("eth_chainId", []), 16)
+        source = click.get_current_context().get_parameter_source("l1_rpc")
+        l1 = l1_source(
+            l1_rpc, portal, chain_id, from_env=source == ParameterSource.ENVIRONMENT and not portal
+        )
     report = run_report(targets, choice, from_block, to_block, period, page_size, folder, explorer_url, l1)
     if not report.ok:
         sys.exit(3)

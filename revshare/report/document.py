@@ -145,14 +145,18 @@ class FindingGroup:
 
     def summary(self) -> str:
         """One finding as `describe` says it; several as ``chain 10: 365 findings, 3,201.400000 ETH
-        in all: in flight to … (oldest block 20, newest block 9,000)``."""
+        in all: in flight to … (oldest block 20, newest block 9000)``."""
         if self.count == 1:
             return describe(self.first)
         f = self.first
-        value = f"{amount(f.asset, self.total)} {asset_name(f.asset)}"
+        unit = asset_name(f.asset)
+        value = f"{amount(f.asset, self.total)} {unit} in all"
+        if any(item.amount < 0 for item in self.items):  # +x and -x must not read as nothing
+            sizes = sum(abs(item.amount) for item in self.items)
+            value = f"{amount(f.asset, sizes)} {unit} in all by size, net {amount(f.asset, self.total)}"
         first, last = f.where.split(";")[0], self.items[-1].where.split(";")[0]  # where: block first
         span = f" (oldest {first}, newest {last})" if f.where else ""
-        return f"{place(f.chain_id, f.splitter)}: {self.count:,} findings, {value} in all: {f.what}{span}"
+        return f"{place(f.chain_id, f.splitter)}: {self.count:,} findings, {value}: {f.what}{span}"
 
 
 def group_findings(findings: list[Finding]) -> list[FindingGroup]:

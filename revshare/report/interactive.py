@@ -23,6 +23,12 @@ HOVER = "%{y:,.6f} ETH (%{customdata})"
 COLORS = {"collective": "#ff0420", "chain": "#9bb7d4", "l1": "#333333", "net": "#2a9d4b", "gross": "#1f4e9c"}
 
 
+def plain(text: str) -> str:
+    """Text plotly shows as it is: it reads tags in titles and labels (a chain's name could hold a
+    link), so angle brackets become look-alikes."""
+    return text.replace("<", "\u2039").replace(">", "\u203a")
+
+
 def _x(when: datetime) -> str:
     """A date axis position as plotly reads it, short: ``2025-01-08 12:00``."""
     return when.strftime("%Y-%m-%d %H:%M")
@@ -89,7 +95,7 @@ def _per_chain(element_id: str, report: Report, chains: dict[int, list[PeriodRow
             trace["legendgroup"] = str(chain_id)
         traces += mine
         counts.append(len(mine))
-        labels.append(f"{rows[0].chain_name or 'chain'} ({chain_id})")
+        labels.append(plain(f"{rows[0].chain_name or 'chain'} ({chain_id})"))
         titles.append(f"{labels[-1]}, per {report.period}: {what}")
     extra: dict[str, Any] = dict(layout)
     if len(chains) > 1:
@@ -153,7 +159,7 @@ def shared_chart(index: int, address: str, epochs: list[SharedEpoch]) -> Chart:
             "y": [round(v / WEI_PER_ETH, 6) for v in values],
             "customdata": [f"epoch {e.epoch}, {e.status}" for e in epochs], "hovertemplate": HOVER,
         })  # fmt: skip
-    title = f"shared splitter {short(address)}: epoch gross = operator fee + Collective + chains"
+    title = plain(f"shared splitter {short(address)}: epoch gross = operator fee + Collective + chains")
     return Chart(f"shared-chart-{index}", traces, date_layout(title))
 
 

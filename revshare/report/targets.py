@@ -25,6 +25,14 @@ class Targets:
     splitters: list[SplitterTarget]
     shared: list[SharedTarget] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        """A splitter (or shared splitter) named twice would be counted twice."""
+        seen: set[str] = set()
+        for target in [*self.splitters, *self.shared]:
+            if target.address.lower() in seen:
+                raise TargetError(f"{target.address} is named twice: each splitter is read once")
+            seen.add(target.address.lower())
+
     @property
     def first_block(self) -> int:
         return min((t.deployed_block for t in [*self.splitters, *self.shared]), default=0)

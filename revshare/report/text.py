@@ -71,7 +71,8 @@ def period_tables(report: Report) -> str:
         )  # fmt: skip
         footer = period_cells(total)
         footer[-2:] = ["", ""]
-        out.append(render_table(PERIOD_HEADERS, [period_cells(r) for r in mine], footer=footer))
+        csv_name = f"periods-{report.period}.csv"
+        out.append(capped_table(PERIOD_HEADERS, [period_cells(r) for r in mine], csv_name, footer=footer))
         out.append("")
     if not keys:
         out.append("No disbursements in this block range.\n")

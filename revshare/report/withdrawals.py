@@ -5,7 +5,8 @@ route's own record in the same transaction; this module takes from that transact
 withdrawal's ``MessagePassed`` (its hash), and, when the report is given an L1 node and the
 OptimismPortal, turns each one's "in flight" finding into what L1 says of it
 (`revshare.chain.finality`): still in flight, proven (finalizable from when), finalized (no
-finding: the money arrived), failed finalization (unexplained: the ETH stays in the portal) or
+finding: the money arrived; on the bridge route, once the L1 messenger relayed it), failed
+(unexplained: the portal's call failed, or the messenger's relay failed or was not seen) or
 overdue (its own kind, listed first after the gaps).
 """
 
@@ -14,9 +15,27 @@ from __future__ import annotations
 from dataclasses import replace
 
 from revshare.calendar import utc_date
-from revshare.chain.finality import FAILED, FINALIZED, IN_FLIGHT, OVERDUE, PROVEN, Finality, FinalityReport
+from revshare.chain.finality import (
+    FAILED,
+    FINALIZED,
+    IN_FLIGHT,
+    NO_RELAY,
+    OVERDUE,
+    PROVEN,
+    RELAY_FAILED,
+    Finality,
+    FinalityReport,
+)
 from revshare.report.analysis import OVERDUE_KIND, UNEXPLAINED, Analysis, Finding
 from revshare.terminal import format_eth
+
+# Why a finalized withdrawal did not arrive, by what the L1 messenger logged of its relay.
+FAILURES = {
+    "": "finalized on L1, but the portal's call failed (the ETH stays in the portal)",
+    RELAY_FAILED: "finalized on L1, but the L1CrossDomainMessenger's relay failed (the ETH waits there "
+    "until the message is replayed)",
+    NO_RELAY: "finalized on L1, but the L1CrossDomainMessenger logged no relay of its message",
+}
 
 
 def _finding(finding: Finding, item: Finality) -> Finding | None:
@@ -27,7 +46,7 @@ def _finding(finding: Finding, item: Finality) -> Finding | None:
     if item.state == FINALIZED:
         return None
     if item.state == FAILED:
-        what = f"{route_text}: finalized on L1, but the portal's call failed (the ETH stays in the portal)"
+        what = f"{route_text}: {FAILURES[item.relay]}"
         when = f"finalized {utc_date(item.finalized_at or 0)}"
         return replace(finding, kind=UNEXPLAINED, what=what, where=f"{finding.where}; {when}; {hashed}")
     if item.state == OVERDUE:

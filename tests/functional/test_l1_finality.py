@@ -21,7 +21,7 @@ from eth_utils import keccak, to_checksum_address
 from hypothesis import given
 from hypothesis import strategies as st
 
-from revshare.chain.addresses import L2_TO_L1_MESSAGE_PASSER
+from revshare.chain.addresses import L2_CROSS_DOMAIN_MESSENGER, L2_TO_L1_MESSAGE_PASSER
 from revshare.chain.finality import (
     DISPUTE_GAME_FINALITY_DELAY,
     FAILED,
@@ -31,12 +31,15 @@ from revshare.chain.finality import (
     HASHES_PER_FILTER,
     IN_FLIGHT,
     MESSAGE_PASSED,
+    NO_RELAY,
     ORACLE_DELAY_SOURCE,
     OVERDUE,
     PORTAL_DECODER,
     PROOF_MATURITY_DELAY,
     PROVEN,
     PROVEN_TOPIC,
+    RELAY_FAILED,
+    RELAYED,
     STATES,
     WITHDRAWAL_FINALIZED,
     WITHDRAWAL_PROVEN,
@@ -51,7 +54,7 @@ from revshare.chain.finality import (
     read_finality,
     read_portal_settings,
 )
-from revshare.chain.reader import ChainReader, EventDecoder, event_abi, topic_of
+from revshare.chain.reader import ChainReader, EventDecoder, EventLog, event_abi, topic_of
 from revshare.chain.rpc import provider_request
 from revshare.demo.predeploys import install_message_passer
 from tests.bedrock import ARTIFACTS, container, withdrawal_hash
@@ -180,19 +183,84 @@ def test_finalized_and_failed_finalizations_are_final_never_overdue():
         )
 
 
-def test_the_latest_proof_restarts_the_clock():
+def test_the_first_proof_starts_the_clock_and_later_proofs_cannot_push_it_back():
+    """Anyone may prove again (the OptimismPortal2 keeps each submitter's proof), so re-proving
+    every few days must not keep a stuck withdrawal from ever being overdue."""
     w = wd(1, started_at=1_000)
     proofs = [proof(w, 9_000, 1), proof(w, 5_000), proof(w, 9_000, 0)]  # any order
-    item = classify(w, proofs, None, now=9_000 + DELAY + 1, delay=DELAY, grace=DELAY)
+    item = classify(w, proofs, None, now=5_000 + DELAY + 1, delay=DELAY, grace=DELAY)
     assert (item.state, item.proofs, item.proven_at, item.proven_tx, item.expected_at) == (
         PROVEN,
         3,
-        9_000,
-        "0xp9000-1",
-        9_000 + DELAY,
+        5_000,
+        "0xp5000-0",
+        5_000 + DELAY,
     )
-    # Past the first proof's grace, within the latest's: not overdue.
-    assert classify(w, proofs, None, now=5_000 + 2 * DELAY + 1, delay=DELAY, grace=DELAY).state == PROVEN
+    # Past the first proof's grace: overdue, however recent the latest proof.
+    late = classify(w, proofs, None, now=5_000 + 2 * DELAY + 1, delay=DELAY, grace=DELAY)
+    assert (late.state, late.overdue_by) == (OVERDUE, 1)
+    griefed = [proof(w, 1_000 + 3_600)] + [proof(w, 1_000 + k * 6 * 86_400) for k in range(1, 8)]
+    assert (
+        classify(w, griefed, None, now=1_000 + 40 * 86_400, delay=7 * 86_400, grace=7 * 86_400).state
+        == OVERDUE
+    )
+
+
+# ---------------------------------------------------------------- the bridge route's relay on L1
+MESSENGER = to_checksum_address("0x" + "25" * 20)  # an L1CrossDomainMessenger
+
+
+def relayed(w: L2Withdrawal, at: int, success: bool = True, index: int = 0) -> PortalEvent:
+    name = "RelayedMessage" if success else "FailedRelayedMessage"
+    return PortalEvent(name, w.message_hash, at, at, index, f"0xr{at}-{index}")
+
+
+def message_wd(number: int, started_at: int = 1_000) -> L2Withdrawal:
+    return replace(wd(number, started_at), message_hash="0x" + f"{number + 7:064x}", messenger=MESSENGER)
+
+
+def test_a_bridge_withdrawal_is_final_only_once_the_messenger_relayed_it():
+    """The portal's call to the L1CrossDomainMessenger succeeds even when the relay to the
+    recipient fails: only the messenger's own events say the ETH arrived."""
+    w = message_wd(1)
+    done, at = finalization(w, 5_000 + DELAY + 1, index=5), 5_000 + DELAY + 1
+    args = {"now": at + 10, "delay": DELAY, "grace": DELAY}
+    # Relayed in the finalizing transaction (its log comes before the portal's).
+    ok = classify(w, [proof(w, 5_000)], done, relays=[relayed(w, at, index=4)], **args)
+    assert (ok.state, ok.relay) == (FINALIZED, RELAYED)
+    failed = classify(w, [proof(w, 5_000)], done, relays=[relayed(w, at, False, index=4)], **args)
+    assert (failed.state, failed.relay, failed.success) == (FAILED, RELAY_FAILED, True)
+    replayed = [relayed(w, at, False, index=4), relayed(w, at + 99)]
+    assert classify(w, [proof(w, 5_000)], done, relays=replayed, **args).state == FINALIZED
+    unseen = classify(
+        w, [proof(w, 5_000)], done, relays=[replace(relayed(w, at), withdrawal_hash=OTHER_HASH)], **args
+    )
+    assert (unseen.state, unseen.relay) == (FAILED, NO_RELAY)  # never an all-clear without the relay
+    before = classify(w, [proof(w, 5_000)], done, relays=[relayed(w, 4_000)], **args)
+    assert before.relay == NO_RELAY  # a relay logged before the finalization's block is not this one
+    # The portal's own failure stays the portal's; a direct withdrawal needs no relay.
+    portal_failed = classify(w, [proof(w, 5_000)], finalization(w, at, False), **args)
+    assert (portal_failed.state, portal_failed.relay) == (FAILED, "")
+    direct = wd(2)
+    assert classify(direct, [proof(direct, 5_000)], finalization(direct, at), **args).state == FINALIZED
+
+
+def test_a_messenger_message_hash_is_the_messengers_own():
+    """`from_message_passed` names a bridge withdrawal's message as the L1 messenger will: the
+    hash of the `relayMessage` call the L2CrossDomainMessenger passed (bedrock
+    `Hashing.hashCrossDomainMessageV1`), and the messenger as the withdrawal's target."""
+    call = (7, L1_ACCOUNT, MESSENGER, 3 * ETHER, 200_000, b"\x01\x02")
+    data = keccak(text="relayMessage(uint256,address,address,uint256,uint256,bytes)")[:4] + encode(
+        ["uint256", "address", "address", "uint256", "uint256", "bytes"], list(call)
+    )
+    event = EventLog("MessagePassed", L2_TO_L1_MESSAGE_PASSER, 9, "0x" + "ab" * 32, 3, {
+        "nonce": 1, "sender": L2_CROSS_DOMAIN_MESSENGER, "target": MESSENGER, "value": 3 * ETHER,
+        "gasLimit": 300_000, "data": "0x" + data.hex(), "withdrawalHash": "0x" + "cd" * 32,
+    })  # fmt: skip
+    w = from_message_passed(event, 1_000, recipient=L1_ACCOUNT)
+    assert (w.message_hash, w.messenger, w.recipient) == ("0x" + keccak(data).hex(), MESSENGER, L1_ACCOUNT)
+    direct = from_message_passed(replace(event, args={**event.args, "sender": L1_ACCOUNT}), 1_000)
+    assert (direct.message_hash, direct.messenger) == ("", "")
 
 
 def test_events_of_another_hash_or_from_before_the_start_are_ignored():
@@ -243,13 +311,13 @@ def _reference(
         key = (fin.timestamp, fin.block, fin.log_index)
         before = [e.timestamp for e in mine if (e.timestamp, e.block, e.log_index) <= key]
         return _Ref(
-            FINALIZED if fin.success else FAILED, len(mine), max(before, default=None), fin.timestamp, 0
+            FINALIZED if fin.success else FAILED, len(mine), min(before, default=None), fin.timestamp, 0
         )
-    latest = max((e.timestamp for e in mine), default=None)
-    expected = (w.started_at if latest is None else latest) + delay
+    first = min((e.timestamp for e in mine), default=None)
+    expected = (w.started_at if first is None else first) + delay
     if now > expected + grace:
-        return _Ref(OVERDUE, len(mine), latest, expected, now - expected - grace)
-    return _Ref(PROVEN if mine else IN_FLIGHT, len(mine), latest, expected, 0)
+        return _Ref(OVERDUE, len(mine), first, expected, now - expected - grace)
+    return _Ref(PROVEN if mine else IN_FLIGHT, len(mine), first, expected, 0)
 
 
 _times = st.integers(0, 40)
@@ -646,9 +714,7 @@ def test_read_finality_on_the_node(chain, portal, passer, owner, keeper, strange
     finalized = portal.finalizeWithdrawalHash(by_name["finalized"].withdrawal_hash, True, sender=stranger)
     failed = portal.finalizeWithdrawalHash(by_name["failed"].withdrawal_hash, False, sender=stranger)
     chain.pending_timestamp = block_time(chain, failed) + DELAY
-    reproof = portal.proveWithdrawalHash(
-        by_name["reproven"].withdrawal_hash, keeper, targets[2], sender=stranger
-    )
+    portal.proveWithdrawalHash(by_name["reproven"].withdrawal_hash, keeper, targets[2], sender=stranger)
     late = start_withdrawal(passer, keeper, targets[5], 6 * ETHER)
     chain.mine(timestamp=block_time(chain, late) + 60)
     head = chain.blocks.head
@@ -672,12 +738,12 @@ def test_read_finality_on_the_node(chain, portal, passer, owner, keeper, strange
     assert {name: item.state for name, item in items.items()} == {
         "finalized": FINALIZED,
         "failed": FAILED,
-        "reproven": PROVEN,
+        "reproven": OVERDUE,  # proven again lately, but its first proof matured long ago
         "unproven": OVERDUE,
         "proven_overdue": OVERDUE,
         "in_flight": IN_FLIGHT,
     }
-    assert report.counts() == {IN_FLIGHT: 1, PROVEN: 1, FINALIZED: 1, FAILED: 1, OVERDUE: 2}
+    assert report.counts() == {IN_FLIGHT: 1, PROVEN: 0, FINALIZED: 1, FAILED: 1, OVERDUE: 3}
 
     def expect(name: str, **fields: Any) -> None:
         item: Finality = items[name]
@@ -698,10 +764,10 @@ def test_read_finality_on_the_node(chain, portal, passer, owner, keeper, strange
     expect(
         "reproven",
         proofs=2,
-        proven_at=block_time(chain, reproof),
-        proven_tx=str(reproof.txn_hash),
-        expected_at=block_time(chain, reproof) + DELAY,
-        overdue_by=0,
+        proven_at=proof_time["reproven"],
+        proven_tx=str(proven["reproven"].txn_hash),
+        expected_at=proof_time["reproven"] + DELAY,
+        overdue_by=now - (proof_time["reproven"] + 2 * DELAY),
         success=None,
     )
     unproven_start = by_name["unproven"].started_at
@@ -722,11 +788,12 @@ def test_read_finality_on_the_node(chain, portal, passer, owner, keeper, strange
         overdue_by=0,
     )
 
-    # A given delay and grace: no grace makes the re-proven one overdue once its delay passed.
-    chain.mine(timestamp=block_time(chain, reproof) + DELAY + 1)
-    strict = read_finality(reader_of(chain), portal.address, list(withdrawals.values()), delay=DELAY, grace=0)
-    assert strict.settings.delay_source == GIVEN
-    assert states(strict)[by_name["reproven"].withdrawal_hash] == OVERDUE
+    # A given delay and grace: a long grace keeps the re-proven one proven, not overdue.
+    patient = read_finality(
+        reader_of(chain), portal.address, list(withdrawals.values()), delay=DELAY, grace=9 * DELAY
+    )
+    assert patient.settings.delay_source == GIVEN
+    assert states(patient)[by_name["reproven"].withdrawal_hash] == PROVEN
 
 
 def test_the_l1_block_at_a_time_on_the_node(chain, passer, keeper):

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,8 @@ from revshare.demo.superchain import build_superchain, local_network, run_days
 from revshare.monitor.command import FINDINGS_EXIT, cli
 from revshare.monitor.config import load_monitor_config, parse_monitor_config
 from revshare.monitor.run import STORE_NAME, run_monitor
+from revshare.pages import plotly_js
+from revshare.terminal import format_eth
 from tests.integration.helpers import ROOT
 from tests.integration.rpc_proxy import rpc_proxy
 
@@ -87,6 +91,19 @@ def test_only_the_chains_that_stopped_sharing_are_flagged_with_evidence(supercha
     moved = [f for f in result.findings if f.kind == "recipient-moved"]
     treasury = superchain.chains[2].treasury
     assert all(treasury in f.message and f.evidence.startswith("0x") and len(f.evidence) == 66 for f in moved)
+    # Grouped: chain C's four vaults moved are one group of four; a group's total is its findings'
+    # own figure (to the six decimals the messages show).
+    groups = {(g.chain, g.kind): g for g in result.groups()}
+    assert len(groups) == len(result.findings) - 3 and groups[("chain-c", "recipient-moved")].count == 4
+    by_name = {x.chain.name: x for x in result.ledgers}
+    for name in ("chain-c", "chain-d"):
+        assert groups[(name, "outstanding")].total == shown(by_name[name].balance) > 0
+    assert groups[("chain-d", "unpaid-disbursements")].total == shown(superchain.books["chain-d"].balance)
+
+
+def shown(wei: int) -> int:
+    """``wei`` as a message shows it: rounded to six decimals of ETH."""
+    return int(Decimal(format_eth(wei)) * 10**18)
 
 
 def test_the_command_writes_every_output_without_the_rpc_secrets(superchain, tmp_path: Path, monkeypatch):
@@ -126,9 +143,15 @@ def test_the_command_writes_every_output_without_the_rpc_secrets(superchain, tmp
     chain_c = next(c for c in data["chains"] if c["chain"] == "chain-c")
     assert int(chain_c["balance"]) == superchain.books["chain-c"].balance
     html = (out / "index.html").read_text()
-    assert (
-        html.count("<img") == 1 and "data:image/png;base64," in html and "http" not in html.split("<body>")[1]
-    )
+    markup = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)  # plotly.js names URLs it never loads
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", markup)  # one file, nothing to fetch
+    if plotly_js() is None:  # no interactive chart: the PNG in the page
+        assert html.count("<img") == 1 and "data:image/png;base64," in html
+    else:  # the interactive chart, and the PNG beside the page for documents
+        assert "<img" not in html and 'id="owed-paid-chart"' in html and 'href="owed-vs-paid.png"' in html
+    # --period week: the terminal's table and the page are weekly, the CSV files hold all three.
+    assert "Owed and paid per week, every chain together:" in result.output
+    assert "Owed and paid per week</h2>" in html and "periods-week.csv" in html
 
 
 def test_a_rerun_reads_only_new_blocks_and_stores_nothing_twice(superchain, tmp_path: Path):

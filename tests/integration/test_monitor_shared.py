@@ -20,6 +20,7 @@ from revshare.demo.shared_lab import SHARED_NAME, script_shared_lab
 from revshare.demo.superchain import local_network
 from revshare.monitor.command import FINDINGS_EXIT, cli
 from revshare.monitor.config import parse_monitor_config
+from revshare.monitor.groups import finding_amount
 from revshare.monitor.run import run_monitor
 from revshare.monitor.shared_tables import ATTRIBUTION_HEADERS, attribution_cells
 from revshare.terminal import render_table
@@ -55,6 +56,7 @@ def test_the_honest_epoch_matches_to_the_wei_and_the_shift_is_found(lab, result)
     (shift,) = [f for f in result.findings if f.kind == "revenue-shifted"]
     assert shift.chain == "chain-b" and shift.severity == "error" and shift.evidence == shifted.tx_hash
     assert "epoch 2" in shift.message and "chain-c (+0.100000 ETH)" in shift.message
+    assert finding_amount(shift) == SHIFT  # what the shift cost chain-b: its findings group's total
     # The corrected epoch is compared as corrected: every difference 0.
     third = [r for r in rows if r.epoch == 3]
     assert {(r.status, r.compared, r.difference, r.verdict) for r in third} == {

@@ -143,6 +143,7 @@ def test_the_withdrawals_file_has_every_one(scripted, tmp_path: Path):
 
 def test_the_command_reads_l1_and_explains_bad_input(scripted, chain, tmp_path: Path):
     node = chain.provider.http_uri
+    chain_id = int(chain.provider.make_request("eth_chainId", []), 16)
     splitter = f"{CHAIN_ID}={scripted['splitter']}@{scripted['start']}"
     base = [
         "report",
@@ -166,3 +167,23 @@ def test_the_command_reads_l1_and_explains_bad_input(scripted, chain, tmp_path: 
     assert no_node.returncode == 2 and "--portal needs --l1-rpc" in no_node.stderr
     no_code = ape_run(*base, "--l1-rpc", node, "--portal", "0x" + "12" * 20)
     assert no_code.returncode == 2 and "Traceback" not in no_code.stderr, no_code.stderr
+    assert "--portal: " in no_code.stderr and "Reading" not in no_code.stderr  # refused before any read
+    for url in (
+        "mainnet.example.com/v3/SECRETKEY",
+        "htps://mainnet.example.com/v3/SECRETKEY",
+        "wss://x/SECRETKEY",
+    ):
+        bad = ape_run(*base, "--l1-rpc", url, "--portal", scripted["portal"])
+        assert bad.returncode == 2 and "--l1-rpc is not an http(s) URL" in bad.stderr, bad.stderr
+        assert "SECRETKEY" not in bad.stdout + bad.stderr
+    # REVSHARE_L1_RPC set for another chain's reports: a note here, not an error.
+    from_env = ape_run(*base, env={"REVSHARE_L1_RPC": node})
+    assert from_env.returncode == 0, from_env.stdout + from_env.stderr
+    assert (
+        f"note: REVSHARE_L1_RPC is set, but chain {chain_id} has no known OptimismPortal" in from_env.stderr
+    )
+    assert "L1 finality: not checked for the 8 L1 withdrawals" in from_env.stdout
+    script = ape_run(*base, "--explorer-url", "javascript:alert(document.domain)")
+    assert script.returncode == 2 and "--explorer-url must be an http(s) URL" in script.stderr
+    twice = ape_run(*base, "--splitter", f"{CHAIN_ID}={scripted['splitter']}")
+    assert twice.returncode == 2 and "is named twice" in twice.stderr

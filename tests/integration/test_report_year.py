@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import eth_abi
 import pytest
 from eth_utils import keccak, to_checksum_address
 
@@ -25,15 +26,16 @@ from revshare.chain.addresses import (
     L2_TO_L1_MESSAGE_PASSER,
     ZERO_ADDRESS,
 )
-from revshare.chain.finality import FAILED, FINALIZED, IN_FLIGHT, OVERDUE, PROVEN
+from revshare.chain.finality import FAILED, FINALIZED, IN_FLIGHT, OVERDUE, PROVEN, RELAY_FAILED
 from revshare.chain.rpc import HttpJsonRpc
 from revshare.demo.localnet import Method
 from revshare.pages import MAX_DATE_TICKS
 from revshare.report import L1Source, Report, build_report, render_text, write_report
 from revshare.report.analysis import OVERDUE_KIND, PENDING, UNEXPLAINED
+from revshare.report.withdrawals import FAILURES
 from revshare.terminal import format_eth
 from tests.browser import boxes, open_page, overlapping, red_pixels
-from tools.year_history import START_2025, MonthBook, YearHistory, YearNode, script_year
+from tools.year_history import L1_MESSENGER, START_2025, MonthBook, YearHistory, YearNode, script_year
 
 CHAINS, DAYS, SEED = 3, 365, 22
 HOUR = 3_600
@@ -140,13 +142,13 @@ def finality_year(project) -> Iterator[tuple[YearHistory, Report, dict[str, list
         end = int(node.block()["timestamp"], 16)
         failed = started["message_passer"][273].hash  # 1 October (day 274 of 2025)
 
-        def in_blocks_at(timestamp: int, calls: list[tuple[str, list[object]]]) -> None:
+        def in_blocks_at(timestamp: int, calls: list[tuple[str, list[object]]], to: str = portal) -> None:
             """The calls as transactions mined from ``timestamp`` on, a second a block, every one
             checked."""
             node.request("evm_setAutomine", [False])
             sender = node.accounts()[0]
             hashes = [
-                node.request("eth_sendTransaction", [{"from": sender, "to": portal, "gas": hex(200_000),
+                node.request("eth_sendTransaction", [{"from": sender, "to": to, "gas": hex(200_000),
                                                       "data": Method.of(method).encode(args)}])
                 for method, args in calls
             ]  # fmt: skip
@@ -165,6 +167,14 @@ def finality_year(project) -> Iterator[tuple[YearHistory, Report, dict[str, list
         final = [w for w in everything if w.month <= "2025-09" or w.hash == failed]
         in_blocks_at(end + 2 * HOUR + PROOF_DELAY, [(finalize, [bytes.fromhex(w.hash[2:]), w.hash != failed])
                                                      for w in final])  # fmt: skip
+        # The bridge route's messages, relayed by the L1 messenger (the model's code at the
+        # withdrawals' target): every one reaches its recipient but 1 September's.
+        node.set_code(L1_MESSENGER, node.runtime_code(project.MessengerEventsModel.contract_type))
+        relay = "relay(bytes32,bool)"
+        bridged = [w for w in started["bridge"] if w.month <= "2025-09"]
+        stuck = started["bridge"][243].message  # 1 September (day 244)
+        relays = [(relay, [bytes.fromhex(w.message[2:]), w.message != stuck]) for w in bridged]
+        in_blocks_at(end + 2 * HOUR + PROOF_DELAY + len(final), relays, to=L1_MESSENGER)
         node.mine(end + 3 * HOUR + PROOF_DELAY)  # "now": no October proof overdue yet
         request = HttpJsonRpc(node.uri)
         l1 = L1Source(request, portal)
@@ -182,6 +192,7 @@ class Started:
     amount: int
     hash: str
     sender: str
+    message: str  # keccak of the data the message passer carried (the L1 messenger's message hash)
 
 
 def _message_passed(node: YearNode, history: YearHistory) -> dict[str, list[Started]]:
@@ -194,9 +205,12 @@ def _message_passed(node: YearNode, history: YearHistory) -> dict[str, list[Star
         sender = to_checksum_address("0x" + log["topics"][2][-40:])
         words = bytes.fromhex(log["data"][2:])
         value, hash_ = int.from_bytes(words[:32], "big"), "0x" + words[96:128].hex()
+        (offset,) = eth_abi.decode(["uint256"], words[64:96])
+        length = int.from_bytes(words[offset : offset + 32], "big")
+        message = "0x" + keccak(words[offset + 32 : offset + 32 + length]).hex()
         when = int(node.block(int(log["blockNumber"], 16))["timestamp"], 16)
         route = "bridge" if sender == L2_CROSS_DOMAIN_MESSENGER else "message_passer"
-        out[route].append(Started(period_of(when, "month"), value, hash_, sender))
+        out[route].append(Started(period_of(when, "month"), value, hash_, sender, message))
     return out
 
 
@@ -206,10 +220,11 @@ def test_every_l1_withdrawal_has_its_l1_state(finality_year):
     assert report.finality is not None
     states = {item.withdrawal.withdrawal_hash: item.state for item in report.finality.items}
     failed = started["message_passer"][273].hash
+    stuck = started["bridge"][243].hash  # finalized by the portal; the messenger's relay failed
     last_two = {w.hash for w in (*started["message_passer"][-2:], *started["bridge"][-2:])}
     expected = {}
     for w in started["message_passer"] + started["bridge"]:
-        if w.hash == failed:
+        if w.hash in (failed, stuck):
             expected[w.hash] = FAILED
         elif w.month <= "2025-09":
             expected[w.hash] = FINALIZED
@@ -220,9 +235,10 @@ def test_every_l1_withdrawal_has_its_l1_state(finality_year):
         else:
             expected[w.hash] = OVERDUE
     assert states == expected
-    # January to September: 273 days a route, finalized; October's 62 proven but one; November and
-    # 1-29 December (59 days a route) overdue; 30-31 December in flight.
-    assert report.finality.counts() == {IN_FLIGHT: 4, PROVEN: 61, FINALIZED: 546, FAILED: 1, OVERDUE: 118}
+    # January to September: 273 days a route, finalized but 1 September's bridge withdrawal (its
+    # relay failed); October's 62 proven but 1 October's message-passer one (the portal's call
+    # failed); November and 1-29 December (59 days a route) overdue; 30-31 December in flight.
+    assert report.finality.counts() == {IN_FLIGHT: 4, PROVEN: 61, FINALIZED: 545, FAILED: 2, OVERDUE: 118}
 
 
 def test_finality_findings_are_grouped_and_counted_exactly(finality_year):
@@ -240,9 +256,9 @@ def test_finality_findings_are_grouped_and_counted_exactly(finality_year):
         mine = [w for w in started[route] if items[w.hash].state == state]
         return len(mine), sum(w.amount for w in mine)
 
-    failed = "finalized on L1, but the portal's call failed (the ETH stays in the portal)"
     assert summary == {
-        (UNEXPLAINED, plans["message_passer"], failed): total("message_passer", FAILED),
+        (UNEXPLAINED, plans["message_passer"], FAILURES[""]): total("message_passer", FAILED),
+        (UNEXPLAINED, plans["bridge"], FAILURES[RELAY_FAILED]): total("bridge", FAILED),
         **{
             (kind, plans[route], stage): total(route, state)
             for route in ("message_passer", "bridge")
@@ -253,10 +269,10 @@ def test_finality_findings_are_grouped_and_counted_exactly(finality_year):
             )
         },
     }
-    assert sum(count for count, _ in summary.values()) == len(by_hash) - 546  # the finalized need nothing
+    assert sum(count for count, _ in summary.values()) == len(by_hash) - 545  # the finalized need nothing
     text = render_text(report)
     assert "L1 finality of 730 withdrawals" in text
-    assert "4 in flight, 61 proven, 546 finalized, 1 failed, 118 overdue" in text
+    assert "4 in flight, 61 proven, 545 finalized, 2 failed, 118 overdue" in text
     assert len(text.splitlines()) < 250, len(text.splitlines())  # a year on three chains, weekly
 
 
