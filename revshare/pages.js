@@ -28,7 +28,9 @@
     prev.textContent = "previous"; next.textContent = "next"; status.className = "status";
     tools.append(filter, prev, next, status);
     spec.headers.forEach(function (h, i) {
-      var th = document.createElement("th"); th.textContent = h; th.className = "sortable";
+      var th = document.createElement("th"); th.textContent = h;
+      th.dataset.base = "sortable" + (rows.length && number(cellText(rows[0][i])) === null ? " text" : "");
+      th.className = th.dataset.base;
       th.addEventListener("click", function () { dir = key === i ? -dir : 1; key = i; sort(); draw(); });
       head.appendChild(th);
     });
@@ -41,7 +43,7 @@
         return x.localeCompare(y) * dir;
       });
       Array.prototype.forEach.call(head.children, function (th, i) {
-        th.className = "sortable" + (i === key ? (dir > 0 ? " asc" : " desc") : "");
+        th.className = th.dataset.base + (i === key ? (dir > 0 ? " asc" : " desc") : "");
       });
     }
     function draw() {

@@ -1,6 +1,7 @@
 """The HTML pages' kit, shared by the report and the monitor: interactive charts (plotly.js's basic
 bundle inlined, so a page is one file that works offline), tables that sort, filter and page in
-the browser (their rows carried as JSON, far smaller than HTML rows), and collapsible groups.
+the browser (their rows carried as JSON, far smaller than HTML rows), and collapsible groups; and
+the date axis of the PNG charts written beside the pages for documents.
 
 Everything a page needs is in the page: no server, no network. Without the bundled plotly.js (an
 install that skipped `make`), `plotly_js()` is None and pages fall back to their PNG charts.
@@ -28,7 +29,7 @@ STYLE = """
 .table-tools { display: flex; gap: 0.8rem; align-items: center; margin: 0.4rem 0; font-size: 0.88rem; }
 .table-tools input { padding: 0.2rem 0.4rem; min-width: 16rem; }
 .table-tools button { padding: 0.1rem 0.6rem; }
-th.sortable { cursor: pointer; user-select: none; }
+th.sortable { cursor: pointer; user-select: none; } th.text { text-align: left; }
 th.sortable:after { content: " \\2195"; color: #aaa; }
 th.asc:after { content: " \\2191"; color: #222; } th.desc:after { content: " \\2193"; color: #222; }
 details.group { margin: 0.3rem 0; } details.group summary { cursor: pointer; }
@@ -130,3 +131,13 @@ def scripts(charts: bool) -> str:
     library = plotly_js() if charts else None
     inline = f"<script>{library}</script>" if library else ""
     return inline + f"<script>{SCRIPT_FILE.read_text()}</script>"
+
+
+def date_axis(ax: Any, most: int = 10) -> None:
+    """A PNG chart's x axis (matplotlib, for the documents beside a page): round dates as ticks, at
+    most ``most``, labelled concisely (the year once, then months or days)."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=most)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

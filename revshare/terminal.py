@@ -74,6 +74,23 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, foote
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines())
 
 
+# The terminal shows a table in full up to this many rows; a longer one is in the files beside the
+# output (CSV, JSON, and the page's paged table), and the terminal says where.
+TERMINAL_ROWS = 60
+
+
+def capped_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], file: str, *, footer: Sequence[str] = ()
+) -> str:
+    """A table in full, or, past `TERMINAL_ROWS`, its first and last rows and where the rest is."""
+    if len(rows) <= TERMINAL_ROWS:
+        return render_table(headers, rows, footer=footer)
+    half = TERMINAL_ROWS // 2
+    shown = render_table(headers, [*rows[:half], *rows[-half:]], footer=footer)
+    hidden = len(rows) - 2 * half
+    return shown + f"\n  ({hidden:,} rows between not shown: all {len(rows):,} are in {file} and index.html)"
+
+
 # ---------------------------------------------------------------- HTML
 # The style both pages share; each adds its own classes.
 PAGE_STYLE = """

@@ -33,14 +33,21 @@ from revshare.monitor.result import SUPERCHAIN, MonitorResult, PeriodRow
 from revshare.monitor.shared_tables import (
     SHARED_ASSUMPTIONS,
     SHARED_COLUMNS,
-    TERMINAL_ROWS,
-    capped_table,
     shared_data,
     shared_html,
     shared_records,
     shared_text,
 )
-from revshare.terminal import PAGE_STYLE, WEI_PER_ETH, format_eth, html_image, html_table, render_table
+from revshare.terminal import (
+    PAGE_STYLE,
+    TERMINAL_ROWS,
+    WEI_PER_ETH,
+    capped_table,
+    format_eth,
+    html_image,
+    html_table,
+    render_table,
+)
 
 SUMMARY_TXT = "summary.txt"
 CHART_PNG = "owed-vs-paid.png"
@@ -199,7 +206,7 @@ def period_text(result: MonitorResult, period: str | None) -> list[str]:
     in the files."""
     chosen = result.chosen_period(period)
     rows = result.superchain_periods(chosen)
-    whose = "every chain together" if len(result.ledgers) > 1 else result.ledgers[0].chain.name
+    whose = result.ledgers[0].chain.name if len(result.ledgers) == 1 else "every chain together"
     lines = [f"Owed and paid {period_note(result, period)}, {whose}:"]
     if not rows:
         return [*lines, "  nothing read", ""]
@@ -418,16 +425,6 @@ def chart_series(result: MonitorResult, period: str) -> list[Series]:
     return series
 
 
-def _date_axis(ax: Any, most: int) -> None:
-    """Round dates as ticks, at most ``most``, labelled concisely (the year once, then months or
-    days), as the report's charts are."""
-    import matplotlib.dates as mdates
-
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=most)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-
-
 def _draw_panel(ax: Any, series: Series, period: str, most_ticks: int) -> None:
     """A period's owed and paid as bars side by side (owed left of the period's middle, paid right),
     their running totals as lines on the right axis."""
@@ -452,7 +449,7 @@ def _draw_panel(ax: Any, series: Series, period: str, most_ticks: int) -> None:
     total.set_ylim(bottom=0)
     ax.set_ylim(bottom=0)
     ax.grid(axis="y", alpha=0.3)
-    _date_axis(ax, most_ticks)
+    pages.date_axis(ax, most_ticks)
 
 
 def _draw_chart(result: MonitorResult, period: str, path: Path) -> None:
@@ -498,7 +495,7 @@ def _draw_chart(result: MonitorResult, period: str, path: Path) -> None:
 
 def _same(values: list[float]) -> float | list[float]:
     """One number when every bar has the same, else one per bar (the page's data stays small)."""
-    return values[0] if len(set(values)) == 1 else values
+    return values[0] if len(set(values)) == 1 else values  # (an empty list for a chain with no rows)
 
 
 def _traces(rows: list[PeriodRow], period: str) -> list[dict[str, Any]]:
@@ -531,8 +528,8 @@ def _traces(rows: list[PeriodRow], period: str) -> list[dict[str, Any]]:
 def owed_paid_chart(result: MonitorResult, period: str) -> pages.Chart | None:
     """The page's chart: owed and paid per period with their running totals, every chain together
     first; with several chains, a selector shows one series at a time."""
-    series = [s for s in chart_series(result, period) if s.rows]
-    if not series:
+    series = chart_series(result, period)
+    if not any(s.rows for s in series):
         return None
     traces: list[dict[str, Any]] = []
     counts, titles = [], []

@@ -14,24 +14,7 @@ from revshare.calendar import utc_date
 from revshare.monitor.attribution import AttributionRow, window_text
 from revshare.monitor.groups import short_hex
 from revshare.monitor.shared import Claim, SharedLedger, is_eth
-from revshare.terminal import format_eth, html_table, render_table
-
-# The terminal shows a table in full up to this many rows; a longer one is in the files (CSV,
-# JSON, and the page's paged table), and the terminal says where (the report's rule).
-TERMINAL_ROWS = 60
-
-
-def capped_table(
-    headers: list[str], rows: list[list[str]], file: str, *, footer: list[str] | None = None
-) -> str:
-    """A table in full, or, past `TERMINAL_ROWS`, its first and last rows and where the rest is."""
-    if len(rows) <= TERMINAL_ROWS:
-        return render_table(headers, rows, footer=footer or ())
-    half = TERMINAL_ROWS // 2
-    shown = render_table(headers, [*rows[:half], *rows[-half:]], footer=footer or ())
-    hidden = len(rows) - 2 * half
-    return shown + f"\n  ({hidden:,} rows between not shown: all {len(rows):,} are in {file} and index.html)"
-
+from revshare.terminal import capped_table, format_eth, html_table
 
 EPOCH_HEADERS = [
     "epoch",

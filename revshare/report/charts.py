@@ -13,6 +13,7 @@ from typing import Any
 from revshare.calendar import DAY, period_days, period_middle
 from revshare.chain.addresses import ETH_ASSET
 from revshare.chain.shared import SharedEpoch
+from revshare.pages import date_axis
 from revshare.report.analysis import short
 from revshare.report.document import Report
 from revshare.report.periods import PeriodRow
@@ -119,21 +120,12 @@ def _save(fig: Any, path: Path) -> Path:
     return path
 
 
-def _date_axis(ax: Any) -> None:
-    """Round dates as ticks, at most ten, labelled concisely (year once, then months or days)."""
-    import matplotlib.dates as mdates
-
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-
-
 def _chart(report: Report, chains: dict[int, list[PeriodRow]], path: Path, draw: Draw) -> Path:
     """One panel per chain, dates along the x axis; `draw` plots a panel and names it."""
     fig, axes = _panels(len(chains))
     for ax, (chain_id, rows) in zip(axes, sorted(chains.items()), strict=True):
         title = draw(ax, report, chain_id, rows)
-        _date_axis(ax)
+        date_axis(ax)
         _finish(ax, f"{rows[0].chain_name or 'chain'} ({chain_id}), per {report.period}: {title}")
     return _save(fig, path)
 
@@ -167,7 +159,7 @@ def _shared_chart(panels: dict[str, list[SharedEpoch]], path: Path) -> Path:
         ):  # fmt: skip
             ax.bar(x, values, width=width, bottom=bottom, color=color, label=label)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        _date_axis(ax)
+        date_axis(ax)
         _finish(ax, f"shared splitter {short(address)}: epoch gross = operator fee + Collective + chains")
     return _save(fig, path)
 

@@ -11,11 +11,8 @@ from revshare.report.document import Report, amount, asset_name, percent, place
 from revshare.report.periods import PeriodRow
 from revshare.report.shared import FeeTotal, SharedClaim, SharedSummary
 from revshare.report.withdrawals import finality_heading
-from revshare.terminal import render_table
+from revshare.terminal import capped_table, render_table
 
-# The terminal shows a table in full up to this many rows; a longer one is in the report's files
-# (CSV, JSON, and the HTML page's paged table), and the terminal says where.
-TERMINAL_ROWS = 60
 # Findings groups shown in full; the rest are counted (every one is in findings.csv and the page).
 TERMINAL_GROUPS = 25
 
@@ -249,18 +246,6 @@ def shared_text(report: Report) -> str:
             out.append(render_table(FEE_HEADERS, [fee_cells(f) for f in summary.fees]))
         out.append("")
     return "\n".join(out)
-
-
-def capped_table(
-    headers: list[str], rows: list[list[str]], file: str, *, footer: list[str] | None = None
-) -> str:
-    """A table in full, or, past `TERMINAL_ROWS`, its first and last rows and where the rest is."""
-    if len(rows) <= TERMINAL_ROWS:
-        return render_table(headers, rows, footer=footer or ())
-    half = TERMINAL_ROWS // 2
-    shown = render_table(headers, [*rows[:half], *rows[-half:]], footer=footer or ())
-    hidden = len(rows) - 2 * half
-    return shown + f"\n  ({hidden:,} rows between not shown: all {len(rows):,} are in {file} and index.html)"
 
 
 def finality_text(report: Report) -> str:

@@ -360,6 +360,8 @@ def test_ape_run_monitor_as_the_readme_says(superchain, tmp_path: Path):
     )  # fmt: skip
     assert done.returncode == FINDINGS_EXIT, done.stderr[-2000:]
     assert "Superchain" in done.stdout and "chain-d" in done.stdout and (out / "index.html").is_file()
+    # No --period: chosen from the range (45 days: daily).
+    assert "Owed and paid per day (chosen from the range; --period changes it), every chain" in done.stdout
     assert "Traceback" not in done.stderr
 
 
