@@ -76,6 +76,8 @@ def monitor(
         tasks = {n.name: bar.add_task(n.name, total=None) for n in config.networks}
 
         def progress(name: str, done: int, total: int) -> None:
+            if name not in tasks:  # a read after the networks' (a chain's withdrawals on L1)
+                tasks[name] = bar.add_task(name, total=None)
             bar.update(tasks[name], completed=done, total=total)
 
         try:

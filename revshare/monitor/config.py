@@ -24,6 +24,9 @@
           - {gross_bps: 250, net_bps: 1500}
           - {from: 2026-02-23, gross_bps: 0, net_bps: 0}   # a change, from a UTC date or a block
         registry: "0x..."            # or: terms from this project's ChainRegistry on this chain
+        portal: "0x..."              # its OptimismPortal on L1 (needs l1; default: OP Mainnet's and
+                                     # Base's, known when l1 is Ethereum): the L1 finality of the
+                                     # withdrawals to L1 its vaults and splitters start
         expected_interval: 86400     # optional: seconds between the chain's payments
         owed_period: day             # revenue not settled by a contract is owed per day, week or
                                      # month (the rule applied to each period's totals)
@@ -43,7 +46,8 @@ are refused. A terms change ``from`` a number is from that block (numbers that l
 times are refused: give a date). A shared splitter must live on a configured network and serve
 configured chains, each chain served by one shared splitter at most; its collection address must
 not be a sender, a settling contract or a predeploy of a chain it serves (its withdrawals would be
-counted twice, or are no revenue).
+counted twice, or are no revenue). A ``portal`` needs ``l1`` (the node it is read on), and two
+chains cannot share one.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ from revshare.chain.addresses import (
     FEE_SPLITTER,
     L2_STANDARD_BRIDGE,
     L2_TO_L1_MESSAGE_PASSER,
+    OPTIMISM_PORTALS,
     PREDEPLOY_VAULTS,
 )
 from revshare.config_models import (
@@ -123,6 +128,9 @@ class WatchedChain:
     registry: str | None
     expected_interval: int | None
     owed_period: str = "day"  # revenue not settled by a contract is owed per day, week or month
+    # Its OptimismPortal on L1 (named, or known for its chain id on the config's L1); None: the
+    # L1 finality of its withdrawals to L1 is not read.
+    portal: str | None = None
 
     @property
     def name(self) -> str:
@@ -268,6 +276,7 @@ class _Chain(_L1):
     registry: Address | None = None
     expected_interval: Annotated[int | None, whole_number(60, MAX_INTERVAL)] = None
     owed_period: Annotated[str, BeforeValidator(_period)] = "day"
+    portal: Address | None = None
 
     def problems(self, index: int) -> list[str]:
         at = f"chains[{index}]"
@@ -304,7 +313,13 @@ class _Chain(_L1):
                 )
         return found
 
-    def watched(self) -> WatchedChain:
+    def watched(self, l1_chain_id: int | None = None) -> WatchedChain:
+        """The chain as the monitor watches it; its portal the one named, else the one known for
+        its chain id when the config's L1 is that portal's L1."""
+        known = OPTIMISM_PORTALS.get(self.chain_id)
+        portal = self.portal
+        if portal is None and known is not None and l1_chain_id == known[0]:
+            portal = known[1]
         return WatchedChain(
             network=self.network(),
             senders=self.senders,
@@ -317,6 +332,7 @@ class _Chain(_L1):
             registry=self.registry,
             expected_interval=self.expected_interval,
             owed_period=self.owed_period,
+            portal=portal,
         )
 
 
@@ -422,6 +438,27 @@ def _collection_problems(at: str, collection: str, chain: WatchedChain) -> list[
     return []
 
 
+def _portal_problems(files: tuple[_Chain, ...], chains: tuple[WatchedChain, ...], has_l1: bool) -> list[str]:
+    """A portal named without an L1 to read it on, or one portal for two chains."""
+    found = []
+    owners: dict[str, str] = {}
+    for index, (entry, chain) in enumerate(zip(files, chains, strict=True)):
+        if entry.portal is not None and not has_l1:
+            found.append(
+                f"chains[{index}].portal: needs l1 (the node of L1 the portal is read on: give its chain_id "
+                "and rpc)"
+            )
+        if chain.portal is None:
+            continue
+        owner = owners.setdefault(chain.portal.lower(), chain.name)
+        if owner != chain.name:
+            found.append(
+                f"chains[{index}].portal: {chain.portal} is already the portal of {owner} (each chain has "
+                "its own OptimismPortal)"
+            )
+    return found
+
+
 class _Collective(StrictModel):
     not_a_mapping: ClassVar[str] = "must be a mapping with l1_receivers and l2_receivers"
     l1_receivers: Annotated[Addresses, _ADDRESS_LIST] = ()
@@ -478,7 +515,8 @@ class _File(StrictModel):
             problems.append(
                 "l1: is required to read payments to collective.l1_receivers (give its chain_id and rpc)"
             )
-        chains = tuple(chain.watched() for chain in self.chains)
+        chains = tuple(chain.watched(self.l1.chain_id if self.l1 else None) for chain in self.chains)
+        problems += _portal_problems(self.chains, chains, self.l1 is not None)
         l1 = self.l1.network() if self.l1 else None
         shared, shared_problems = _shared_splitters(self, chains, l1)
         problems += shared_problems

@@ -6,7 +6,10 @@ recipient, minimum and withdrawal network. Payments are read from this project's
 FeeSplitter predeploy, Base-style FeeDisbursers, and the ``SafeReceived`` events of the
 Collective's Safes. A shared splitter's events (`revshare.chain.shared.SHARED_EVENTS`: its
 epochs, settlements, disputes and claims) are read from the network it lives on, as a source of
-their own.
+their own. This project's splitters announce each payout sent to L1 (`L1_WITHDRAWAL_INITIATED`,
+the shared splitter's claims too); the L2ToL1MessagePasser's ``MessagePassed`` of the blocks
+where a vault or a splitter started a withdrawal to L1 is read block by block
+(`MESSAGE_SOURCE`): it carries the withdrawal's hash, which the OptimismPortal names on L1.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from revshare.chain.addresses import FEE_SPLITTER, PREDEPLOY_VAULTS
+from revshare.chain.addresses import FEE_SPLITTER, L2_TO_L1_MESSAGE_PASSER, PREDEPLOY_VAULTS
+from revshare.chain.finality import MESSAGE_PASSED
 from revshare.chain.reader import EventDecoder, event_abi, topic_of
-from revshare.chain.shared import SHARED_DECODER
+from revshare.chain.shared import L1_WITHDRAWAL_INITIATED, SHARED_DECODER
 from revshare.monitor.config import MonitorConfig, Network, SharedSplitter, WatchedChain
 
 WITHDRAWAL_3 = "Withdrawal(uint256 value, address to, address from)"
@@ -57,7 +61,14 @@ KEEPER_REWARDED = (
     "uint256 amount)"
 )
 
-CONTRACT_EVENTS = (*VAULT_EVENTS, *FEE_SPLITTER_EVENTS, DISBURSER_FEES_DISBURSED, DISBURSED, KEEPER_REWARDED)
+CONTRACT_EVENTS = (
+    *VAULT_EVENTS,
+    *FEE_SPLITTER_EVENTS,
+    DISBURSER_FEES_DISBURSED,
+    DISBURSED,
+    KEEPER_REWARDED,
+    L1_WITHDRAWAL_INITIATED,  # a splitter's payout sent to L1 (a shared splitter's claims emit it too)
+)
 DECODER = EventDecoder(event_abi(e) for e in (*CONTRACT_EVENTS, SAFE_RECEIVED))
 SIGNATURE = {
     declaration: event_abi(declaration).selector for declaration in (*CONTRACT_EVENTS, SAFE_RECEIVED)
@@ -82,6 +93,11 @@ class Source:
     def key(self) -> str:
         text = json.dumps([self.name, sorted(a.lower() for a in self.addresses), self.topics, self.start])
         return f"{self.name}:{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+# The message passer's record of every withdrawal started on the chain, read only for the blocks
+# where the monitor saw one start (the predeploy serves every user of the chain), each block once.
+MESSAGE_SOURCE = Source("message-passer", (L2_TO_L1_MESSAGE_PASSER,), ((topic_of(MESSAGE_PASSED),),), 0)
 
 
 def chain_contracts(chain: WatchedChain) -> tuple[str, ...]:

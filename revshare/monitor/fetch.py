@@ -3,7 +3,9 @@
 For each network: check that the node serves the configured chain (its chain id, and its block 0
 against the store's), settle the block to read up to, read each log filter from where the store
 left it, page by page (each page committed with its blocks' timestamps), then take the snapshots
-the analysis needs at the range's first and last block. Transient node failures are retried
+the analysis needs at the range's first and last block. For a chain whose withdrawals to L1 are
+checked on L1, the message passer's logs of each block where one started are read once, block by
+block (`revshare.monitor.finality.blocks_to_read`). Transient node failures are retried
 with backoff by the reader, and refused ranges are split; a failure that persists stops that
 network's reading with one line, after the pages already read are safely stored.
 """
@@ -25,6 +27,7 @@ from revshare.chain.rpc import HttpJsonRpc
 from revshare.chain.vaults import MINIMUM_GETTERS, NETWORK_GETTERS, RECIPIENT_GETTERS
 from revshare.monitor.config import MonitorConfig, Network
 from revshare.monitor.events import chain_contracts, l2_receivers, shared_on, sources_of
+from revshare.monitor.finality import blocks_to_read, read_message_block
 from revshare.monitor.store import Store
 
 # Called as pages are stored: (network name, blocks done, blocks in all).
@@ -48,6 +51,7 @@ class FetchStats:
     blocks_read: int = 0  # blocks scanned, summed over the log filters
     logs_read: int = 0
     headers_read: int = 0
+    message_blocks: int = 0  # blocks whose message passer logs were read (withdrawals to L1 started)
     seconds: float = 0.0
 
 
@@ -199,7 +203,7 @@ def fetch_network(
                 first = last + 1
             if first <= stop:
                 todo.append((source, first))
-        total = sum(stop - first + 1 for _, first in todo) or 1
+        total = sum(stop - first + 1 for _, first in todo)
         stats.new_blocks = stop - min(first for _, first in todo) + 1 if todo else 0
         done = 0
         for source, first in todo:
@@ -219,8 +223,19 @@ def fetch_network(
                 done += page_last - page_first + 1
                 if progress is not None:
                     progress(network.name, done, total)
+        # The message passer's logs where a withdrawal to L1 started: block by block, each once.
+        blocks = blocks_to_read(config, network, store, stop)
+        total += len(blocks)
+        for block in blocks:
+            if stop_event is not None and stop_event.is_set():
+                raise FetchError(f"{network.name}: interrupted")
+            stats.logs_read += read_message_block(reader, store, network.chain_id, block)
+            stats.message_blocks += 1
+            done += 1
+            if progress is not None:
+                progress(network.name, done, total)
         if progress is not None:
-            progress(network.name, total, total)
+            progress(network.name, total or 1, total or 1)
         # The state in force when the range starts (at the block before it) and at its end.
         for block in dict.fromkeys((before(network.start_block), stop)):
             store.save_snapshot(network.chain_id, block, take_snapshot(reader, config, network, block))

@@ -47,6 +47,12 @@ AMOUNTS = {
     "over-reported": re.compile(rf"{ETH}(?: ETH)? more than"),
     "unreported-window": re.compile(rf"collection address {ETH} ETH in "),
     "not-reported-yet": re.compile(rf"^{ETH} ETH paid by "),
+    # A withdrawal to L1 (`revshare.monitor.finality`), and the ones not checked on L1.
+    **{
+        kind: re.compile(rf"^{ETH} ETH withdrawn by ")
+        for kind in ("l1-failed", "l1-overdue", "l1-pending", "l1-unmatched")
+    },
+    "l1-unchecked": re.compile(rf" to L1, {ETH} ETH, not checked"),
 }
 
 

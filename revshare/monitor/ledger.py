@@ -17,7 +17,8 @@ epoch of the shared splitter (`shared.settle_shared`), and paid by the Collectiv
 epoch credits the chain. Paid is what reached the Collective: the splitter's Collective share,
 the FeeSplitter's shares to the Collective's receivers, the FeeDisburser's ``paidToOptimism``,
 and ETH from the chain's known senders arriving at the Collective's Safes (``SafeReceived``) on
-the chain or on L1.
+the chain or on L1. The withdrawals to L1 the chain's vaults and splitters started are listed
+with their messages (`finality.sent_to_l1`), for their L1 finality.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from revshare.monitor.events import (
     WITHDRAWAL_4,
     l2_receivers,
 )
+from revshare.monitor.finality import sent_to_l1
 from revshare.monitor.findings import add_findings
 from revshare.monitor.records import (
     VAULT_NAMES,
@@ -449,4 +451,6 @@ def analyse_chain(config: MonitorConfig, data: ChainData, lookups: Lookups | Non
         if data.at_stop.get((address, "code")):
             ledger.in_vaults[address] = int(data.at_stop.get((address, "balance")) or 0)
     add_findings(config, data, ledger, settlers, settlements)
+    # Withdrawals to L1 its vaults and splitters started (their L1 finality is read in `run`).
+    ledger.sent_to_l1 = sent_to_l1(config, data)
     return ledger

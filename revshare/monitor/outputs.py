@@ -27,6 +27,14 @@ from typing import Any
 
 from revshare import pages
 from revshare.calendar import AUTO, DAY, PERIODS, period_days, period_middle, utc_date
+from revshare.monitor.finality_tables import COLUMNS as L1_COLUMNS
+from revshare.monitor.finality_tables import CSV_NAME as L1_CSV
+from revshare.monitor.finality_tables import (
+    finality_html,
+    finality_records,
+    finality_summaries,
+    finality_text,
+)
 from revshare.monitor.groups import FindingGroup, short_hex
 from revshare.monitor.records import Batch, ChainLedger, Finding, Payment, Withdrawal
 from revshare.monitor.result import SUPERCHAIN, MonitorResult, PeriodRow
@@ -85,6 +93,11 @@ ASSUMPTIONS = [
     "listed senders arriving at the Collective's Safes (SafeReceived) on the chain or on L1.",
     "Not seen: payments to a receiver without code (no event), payments from addresses not listed as "
     "senders, ETH bridged to L1 unless the bridge's L1 sender is listed, and token payments.",
+    "A withdrawal to L1 (a fee vault withdrawing to L1, a splitter's payout or a shared splitter's claim on "
+    "an L1 route) is found by its withdrawal hash, from the L2ToL1MessagePasser's MessagePassed in its "
+    "transaction, among the OptimismPortal's proofs and finalizations on L1, as of the L1 node's latest "
+    "block: finalizable from its first proof plus the portal's delay, overdue a whole delay after that; "
+    "on the bridge route it arrived only once the L1CrossDomainMessenger relayed it.",
 ]
 
 
@@ -255,6 +268,7 @@ def render_text(result: MonitorResult, period: str | None = AUTO) -> str:
         "",
         *period_text(result, period),
         *shared_text(result.shared, chain_names(result)),
+        *finality_text(result.ledgers),
     ]
     lives = [(x.chain.name, x.lifecycle, x.stop_time) for x in result.ledgers if x.lifecycle]
     if lives:
@@ -389,6 +403,8 @@ def monitor_data(result: MonitorResult) -> dict[str, Any]:
         "findings": [asdict(f) | {"group": i} for i, g in enumerate(groups, 1) for f in g.items],
         "finding_groups": [group_record(i, g) for i, g in enumerate(groups, 1)],
         "shared_splitters": shared_data(result.shared, chain_names(result)),
+        "l1_finality": finality_summaries(result.ledgers),
+        "l1_withdrawals": finality_records(result.ledgers),
         "assumptions": assumptions(result),
         "read": [asdict(s) for s in result.fetched.stats],
     }
@@ -645,6 +661,7 @@ def render_html(result: MonitorResult, period: str | None, chart: Path) -> str:
         if waiting
         else "<p>Nothing: every wei withdrawn was settled or owed.</p>",
         *shared_html(result.shared, chain_names(result)),
+        *finality_html(result.ledgers),
         "<h2>Payments</h2>",
         pages.data_table("payments", PAYMENT_HEADERS, payments, file="payments.csv"),
         "<h2>What was read</h2>",
@@ -679,6 +696,7 @@ def write_outputs(result: MonitorResult, out: Path, period: str | None = AUTO) -
             _csv(staging / f"periods-{name}.csv", data["periods"][name], list(PERIOD_COLUMNS))
         for name in TABLES:
             _csv(staging / f"{name}.csv", data[name], _headers(name))
+        _csv(staging / L1_CSV, data["l1_withdrawals"], list(L1_COLUMNS))
         if result.config.shared_splitters:
             for name, rows in shared_records(result.shared, chain_names(result)).items():
                 _csv(staging / f"{name}.csv", rows, SHARED_COLUMNS[name])

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from revshare.chain.addresses import PREDEPLOY_VAULTS
+from revshare.chain.finality import FinalityReport, L2Withdrawal
 from revshare.chain.reader import EventLog
 from revshare.chain.shared import SharedEpoch
 from revshare.monitor.config import Terms, WatchedChain
@@ -139,6 +140,32 @@ class ServedBy:
     where: str = "L2"  # the splitter's network: "L2", or "L1" for a splitter on Ethereum L1
 
 
+@dataclass(frozen=True)
+class SentToL1:
+    """A withdrawal to L1 that something the monitor watches started on a chain: a fee vault
+    withdrawing to L1, a splitter's payout or a shared splitter's claim on an L1 route. Its
+    ``withdrawal`` (hash and all) comes from the message passer's ``MessagePassed`` in the same
+    transaction; None when that block's messages were not read (``read`` False) or none matches."""
+
+    chain: str
+    origin: str  # "the SequencerFeeVault", "the splitter 0x…", "the shared splitter <name>"
+    payer: str  # the contract whose ETH left for L1
+    account: str  # whose payout it is (a splitter's recipient on L2; a vault's recipient)
+    route: str  # "L2StandardBridge" or "L2ToL1MessagePasser" (a vault's: as its message shows)
+    recipient: str  # who receives it on L1
+    amount: int
+    block: int
+    log_index: int
+    tx_hash: str
+    timestamp: int
+    withdrawal: L2Withdrawal | None = None
+    read: bool = False  # its block's MessagePassed logs were read
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return (self.block, self.log_index)
+
+
 @dataclass
 class ChainLedger:
     chain: WatchedChain
@@ -157,6 +184,9 @@ class ChainLedger:
     reference_time: int = 0  # the latest block time of any network read (silence is measured to it)
     lifecycle: list[tuple[int, str]] = field(default_factory=list)  # (time, step), from its registry
     shared_collection: str | None = None  # its shared splitter's collection address (pending: not reported)
+    sent_to_l1: list[SentToL1] = field(default_factory=list)  # withdrawals to L1 started, in chain order
+    finality: FinalityReport | None = None  # what L1 said of them (None: not read)
+    unchecked: str = ""  # why their L1 finality was not read ("" when it was, or there are none)
 
     @property
     def revenue(self) -> list[Withdrawal]:
@@ -208,6 +238,7 @@ class ChainData:
     l1_stop_time: int | None = None  # the time of the last L1 block read
     reference_time: int = 0  # the latest block time of any network read (0: this chain's own)
     shared: ServedBy | None = None  # the shared splitter settling its withdrawals to a collection address
+    message_blocks: frozenset[int] = frozenset()  # blocks whose MessagePassed logs are in ``logs``
 
     @cached_property
     def events(self) -> list[EventLog]:

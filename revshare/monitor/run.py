@@ -1,23 +1,27 @@
-"""One monitor run: read every network into the store, analyse each chain, write the outputs.
+"""One monitor run: check the OptimismPortals on L1, read every network into the store, analyse each
+chain, read the L1 finality of the withdrawals to L1 the chains started, write the outputs.
 `run_monitor("superchain.yaml", out="reports/monitor")` returns a `MonitorResult` whose
 `ledgers` hold each chain's revenue, batches, payments, findings, owed, paid and balance."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from eth_abi import decode
 from eth_utils import to_checksum_address
 
+from revshare.chain.finality import PortalError
 from revshare.chain.reader import CallReverted, ChainReader, ReadError
 from revshare.chain.registry import registry_at_block
 from revshare.chain.rpc import HttpJsonRpc
 from revshare.monitor.config import MonitorConfig, Terms, WatchedChain, load_monitor_config
-from revshare.monitor.events import l2_receivers
-from revshare.monitor.fetch import BlockChoice, Fetched, Progress, before, fetch_all
+from revshare.monitor.events import MESSAGE_SOURCE, l2_receivers
+from revshare.monitor.fetch import BlockChoice, Fetched, FetchError, Progress, before, fetch_all
+from revshare.monitor.finality import check_portals, read_l1_finality
 from revshare.monitor.ledger import analyse_chain
 from revshare.monitor.records import ChainData, ChainLedger, Finding, ServedBy, decode_logs
 from revshare.monitor.result import MonitorResult
@@ -206,6 +210,7 @@ def analyse(
                 l1_stop_time=l1_stop_time,
                 reference_time=reference_time,
                 shared=served.get(chain.chain_id),
+                message_blocks=frozenset(store.blocks_read(chain.chain_id, MESSAGE_SOURCE.key)),
             )
             ledger = analyse_chain(config, data, lookups)
             ledger.lifecycle = lookups.lifecycle_at(chain, span.stop)
@@ -223,6 +228,18 @@ def analyse(
         return ledgers, shared_ledgers
     finally:
         store.close()
+
+
+@contextmanager
+def _l1_errors() -> Iterator[None]:
+    """An L1 node that fails as a node failure (`FetchError`: exit 1), a portal that is none as a
+    mistake in the config (`MonitorError`: exit 2); one line each."""
+    try:
+        yield
+    except ReadError as exc:
+        raise FetchError(str(exc)) from None
+    except PortalError as exc:
+        raise MonitorError(str(exc)) from None
 
 
 def run_monitor(
@@ -244,16 +261,21 @@ def run_monitor(
     store_path = out / STORE_NAME
     if fresh:
         remove_store(store_path)
+    with _l1_errors():  # the L1 node and the portals, before anything is read
+        check_portals(config)
     fetched = fetch_all(config, store_path, to_block, page_size=page_size, progress=progress)
     read = time.monotonic()
     ledgers, shared = analyse(config, fetched, store_path)
     analysed = time.monotonic()
-    result = MonitorResult(config, ledgers, fetched, store_path, analysed - began, shared=shared)
-    result.timings = {"read": read - began, "analyse": analysed - read}
+    with _l1_errors():
+        read_l1_finality(config, ledgers, page_size=page_size, progress=progress)
+    on_l1 = time.monotonic()
+    result = MonitorResult(config, ledgers, fetched, store_path, on_l1 - began, shared=shared)
+    result.timings = {"read": read - began, "analyse": analysed - read, "l1 finality": on_l1 - analysed}
     if write:
         from revshare.monitor.outputs import write_outputs
 
         result.files = write_outputs(result, out, period or result.default_period())
-        result.timings["write"] = time.monotonic() - analysed
+        result.timings["write"] = time.monotonic() - on_l1
     result.seconds = time.monotonic() - began
     return result

@@ -8,6 +8,11 @@ run goes on from there, and no log is stored twice (logs are keyed by chain, blo
 The store remembers each chain's block 0 and the hash of the last block read, so a different
 chain behind the same chain id, or a reorganisation below what was read, stops the run instead
 of mixing two histories.
+
+A source read block by block (the message passer's logs of the blocks where a withdrawal to L1
+started: `revshare.monitor.events.MESSAGE_SOURCE`) keeps, per block, that it was read, with the
+block's hash: each block's logs and that mark are written in one transaction, and a block read
+is never read again.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ CREATE TABLE IF NOT EXISTS blocks (
 CREATE TABLE IF NOT EXISTS scans (
     chain_id INTEGER NOT NULL, source TEXT NOT NULL, last_block INTEGER NOT NULL, last_hash TEXT NOT NULL,
     PRIMARY KEY (chain_id, source)
+);
+CREATE TABLE IF NOT EXISTS block_reads (
+    chain_id INTEGER NOT NULL, source TEXT NOT NULL, block INTEGER NOT NULL, block_hash TEXT NOT NULL,
+    PRIMARY KEY (chain_id, source, block)
 );
 CREATE TABLE IF NOT EXISTS snapshots (
     chain_id INTEGER NOT NULL, block INTEGER NOT NULL, address TEXT NOT NULL, what TEXT NOT NULL,
@@ -126,21 +135,7 @@ class Store:
     ) -> None:
         """One page: its logs, their blocks' timestamps and the source's new position, together."""
         with self.transaction():
-            self._db.executemany(
-                "INSERT OR IGNORE INTO logs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        chain_id,
-                        int(raw["blockNumber"], 16),
-                        int(raw["logIndex"], 16),
-                        raw["transactionHash"],
-                        raw["address"],
-                        json.dumps(raw["topics"]),
-                        raw["data"],
-                    )
-                    for raw in logs
-                ],
-            )
+            self._insert_logs(chain_id, logs)
             self._db.executemany(
                 "INSERT OR IGNORE INTO blocks VALUES (?, ?, ?)",
                 [(chain_id, b, t) for b, t in timestamps.items()],
@@ -148,6 +143,41 @@ class Store:
             self._db.execute(
                 "INSERT OR REPLACE INTO scans VALUES (?, ?, ?, ?)", (chain_id, source, last_block, last_hash)
             )
+
+    def blocks_read(self, chain_id: int, source: str) -> set[int]:
+        """The blocks a source read block by block has read on a chain."""
+        rows = self._db.execute(
+            "SELECT block FROM block_reads WHERE chain_id = ? AND source = ?", (chain_id, source)
+        )
+        return {int(row[0]) for row in rows}
+
+    def save_block(
+        self, chain_id: int, source: str, block: int, logs: Iterable[dict[str, Any]], block_hash: str
+    ) -> None:
+        """One block of a source read block by block: its logs and the mark that it was read, together."""
+        with self.transaction():
+            self._insert_logs(chain_id, logs)
+            self._db.execute(
+                "INSERT OR REPLACE INTO block_reads VALUES (?, ?, ?, ?)",
+                (chain_id, source, block, block_hash),
+            )
+
+    def _insert_logs(self, chain_id: int, logs: Iterable[dict[str, Any]]) -> None:
+        self._db.executemany(
+            "INSERT OR IGNORE INTO logs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    chain_id,
+                    int(raw["blockNumber"], 16),
+                    int(raw["logIndex"], 16),
+                    raw["transactionHash"],
+                    raw["address"],
+                    json.dumps(raw["topics"]),
+                    raw["data"],
+                )
+                for raw in logs
+            ],
+        )
 
     def timestamps(self, chain_id: int) -> dict[int, int]:
         rows = self._db.execute("SELECT block, timestamp FROM blocks WHERE chain_id = ?", (chain_id,))
@@ -168,17 +198,23 @@ class Store:
             "WHERE chain_id = ? AND block BETWEEN ? AND ? ORDER BY block, log_index",
             (chain_id, start, stop),
         )
-        return [
-            {
-                "blockNumber": hex(block),
-                "logIndex": hex(index),
-                "transactionHash": tx_hash,
-                "address": address,
-                "topics": json.loads(topics),
-                "data": data,
-            }
-            for block, index, tx_hash, address, topics, data in rows
-        ]
+        return _as_logs(rows)
+
+    def logs_with_topic(
+        self, chain_id: int, start: int, stop: int, topics: Iterable[str]
+    ) -> list[dict[str, Any]]:
+        """`logs` whose topic 0 is one of ``topics`` (topics are stored as JSON lists of hex
+        strings: the first one is at characters 3-68)."""
+        wanted = sorted({t.lower() for t in topics})
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        rows = self._db.execute(
+            "SELECT block, log_index, tx_hash, address, topics, data FROM logs WHERE chain_id = ? AND block "
+            f"BETWEEN ? AND ? AND lower(substr(topics, 3, 66)) IN ({marks}) ORDER BY block, log_index",
+            (chain_id, start, stop, *wanted),
+        )
+        return _as_logs(rows)
 
     def count_logs(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM logs").fetchone()[0])
@@ -199,6 +235,21 @@ class Store:
             "SELECT address, what, value FROM snapshots WHERE chain_id = ? AND block = ?", (chain_id, block)
         )
         return {(address, what): json.loads(value) for address, what, value in rows}
+
+
+def _as_logs(rows: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Rows of the logs table in the node's JSON form."""
+    return [
+        {
+            "blockNumber": hex(block),
+            "logIndex": hex(index),
+            "transactionHash": tx_hash,
+            "address": address,
+            "topics": json.loads(topics),
+            "data": data,
+        }
+        for block, index, tx_hash, address, topics, data in rows
+    ]
 
 
 def _statements() -> list[str]:
