@@ -25,6 +25,7 @@ from revshare.chain.addresses import L2_CROSS_DOMAIN_MESSENGER, L2_TO_L1_MESSAGE
 from revshare.chain.finality import (
     DISPUTE_GAME_FINALITY_DELAY,
     FAILED,
+    FAILED_RELAYED_MESSAGE,
     FINALIZED,
     FINALIZED_TOPIC,
     GIVEN,
@@ -40,6 +41,7 @@ from revshare.chain.finality import (
     PROVEN_TOPIC,
     RELAY_FAILED,
     RELAYED,
+    RELAYED_MESSAGE,
     STATES,
     WITHDRAWAL_FINALIZED,
     WITHDRAWAL_PROVEN,
@@ -618,6 +620,16 @@ def test_the_models_events_are_the_real_optimism_portal_2s(project):
     model = {e.name: e.signature for e in project.PortalEventsModel.contract_type.events}
     assert model == {name: real[name] for name in model}
     assert set(model) == {"WithdrawalProven", "WithdrawalProvenExtension1", "WithdrawalFinalized"}
+
+
+def test_the_messenger_models_events_are_the_real_l1_messengers(project):
+    """`MessengerEventsModel` logs what the real L1CrossDomainMessenger logs of a relay, and the
+    module reads exactly those declarations."""
+    real = _real_events("L1CrossDomainMessenger")
+    model = {e.name: e.signature for e in project.MessengerEventsModel.contract_type.events}
+    assert model == {name: real[name] for name in model}
+    assert set(model) == {"RelayedMessage", "FailedRelayedMessage"}
+    assert {RELAYED_MESSAGE, FAILED_RELAYED_MESSAGE} == set(model.values())
 
 
 def test_the_model_emits_the_real_events_and_keeps_the_real_timing(chain, portal, keeper, stranger):
