@@ -77,6 +77,14 @@ FAILED_RELAYED_MESSAGE = "FailedRelayedMessage(bytes32 indexed msgHash)"
 PORTAL_DECODER = EventDecoder([event_abi(WITHDRAWAL_PROVEN), event_abi(WITHDRAWAL_FINALIZED)])
 MESSENGER_DECODER = EventDecoder([event_abi(RELAYED_MESSAGE), event_abi(FAILED_RELAYED_MESSAGE)])
 RELAYED, RELAY_FAILED, NO_RELAY = "relayed", "failed", "none"
+# Why a withdrawal the portal finalized did not arrive, by what the L1 messenger logged of its
+# relay ("": a direct withdrawal, whose call the portal made itself).
+FAILURES = {
+    "": "finalized on L1, but the portal's call failed (the ETH stays in the portal)",
+    RELAY_FAILED: "finalized on L1, but the L1CrossDomainMessenger's relay failed (the ETH waits there "
+    "until the message is replayed)",
+    NO_RELAY: "finalized on L1, but the L1CrossDomainMessenger logged no relay of its message",
+}
 PROVEN_TOPIC = topic_of(WITHDRAWAL_PROVEN)
 FINALIZED_TOPIC = topic_of(WITHDRAWAL_FINALIZED)
 

@@ -40,12 +40,11 @@ from revshare.chain.addresses import (
 )
 from revshare.chain.finality import (
     FAILED,
+    FAILURES,
     IN_FLIGHT,
     MESSAGE_PASSED,
-    NO_RELAY,
     OVERDUE,
     PROVEN,
-    RELAY_FAILED,
     Finality,
     PortalError,
     PortalSettings,
@@ -86,13 +85,6 @@ FINALIZE_BRIDGE_ETH = keccak(text="finalizeBridgeETH(address,address,uint256,byt
 FAILED_KIND, OVERDUE_KIND, PENDING_KIND = "l1-failed", "l1-overdue", "l1-pending"
 UNMATCHED_KIND, UNCHECKED_KIND = "l1-unmatched", "l1-unchecked"
 NOT_CHECKED, NO_MESSAGE = "not checked", "no message"
-# Why a withdrawal finalized on L1 did not arrive, by what the L1 messenger logged of its relay.
-FAILURES = {
-    "": "finalized on L1, but the portal's call failed (the ETH stays in the portal)",
-    RELAY_FAILED: "finalized on L1, but the L1CrossDomainMessenger's relay failed (the ETH waits there "
-    "until the message is replayed)",
-    NO_RELAY: "finalized on L1, but the L1CrossDomainMessenger logged no relay of its message",
-}
 
 # (what is being read, blocks done, blocks in all), as `revshare.monitor.fetch.Progress`.
 Progress = Callable[[str, int, int], None]

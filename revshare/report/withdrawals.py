@@ -17,25 +17,16 @@ from dataclasses import replace
 from revshare.calendar import utc_date
 from revshare.chain.finality import (
     FAILED,
+    FAILURES,
     FINALIZED,
     IN_FLIGHT,
-    NO_RELAY,
     OVERDUE,
     PROVEN,
-    RELAY_FAILED,
     Finality,
     FinalityReport,
 )
 from revshare.report.analysis import OVERDUE_KIND, UNEXPLAINED, Analysis, Finding
 from revshare.terminal import format_eth
-
-# Why a finalized withdrawal did not arrive, by what the L1 messenger logged of its relay.
-FAILURES = {
-    "": "finalized on L1, but the portal's call failed (the ETH stays in the portal)",
-    RELAY_FAILED: "finalized on L1, but the L1CrossDomainMessenger's relay failed (the ETH waits there "
-    "until the message is replayed)",
-    NO_RELAY: "finalized on L1, but the L1CrossDomainMessenger logged no relay of its message",
-}
 
 
 def _finding(finding: Finding, item: Finality) -> Finding | None:
