@@ -135,6 +135,11 @@ class SentToL1:
 
     withdrawal: L2Withdrawal
     finding: Finding
+    destination: str  # ``0x1234…abcd on L1 via the L2StandardBridge``: where it goes, in words
+
+
+# How an in-flight finding ends: the withdrawal is on its way until L1 finalizes it.
+ARRIVES = "(arrives once the withdrawal is proven and finalized on L1)"
 
 
 def record_sent(
@@ -144,12 +149,13 @@ def record_sent(
     same_tx: list[EventLog],
     timestamp: int,
     recipient: str,
+    destination: str,
 ) -> None:
     """Keep an L1 withdrawal the replay matched with its route's record, with its message."""
     message = withdrawal_message(matched, same_tx)
     if message is not None:
         withdrawal = from_message_passed(message, timestamp, recipient=recipient)
-        analysis.l1_withdrawals.append(SentToL1(withdrawal, finding))
+        analysis.l1_withdrawals.append(SentToL1(withdrawal, finding, destination))
 
 
 @dataclass(frozen=True)
@@ -343,13 +349,8 @@ class _Replay:
         self.in_flight += a["amount"]
         where = f"block {event.block}"
         owner = "" if a["l1Recipient"] == a["recipient"] else f" for {short(a['recipient'])}"
-        self.find(
-            PENDING,
-            a["amount"],
-            f"in flight to {short(a['l1Recipient'])} on L1 via the {route}{owner} "
-            "(arrives once the withdrawal is proven and finalized on L1)",
-            where,
-        )
+        destination = f"{short(a['l1Recipient'])} on L1 via the {route}{owner}"
+        self.find(PENDING, a["amount"], f"in flight to {destination} {ARRIVES}", where)
         in_flight = self.out.findings[-1]
         predeploy, name, payer, payee, value = L1_PATH_FIELDS.get(a["route"], ("", "", "", "", ""))
         for candidate in path_events:
@@ -361,7 +362,9 @@ class _Replay:
                 path_events.remove(candidate)
                 self.l1_matched += a["amount"]
                 started = self.timestamps.get(event.block, 0)
-                record_sent(self.out, in_flight, candidate, path_events, started, a["l1Recipient"])
+                record_sent(
+                    self.out, in_flight, candidate, path_events, started, a["l1Recipient"], destination
+                )
                 return
         self.find(
             UNEXPLAINED, a["amount"], f"announced for L1, but the {route} recorded no such withdrawal", where

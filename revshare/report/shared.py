@@ -33,6 +33,7 @@ from revshare.epochs import SettledChain
 from revshare.lifecycle import TermsEntry
 from revshare.model import split_with_fee
 from revshare.report.analysis import (
+    ARRIVES,
     EXPLAINED,
     L1_PATH_FIELDS,
     PENDING,
@@ -379,15 +380,8 @@ class _SharedReplay:
         self.in_flight[ETH_ASSET] += s["amount"]
         owner = "" if s["l1Recipient"] == s["recipient"] else f" for {short(s['recipient'])}"
         route = _route_label(s["route"])
-        self.find(
-            PENDING,
-            ETH_ASSET,
-            s["amount"],
-            f"in flight to {short(s['l1Recipient'])} on {route}{owner} "
-            "(arrives once the withdrawal is proven and finalized on L1)",
-            where,
-            chain_id,
-        )
+        destination = f"{short(s['l1Recipient'])} on {route}{owner}"
+        self.find(PENDING, ETH_ASSET, s["amount"], f"in flight to {destination} {ARRIVES}", where, chain_id)
         in_flight = self.out.findings[-1]
         predeploy, name, payer, payee, value = L1_PATH_FIELDS.get(s["route"], ("", "", "", "", ""))
         for record in same_tx:
@@ -400,7 +394,7 @@ class _SharedReplay:
                 same_tx.remove(record)
                 self.l1_matched += s["amount"]
                 started = self.history.timestamps.get(sent.block, 0)
-                record_sent(self.out, in_flight, record, same_tx, started, s["l1Recipient"])
+                record_sent(self.out, in_flight, record, same_tx, started, s["l1Recipient"], destination)
                 return
         self.find(
             UNEXPLAINED,

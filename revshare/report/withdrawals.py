@@ -25,14 +25,14 @@ from revshare.chain.finality import (
     Finality,
     FinalityReport,
 )
-from revshare.report.analysis import OVERDUE_KIND, UNEXPLAINED, Analysis, Finding
+from revshare.report.analysis import OVERDUE_KIND, UNEXPLAINED, Analysis, Finding, SentToL1
 from revshare.terminal import format_eth
 
 
-def _finding(finding: Finding, item: Finality) -> Finding | None:
+def _finding(sent: SentToL1, item: Finality) -> Finding | None:
     """What the report says of a withdrawal once L1 has been read: the same words for every
     withdrawal in a state (so they group), the times and the hash in ``where``."""
-    route_text = finding.what.split(" (arrives once")[0].replace("in flight to", "withdrawal to", 1)
+    finding, route_text = sent.finding, f"withdrawal to {sent.destination}"
     hashed = f"withdrawal {item.withdrawal.withdrawal_hash[:10]}…"
     if item.state == FINALIZED:
         return None
@@ -62,7 +62,7 @@ def apply_finality(analysis: Analysis, finality: FinalityReport) -> None:
     for sent in analysis.l1_withdrawals:
         item = by_hash.get(sent.withdrawal.withdrawal_hash)
         if item is not None:
-            replaced[id(sent.finding)] = _finding(sent.finding, item)
+            replaced[id(sent.finding)] = _finding(sent, item)
     findings = []
     for f in analysis.findings:
         new = replaced.get(id(f), f)
