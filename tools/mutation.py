@@ -36,6 +36,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tools.ape_data import own_data_folder
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / ".build" / "mutation" / "results.json"
 STATEFUL_RESULTS = RESULTS.with_name("results-stateful.json")
@@ -659,9 +661,11 @@ def _copy_project(target: Path) -> None:
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`ape ARGS` in the copy, importing the copy's `revshare` (not the editable install's)."""
+    """`ape ARGS` in the copy, importing the copy's `revshare` (not the editable install's), with
+    the copy's own ape data folder: copies tested side by side must not share ape's node list."""
     ape = str(Path(sys.executable).with_name("ape"))
-    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    data = own_data_folder(cwd / ".build" / "ape-data")
+    env = {**os.environ, "PYTHONPATH": str(cwd), "APE_DATA_FOLDER": str(data)}
     return subprocess.run([ape, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 

@@ -33,6 +33,8 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.ape_data import own_data_folder
+
 ROOT = Path(__file__).resolve().parents[1]
 TIMINGS = ROOT / "tests" / "durations.json"
 WORK = Path(os.environ.get("TEST_SHARDS_DIR") or ROOT / ".build" / "test-shards")  # the tests use their own
@@ -144,19 +146,8 @@ def plan_shards(files: list[str], count: int, durations: dict[str, float]) -> li
 
 
 def data_folder(shard: Shard) -> Path:
-    """A shard's own ape data folder: ape writes its node list and network caches there, which two
-    processes must not share; the accounts and the installed dependencies are the main folder's."""
-    main = Path(os.environ.get("APE_DATA_FOLDER", ROOT / ".build" / "ape-data"))
-    folder = shard.folder / "ape-data"
-    folder.mkdir(parents=True, exist_ok=True)
-    for shared in ("accounts", "packages"):
-        link, source = folder / shared, main / shared
-        if source.exists() and not link.is_symlink():
-            with contextlib.suppress(FileNotFoundError):
-                link.rmdir()  # an empty folder ape made; one holding anything stays, and is used
-            with contextlib.suppress(FileExistsError):
-                link.symlink_to(source.resolve())
-    return folder
+    """A shard's own ape data folder (see `tools.ape_data`)."""
+    return own_data_folder(shard.folder / "ape-data")
 
 
 def start(shard: Shard, options: list[str]) -> None:
