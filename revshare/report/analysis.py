@@ -177,6 +177,7 @@ class ChainSummary:
     in_vaults: int = 0
     undisbursed: dict[str, int] = field(default_factory=dict)
     claimable: dict[str, int] = field(default_factory=dict)
+    # Sent to L1 and not seen arriving: every withdrawal, unless L1 was read (`report.withdrawals`).
     in_flight_to_l1: dict[str, int] = field(default_factory=dict)
     lifecycle: list[LifecycleStep] = field(default_factory=list)
 

@@ -92,7 +92,9 @@ class SharedSummary:
     total_claimable: dict[str, int] = field(default_factory=dict)
     surplus: dict[str, int] = field(default_factory=dict)
     held: dict[str, int] = field(default_factory=dict)
-    in_flight_to_l1: dict[str, int] = field(default_factory=dict)
+    in_flight_to_l1: dict[str, int] = field(
+        default_factory=dict
+    )  # as a chain's (`report.analysis.ChainSummary`)
 
 
 def terms_at(entries: Sequence[TermsEntry], since: int) -> TermsEntry | None:

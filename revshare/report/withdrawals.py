@@ -56,19 +56,32 @@ def _finding(sent: SentToL1, item: Finality) -> Finding | None:
 
 
 def apply_finality(analysis: Analysis, finality: FinalityReport) -> None:
-    """Each L1 withdrawal's finding, said again from what L1 holds (`_finding`)."""
+    """Each L1 withdrawal's finding, said again from what L1 holds (`_finding`); one that arrived
+    no longer counts in its summary's ``in_flight_to_l1``."""
     by_hash = {item.withdrawal.withdrawal_hash: item for item in finality.items}
     replaced: dict[int, Finding | None] = {}
     for sent in analysis.l1_withdrawals:
         item = by_hash.get(sent.withdrawal.withdrawal_hash)
         if item is not None:
             replaced[id(sent.finding)] = _finding(sent, item)
+            if item.state == FINALIZED:
+                _arrived(analysis, sent.finding)
     findings = []
     for f in analysis.findings:
         new = replaced.get(id(f), f)
         if new is not None:
             findings.append(new)
     analysis.findings[:] = findings
+
+
+def _arrived(analysis: Analysis, finding: Finding) -> None:
+    """Take a withdrawal L1 finalized (and, on the bridge route, relayed) out of the in-flight total
+    of the splitter that sent it: a chain's splitter, or the shared splitter ``finding.splitter``."""
+    if finding.splitter:
+        in_flight = next(s.in_flight_to_l1 for s in analysis.shared if s.address == finding.splitter)
+    else:
+        in_flight = analysis.chains[finding.chain_id].in_flight_to_l1
+    in_flight[finding.asset] -= finding.amount
 
 
 FINALITY_HEADERS = ["state", "started (UTC)", "L2 block", "amount", "L1 recipient", "proofs", "proven (UTC)",

@@ -131,6 +131,19 @@ def test_findings_say_what_l1_holds_and_group_by_state(scripted):
     assert "L1 finality: not checked for the 8 L1 withdrawals" in unread
 
 
+def test_only_what_arrived_leaves_the_in_flight_total(scripted):
+    """`in_flight_to_l1` (report.json's per chain) is what was sent and has not arrived: without L1,
+    all eight; with it, all but a1 (finalized); b1, whose finalization failed, never arrived."""
+    report, unread = scripted["report"], scripted["unread"]
+    amounts = {i.withdrawal.withdrawal_hash: i.withdrawal.amount for i in report.finality.items}
+    sent = sum(amounts.values())
+    arrived = amounts[scripted["hashes"]["a1"]]
+    assert arrived > 0
+    (eth,) = unread.analysis.chains[CHAIN_ID].in_flight_to_l1
+    assert unread.analysis.chains[CHAIN_ID].in_flight_to_l1 == {eth: sent}
+    assert report.analysis.chains[CHAIN_ID].in_flight_to_l1 == {eth: sent - arrived}
+
+
 def test_the_withdrawals_file_has_every_one(scripted, tmp_path: Path):
     write_report(scripted["report"], tmp_path)
     with (tmp_path / "l1-withdrawals.csv").open() as handle:
