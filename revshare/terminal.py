@@ -4,6 +4,7 @@ tables as HTML for the report's and the monitor's self-contained pages."""
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
@@ -19,6 +20,20 @@ WEI_PER_ETH = 10**18
 
 # Where progress lines go (click.echo in scripts, print or a no-op elsewhere).
 Log = Callable[[str], None]
+
+
+# An address in a text: 40 hex digits, not part of a longer hex string (a transaction hash).
+ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{40}\b")
+
+
+def short_address(address: str) -> str:
+    """``0x1234…abcd``: for people; files keep the whole address (two can share a short form)."""
+    return f"{address[:6]}…{address[-4:]}"
+
+
+def shorten_addresses(text: str) -> str:
+    """``text`` with every address in it shortened (`short_address`), for display."""
+    return ADDRESS.sub(lambda found: short_address(found.group()), text)
 
 
 def format_eth(wei: int, decimals: int = 6) -> str:

@@ -34,7 +34,7 @@ from revshare.chain.rpc import (
     wait_for_receipt,
 )
 from revshare.keeper.config import KeeperConfig, KeeperNetwork
-from revshare.terminal import exact_eth
+from revshare.terminal import exact_eth, short_address
 
 ZERO = "0x" + "00" * 20
 RECEIPT_TIMEOUT = 120.0  # seconds to wait for a sent transaction to be mined
@@ -81,18 +81,20 @@ def selector(signature: str) -> bytes:
     return keccak(text=signature)[:4]
 
 
-def short(address: str) -> str:
-    return f"{address[:6]}…{address[-4:]}"
-
-
 def targets(network: KeeperNetwork) -> list[Target]:
     """Every disbursement the keeper looks after on one network."""
     found = []
     for splitter in network.splitters:
-        found.append(Target(network.name, splitter, selector("disburse()"), f"splitter {short(splitter)}"))
+        found.append(
+            Target(network.name, splitter, selector("disburse()"), f"splitter {short_address(splitter)}")
+        )
         for token in network.tokens:
             data = selector("disburseToken(address)") + encode(["address"], [token])
-            found.append(Target(network.name, splitter, data, f"splitter {short(splitter)} {short(token)}"))
+            found.append(
+                Target(
+                    network.name, splitter, data, f"splitter {short_address(splitter)} {short_address(token)}"
+                )
+            )
     if network.fee_splitter:
         found.append(Target(network.name, FEE_SPLITTER, selector("disburseFees()"), "FeeSplitter", True))
     return found

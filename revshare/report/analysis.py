@@ -30,6 +30,7 @@ from revshare.chain.reader import EventLog
 from revshare.lifecycle import TermsEntry
 from revshare.model import BPS_DENOMINATOR, RevenueSources, apply_bps, split
 from revshare.report.history import L1_PATH_EVENTS, History, SplitterHistory
+from revshare.terminal import short_address
 
 UNEXPLAINED, EXPLAINED, PENDING = "unexplained", "explained", "pending"
 # An L1 withdrawal long past its challenge period and not final (from L1's portal, when read).
@@ -124,7 +125,7 @@ class Finding:
     chain_id: int
     asset: str
     amount: int
-    what: str
+    what: str  # addresses whole (`report.document.describe` shortens them for display)
     where: str = ""
     splitter: str = ""  # a shared splitter's address (its findings); chain_id 0: the whole splitter
 
@@ -135,7 +136,7 @@ class SentToL1:
 
     withdrawal: L2Withdrawal
     finding: Finding
-    destination: str  # ``0x1234…abcd on L1 via the L2StandardBridge``: where it goes, in words
+    destination: str  # ``0x…(whole address) on L1 via the L2StandardBridge``: where it goes, in words
 
 
 # How an in-flight finding ends: the withdrawal is on its way until L1 finalizes it.
@@ -272,10 +273,6 @@ def _withdrawals(events: list[EventLog]) -> list[EventLog]:
     ]
 
 
-def short(address: str) -> str:
-    return f"{address[:6]}…{address[-4:]}"
-
-
 class _Replay:
     """Replays one splitter's events for one asset."""
 
@@ -327,7 +324,7 @@ class _Replay:
                 self.find(
                     EXPLAINED,
                     event.args["amount"],
-                    f"payout to {short(event.args['recipient'])} failed and was credited for a later claim",
+                    f"payout to {event.args['recipient']} failed and was credited for a later claim",
                     f"block {event.block}",
                 )
             elif event.name == "Claimed":
@@ -349,8 +346,8 @@ class _Replay:
         route = L1_ROUTES.get(a["route"], f"route {a['route']}")
         self.in_flight += a["amount"]
         where = f"block {event.block}"
-        owner = "" if a["l1Recipient"] == a["recipient"] else f" for {short(a['recipient'])}"
-        destination = f"{short(a['l1Recipient'])} on L1 via the {route}{owner}"
+        owner = "" if a["l1Recipient"] == a["recipient"] else f" for {a['recipient']}"
+        destination = f"{a['l1Recipient']} on L1 via the {route}{owner}"
         self.find(PENDING, a["amount"], f"in flight to {destination} {ARRIVES}", where)
         in_flight = self.out.findings[-1]
         predeploy, name, payer, payee, value = L1_PATH_FIELDS.get(a["route"], ("", "", "", "", ""))
@@ -379,9 +376,7 @@ class _Replay:
             self.since_last_by_vault[event.address] += value
         else:
             label = VAULT_LABELS[vault_roles[event.address]]
-            self.find(
-                EXPLAINED, value, f"{label} paid {short(to)}, not this splitter", f"block {event.block}"
-            )
+            self.find(EXPLAINED, value, f"{label} paid {to}, not this splitter", f"block {event.block}")
 
     def _disbursed(self, event: EventLog, same_tx: list[EventLog], vault_roles: dict[str, str]) -> None:
         a = event.args
@@ -554,7 +549,7 @@ class _Replay:
             self.find(
                 UNEXPLAINED,
                 amount - had,
-                f"{short(recipient)} claimed more than it was credited",
+                f"{recipient} claimed more than it was credited",
                 f"block {event.block}",
             )
         self.owed[recipient] = had - amount
@@ -567,15 +562,15 @@ class _Replay:
         where = f"block {event.block}"
         had = self.owed.get(source, 0)
         if amount > had:
-            self.find(UNEXPLAINED, amount - had, f"moved more of {short(source)}'s credit than it had", where)
+            self.find(UNEXPLAINED, amount - had, f"moved more of {source}'s credit than it had", where)
         self.owed[source] = had - amount
         self.owed[to] = self.owed.get(to, 0) + amount
-        self.find(EXPLAINED, amount, f"credit of {short(source)} moved to {short(to)} by governance", where)
+        self.find(EXPLAINED, amount, f"credit of {source} moved to {to} by governance", where)
 
     def _close(self) -> None:
         closing, cid = self.h.closing, self.chain_id
         checks = self.out.checks
-        label = "ETH" if self.asset == ETH_ASSET else short(self.asset)
+        label = "ETH" if self.asset == ETH_ASSET else short_address(self.asset)
         checks.append(
             Check(cid, f"{label}: disbursements whose shares add up to gross", self.shares_ok, self.count)
         )
@@ -622,10 +617,10 @@ class _Replay:
                 self.find(
                     UNEXPLAINED,
                     amount - on_chain,
-                    f"{short(recipient)}: events credit {amount}, contract owes {on_chain}",
+                    f"{recipient}: events credit {amount}, contract owes {on_chain}",
                 )
             elif amount:
-                self.find(PENDING, amount, f"credited to {short(recipient)}, not claimed yet")
+                self.find(PENDING, amount, f"credited to {recipient}, not claimed yet")
         held_free = closing.balance.get(self.asset, 0) - owed_now
         checks.append(
             Check(
@@ -670,7 +665,7 @@ def _check_event_forms(history: SplitterHistory, out: Analysis) -> None:
                     history.target.chain_id,
                     ETH_ASSET,
                     legacy - newer,
-                    f"{short(vault)}: legacy Withdrawal events show {legacy}, newer ones {newer}",
+                    f"{vault}: legacy Withdrawal events show {legacy}, newer ones {newer}",
                     f"tx {tx_hash}",
                 )
             )

@@ -14,10 +14,9 @@ from revshare.calendar import DAY, period_days, period_middle
 from revshare.chain.addresses import ETH_ASSET
 from revshare.chain.shared import SharedEpoch
 from revshare.pages import date_axis
-from revshare.report.analysis import short
 from revshare.report.document import Report
 from revshare.report.periods import PeriodRow
-from revshare.terminal import WEI_PER_ETH
+from revshare.terminal import WEI_PER_ETH, short_address
 
 REVENUE_PNG = "revenue.png"
 COLLECTIVE_PNG = "collective-share.png"
@@ -160,7 +159,9 @@ def _shared_chart(panels: dict[str, list[SharedEpoch]], path: Path) -> Path:
             ax.bar(x, values, width=width, bottom=bottom, color=color, label=label)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         date_axis(ax)
-        _finish(ax, f"shared splitter {short(address)}: epoch gross = operator fee + Collective + chains")
+        _finish(
+            ax, f"shared splitter {short_address(address)}: epoch gross = operator fee + Collective + chains"
+        )
     return _save(fig, path)
 
 

@@ -17,12 +17,11 @@ from revshare.report.analysis import (
     Analysis,
     Finding,
     analyze,
-    short,
 )
 from revshare.report.history import History
 from revshare.report.periods import PeriodRow, by_period
 from revshare.report.shared import analyze_shared
-from revshare.terminal import format_eth
+from revshare.terminal import format_eth, short_address, shorten_addresses
 
 
 @dataclass
@@ -90,7 +89,7 @@ class Report:
 
 
 def asset_name(asset: str) -> str:
-    return "ETH" if asset == ETH_ASSET else short(asset)
+    return "ETH" if asset == ETH_ASSET else short_address(asset)
 
 
 def amount(asset: str, wei: int) -> str:
@@ -107,14 +106,15 @@ def place(chain_id: int, splitter: str = "") -> str:
     ``shared 0x5FC8…5707, chain 10``."""
     if not splitter:
         return f"chain {chain_id}"
-    return f"shared {short(splitter)}" + (f", chain {chain_id}" if chain_id else "")
+    return f"shared {short_address(splitter)}" + (f", chain {chain_id}" if chain_id else "")
 
 
 def describe(finding: Finding) -> str:
-    """``chain 8453: 0.491965 ETH received outside vault withdrawals (disbursement #3, block 32)``"""
+    """``chain 8453: 0.491965 ETH received outside vault withdrawals (disbursement #3, block 32)``;
+    the addresses in it short (a finding keeps them whole: grouped by them, and in the files)."""
     where = f" ({finding.where})" if finding.where else ""
     value = f"{amount(finding.asset, finding.amount)} {asset_name(finding.asset)}"
-    return f"{place(finding.chain_id, finding.splitter)}: {value} {finding.what}{where}"
+    return f"{place(finding.chain_id, finding.splitter)}: {value} {shorten_addresses(finding.what)}{where}"
 
 
 SEVERITY = {UNEXPLAINED: 0, OVERDUE_KIND: 1, EXPLAINED: 2, PENDING: 3}
@@ -156,7 +156,8 @@ class FindingGroup:
             value = f"{amount(f.asset, sizes)} {unit} in all by size, net {amount(f.asset, self.total)}"
         first, last = f.where.split(";")[0], self.items[-1].where.split(";")[0]  # where: block first
         span = f" (oldest {first}, newest {last})" if f.where else ""
-        return f"{place(f.chain_id, f.splitter)}: {self.count:,} findings, {value}: {f.what}{span}"
+        what = shorten_addresses(f.what)
+        return f"{place(f.chain_id, f.splitter)}: {self.count:,} findings, {value}: {what}{span}"
 
 
 def group_findings(findings: list[Finding]) -> list[FindingGroup]:

@@ -11,11 +11,10 @@ from revshare.calendar import DAY, period_days, period_middle
 from revshare.chain.addresses import ETH_ASSET
 from revshare.chain.shared import SharedEpoch
 from revshare.pages import Chart, date_layout, selector
-from revshare.report.analysis import short
 from revshare.report.charts import epoch_span
 from revshare.report.document import Report
 from revshare.report.periods import PeriodRow
-from revshare.terminal import WEI_PER_ETH
+from revshare.terminal import WEI_PER_ETH, short_address
 
 MS_PER_DAY = DAY * 1000
 # What hovering a point shows: its amount to the report's 6 decimals, and its period (or epoch).
@@ -159,7 +158,9 @@ def shared_chart(index: int, address: str, epochs: list[SharedEpoch]) -> Chart:
             "y": [round(v / WEI_PER_ETH, 6) for v in values],
             "customdata": [f"epoch {e.epoch}, {e.status}" for e in epochs], "hovertemplate": HOVER,
         })  # fmt: skip
-    title = plain(f"shared splitter {short(address)}: epoch gross = operator fee + Collective + chains")
+    title = plain(
+        f"shared splitter {short_address(address)}: epoch gross = operator fee + Collective + chains"
+    )
     return Chart(f"shared-chart-{index}", traces, date_layout(title))
 
 

@@ -42,9 +42,9 @@ from revshare.report.analysis import (
     Check,
     Finding,
     record_sent,
-    short,
 )
 from revshare.report.history import History, SharedHistory
+from revshare.terminal import short_address
 
 L2_ROUTE = ROUTE_LABELS[Route.L2]
 
@@ -174,7 +174,7 @@ class _SharedReplay:
                     a["asset"],
                     a["amount"],
                     f"held beyond every claimable balance (forced ETH or a stray transfer), "
-                    f"credited to the Collective {short(a['collective'])}",
+                    f"credited to the Collective {a['collective']}",
                     where,
                 )
             elif event.name == "CreditMoved":
@@ -340,7 +340,7 @@ class _SharedReplay:
             had = self.chains[(asset, chain_id)]
             self.chains[(asset, chain_id)] = had - amount
         else:
-            payee, chain_id, whose = a["account"], 0, short(a["account"])
+            payee, chain_id, whose = a["account"], 0, short_address(a["account"])
             had = self.accounts[(asset, payee)]
             self.accounts[(asset, payee)] = had - amount
             self.fee_claimed[(asset, payee)] += amount
@@ -380,9 +380,9 @@ class _SharedReplay:
         """An ETH claim sent to L1: in flight, and matched by its route's predeploy record."""
         s, where = sent.args, f"block {sent.block}"
         self.in_flight[ETH_ASSET] += s["amount"]
-        owner = "" if s["l1Recipient"] == s["recipient"] else f" for {short(s['recipient'])}"
+        owner = "" if s["l1Recipient"] == s["recipient"] else f" for {s['recipient']}"
         route = _route_label(s["route"])
-        destination = f"{short(s['l1Recipient'])} on {route}{owner}"
+        destination = f"{s['l1Recipient']} on {route}{owner}"
         self.find(PENDING, ETH_ASSET, s["amount"], f"in flight to {destination} {ARRIVES}", where, chain_id)
         in_flight = self.out.findings[-1]
         predeploy, name, payer, payee, value = L1_PATH_FIELDS.get(s["route"], ("", "", "", "", ""))
@@ -429,14 +429,12 @@ class _SharedReplay:
                 UNEXPLAINED,
                 asset,
                 amount - had,
-                f"moved {amount} of {short(source)}'s credit, but the events credit it {had}",
+                f"moved {amount} of {source}'s credit, but the events credit it {had}",
                 where,
             )
         self.accounts[(asset, source)] = had - amount
         self.accounts[(asset, to)] += amount
-        self.find(
-            EXPLAINED, asset, amount, f"credit of {short(source)} moved to {short(to)} by governance", where
-        )
+        self.find(EXPLAINED, asset, amount, f"credit of {source} moved to {to} by governance", where)
 
     # ---------------------------------------------------------------- the reconciliation
     def check(self, chain_id: int, label: str, left: int, right: int) -> bool:
@@ -535,7 +533,7 @@ class _SharedReplay:
         ]
 
     def _close_asset(self, asset: str, summary: SharedSummary) -> None:
-        views, label = self.h.closing, "ETH" if asset == ETH_ASSET else short(asset)
+        views, label = self.h.closing, "ETH" if asset == ETH_ASSET else short_address(asset)
         chain_ids = sorted(
             {c for a, c in self.chains if a == asset} | {c for a, c in views.chain_claimable if a == asset}
         )
@@ -560,16 +558,16 @@ class _SharedReplay:
         for account in accounts:
             replayed, held = self.accounts[(asset, account)], views.account_claimable.get((asset, account), 0)
             if not self.check(
-                0, f"{label}: {short(account)}'s balance, replayed = accountClaimable", replayed, held
+                0, f"{label}: {short_address(account)}'s balance, replayed = accountClaimable", replayed, held
             ):
                 self.find(
                     UNEXPLAINED,
                     asset,
                     replayed - held,
-                    f"the events credit {short(account)} {replayed}, the contract {held}",
+                    f"the events credit {account} {replayed}, the contract {held}",
                 )
             elif held:
-                self.find(PENDING, asset, held, f"credited to {short(account)}, not claimed yet")
+                self.find(PENDING, asset, held, f"credited to {account}, not claimed yet")
         total = views.total_claimable.get(asset, 0)
         self.check(0, f"{label}: credited - claimed = totalClaimable", self.total[asset], total)
         balances = sum(v for (a, _), v in views.chain_claimable.items() if a == asset) + sum(

@@ -6,12 +6,11 @@ from revshare.calendar import utc_date
 from revshare.chain.addresses import ETH_ASSET
 from revshare.chain.shared import SharedEpoch
 from revshare.model import RevenueSources
-from revshare.report.analysis import short
 from revshare.report.document import Report, amount, asset_name, percent, place
 from revshare.report.periods import PeriodRow
 from revshare.report.shared import FeeTotal, SharedClaim, SharedSummary
 from revshare.report.withdrawals import finality_heading
-from revshare.terminal import capped_table, render_table
+from revshare.terminal import capped_table, render_table, short_address
 
 # Findings groups shown in full; the rest are counted (every one is in findings.csv and the page).
 TERMINAL_GROUPS = 25
@@ -187,9 +186,9 @@ def settlement_rows(epoch: SharedEpoch) -> list[list[str]]:
 def claim_cells(claim: SharedClaim) -> list[str]:
     whose = f"chain {claim.chain_id}" if claim.chain_id else "account"
     return [
-        utc_date(claim.timestamp) if claim.timestamp else "?", whose, short(claim.payee),
+        utc_date(claim.timestamp) if claim.timestamp else "?", whose, short_address(claim.payee),
         f"{amount(claim.asset, claim.amount)} {asset_name(claim.asset)}", claim.route,
-        short(claim.l1_recipient) if claim.l1_recipient else "", claim.tx_hash[:12] + "…",
+        short_address(claim.l1_recipient) if claim.l1_recipient else "", claim.tx_hash[:12] + "…",
     ]  # fmt: skip
 
 

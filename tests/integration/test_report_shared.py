@@ -218,14 +218,14 @@ def test_claims_show_their_routes(scripted, report: Report, collective):
     ]
     in_flight = {f.amount: f.what for f in report.analysis.findings if f.what.startswith("in flight")}
     assert in_flight[claimed[OTHER]].startswith(
-        f"in flight to {_short(L1_TREASURY)} on L1 via L2StandardBridge for {_short(treasury_of(OTHER))}"
+        f"in flight to {L1_TREASURY} on L1 via L2StandardBridge for {treasury_of(OTHER)}"
     )
     assert summary.in_flight_to_l1[ETH] == claimed[OTHER] + claimed[0]
 
 
 def test_findings_explain_surplus_moves_and_holds(scripted, report: Report, operator_fee_recipient):
     found = {(f.kind, f.amount, f.what.split(" (")[0]) for f in report.analysis.findings if f.splitter}
-    old, new = _short(operator_fee_recipient), _short(NEW_FEE_RECIPIENT)
+    old, new = operator_fee_recipient, NEW_FEE_RECIPIENT
     assert (EXPLAINED, FORCED, "held beyond every claimable balance") in found
     assert (EXPLAINED, scripted["moved"], f"credit of {old} moved to {new} by governance") in found
     assert (
