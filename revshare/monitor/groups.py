@@ -15,7 +15,7 @@ from functools import cached_property
 
 from revshare.calendar import utc_date
 from revshare.monitor.records import VAULT_NAMES, Finding
-from revshare.terminal import WEI_PER_ETH, format_eth
+from revshare.terminal import WEI_PER_ETH, format_eth, short_address
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 GAP = "…"
@@ -83,7 +83,7 @@ def short_hex(text: str) -> str:
     if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
         return f"{text[:10]}…{text[-4:]}"
     if re.fullmatch(r"0x[0-9a-fA-F]{40}", text):
-        return f"{text[:6]}…{text[-4:]}"
+        return short_address(text)
     return text
 
 
