@@ -263,6 +263,30 @@ def confirm_sending(count: int, yes: bool, local: bool) -> None:
         raise click.Abort()
 
 
+def blocks_will_confirm() -> None:
+    """Refuse to send where ape would wait for ever: the network wants confirmations (ape counts
+    them on live networks) and the node, an anvil or hardhat one, mines only when a transaction
+    arrives. Nodes that do not answer the automine query (real ones) pass."""
+    from ape import networks
+
+    provider = networks.provider
+    required = int(getattr(provider.network, "required_confirmations", 0) or 0)
+    if not required:
+        return
+    for method in ("anvil_getAutomine", "hardhat_getAutomine"):
+        try:
+            automine = provider.make_request(method, [])
+        except Exception:  # not a development node (each client refuses in its own way)
+            continue
+        if automine is True:
+            raise UserError(
+                f"{network_label()} waits for {required} confirmation(s) of every transaction, and this "
+                "node mines a block only when a transaction arrives, so none would come: start it "
+                "mining on a timer (anvil --block-time 1) or use a local network (ethereum:local)"
+            )
+        return
+
+
 def local_network_only(what: str) -> None:
     """Refuse to go on unless ape is connected to a local network (`what` runs there only)."""
     from ape import networks

@@ -25,6 +25,7 @@ from revshare.cli_options import (
     UserError,
     account_for,
     account_option,
+    blocks_will_confirm,
     confirm_sending,
     interrupted,
     records_option,
@@ -104,6 +105,7 @@ def cli(
             return
         if plan.pending and not prepared.record.completed:
             check_funds(sender, plan.gas, plan.network, plan.chain_id)
+            blocks_will_confirm()
             confirm_sending(len(plan.pending), yes, plan.local)
             sign_unattended(sender)
         deployment = finish(prepared, sender, click.echo)

@@ -43,6 +43,7 @@ from revshare.cli_options import (
     NodeCommand,
     account_for,
     account_option,
+    blocks_will_confirm,
     confirm_sending,
     interrupted,
     records_option,
@@ -156,6 +157,7 @@ def _run_opstack(
         local = networks.provider.network.name == "local"
 
         def before_sending(count: int) -> None:
+            blocks_will_confirm()
             confirm_sending(count, yes, local)
             sign_unattended(sender)
 

@@ -404,3 +404,21 @@ def test_a_splitter_for_another_chain_and_an_unfunded_dry_run_are_refused(tmp_pa
     assert dry.returncode == 2, dry.stdout + dry.stderr
     assert "every step works, but they take" in dry.stderr and "fund it first" in dry.stderr
     assert op_node.nonce(unfunded) == 0
+
+
+def test_a_node_that_mines_only_on_demand_is_refused_before_anything_is_sent(tmp_path, op_node):
+    """ape waits for OP Sepolia's confirmations; an anvil mining only when a transaction arrives
+    would never give them, and the run would hang after its first transaction."""
+    op_node.rpc.request("evm_setIntervalMining", [0])
+    op_node.rpc.request("evm_setAutomine", [True])
+    assert op_node.rpc.request("anvil_getAutomine", []) is True
+    config = write_config(tmp_path, make_config(owner=MULTISIG))
+    result = ape_run(*deploy_args(config, op_node, tmp_path / "records"), timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "optimism:sepolia waits for 2 confirmation(s) of every transaction" in result.stderr
+    assert "anvil --block-time 1" in result.stderr and "Traceback" not in result.stderr
+    assert op_node.nonce(DEPLOYER) == 0
+    op_node.rpc.request("evm_setIntervalMining", [1])  # mining on a timer again: the same run goes through
+    op_node.rpc.request("evm_setAutomine", [False])
+    again = ape_run(*deploy_args(config, op_node, tmp_path / "records"), timeout=300)
+    assert again.returncode == 0, again.stdout + again.stderr
