@@ -32,6 +32,7 @@ from revshare.pages import plotly_js
 from revshare.terminal import format_eth
 from tests.integration.helpers import ROOT
 from tests.integration.rpc_proxy import rpc_proxy
+from tests.monitor_checks import every_amount_read
 
 DAYS = 45
 EXIT_DAY = 30
@@ -78,6 +79,7 @@ def test_figures_equal_the_script_to_the_wei(superchain, tmp_path: Path):
 def test_only_the_chains_that_stopped_sharing_are_flagged_with_evidence(superchain, tmp_path: Path):
     result = run_monitor(parse_monitor_config(superchain.config()), tmp_path, write=False)
     flagged = {f.chain for f in result.findings if f.severity in ("error", "warning")}
+    assert every_amount_read(result.findings)
     assert flagged == {"chain-c", "chain-d"}
     kinds_d = {f.kind: f for f in result.findings if f.chain == "chain-d"}
     assert set(kinds_d) == {"unpaid-disbursements", "stopped-paying", "outstanding"}

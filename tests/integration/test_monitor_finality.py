@@ -58,6 +58,7 @@ from revshare.monitor.result import MonitorResult
 from revshare.monitor.run import run_monitor
 from tests.browser import open_page
 from tests.integration.rpc_proxy import RpcProxy
+from tests.monitor_checks import every_amount_read
 
 A, B = 901, 902
 DAY, HOUR = 86_400, 3_600
@@ -382,6 +383,7 @@ def test_the_findings_and_their_groups_are_exactly_these(lab: Lab, result: Monit
                 and all(getattr(lab.fates[m.hash], k) == v for k, v in where.items())]  # fmt: skip
         return sum(_six(m.value) for m in mine)
 
+    assert every_amount_read(result.findings)
     flagged = {(f.severity, f.chain, f.kind) for f in result.findings if f.severity != "info"}
     assert flagged == {
         ("error", "chain-a", "l1-failed"), ("warning", "chain-a", "l1-overdue"),

@@ -30,6 +30,7 @@ from revshare.monitor.run import run_monitor
 from revshare.pages import MAX_DATE_TICKS, TABLE_PAGE_ROWS
 from revshare.terminal import format_eth
 from tests.browser import boxes, open_page, overlapping, red_pixels
+from tests.monitor_checks import every_amount_read
 
 CHAINS, DAYS, EXIT_DAY = 3, 210, 140
 EXPECTED_INTERVAL = DAY // 2  # the config's interval for chain A: it disburses daily
@@ -89,6 +90,7 @@ def test_the_period_is_chosen_from_the_range(months):
 def test_hundreds_of_findings_read_as_a_few_groups_counted_exactly(months):
     result = months.result
     findings = result.findings
+    assert every_amount_read(findings)
     by_kind = Counter((f.severity, f.chain, f.kind) for f in findings)
     # The script's facts: a missed interval between every two daily disbursements, a finding for
     # every tip (each brings what was paid further above what was owed).

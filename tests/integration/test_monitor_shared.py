@@ -24,6 +24,7 @@ from revshare.monitor.groups import finding_amount
 from revshare.monitor.run import run_monitor
 from revshare.monitor.shared_tables import ATTRIBUTION_HEADERS, attribution_cells
 from revshare.terminal import render_table
+from tests.monitor_checks import every_amount_read
 
 A, B, C = 901, 902, 903
 SHIFT = 10**17  # 0.1 ETH of chain-b's revenue attributed to chain-c in epoch 2
@@ -53,6 +54,7 @@ def test_the_honest_epoch_matches_to_the_wei_and_the_shift_is_found(lab, result)
     assert {(r.difference, r.l1_difference, r.verdict) for r in first} == {(0, 0, "ok")}
     second = {r.chain: (r.difference, r.verdict) for r in rows if r.epoch == 2}
     assert second == {"chain-a": (0, "ok"), "chain-b": (-SHIFT, "shifted"), "chain-c": (SHIFT, "shifted")}
+    assert every_amount_read(result.findings)
     (shift,) = [f for f in result.findings if f.kind == "revenue-shifted"]
     assert shift.chain == "chain-b" and shift.severity == "error" and shift.evidence == shifted.tx_hash
     assert "epoch 2" in shift.message and "chain-c (+0.100000 ETH)" in shift.message
