@@ -93,6 +93,9 @@ def cli(
         if not prepared.record.completed or plan_only or dry_run:
             for line in describe(plan, int(provider.gas_price), int(sender.balance)):
                 click.echo(line)
+        else:
+            for step in prepared.to_send:  # a complete deployment: what the config adds to it
+                click.echo(f"The config adds to the complete deployment: {step.label} at {step.address}")
         if plan_only:
             return
         if dry_run:
@@ -103,10 +106,10 @@ def cli(
                 raise UserError("--dry-run needs a node reached over HTTP(S)")
             try_on_fork(prepared, uri, int(provider.gas_price), int(sender.balance), click.echo)
             return
-        if plan.pending and not prepared.record.completed:
-            check_funds(sender, plan.gas, plan.network, plan.chain_id)
+        if prepared.to_send:
+            check_funds(sender, sum(step.gas for step in prepared.to_send), plan.network, plan.chain_id)
             blocks_will_confirm()
-            confirm_sending(len(plan.pending), yes, plan.local)
+            confirm_sending(len(prepared.to_send), yes, plan.local)
             sign_unattended(sender)
         deployment = finish(prepared, sender, click.echo)
     except ConfigError as exc:

@@ -20,6 +20,9 @@ A config describes the Collective, the registry's governance owner, and the memb
         net_bps: 1500              # optional, default 1500 (15% of net)
         terms_document: terms.md   # or terms_hash: "0x<64 hex>"; optional
         disbursement_interval: 86400   # seconds, optional, default one day
+        fee_splitter_calculator: true  # optional: also deploy a RegistrySharesCalculator for this
+                                   #   chain (the shares calculator of OP's FeeSplitter, with its two
+                                   #   payees), on the chain's own network
         vaults:                    # optional: default the OP Stack predeploys
           sequencer_fee_vault: "0x4200000000000000000000000000000000000011"
           base_fee_vault: "0x4200000000000000000000000000000000000019"
@@ -33,6 +36,8 @@ A config describes the Collective, the registry's governance owner, and the memb
         l1_gas_limit: 200000       #   gas for the call on L1, 21000..5000000 (default 200000)
         min_amount: "0.5 ether"    #   optional, default 0, at most 10000 ether: smaller payouts
                                    #   wait, credited
+    grants: true                   # optional: also deploy RevenueLinkedGrants (revenue-linked grant
+                                   #   escrows) on every network deployed to
     mock_vaults:                   # local networks only: mock vaults replace the predeploys
       min_withdrawal: "0.01 ether"
     salt: "revshare-2026"          # optional: the CREATE2 salt (0x and 64 hex digits, or any text,
@@ -105,6 +110,7 @@ class ChainConfig:
     terms_hash: str = ZERO_HASH
     disbursement_interval: int = DEFAULT_INTERVAL
     vaults: dict[str, str | None] = field(default_factory=lambda: dict(PREDEPLOY_VAULTS))
+    fee_splitter_calculator: bool = False  # deploy a RegistrySharesCalculator for the chain too
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,7 @@ class DeployConfig:
     mock_vault_min_withdrawal: int = 0
     salt: str | None = None
     source: str = "<config>"
+    grants: bool = False  # deploy RevenueLinkedGrants too
 
     def destination_of(self, recipient: str) -> Destination:
         """The configured destination of ``recipient`` (default: a plain L2 transfer)."""
@@ -239,6 +246,7 @@ class _Chain(StrictModel):
     terms_document: Annotated[str | None, BeforeValidator(_document_hash)] = None  # becomes its hash
     disbursement_interval: Annotated[int, whole_number(0, MAX_INTERVAL)] = DEFAULT_INTERVAL
     vaults: _Vaults | None = None
+    fee_splitter_calculator: bool = False
 
     @model_validator(mode="after")
     def _one_terms_source(self) -> _Chain:
@@ -314,6 +322,7 @@ class _ConfigFile(StrictModel):
     destinations: Annotated[tuple[_Destination, ...], _DESTINATION_LIST] | None = None
     mock_vaults: _MockVaults | None = None
     salt: Annotated[str | None, BeforeValidator(_salt)] = None
+    grants: bool = False
 
     def config(self, source: str) -> DeployConfig:
         """The deployment this file describes; ConfigError if rules across its entries fail."""
@@ -342,6 +351,7 @@ class _ConfigFile(StrictModel):
             mock_vault_min_withdrawal=(self.mock_vaults or _MockVaults()).min_withdrawal,
             salt=self.salt,
             source=source,
+            grants=self.grants,
         )
         if problems := problems + _addresses_used_twice(config):
             raise ConfigError(source, problems)

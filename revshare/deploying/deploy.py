@@ -1,4 +1,5 @@
-"""Deploy the registry, a chain's splitter and optionally a governance timelock, from a plan.
+"""Deploy the registry, a chain's splitter and optionally a governance timelock, the chain's
+FeeSplitter shares calculator and the grants escrow, from a plan.
 
 `revshare.deploying.plan` works out every transaction from the config, the deployer and the chain's
 state; this module sends the steps not yet done, one by one, each recorded as soon as it is
@@ -7,7 +8,8 @@ deployment exactly: it first waits for a transaction the interrupted run left in
 again from the chain, so a step is never sent twice and a contract is never deployed twice (its
 CREATE2 address either holds its code, or the step is still to do). Once a deployment is complete, a
 changed config is reported as a list of differences, to be applied through a governance proposal
-(`ape run propose`), never directly.
+(`ape run propose`), never directly; only a calculator or grants escrow the config now asks for is
+still sent (anyone may deploy them next to the registry).
 
 On local networks (a fresh node every run) four MockFeeVaults paying the splitter stand in for
 the OP Stack predeploys, and the record is started afresh each time.
@@ -29,6 +31,8 @@ from revshare.chain.vaults import check_vault_minimums
 from revshare.deploying.config import ChainConfig, DeployConfig
 from revshare.deploying.differences import Difference, diff_config
 from revshare.deploying.plan import (
+    CALCULATOR,
+    GRANTS,
     WITHDRAWAL_NETWORK_L2,
     Plan,
     PlanError,
@@ -36,6 +40,7 @@ from revshare.deploying.plan import (
     check_ownership,
     code_at,
     create_address,
+    is_add_on,
     make_plan,
 )
 from revshare.deploying.record import DeploymentRecord, record_path
@@ -69,6 +74,8 @@ class Deployment:
     chain: ChainConfig
     record: DeploymentRecord
     timelock: Any = None
+    calculator: Any = None  # the chain's RegistrySharesCalculator, when the config asks for one
+    grants: Any = None  # RevenueLinkedGrants, when the config asks for it
     # Config settings that differ from the chain (only for an already complete deployment).
     differences: list[Difference] = field(default_factory=list)
     # Fee vaults that delay disbursements (a non-zero minimum) or that are not there at all.
@@ -89,6 +96,18 @@ class Prepared:
     rpc: Request
     config: DeployConfig
     resumed: bool
+
+    @property
+    def to_send(self) -> list[Step]:
+        """What `finish` sends: every pending step; once the deployment is complete, only the
+        contracts anyone may add next to it (a calculator, the grants escrow) that the config now
+        asks for. Registry changes then go through governance."""
+        if not self.record.completed:
+            return self.plan.pending
+        recorded = self.record.address("ChainRegistry") or ""
+        if recorded.lower() != self.plan.address("ChainRegistry").lower():
+            return []  # another salt or owner: `_existing` lists the contracts as moved
+        return [step for step in self.plan.pending if is_add_on(step)]
 
 
 def _nonce(rpc: Request, address: str, block: str = "latest") -> int:
@@ -207,11 +226,14 @@ def _record_step(record: DeploymentRecord, step: Step, tx_hash: str | None, bloc
 
 
 def execute(prepared: Prepared, sender: Any, log: Log) -> None:
-    """Send every step of the plan not yet done, recording each; a step the chain shows done by
+    """Send every step `Prepared.to_send` names, recording each; a step the chain shows done by
     the time it comes up (sent by another run) is recorded and skipped."""
     plan, record, rpc = prepared.plan, prepared.record, prepared.rpc
     record.salt = "0x" + plan.salt.hex()
+    sending = {id(step) for step in prepared.to_send}
     for step in plan.steps:
+        if record.completed and id(step) not in sending:
+            continue
         recorded = step.name in record.contracts if step.deploys else step.label in _action_labels(record)
         if step.check(rpc):
             if not recorded:
@@ -248,8 +270,9 @@ def deploy(
     log: Log = print,
 ) -> Deployment:
     """Deploy (or continue deploying) the registry with every configured chain registered, the
-    chosen chain's splitter, and the governance timelock if configured; hand ownership to
-    governance. On a complete deployment, report how the config differs from the chain instead."""
+    chosen chain's splitter, and the governance timelock, calculator and grants escrow if
+    configured; hand ownership to governance. On a complete deployment, report how the config
+    differs from the chain instead."""
     prepared = prepare(config, chain_id, str(sender.address), record_dir=record_dir, log=log)
     return finish(prepared, sender, log)
 
@@ -261,6 +284,11 @@ def finish(prepared: Prepared, sender: Any, log: Log) -> Deployment:
     verb = "Continuing the deployment" if prepared.resumed else "Deploying"
     log(f"{verb} on {plan.network} (chain id {plan.chain_id}) from {plan.deployer}")
     if record.completed:
+        if prepared.to_send:
+            check_funds(sender, sum(step.gas for step in prepared.to_send), plan.network, plan.chain_id)
+            execute(prepared, sender, log)
+            record.save()
+            _say_next(record, log)
         return _existing(config, plan, record, log)
     registry = container("ChainRegistry").at(plan.address("ChainRegistry"))
     if plan.pending:
@@ -273,6 +301,7 @@ def finish(prepared: Prepared, sender: Any, log: Log) -> Deployment:
     record.finish(governance)
     write_artifacts(record, log)
     log(f"Deployment record: {record.path}")
+    _say_next(record, log)
     contracts = plan.contracts
     vaults = {
         name.split(":", 1)[1]: container("MockFeeVault").at(address)
@@ -291,7 +320,29 @@ def finish(prepared: Prepared, sender: Any, log: Log) -> Deployment:
         record=record,
         timelock=container("RevenueShareTimelock").at(timelock) if timelock else None,
         vault_warnings=check_vault_minimums(vault_addresses, plan.network, log),
+        **_add_ons(record),
     )
+
+
+def _say_next(record: DeploymentRecord, log: Log) -> None:
+    """What a deployed calculator is for: the proposal that puts it to work."""
+    for name, entry in record.contracts.items():
+        if entry.get("contract") == CALCULATOR:
+            log(
+                f"  {name} at {entry['address']}: for OP's FeeSplitter, governance proposes it with "
+                f"`ape run propose fee-splitter --calculator {entry['address']} --network ...`"
+            )
+
+
+def _add_ons(record: DeploymentRecord) -> dict[str, Any]:
+    """The calculator and the grants escrow the record lists, as contract instances."""
+    found: dict[str, Any] = {}
+    for entry in record.contracts.values():
+        if entry.get("contract") == CALCULATOR:
+            found["calculator"] = container(CALCULATOR).at(entry["address"])
+        elif entry.get("contract") == GRANTS:
+            found["grants"] = container(GRANTS).at(entry["address"])
+    return found
 
 
 def _existing(config: DeployConfig, plan: Plan, record: DeploymentRecord, log: Log) -> Deployment:
@@ -319,7 +370,7 @@ def _existing(config: DeployConfig, plan: Plan, record: DeploymentRecord, log: L
         log("The deployment is complete; the config differs from the chain:")
         for difference in differences:
             log(f"  - {difference}")
-        log("Nothing was sent. Apply changes through governance: `ape run propose ...`.")
+        log("No change was sent to the registry: apply them through governance (`ape run propose ...`).")
         if moved:
             log(
                 "A contract's constructor arguments cannot change: another address means another "
@@ -336,6 +387,7 @@ def _existing(config: DeployConfig, plan: Plan, record: DeploymentRecord, log: L
         timelock=container("RevenueShareTimelock").at(timelock_address) if timelock_address else None,
         differences=differences,
         vault_warnings=vault_warnings,
+        **_add_ons(record),
     )
 
 

@@ -337,6 +337,7 @@ def make_plan(
         mock_args = [splitter_step.address, config.mock_vault_min_withdrawal, WITHDRAWAL_NETWORK_L2]
         steps.append(_deploy(f"MockFeeVault:{role}", "MockFeeVault", mock_args, salt=None, address=address))
     steps.append(splitter_step)
+    steps += add_on_steps(config, target, registry, salt)
 
     timelock: str | None = None
     if config.timelock is not None:
@@ -364,6 +365,30 @@ def make_plan(
     for step in steps[checked:]:
         step.done = step.check(rpc)
     return Plan(network, chain_id, deployer, salt, target, local, steps, governance)
+
+
+# Contracts anyone may deploy next to a registry (no owner call): what a complete deployment still
+# sends when its config asks for them later.
+CALCULATOR = "RegistrySharesCalculator"
+GRANTS = "RevenueLinkedGrants"
+ADD_ONS = (CALCULATOR, GRANTS)
+
+
+def add_on_steps(config: DeployConfig, target: ChainConfig, registry: str, salt: bytes) -> list[Step]:
+    """The chain's FeeSplitter shares calculator (it checks the chain is registered, so it comes
+    after the registrations) and the grants escrow, when the config asks for them."""
+    steps = []
+    if target.fee_splitter_calculator:
+        steps.append(
+            _deploy(f"{CALCULATOR}:{target.chain_id}", CALCULATOR, [registry, target.chain_id], salt=salt)
+        )
+    if config.grants:
+        steps.append(_deploy(GRANTS, GRANTS, [registry], salt=salt))
+    return steps
+
+
+def is_add_on(step: Step) -> bool:
+    return step.contract in ADD_ONS
 
 
 def _check_vaults(rpc: Request, target: ChainConfig) -> None:

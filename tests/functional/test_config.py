@@ -352,3 +352,14 @@ def test_a_salt_that_is_almost_right_is_refused(salt, problem):
         parse_config(data)
     data["salt"] = "0x" + "AB" * 32
     assert parse_config(data).salt == "0x" + "AB" * 32
+
+
+def test_the_calculator_and_the_grants_escrow_are_asked_for_with_true_only():
+    parsed = parse_config(config())
+    assert not parsed.grants and not parsed.chains[0].fee_splitter_calculator  # neither unless asked
+    asked = parse_config({**config(fee_splitter_calculator=True), "grants": True})
+    assert asked.grants and asked.chains[0].fee_splitter_calculator
+    assert problems_of({**config(fee_splitter_calculator="yes"), "grants": 1}) == [
+        "chains[0].fee_splitter_calculator: Input should be a valid boolean",
+        "grants: Input should be a valid boolean",
+    ]

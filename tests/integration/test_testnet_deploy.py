@@ -6,6 +6,7 @@ reproduce the deployed bytecode."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 
@@ -422,3 +423,66 @@ def test_a_node_that_mines_only_on_demand_is_refused_before_anything_is_sent(tmp
     op_node.rpc.request("evm_setAutomine", [False])
     again = ape_run(*deploy_args(config, op_node, tmp_path / "records"), timeout=300)
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def _gas_used(node: FakeTestnet, tx_hash: str) -> int:
+    return int(node.rpc.request("eth_getTransactionReceipt", [tx_hash])["gasUsed"], 16)
+
+
+def test_the_fee_splitter_calculator_and_the_grants_escrow_deploy_with_it_or_later(tmp_path, op_node):
+    """`fee_splitter_calculator: true` adds the chain's RegistrySharesCalculator to the deployment
+    (after the registrations its constructor checks), at a CREATE2 address like the rest; `grants:
+    true` added once the deployment is complete sends that contract alone (anyone may deploy it;
+    no registry change is sent), and a third run has nothing to do."""
+    data = make_config(owner=MULTISIG)
+    data["chains"][0]["fee_splitter_calculator"] = True
+    config = write_config(tmp_path, data)
+    records = tmp_path / "records"
+    calculator_name = f"RegistrySharesCalculator:{OP_SEPOLIA}"
+
+    plan = ape_run(*deploy_args(config, op_node, records)[:-1], "--plan")
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    planned = _addresses(plan.stdout)
+    assert list(planned) == ["ChainRegistry", f"ChainRevenueSplitter:{OP_SEPOLIA}", calculator_name]
+    at_most = int(re.search(r"at most ~([\d,]+) gas", plan.stdout).group(1).replace(",", ""))
+
+    result = ape_run(*deploy_args(config, op_node, records))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"ape run propose fee-splitter --calculator {planned[calculator_name]}" in result.stdout
+    record = json.loads((records / "optimism" / "sepolia.json").read_text())
+    entry = record["contracts"][calculator_name]
+    assert entry["address"] == planned[calculator_name] and entry["deployed_by"] == "create2"
+    registry = planned["ChainRegistry"]
+    assert (
+        op_node.call(entry["address"], "0x" + keccak(text="REGISTRY()")[:4].hex())[-40:]
+        == registry[2:].lower()
+    )
+    for payee in ("COLLECTIVE_PAYEE()", "TREASURY_PAYEE()"):
+        address = "0x" + op_node.call(entry["address"], "0x" + keccak(text=payee)[:4].hex())[-40:]
+        assert op_node.code(address) != "0x"  # the payees the calculator made
+    used = sum(_gas_used(op_node, e["tx_hash"]) for e in record["contracts"].values())
+    used += sum(_gas_used(op_node, a["tx_hash"]) for a in record["actions"])
+    assert used <= at_most, (used, at_most)  # the plan's "at most" holds
+
+    # Later: the grants escrow, and a destination (a registry change, for governance to make).
+    data["grants"] = True
+    treasury = data["chains"][0]["treasury"]
+    data["destinations"] = [{"recipient": treasury, "route": "l1-bridge"}]
+    later = write_config(tmp_path, data, "later.yaml")
+    added = ape_run(*deploy_args(later, op_node, records))
+    assert added.returncode == 3, added.stdout + added.stderr  # a difference is listed, not sent
+    record = json.loads((records / "optimism" / "sepolia.json").read_text())
+    grants = record["contracts"]["RevenueLinkedGrants"]
+    assert (
+        f"The config adds to the complete deployment: deploy RevenueLinkedGrants at {grants['address']}"
+        in (added.stdout)
+    )
+    assert op_node.code(grants["address"]) != "0x" and grants["deployed_by"] == "create2"
+    assert op_node.nonce(DEPLOYER) == 7  # registry, two registrations, splitter, calculator, offer; grants
+    assert f"destination of {treasury.lower()}: on-chain l2 transfer" in added.stdout.lower()
+    assert "No change was sent to the registry" in added.stdout
+    _artifacts_reproduce_the_bytecode(records / "optimism" / "sepolia" / "verification", record, op_node)
+
+    again = ape_run(*deploy_args(later, op_node, records))
+    assert again.returncode == 3 and "destination of" in again.stdout, again.stdout + again.stderr
+    assert "adds to the complete deployment" not in again.stdout and op_node.nonce(DEPLOYER) == 7
