@@ -26,11 +26,16 @@ def own_data_folder(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for shared in SHARED:
         link, source = folder / shared, main / shared
-        if source.exists() and not link.is_symlink():
-            with contextlib.suppress(FileNotFoundError):
-                link.rmdir()  # an empty folder ape made; one holding anything stays, and is used
-            with contextlib.suppress(FileExistsError):
-                link.symlink_to(source.resolve())
+        if not source.exists():
+            continue
+        if link.is_symlink():
+            if link.resolve() == source.resolve():
+                continue
+            link.unlink()  # left by another main folder (a moved or deleted clone)
+        with contextlib.suppress(OSError):
+            link.rmdir()  # an empty folder ape made; one holding anything stays, and is used
+        with contextlib.suppress(FileExistsError):
+            link.symlink_to(source.resolve())
     forget_broken_node_list(folder)
     return folder
 

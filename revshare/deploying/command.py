@@ -32,7 +32,15 @@ from revshare.cli_options import (
     sign_unattended,
 )
 from revshare.deploying.config import ConfigError, DeployConfig
-from revshare.deploying.deploy import DeployError, NotEnoughFunds, check_funds, finish, funds_problem, prepare
+from revshare.deploying.deploy import (
+    DeployError,
+    NotEnoughFunds,
+    check_funds,
+    describe_complete,
+    finish,
+    funds_problem,
+    prepare,
+)
 from revshare.deploying.etherscan import VerifyError, verifier_for
 from revshare.deploying.options import chain_id_option, config_option, explorer_options
 from revshare.deploying.plan import PlanError, describe
@@ -90,12 +98,12 @@ def cli(
             settle=not (plan_only or dry_run),
         )
         plan = prepared.plan
-        if not prepared.record.completed or plan_only or dry_run:
+        if not prepared.record.completed:
             for line in describe(plan, int(provider.gas_price), int(sender.balance)):
                 click.echo(line)
         else:
-            for step in prepared.to_send:  # a complete deployment: what the config adds to it
-                click.echo(f"The config adds to the complete deployment: {step.label} at {step.address}")
+            for line in describe_complete(prepared):
+                click.echo(line)
         if plan_only:
             return
         if dry_run:

@@ -31,16 +31,18 @@ from revshare.chain.vaults import check_vault_minimums
 from revshare.deploying.config import ChainConfig, DeployConfig
 from revshare.deploying.differences import Difference, diff_config
 from revshare.deploying.plan import (
+    ADD_ONS,
     CALCULATOR,
     GRANTS,
     WITHDRAWAL_NETWORK_L2,
+    ZERO_SALT,
     Plan,
     PlanError,
     Step,
+    add_on_steps,
     check_ownership,
     code_at,
     create_address,
-    is_add_on,
     make_plan,
 )
 from revshare.deploying.record import DeploymentRecord, record_path
@@ -96,18 +98,20 @@ class Prepared:
     rpc: Request
     config: DeployConfig
     resumed: bool
+    # A complete deployment: the add-ons the config asks for, built on the recorded registry and
+    # salt (`complete_add_ons`), done or not. Empty while the deployment is under way.
+    add_ons: list[Step] = field(default_factory=list)
+
+    @property
+    def steps(self) -> list[Step]:
+        """What `execute` goes through: the whole plan; once the deployment is complete, only the
+        add-ons (registry changes are governance's)."""
+        return self.add_ons if self.record.completed else self.plan.steps
 
     @property
     def to_send(self) -> list[Step]:
-        """What `finish` sends: every pending step; once the deployment is complete, only the
-        contracts anyone may add next to it (a calculator, the grants escrow) that the config now
-        asks for. Registry changes then go through governance."""
-        if not self.record.completed:
-            return self.plan.pending
-        recorded = self.record.address("ChainRegistry") or ""
-        if recorded.lower() != self.plan.address("ChainRegistry").lower():
-            return []  # another salt or owner: `_existing` lists the contracts as moved
-        return [step for step in self.plan.pending if is_add_on(step)]
+        """The transactions `finish` sends: the steps not done yet."""
+        return [step for step in self.steps if not step.done]
 
 
 def _nonce(rpc: Request, address: str, block: str = "latest") -> int:
@@ -197,6 +201,7 @@ def prepare(
             local=local,
             nonce=_nonce(rpc, deployer, "pending"),
             strict=not record.completed,
+            registry_args=_recorded_args(record, "ChainRegistry") if record.completed else None,
         )
         if not record.completed:
             check_ownership(rpc, plan)
@@ -204,7 +209,40 @@ def prepare(
         raise DeployError(str(exc)) from None
     if not record.completed:
         _check_record(record, plan, rpc)
-    return Prepared(plan, record, rpc, config, resumed)
+        return Prepared(plan, record, rpc, config, resumed)
+    add_ons = complete_add_ons(record, config, target, rpc)
+    for chain in config.chains:
+        if chain.fee_splitter_calculator and chain.chain_id != target.chain_id:
+            log(f"note: chain {chain.chain_id}'s calculator is deployed on its own network (--network of it)")
+    return Prepared(plan, record, rpc, config, resumed, add_ons)
+
+
+def _recorded_args(record: DeploymentRecord, name: str) -> list[Any] | None:
+    entry = record.contracts.get(name)
+    return list(entry["constructor_args"]) if entry and entry.get("constructor_args") else None
+
+
+def complete_add_ons(
+    record: DeploymentRecord, config: DeployConfig, target: ChainConfig, rpc: Request
+) -> list[Step]:
+    """The add-ons for a complete deployment, each marked done from the chain: on the registry the
+    record holds (governance may since have changed what its address was computed from) and the
+    record's salt. DeployError when the recorded contracts are gone (a reset node)."""
+    for name in ("ChainRegistry", f"ChainRevenueSplitter:{target.chain_id}"):
+        address = record.address(name)
+        if address is not None and not code_at(rpc, address):
+            raise DeployError(
+                f"the record lists {name} at {address}, but the network has no code there: "
+                f"wrong network, or the node was reset (move {record.path} away to start over)"
+            )
+    registry = record.address("ChainRegistry")
+    if registry is None:
+        return []
+    salt = bytes.fromhex(record.salt.removeprefix("0x")) if record.salt else ZERO_SALT
+    steps = add_on_steps(config, target, registry, salt)
+    for step in steps:
+        step.done = step.check(rpc)
+    return steps
 
 
 def _record_step(record: DeploymentRecord, step: Step, tx_hash: str | None, block: int | None) -> None:
@@ -229,11 +267,9 @@ def execute(prepared: Prepared, sender: Any, log: Log) -> None:
     """Send every step `Prepared.to_send` names, recording each; a step the chain shows done by
     the time it comes up (sent by another run) is recorded and skipped."""
     plan, record, rpc = prepared.plan, prepared.record, prepared.rpc
-    record.salt = "0x" + plan.salt.hex()
-    sending = {id(step) for step in prepared.to_send}
-    for step in plan.steps:
-        if record.completed and id(step) not in sending:
-            continue
+    if not record.completed:
+        record.salt = "0x" + plan.salt.hex()
+    for step in prepared.steps:
         recorded = step.name in record.contracts if step.deploys else step.label in _action_labels(record)
         if step.check(rpc):
             if not recorded:
@@ -284,12 +320,16 @@ def finish(prepared: Prepared, sender: Any, log: Log) -> Deployment:
     verb = "Continuing the deployment" if prepared.resumed else "Deploying"
     log(f"{verb} on {plan.network} (chain id {plan.chain_id}) from {plan.deployer}")
     if record.completed:
+        known = set(record.contracts)
         if prepared.to_send:
             check_funds(sender, sum(step.gas for step in prepared.to_send), plan.network, plan.chain_id)
-            execute(prepared, sender, log)
+        execute(prepared, sender, log)  # also records an add-on found deployed but not recorded
+        added = [name for name in record.contracts if name not in known]
+        if added:
             record.save()
+            log(f"Deployment record: {record.path} (added {', '.join(added)})")
             _say_next(record, log)
-        return _existing(config, plan, record, log)
+        return _existing(config, plan, record, log, added=bool(added))
     registry = container("ChainRegistry").at(plan.address("ChainRegistry"))
     if plan.pending:
         check_funds(sender, plan.gas, plan.network, plan.chain_id)
@@ -324,13 +364,27 @@ def finish(prepared: Prepared, sender: Any, log: Log) -> Deployment:
     )
 
 
+def describe_complete(prepared: Prepared) -> list[str]:
+    """A complete deployment as `deploy` (and `--plan`, `--dry-run`) shows it before sending: the
+    add-ons the config adds, if any; registry changes are listed after, for governance."""
+    record, sending = prepared.record, prepared.to_send
+    lines = [f"The deployment in {record.path} is complete."]
+    for step in sending:
+        lines.append(f"The config adds to it: {step.label} at {step.address} (anyone may deploy it)")
+    if sending:
+        lines.append(f"To send: {len(sending)} transaction(s), at most ~{sum(s.gas for s in sending):,} gas")
+    lines.append("Registry changes are not sent: `ape run deploy` lists them, `ape run propose` makes them.")
+    return lines
+
+
 def _say_next(record: DeploymentRecord, log: Log) -> None:
     """What a deployed calculator is for: the proposal that puts it to work."""
     for name, entry in record.contracts.items():
         if entry.get("contract") == CALCULATOR:
             log(
-                f"  {name} at {entry['address']}: for OP's FeeSplitter, governance proposes it with "
-                f"`ape run propose fee-splitter --calculator {entry['address']} --network ...`"
+                f"  {name} at {entry['address']}: governance puts it to work with OP's FeeSplitter: "
+                f"`ape run propose join --calculator {entry['address']} ...` (a chain joining), or "
+                f"`ape run propose fee-splitter --calculator {entry['address']} ...` (a chain already on it)"
             )
 
 
@@ -345,9 +399,12 @@ def _add_ons(record: DeploymentRecord) -> dict[str, Any]:
     return found
 
 
-def _existing(config: DeployConfig, plan: Plan, record: DeploymentRecord, log: Log) -> Deployment:
-    """A complete deployment: nothing is sent; differences from the config are listed (contracts
-    the config would now place elsewhere among them: constructor arguments cannot change)."""
+def _existing(
+    config: DeployConfig, plan: Plan, record: DeploymentRecord, log: Log, *, added: bool = False
+) -> Deployment:
+    """A complete deployment: no registry change is sent; differences from the config are listed
+    (contracts the config would now place elsewhere among them: constructor arguments cannot
+    change). ``added``: add-ons were just deployed or recorded (`finish`)."""
     target = plan.target
     registry_address = record.address("ChainRegistry")
     splitter_address = record.address(f"ChainRevenueSplitter:{target.chain_id}")
@@ -359,7 +416,9 @@ def _existing(config: DeployConfig, plan: Plan, record: DeploymentRecord, log: L
     moved = [
         Difference(f"{name} (constructor arguments or salt)", recorded, planned)
         for name, planned in plan.contracts.items()
-        if (recorded := record.address(name)) is not None and recorded.lower() != planned.lower()
+        if (recorded := record.address(name)) is not None
+        and recorded.lower() != planned.lower()
+        and record.contracts[name].get("contract") not in ADD_ONS  # built on the recorded registry
     ]
     registry = container("ChainRegistry").at(registry_address)
     timelock_address = record.address("RevenueShareTimelock")
@@ -377,7 +436,8 @@ def _existing(config: DeployConfig, plan: Plan, record: DeploymentRecord, log: L
                 "deployment (a new --records folder), not a change to this one."
             )
     else:
-        log("The deployment is complete and matches the config: nothing to do.")
+        rest = "nothing else to do" if added else "nothing to do"
+        log(f"The deployment is complete and matches the config: {rest}.")
     return Deployment(
         registry=registry,
         splitter=container("ChainRevenueSplitter").at(splitter_address),

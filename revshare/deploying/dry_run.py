@@ -34,8 +34,9 @@ class Tried:
 
 
 def dry_run(prepared: Prepared, uri: str, gas_price: int, balance: int, log: Log) -> list[Tried]:
-    """Send the plan's pending steps to a fork of the node at ``uri``; DeployError on the first
-    one that fails, or when the deployment planned again on the fork is not complete;
+    """Send the steps still to do (`Prepared.to_send`: on a complete deployment, its add-ons only)
+    to a fork of the node at ``uri``; DeployError on the first one that fails, or when the
+    deployment planned again on the fork is not complete;
     NotEnoughFunds when the measured gas at ``gas_price`` costs more than the deployer's
     ``balance`` (a fork may not charge an impersonated account as the network would)."""
     plan = prepared.plan
@@ -46,7 +47,7 @@ def dry_run(prepared: Prepared, uri: str, gas_price: int, balance: int, log: Log
         with Fork(uri) as fork:
             block = int(str(fork.rpc("eth_blockNumber", [])), 16)
             log(f"Dry run on a fork of {plan.network} at block {block:,} (nothing is sent to the network):")
-            for step in plan.pending:
+            for step in prepared.to_send:
                 try:
                     receipt = fork.send_as(plan.deployer, step.to, step.data)
                 except NodeError as exc:
@@ -58,6 +59,11 @@ def dry_run(prepared: Prepared, uri: str, gas_price: int, balance: int, log: Log
                 gas = int(str(receipt["gasUsed"]), 16)
                 tried.append(Tried(step, gas, str(receipt["transactionHash"])))
                 log(f"  {step.label:<60} {gas:>10,} gas  ok")
+            if prepared.record.completed:  # only add-ons were tried: each must now be in place
+                missing = [step.label for step in prepared.add_ons if not step.check(fork.rpc)]
+                if missing:
+                    raise DeployError(f"dry run: after every step, still not in place: {', '.join(missing)}")
+                return _measured(tried, plan.deployer, gas_price, balance, log)
             nonce = int(str(fork.rpc("eth_getTransactionCount", [plan.deployer, "latest"])), 16)
             again = make_plan(
                 fork.rpc,
@@ -77,12 +83,17 @@ def dry_run(prepared: Prepared, uri: str, gas_price: int, balance: int, log: Log
         raise DeployError(f"dry run: {exc}") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
+    return _measured(tried, plan.deployer, gas_price, balance, log)
+
+
+def _measured(tried: list[Tried], deployer: str, gas_price: int, balance: int, log: Log) -> list[Tried]:
+    """The steps tried, their gas priced; NotEnoughFunds when ``balance`` cannot pay it."""
     total = sum(t.gas for t in tried)
     cost = total * gas_price
     if cost > balance:
         raise NotEnoughFunds(
             f"dry run: every step works, but they take {total:,} gas, ~{cost / 10**18:.6g} ETH at "
-            f"{gas_price / 10**9:.4g} gwei, and {plan.deployer} holds {balance / 10**18:.6g} ETH: "
+            f"{gas_price / 10**9:.4g} gwei, and {deployer} holds {balance / 10**18:.6g} ETH: "
             "fund it first"
         )
     log(

@@ -273,18 +273,21 @@ def make_plan(
     nonce: int,
     mock_vaults: dict[str, str] | None = None,
     strict: bool = True,
+    registry_args: list[Any] | None = None,
 ) -> Plan:
     """The deployment of ``config``'s registry, ``target``'s splitter and the timelock (if any)
     from ``deployer`` (whose next nonce is ``nonce``), each step marked done or not from the
     chain's state now. On a local network, ``mock_vaults`` (role -> address) are the mock vaults of
     an earlier plan of the same deployment (they follow the nonce it was made at). ``strict``
     False (a complete deployment, whose differences are listed instead) skips the checks that
-    refuse a registration made with other terms and a vault without code."""
+    refuse a registration made with other terms and a vault without code. ``registry_args``: the
+    registry's constructor arguments as a complete deployment recorded them (its collective and
+    guardian are settings governance may have changed since; the registry stays where it is)."""
     check_factory(rpc, network, chain_id)
     salt = salt_of(config.salt)
     deployer = to_checksum_address(deployer)
     steps: list[Step] = []
-    registry_args = [deployer, config.collective, config.guardian or ZERO_ADDRESS]
+    registry_args = registry_args or [deployer, config.collective, config.guardian or ZERO_ADDRESS]
     registry_step = _deploy("ChainRegistry", "ChainRegistry", registry_args, salt=salt)
     registry = str(registry_step.address)
     steps.append(registry_step)
@@ -379,16 +382,14 @@ def add_on_steps(config: DeployConfig, target: ChainConfig, registry: str, salt:
     after the registrations) and the grants escrow, when the config asks for them."""
     steps = []
     if target.fee_splitter_calculator:
-        steps.append(
-            _deploy(f"{CALCULATOR}:{target.chain_id}", CALCULATOR, [registry, target.chain_id], salt=salt)
-        )
+        step = _deploy(f"{CALCULATOR}:{target.chain_id}", CALCULATOR, [registry, target.chain_id], salt=salt)
+        # Its constructor creates the two SharePayees (the Collective's and the treasury's).
+        payee = creation_code("SharePayee", [registry, target.chain_id, 0])
+        step.gas += 2 * _creation_gas(payee)
+        steps.append(step)
     if config.grants:
         steps.append(_deploy(GRANTS, GRANTS, [registry], salt=salt))
     return steps
-
-
-def is_add_on(step: Step) -> bool:
-    return step.contract in ADD_ONS
 
 
 def _check_vaults(rpc: Request, target: ChainConfig) -> None:

@@ -60,6 +60,7 @@ from revshare.governance.proposals import Proposal, ProposalError
 from revshare.governance.propose import (
     make_opstack_proposal,
     make_proposal,
+    recorded_address,
     recorded_registry,
     recorded_splitter,
 )
@@ -332,7 +333,11 @@ def set_keeper_reward(bps: int, cap: int, **where: Any) -> None:
     "--token", required=True, type=ADDRESS, help="The granted ERC-20 (18 decimals for 'ether' amounts)"
 )
 @click.option(
-    "--grants", "grants_address", required=True, type=ADDRESS, help="The RevenueLinkedGrants escrow"
+    "--grants",
+    "grants_address",
+    type=ADDRESS,
+    default=None,
+    help="The RevenueLinkedGrants escrow [default: the one in the deployment record]",
 )
 @click.option(
     "--source",
@@ -353,7 +358,7 @@ def set_keeper_reward(bps: int, cap: int, **where: Any) -> None:
 def create_grant(
     chain_id: int,
     token: str,
-    grants_address: str,
+    grants_address: str | None,
     source: str | None,
     milestones: tuple[tuple[int, int, int], ...],
     **where: Any,
@@ -364,9 +369,10 @@ def create_grant(
         splitter = source or getattr(recorded_splitter(where["record_dir"], chain_id), "address", None)
         if splitter is None:
             raise ProposalError(f"no ChainRevenueSplitter of chain {chain_id} recorded: give --source")
-        return p.propose_create_grant(
-            reg, st, grants_address, chain_id, token, str(splitter), list(milestones)
-        )
+        grants = grants_address or recorded_address(where["record_dir"], "RevenueLinkedGrants")
+        if grants is None:
+            raise ProposalError("no RevenueLinkedGrants in the deployment record: give --grants")
+        return p.propose_create_grant(reg, st, grants, chain_id, token, str(splitter), list(milestones))
 
     _run(build, **where)
 

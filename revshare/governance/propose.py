@@ -38,8 +38,13 @@ def _network_record(record_dir: Path) -> tuple[Path, dict[str, Any]]:
 
 def recorded_registry(record_dir: Path) -> str | None:
     """The ChainRegistry address in this network's deployment record, if there is one."""
+    return recorded_address(record_dir, "ChainRegistry")
+
+
+def recorded_address(record_dir: Path, name: str) -> str | None:
+    """The address of contract ``name`` in this network's deployment record, if it lists one."""
     _, record = _network_record(record_dir)
-    return record.get("contracts", {}).get("ChainRegistry", {}).get("address")
+    return record.get("contracts", {}).get(name, {}).get("address")
 
 
 def recorded_splitter(record_dir: Path, chain_id: int) -> Any | None:

@@ -109,7 +109,7 @@ class Check:
     """One equality the report verified; both sides in wei (or counts)."""
 
     chain_id: int
-    label: str
+    label: str  # addresses whole, as a finding's `what`
     left: int
     right: int
     splitter: str = ""  # a shared splitter's address (its checks); chain_id 0: the whole splitter

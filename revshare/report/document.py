@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -109,12 +110,14 @@ def place(chain_id: int, splitter: str = "") -> str:
     return f"shared {short_address(splitter)}" + (f", chain {chain_id}" if chain_id else "")
 
 
-def describe(finding: Finding) -> str:
+def describe(finding: Finding, *, whole: bool = False) -> str:
     """``chain 8453: 0.491965 ETH received outside vault withdrawals (disbursement #3, block 32)``;
-    the addresses in it short (a finding keeps them whole: grouped by them, and in the files)."""
+    the addresses in it short unless ``whole`` (a finding keeps them whole: grouped by them, and in
+    the files)."""
     where = f" ({finding.where})" if finding.where else ""
     value = f"{amount(finding.asset, finding.amount)} {asset_name(finding.asset)}"
-    return f"{place(finding.chain_id, finding.splitter)}: {value} {shorten_addresses(finding.what)}{where}"
+    what = finding.what if whole else shorten_addresses(finding.what)
+    return f"{place(finding.chain_id, finding.splitter)}: {value} {what}{where}"
 
 
 SEVERITY = {UNEXPLAINED: 0, OVERDUE_KIND: 1, EXPLAINED: 2, PENDING: 3}
@@ -126,6 +129,8 @@ class FindingGroup:
     only in amount and where), in the order found: oldest first."""
 
     items: tuple[Finding, ...]
+    # Its addresses shown whole: another group reads the same with them short (look-alikes).
+    whole: bool = False
 
     @property
     def first(self) -> Finding:
@@ -147,7 +152,7 @@ class FindingGroup:
         """One finding as `describe` says it; several as ``chain 10: 365 findings, 3,201.400000 ETH
         in all: in flight to … (oldest block 20, newest block 9000)``."""
         if self.count == 1:
-            return describe(self.first)
+            return describe(self.first, whole=self.whole)
         f = self.first
         unit = asset_name(f.asset)
         value = f"{amount(f.asset, self.total)} {unit} in all"
@@ -156,7 +161,7 @@ class FindingGroup:
             value = f"{amount(f.asset, sizes)} {unit} in all by size, net {amount(f.asset, self.total)}"
         first, last = f.where.split(";")[0], self.items[-1].where.split(";")[0]  # where: block first
         span = f" (oldest {first}, newest {last})" if f.where else ""
-        what = shorten_addresses(f.what)
+        what = f.what if self.whole else shorten_addresses(f.what)
         return f"{place(f.chain_id, f.splitter)}: {self.count:,} findings, {value}: {what}{span}"
 
 
@@ -167,4 +172,10 @@ def group_findings(findings: list[Finding]) -> list[FindingGroup]:
     for f in findings:
         groups.setdefault((f.kind, f.chain_id, f.splitter, f.asset, f.what), []).append(f)
     ordered = sorted(groups.values(), key=lambda items: SEVERITY.get(items[0].kind, len(SEVERITY)))
-    return [FindingGroup(tuple(items)) for items in ordered]
+    shown = Counter(_shown_key(items[0]) for items in ordered)
+    return [FindingGroup(tuple(items), whole=shown[_shown_key(items[0])] > 1) for items in ordered]
+
+
+def _shown_key(f: Finding) -> tuple[str, int, str, str, str]:
+    """What tells a group apart once its addresses are short."""
+    return (f.kind, f.chain_id, f.splitter, f.asset, shorten_addresses(f.what))

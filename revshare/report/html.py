@@ -30,7 +30,7 @@ from revshare.report.text import (
     source_rows,
 )
 from revshare.report.withdrawals import FINALITY_HEADERS, finality_cells, finality_heading
-from revshare.terminal import PAGE_STYLE, html_image, html_link, html_table
+from revshare.terminal import PAGE_STYLE, html_image, html_link, html_table, shorten_addresses
 
 STYLE = (
     PAGE_STYLE
@@ -185,8 +185,8 @@ def render_html(report: Report, charts: list[Path]) -> str:
                                   file="disbursements.csv"))  # fmt: skip
     parts.append("<h2>Reconciliation</h2>")
     checks = [
-        [place(c.chain_id, c.splitter) if c.splitter else str(c.chain_id), c.label, str(c.left), str(c.right),
-         "ok" if c.ok else "GAP"]
+        [place(c.chain_id, c.splitter) if c.splitter else str(c.chain_id), shorten_addresses(c.label),
+         str(c.left), str(c.right), "ok" if c.ok else "GAP"]
         for c in report.analysis.checks
     ]  # fmt: skip
     parts.append(

@@ -340,7 +340,7 @@ class _SharedReplay:
             had = self.chains[(asset, chain_id)]
             self.chains[(asset, chain_id)] = had - amount
         else:
-            payee, chain_id, whose = a["account"], 0, short_address(a["account"])
+            payee, chain_id, whose = a["account"], 0, a["account"]
             had = self.accounts[(asset, payee)]
             self.accounts[(asset, payee)] = had - amount
             self.fee_claimed[(asset, payee)] += amount
@@ -558,7 +558,7 @@ class _SharedReplay:
         for account in accounts:
             replayed, held = self.accounts[(asset, account)], views.account_claimable.get((asset, account), 0)
             if not self.check(
-                0, f"{label}: {short_address(account)}'s balance, replayed = accountClaimable", replayed, held
+                0, f"{label}: {account}'s balance, replayed = accountClaimable", replayed, held
             ):
                 self.find(
                     UNEXPLAINED,

@@ -10,7 +10,7 @@ from revshare.report.document import Report, amount, asset_name, percent, place
 from revshare.report.periods import PeriodRow
 from revshare.report.shared import FeeTotal, SharedClaim, SharedSummary
 from revshare.report.withdrawals import finality_heading
-from revshare.terminal import capped_table, render_table, short_address
+from revshare.terminal import capped_table, render_table, short_address, shorten_addresses
 
 # Findings groups shown in full; the rest are counted (every one is in findings.csv and the page).
 TERMINAL_GROUPS = 25
@@ -271,7 +271,7 @@ def checks_text(report: Report) -> str:
         if check.ok:
             passed[where] = passed.get(where, 0) + 1
         else:
-            lines.append(f"  [GAP] {where}: {check.label}: {check.left} != {check.right}")
+            lines.append(f"  [GAP] {where}: {shorten_addresses(check.label)}: {check.left} != {check.right}")
     lines += [
         f"  [ ok] {where}: {n} check{'s' * (n != 1)} {'hold' if n != 1 else 'holds'}"
         for where, n in passed.items()

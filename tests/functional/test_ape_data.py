@@ -59,3 +59,17 @@ def test_each_mutation_copy_runs_ape_with_its_own_data_folder(tmp_path: Path, mo
         tmp_path / "copy-1" / ".build" / "ape-data",
     ]
     assert all((folder / "accounts").is_symlink() for folder in folders)
+
+
+def test_a_folder_ape_filled_stays_and_a_link_to_another_clone_is_remade(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "shard"
+    (folder / "packages" / "made-by-ape").mkdir(parents=True)  # before the main folder had packages
+    main = _main_folder(tmp_path, monkeypatch)
+    own_data_folder(folder)
+    assert (folder / "packages" / "made-by-ape").is_dir() and not (folder / "packages").is_symlink()
+    other = tmp_path / "other-clone"
+    (other / "accounts").mkdir(parents=True)
+    (folder / "accounts").unlink()
+    (folder / "accounts").symlink_to(other / "accounts")
+    own_data_folder(folder)
+    assert (folder / "accounts").resolve() == (main / "accounts").resolve()

@@ -20,18 +20,21 @@ def credited(recipient: str, amount: int, block: int) -> Finding:
     )
 
 
-def test_lookalike_addresses_never_share_a_group_but_read_short():
+def test_lookalike_addresses_never_share_a_group_and_read_whole_only_beside_each_other():
     findings = [credited(HONEST, ETHER, 1), credited(LOOKALIKE, 5 * ETHER, 2), credited(HONEST, ETHER, 3)]
     groups = group_findings(findings)
     assert [(g.count, g.total) for g in groups] == [(2, 2 * ETHER), (1, 5 * ETHER)]
+    # Short, the two would read the same: each group shows its addresses whole.
     assert groups[0].summary() == (
-        "chain 10: 2 findings, 2.000000 ETH in all: credited to 0x1234…abcd, not claimed yet "
+        f"chain 10: 2 findings, 2.000000 ETH in all: credited to {HONEST}, not claimed yet "
         "(oldest block 1, newest block 3)"
     )
-    assert (
-        describe(findings[1]) == "chain 10: 5.000000 ETH credited to 0x1234…abcd, not claimed yet (block 2)"
-    )
+    assert groups[1].summary() == f"chain 10: 5.000000 ETH credited to {LOOKALIKE}, not claimed yet (block 2)"
     assert LOOKALIKE in findings[1].what  # the files (findings.csv, report.json) keep it whole
+    # Alone, an address reads short.
+    (alone,) = group_findings([findings[1]])
+    short = "chain 10: 5.000000 ETH credited to 0x1234…abcd, not claimed yet (block 2)"
+    assert alone.summary() == describe(findings[1]) == short
 
 
 def test_only_addresses_are_shortened():

@@ -45,6 +45,9 @@ def write(tmp_path, data) -> str:
 def test_deploy_function_builds_a_working_system(tmp_path, chain, owner, keeper, project):
     data = valid_config()
     data["mock_vaults"]["min_withdrawal"] = "0 ether"  # splitters refuse vaults with a minimum
+    data["chains"][0]["fee_splitter_calculator"] = True  # Base's, deployed here (the node is Base)
+    data["chains"][1]["fee_splitter_calculator"] = True  # chain 10's belongs on chain 10's network
+    data["grants"] = True
     config = load_config(write(tmp_path, data))
     deployment = deploy(config, 8453, owner, record_dir=tmp_path / "records", log=lambda _: None)
     registry, splitter = deployment.registry, deployment.splitter
@@ -74,6 +77,19 @@ def test_deploy_function_builds_a_working_system(tmp_path, chain, owner, keeper,
     for entry in record["contracts"].values():
         assert entry["tx_hash"].startswith("0x") and entry["block"] is not None
     assert len(record["actions"]) == 3  # two registrations + ownership offer
+    calculator, grants = deployment.calculator, deployment.grants
+    assert set(record["contracts"]) == {
+        "ChainRegistry", "ChainRevenueSplitter:8453", "RegistrySharesCalculator:8453", "RevenueLinkedGrants",
+        *(f"MockFeeVault:{role}" for role in deployment.vaults),
+    }  # fmt: skip
+    assert (calculator.REGISTRY(), calculator.CHAIN_ID(), grants.REGISTRY()) == (
+        registry.address,
+        8453,
+        registry.address,
+    )
+    assert chain.provider.get_code(calculator.COLLECTIVE_PAYEE()) and chain.provider.get_code(
+        calculator.TREASURY_PAYEE()
+    )
 
     keeper.transfer(deployment.vaults["sequencer_fee_vault"], 10**18)
     splitter.disburse(sender=keeper)

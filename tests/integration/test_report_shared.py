@@ -321,7 +321,7 @@ def test_forced_eth_not_credited_by_an_event_is_a_gap(report: Report, collective
     tampered = _tampered(report, lambda events: [e for e in events if e.name != "SurplusCredited"])
     assert not tampered.ok
     assert set(_gaps(tampered)) == {
-        f"ETH: {_short(collective)}'s balance, replayed = accountClaimable",
+        f"ETH: {collective}'s balance, replayed = accountClaimable",
         "ETH: credited - claimed = totalClaimable",
     }
 

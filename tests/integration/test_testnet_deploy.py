@@ -14,9 +14,19 @@ import pytest
 import yaml
 from eth_utils import keccak, to_checksum_address
 
+from revshare.artifacts import calldata, creation_code
+from revshare.chain.addresses import CREATE2_FACTORY
+from revshare.deploying.plan import create2_address
 from revshare.governance.safe_batch import batch_checksum
 from tests.integration.helpers import APE, ROOT, ape_run, keyfile_account
-from tests.integration.nodes import BASE_SEPOLIA, OP_SEPOLIA, FakeExplorer, FakeTestnet, op_sepolia_node
+from tests.integration.nodes import (
+    BASE_SEPOLIA,
+    OP_SEPOLIA,
+    PLACEHOLDER,
+    FakeExplorer,
+    FakeTestnet,
+    op_sepolia_node,
+)
 
 DEPLOYER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"  # TEST::0
 PROPOSER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # TEST::1
@@ -122,9 +132,16 @@ def test_deployment_resumes_after_the_node_dies(tmp_path, op_node, project):
     assert "ape run propose" in diff.stdout
     assert op_node.nonce(DEPLOYER) == 5  # nothing sent
 
-    # Another collective gives another registry address: listed, not deployed, not a crash.
-    moved = make_config(owner=MULTISIG)
-    moved["collective"] = "0xC0C0c0c0C0C0c0c0c0C0c0C0C0C0C0C0C0C0c0c1".lower()
+    # Another collective is a registry setting (governance changes it), though the registry's
+    # address was computed from it: a difference, not another deployment.
+    recollected = make_config(owner=MULTISIG)
+    recollected["collective"] = "0xC0C0c0c0C0C0c0c0c0C0c0C0C0C0C0C0C0C0c0c1".lower()
+    setting = ape_run(*deploy_args(write_config(tmp_path, recollected, "collective.yaml"), op_node, records))
+    assert setting.returncode == 3, setting.stdout + setting.stderr
+    assert "  - collective: on-chain 0xC0C0c0c0C0C0c0c0c0C0c0C0C0C0C0C0C0C0c0c0, config " in setting.stdout
+    assert "constructor arguments or salt" not in setting.stdout
+    # Another salt gives other addresses: listed, not deployed, not a crash.
+    moved = make_config(owner=MULTISIG, salt="another")
     other = ape_run(*deploy_args(write_config(tmp_path, moved, "moved.yaml"), op_node, records))
     assert other.returncode == 3, other.stdout + other.stderr
     assert "ChainRegistry (constructor arguments or salt): on-chain " in other.stdout
@@ -429,60 +446,92 @@ def _gas_used(node: FakeTestnet, tx_hash: str) -> int:
     return int(node.rpc.request("eth_getTransactionReceipt", [tx_hash])["gasUsed"], 16)
 
 
-def test_the_fee_splitter_calculator_and_the_grants_escrow_deploy_with_it_or_later(tmp_path, op_node):
-    """`fee_splitter_calculator: true` adds the chain's RegistrySharesCalculator to the deployment
-    (after the registrations its constructor checks), at a CREATE2 address like the rest; `grants:
-    true` added once the deployment is complete sends that contract alone (anyone may deploy it;
-    no registry change is sent), and a third run has nothing to do."""
+def test_add_ons_asked_for_after_the_deployment_are_deployed_or_recorded_never_a_registry_change(
+    tmp_path, op_node
+):
+    """A complete deployment whose config now asks for the FeeSplitter calculator and the grants
+    escrow: the calculator is sent (anyone may deploy it), on the registry the record holds even
+    though governance has since changed the collective its address was computed from; the escrow,
+    which someone else already deployed through the factory, is only recorded; the destination the
+    config adds is listed for governance, never sent, by the run, `--plan` or `--dry-run`."""
     data = make_config(owner=MULTISIG)
-    data["chains"][0]["fee_splitter_calculator"] = True
     config = write_config(tmp_path, data)
     records = tmp_path / "records"
-    calculator_name = f"RegistrySharesCalculator:{OP_SEPOLIA}"
-
-    plan = ape_run(*deploy_args(config, op_node, records)[:-1], "--plan")
-    assert plan.returncode == 0, plan.stdout + plan.stderr
-    planned = _addresses(plan.stdout)
-    assert list(planned) == ["ChainRegistry", f"ChainRevenueSplitter:{OP_SEPOLIA}", calculator_name]
-    at_most = int(re.search(r"at most ~([\d,]+) gas", plan.stdout).group(1).replace(",", ""))
-
-    result = ape_run(*deploy_args(config, op_node, records))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"ape run propose fee-splitter --calculator {planned[calculator_name]}" in result.stdout
+    first = ape_run(*deploy_args(config, op_node, records))
+    assert first.returncode == 0, first.stdout + first.stderr
     record = json.loads((records / "optimism" / "sepolia.json").read_text())
-    entry = record["contracts"][calculator_name]
-    assert entry["address"] == planned[calculator_name] and entry["deployed_by"] == "create2"
-    registry = planned["ChainRegistry"]
-    assert (
-        op_node.call(entry["address"], "0x" + keccak(text="REGISTRY()")[:4].hex())[-40:]
-        == registry[2:].lower()
-    )
-    for payee in ("COLLECTIVE_PAYEE()", "TREASURY_PAYEE()"):
-        address = "0x" + op_node.call(entry["address"], "0x" + keccak(text=payee)[:4].hex())[-40:]
-        assert op_node.code(address) != "0x"  # the payees the calculator made
-    used = sum(_gas_used(op_node, e["tx_hash"]) for e in record["contracts"].values())
-    used += sum(_gas_used(op_node, a["tx_hash"]) for a in record["actions"])
-    assert used <= at_most, (used, at_most)  # the plan's "at most" holds
+    registry = record["contracts"]["ChainRegistry"]["address"]
+    assert op_node.nonce(DEPLOYER) == 5  # registry, two registrations, splitter, offer
 
-    # Later: the grants escrow, and a destination (a registry change, for governance to make).
-    data["grants"] = True
+    # Governance (the deployer still owns the registry) moves the Collective; someone else deploys
+    # the grants escrow through the factory, at the deployment's salt.
+    new_collective = "0xC011EC7000000000000000000000000000000002"
+    op_node.send(
+        DEPLOYER, registry, "0x" + calldata("ChainRegistry", "setCollective", [new_collective]).hex()
+    )
+    escrow = creation_code("RevenueLinkedGrants", [registry])
+    op_node.send(PROPOSER, CREATE2_FACTORY, "0x" + (bytes(32) + escrow).hex())
+    grants_address = create2_address(bytes(32), escrow)
+    assert op_node.code(grants_address) != "0x"
+    proposals = tmp_path / "proposals"
+    grant = [
+        "create-grant",
+        "--chain-id",
+        str(OP_SEPOLIA),
+        "--token",
+        PLACEHOLDER,
+        "--milestone",
+        "1 ether,0,1 ether",
+    ]
+    where = ["--network", op_node.network, "--records", str(records), "--out", str(proposals)]
+    unrecorded = ape_run("propose", *grant, *where)
+    assert "no RevenueLinkedGrants in the deployment record: give --grants" in unrecorded.stderr, (
+        unrecorded.stderr
+    )
+
+    data.update(collective=new_collective, grants=True)
+    data["chains"][0]["fee_splitter_calculator"] = True
     treasury = data["chains"][0]["treasury"]
     data["destinations"] = [{"recipient": treasury, "route": "l1-bridge"}]
     later = write_config(tmp_path, data, "later.yaml")
-    added = ape_run(*deploy_args(later, op_node, records))
-    assert added.returncode == 3, added.stdout + added.stderr  # a difference is listed, not sent
-    record = json.loads((records / "optimism" / "sepolia.json").read_text())
-    grants = record["contracts"]["RevenueLinkedGrants"]
-    assert (
-        f"The config adds to the complete deployment: deploy RevenueLinkedGrants at {grants['address']}"
-        in (added.stdout)
+    calculator_name = f"RegistrySharesCalculator:{OP_SEPOLIA}"
+
+    plan = ape_run(*deploy_args(later, op_node, records)[:-1], "--plan")
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    assert f"The config adds to it: deploy {calculator_name} at " in plan.stdout
+    assert "RevenueLinkedGrants at" not in plan.stdout and "setDestination" not in plan.stdout
+    at_most = int(
+        re.search(r"To send: 1 transaction\(s\), at most ~([\d,]+) gas", plan.stdout)
+        .group(1)
+        .replace(",", "")
     )
-    assert op_node.code(grants["address"]) != "0x" and grants["deployed_by"] == "create2"
-    assert op_node.nonce(DEPLOYER) == 7  # registry, two registrations, splitter, calculator, offer; grants
+    dry = ape_run(*deploy_args(later, op_node, records)[:-1], "--dry-run")
+    assert dry.returncode == 0 and "Dry run complete: 1 transaction(s)" in dry.stdout, dry.stdout + dry.stderr
+    assert op_node.nonce(DEPLOYER) == 6  # the five, and governance's setCollective
+
+    added = ape_run(*deploy_args(later, op_node, records))
+    assert added.returncode == 3, added.stdout + added.stderr  # the destination is listed, not sent
+    assert op_node.nonce(DEPLOYER) == 7  # the calculator alone
+    record = json.loads((records / "optimism" / "sepolia.json").read_text())
+    calculator = record["contracts"][calculator_name]
+    found = record["contracts"]["RevenueLinkedGrants"]
+    assert (found["address"], found["tx_hash"]) == (grants_address, None)
+    assert calculator["deployed_by"] == "create2" and calculator["tx_hash"]
+    assert f"(added {calculator_name}, RevenueLinkedGrants)" in added.stdout
+    assert f"ape run propose join --calculator {calculator['address']}" in added.stdout
     assert f"destination of {treasury.lower()}: on-chain l2 transfer" in added.stdout.lower()
+    assert "constructor arguments or salt" not in added.stdout  # the collective is a setting
     assert "No change was sent to the registry" in added.stdout
+    word = op_node.call(calculator["address"], "0x" + keccak(text="REGISTRY()")[:4].hex())
+    assert word[-40:] == registry[2:].lower()
+    for payee in ("COLLECTIVE_PAYEE()", "TREASURY_PAYEE()"):
+        address = "0x" + op_node.call(calculator["address"], "0x" + keccak(text=payee)[:4].hex())[-40:]
+        assert op_node.code(address) != "0x"  # the payees the calculator made
+    assert _gas_used(op_node, calculator["tx_hash"]) <= at_most  # the plan's "at most" holds
     _artifacts_reproduce_the_bytecode(records / "optimism" / "sepolia" / "verification", record, op_node)
+    recorded = ape_run("propose", *grant, *where)  # the escrow now comes from the record
+    assert f"the token {PLACEHOLDER} has no code" in recorded.stderr.lower(), recorded.stderr
 
     again = ape_run(*deploy_args(later, op_node, records))
     assert again.returncode == 3 and "destination of" in again.stdout, again.stdout + again.stderr
-    assert "adds to the complete deployment" not in again.stdout and op_node.nonce(DEPLOYER) == 7
+    assert "adds to it" not in again.stdout and op_node.nonce(DEPLOYER) == 7
