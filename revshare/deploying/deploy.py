@@ -264,8 +264,8 @@ def _record_step(record: DeploymentRecord, step: Step, tx_hash: str | None, bloc
 
 
 def execute(prepared: Prepared, sender: Any, log: Log) -> None:
-    """Send every step `Prepared.to_send` names, recording each; a step the chain shows done by
-    the time it comes up (sent by another run) is recorded and skipped."""
+    """Go through `Prepared.steps` in order: send each one not done and record it; a step the chain
+    shows done by the time it comes up (sent by another run, or by anyone) is recorded and skipped."""
     plan, record, rpc = prepared.plan, prepared.record, prepared.rpc
     if not record.completed:
         record.salt = "0x" + plan.salt.hex()
