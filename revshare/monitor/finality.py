@@ -25,7 +25,7 @@ none of a portal's views) is a config mistake, an L1 node that fails a node fail
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from eth_abi import decode
@@ -41,11 +41,14 @@ from revshare.chain.addresses import (
 from revshare.chain.finality import (
     FAILED,
     FAILURES,
+    FINALIZED,
     IN_FLIGHT,
     MESSAGE_PASSED,
     OVERDUE,
     PROVEN,
     Finality,
+    FinalityReport,
+    L2Withdrawal,
     PortalError,
     PortalSettings,
     from_message_passed,
@@ -292,6 +295,10 @@ def check_portals(config: MonitorConfig, reader: ChainReader | None = None) -> d
     return settings
 
 
+# How long after its finalization a withdrawal is kept as final (no L1 reorganisation goes deeper).
+SETTLED_AFTER = 3_600
+
+
 def read_l1_finality(
     config: MonitorConfig,
     ledgers: Sequence[ChainLedger],
@@ -299,10 +306,13 @@ def read_l1_finality(
     page_size: int = 2_000,
     progress: Progress | None = None,
     reader: ChainReader | None = None,
+    store: Store | None = None,
 ) -> None:
     """Each chain's withdrawals to L1 read on L1 (`read_finality`, as of the L1 node's latest
     block) where the chain has a portal, and their findings added to its ledger; a chain not
-    checked says why, and how many. `ReadError` named after the L1 network when its node fails."""
+    checked says why, and how many. `ReadError` named after the L1 network when its node fails.
+    With a ``store``, a withdrawal it keeps as final is not read again, and one found finalized
+    more than `SETTLED_AFTER` ago is kept."""
     for ledger in ledgers:
         chain = ledger.chain
         if not ledger.sent_to_l1:
@@ -318,15 +328,55 @@ def read_l1_finality(
                     progress(label, done, total)
 
             withdrawals = [s.withdrawal for s in ledger.sent_to_l1 if s.withdrawal is not None]
+            portal = str(chain.portal)
+            known = store.final_withdrawals(portal) if store is not None else {}
             try:
-                ledger.finality = read_finality(
-                    reader, str(chain.portal), withdrawals, page_size=page_size, progress=step
+                report = read_finality(
+                    reader,
+                    portal,
+                    [w for w in withdrawals if w.withdrawal_hash not in known],
+                    page_size=page_size,
+                    progress=step,
                 )
+                ledger.finality = _with_known(report, withdrawals, known)
+                if store is not None:
+                    store.save_final_withdrawals(portal, _settled(report))
             except ReadError as exc:
                 raise ReadError(f"{config.l1.name if config.l1 else 'l1'}: {exc}") from None
             except PortalError as exc:
                 raise PortalError(f"{chain.name}: its portal: {exc}") from None
         ledger.findings += finality_findings(ledger)
+
+
+def _with_known(
+    report: FinalityReport, withdrawals: Sequence[L2Withdrawal], known: dict[str, dict[str, Any]]
+) -> FinalityReport:
+    """``report`` (of the withdrawals not known) with the known final ones put back, every
+    withdrawal once, in the order given."""
+    read = {item.withdrawal.withdrawal_hash: item for item in report.items}
+    items: dict[str, Finality] = {}
+    for w in withdrawals:
+        if w.withdrawal_hash in items:
+            continue
+        kept = known.get(w.withdrawal_hash)
+        items[w.withdrawal_hash] = read[w.withdrawal_hash] if kept is None else _finality(kept, w)
+    return replace(report, items=list(items.values()))
+
+
+def _settled(report: FinalityReport) -> dict[str, dict[str, Any]]:
+    """The withdrawals of ``report`` final for good: finalized (and relayed), long enough ago."""
+    return {
+        item.withdrawal.withdrawal_hash: asdict(item)
+        for item in report.items
+        if item.state == FINALIZED and report.now - (item.finalized_at or report.now) >= SETTLED_AFTER
+    }
+
+
+def _finality(kept: dict[str, Any], withdrawal: L2Withdrawal) -> Finality:
+    """A kept finality, for ``withdrawal`` as this run read it on L2 (the hash is the same, so the
+    withdrawal is; its L2 block may differ after an L2 reorganisation)."""
+    fields = {k: v for k, v in kept.items() if k != "withdrawal"}
+    return Finality(withdrawal=withdrawal, **fields)
 
 
 # ---------------------------------------------------------------- findings

@@ -268,7 +268,11 @@ def run_monitor(
     ledgers, shared = analyse(config, fetched, store_path)
     analysed = time.monotonic()
     with _l1_errors():
-        read_l1_finality(config, ledgers, page_size=page_size, progress=progress)
+        store = Store(store_path)
+        try:
+            read_l1_finality(config, ledgers, page_size=page_size, progress=progress, store=store)
+        finally:
+            store.close()
     on_l1 = time.monotonic()
     result = MonitorResult(config, ledgers, fetched, store_path, on_l1 - began, shared=shared)
     result.timings = {"read": read - began, "analyse": analysed - read, "l1 finality": on_l1 - analysed}

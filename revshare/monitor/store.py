@@ -13,6 +13,9 @@ A source read block by block (the message passer's logs of the blocks where a wi
 started: `revshare.monitor.events.MESSAGE_SOURCE`) keeps, per block, that it was read, with the
 block's hash: each block's logs and that mark are written in one transaction, and a block read
 is never read again.
+
+A withdrawal L1 finalized, and long enough ago that no reorganisation undoes it, is final: its
+finality is kept (`l1_final`, per portal) and never asked of L1 again.
 """
 
 from __future__ import annotations
@@ -43,6 +46,10 @@ CREATE TABLE IF NOT EXISTS scans (
 CREATE TABLE IF NOT EXISTS block_reads (
     chain_id INTEGER NOT NULL, source TEXT NOT NULL, block INTEGER NOT NULL, block_hash TEXT NOT NULL,
     PRIMARY KEY (chain_id, source, block)
+);
+CREATE TABLE IF NOT EXISTS l1_final (
+    portal TEXT NOT NULL, withdrawal_hash TEXT NOT NULL, item TEXT NOT NULL,
+    PRIMARY KEY (portal, withdrawal_hash)
 );
 CREATE TABLE IF NOT EXISTS snapshots (
     chain_id INTEGER NOT NULL, block INTEGER NOT NULL, address TEXT NOT NULL, what TEXT NOT NULL,
@@ -160,6 +167,21 @@ class Store:
             self._db.execute(
                 "INSERT OR REPLACE INTO block_reads VALUES (?, ?, ?, ?)",
                 (chain_id, source, block, block_hash),
+            )
+
+    def final_withdrawals(self, portal: str) -> dict[str, dict[str, Any]]:
+        """The withdrawals kept as final on L1 through ``portal``: hash -> their finality (JSON)."""
+        rows = self._db.execute(
+            "SELECT withdrawal_hash, item FROM l1_final WHERE portal = ?", (portal.lower(),)
+        )
+        return {str(row[0]): json.loads(row[1]) for row in rows}
+
+    def save_final_withdrawals(self, portal: str, items: dict[str, dict[str, Any]]) -> None:
+        """Keep withdrawals final on L1 through ``portal`` (hash -> finality as JSON), in one go."""
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO l1_final VALUES (?, ?, ?)",
+                [(portal.lower(), h, json.dumps(item, sort_keys=True)) for h, item in items.items()],
             )
 
     def _insert_logs(self, chain_id: int, logs: Iterable[dict[str, Any]]) -> None:

@@ -477,6 +477,7 @@ class CountingProxy(RpcProxy):
     def __init__(self, upstream: str, *, fail_logs_of: str | None = None):
         super().__init__(upstream)
         self.message_blocks: list[int] = []
+        self.hashes_asked: list[str] = []  # topic-1 values asked for (withdrawal and message hashes)
         self.fail_logs_of = fail_logs_of
 
     def _answer(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -486,24 +487,46 @@ class CountingProxy(RpcProxy):
             if L2_TO_L1_MESSAGE_PASSER.lower() in addresses:
                 with self._lock:
                     self.message_blocks += range(int(query["fromBlock"], 16), int(query["toBlock"], 16) + 1)
+            topics = query.get("topics") or []
+            if len(topics) > 1 and isinstance(topics[1], list):
+                with self._lock:
+                    self.hashes_asked += [str(h).lower() for h in topics[1]]
             if self.fail_logs_of and self.fail_logs_of.lower() in addresses:
                 error = {"code": -32000, "message": "historical state unavailable"}
                 return {"jsonrpc": "2.0", "id": request.get("id"), "error": error}
         return super()._answer(request)
 
 
-def test_a_rerun_reads_no_message_passer_block_again(lab: Lab, tmp_path: Path):
+def test_a_rerun_reads_no_message_passer_block_again_nor_asks_l1_about_settled_withdrawals(
+    lab: Lab, tmp_path: Path
+):
     config = lab.config()
     proxies = {chain_id: CountingProxy(lab.network[chain_id].uri).start() for chain_id in (A, B)}
+    l1 = CountingProxy(config["l1"]["rpc"]).start()
     try:
         for entry, chain_id in zip(config["chains"], (A, B), strict=True):
             entry["rpc"] = proxies[chain_id].uri
+        config["l1"]["rpc"] = l1.uri
         first = run_monitor(parse_monitor_config(config), tmp_path, write=False)
         read = {chain_id: list(proxy.message_blocks) for chain_id, proxy in proxies.items()}
+        asked_first, l1.hashes_asked = set(l1.hashes_asked), []
         again = run_monitor(parse_monitor_config(config), tmp_path, write=False)
     finally:
-        for proxy in proxies.values():
+        for proxy in [*proxies.values(), l1]:
             proxy.stop()
+    # L1: a withdrawal finalized over an hour before the first run's L1 time is kept as final and
+    # never asked about again; every other one is asked again.
+    items = [i for x in first.ledgers if x.finality for i in x.finality.items]
+    now = next(x.finality.now for x in first.ledgers if x.finality)
+    settled = {
+        i.withdrawal.withdrawal_hash for i in items if i.state == FINALIZED and now - i.finalized_at >= 3_600
+    }
+    rest = {i.withdrawal.withdrawal_hash for i in items} - settled
+    assert settled and rest and settled | rest <= asked_first
+    assert not settled & set(l1.hashes_asked) and rest <= set(l1.hashes_asked)
+    assert [
+        (i.withdrawal.withdrawal_hash, i.state) for x in again.ledgers if x.finality for i in x.finality.items
+    ] == [(i.withdrawal.withdrawal_hash, i.state) for i in items]
     # Each block where a withdrawal started read once, alone; none read again.
     blocks = {
         chain_id: sorted({m.block for m in lab.messages if m.chain_id == chain_id}) for chain_id in (A, B)
