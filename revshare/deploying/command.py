@@ -115,7 +115,7 @@ def cli(
             try_on_fork(prepared, uri, int(provider.gas_price), int(sender.balance), click.echo)
             return
         if prepared.to_send:
-            check_funds(sender, sum(step.gas for step in prepared.to_send), plan.network, plan.chain_id)
+            check_funds(sender, prepared.gas, plan.network, plan.chain_id)
             blocks_will_confirm()
             confirm_sending(len(prepared.to_send), yes, plan.local)
             sign_unattended(sender)

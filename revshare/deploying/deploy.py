@@ -35,7 +35,6 @@ from revshare.deploying.plan import (
     CALCULATOR,
     GRANTS,
     WITHDRAWAL_NETWORK_L2,
-    ZERO_SALT,
     Plan,
     PlanError,
     Step,
@@ -44,6 +43,7 @@ from revshare.deploying.plan import (
     code_at,
     create_address,
     make_plan,
+    salt_of,
 )
 from revshare.deploying.record import DeploymentRecord, record_path
 from revshare.deploying.verification import write_artifacts
@@ -113,6 +113,11 @@ class Prepared:
         """The transactions `finish` sends: the steps not done yet."""
         return [step for step in self.steps if not step.done]
 
+    @property
+    def gas(self) -> int:
+        """What `to_send` takes, estimated generously (as `Plan.gas`)."""
+        return sum(step.gas for step in self.to_send)
+
 
 def _nonce(rpc: Request, address: str, block: str = "latest") -> int:
     return int(str(rpc("eth_getTransactionCount", [address, block])), 16)
@@ -147,11 +152,17 @@ def _check_record(record: DeploymentRecord, plan: Plan, rpc: Request) -> None:
                 f"the config changed since that run. Finish with the config it started with, or move "
                 f"{record.path} away to start a new deployment"
             )
-        if not code_at(rpc, address):
-            raise DeployError(
-                f"the record lists {name} at {address}, but the network has no code there: "
-                f"wrong network, or the node was reset (move {record.path} away to start over)"
-            )
+        _require_code(record, rpc, name)
+
+
+def _require_code(record: DeploymentRecord, rpc: Request, name: str) -> None:
+    """DeployError when the record lists ``name`` where the network has no code."""
+    address = record.address(name)
+    if address is not None and not code_at(rpc, address):
+        raise DeployError(
+            f"the record lists {name} at {address}, but the network has no code there: "
+            f"wrong network, or the node was reset (move {record.path} away to start over)"
+        )
 
 
 def prepare(
@@ -229,17 +240,11 @@ def complete_add_ons(
     record holds (governance may since have changed what its address was computed from) and the
     record's salt. DeployError when the recorded contracts are gone (a reset node)."""
     for name in ("ChainRegistry", f"ChainRevenueSplitter:{target.chain_id}"):
-        address = record.address(name)
-        if address is not None and not code_at(rpc, address):
-            raise DeployError(
-                f"the record lists {name} at {address}, but the network has no code there: "
-                f"wrong network, or the node was reset (move {record.path} away to start over)"
-            )
+        _require_code(record, rpc, name)
     registry = record.address("ChainRegistry")
     if registry is None:
         return []
-    salt = bytes.fromhex(record.salt.removeprefix("0x")) if record.salt else ZERO_SALT
-    steps = add_on_steps(config, target, registry, salt)
+    steps = add_on_steps(config, target, registry, salt_of(record.salt))
     for step in steps:
         step.done = step.check(rpc)
     return steps
@@ -322,7 +327,7 @@ def finish(prepared: Prepared, sender: Any, log: Log) -> Deployment:
     if record.completed:
         known = set(record.contracts)
         if prepared.to_send:
-            check_funds(sender, sum(step.gas for step in prepared.to_send), plan.network, plan.chain_id)
+            check_funds(sender, prepared.gas, plan.network, plan.chain_id)
         execute(prepared, sender, log)  # also records an add-on found deployed but not recorded
         added = [name for name in record.contracts if name not in known]
         if added:
@@ -372,7 +377,7 @@ def describe_complete(prepared: Prepared) -> list[str]:
     for step in sending:
         lines.append(f"The config adds to it: {step.label} at {step.address} (anyone may deploy it)")
     if sending:
-        lines.append(f"To send: {len(sending)} transaction(s), at most ~{sum(s.gas for s in sending):,} gas")
+        lines.append(f"To send: {len(sending)} transaction(s), at most ~{prepared.gas:,} gas")
     lines.append("Registry changes are not sent: `ape run deploy` lists them, `ape run propose` makes them.")
     return lines
 
