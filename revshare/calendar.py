@@ -37,6 +37,11 @@ def utc_date(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def cell_time(timestamp: int | None) -> str:
+    """``2026-11-25 14:03`` in a table whose header says UTC; "" for no time (None or 0)."""
+    return utc_date(timestamp).removesuffix(" UTC") if timestamp else ""
+
+
 def choose_period(first: int, last: int) -> str:
     """The period that keeps a chart of ``first``..``last`` (timestamps) readable.
 

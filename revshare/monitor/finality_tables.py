@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from revshare import pages
-from revshare.calendar import utc_date
+from revshare.calendar import cell_time, utc_date
 from revshare.chain.finality import OVERDUE, STATES, Finality
 from revshare.monitor.finality import NO_MESSAGE, NOT_CHECKED, finality_items, state_of
 from revshare.monitor.groups import short_hex
@@ -112,10 +112,6 @@ def finality_summaries(ledgers: list[ChainLedger]) -> list[dict[str, Any]]:
     return found
 
 
-def _when(timestamp: int | None) -> str:
-    return utc_date(timestamp).removesuffix(" UTC") if timestamp else ""
-
-
 def page_cells(ledger: ChainLedger, sent: SentToL1, items: dict[str, Finality]) -> list[str]:
     """A withdrawal's row on the page (addresses and hashes shortened: the CSV has them in full)."""
     w = sent.withdrawal
@@ -124,11 +120,11 @@ def page_cells(ledger: ChainLedger, sent: SentToL1, items: dict[str, Finality]) 
     if item is not None and item.state == OVERDUE:
         state += f" by {item.overdue_by // 3600:,} h"
     return [
-        ledger.chain.name, state, _when(sent.timestamp), format_eth(sent.amount),
+        ledger.chain.name, state, cell_time(sent.timestamp), format_eth(sent.amount),
         sent.origin.removeprefix("the "), sent.route, short_hex(sent.recipient),
         str(item.proofs) if item else "",
-        _when(item.proven_at) if item else "", _when(item.expected_at) if item else "",
-        _when(item.finalized_at) if item else "", short_hex(w.withdrawal_hash) if w else "",
+        cell_time(item.proven_at) if item else "", cell_time(item.expected_at) if item else "",
+        cell_time(item.finalized_at) if item else "", short_hex(w.withdrawal_hash) if w else "",
         short_hex(sent.tx_hash),
     ]  # fmt: skip
 

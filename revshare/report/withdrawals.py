@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from revshare.calendar import utc_date
+from revshare.calendar import cell_time, utc_date
 from revshare.chain.finality import (
     FAILED,
     FAILURES,
@@ -88,17 +88,13 @@ FINALITY_HEADERS = ["state", "started (UTC)", "L2 block", "amount", "L1 recipien
                     "finalizable from (UTC)", "finalized (UTC)", "withdrawal hash", "L2 tx"]  # fmt: skip
 
 
-def _when(timestamp: int | None) -> str:
-    return utc_date(timestamp).removesuffix(" UTC") if timestamp else ""
-
-
 def finality_cells(item: Finality) -> list[str]:
     w = item.withdrawal
     state = item.state + (f" by {item.overdue_by // 3600:,} h" if item.state == OVERDUE else "")
     return [
-        state, _when(w.started_at), str(w.l2_block), format_eth(w.amount), w.recipient, str(item.proofs),
-        _when(item.proven_at), _when(item.expected_at), _when(item.finalized_at), w.withdrawal_hash,
-        w.tx_hash,
+        state, cell_time(w.started_at), str(w.l2_block), format_eth(w.amount), w.recipient, str(item.proofs),
+        cell_time(item.proven_at), cell_time(item.expected_at), cell_time(item.finalized_at),
+        w.withdrawal_hash, w.tx_hash,
     ]  # fmt: skip
 
 
